@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.checks import Warning, register
+
+
+@register("security", deploy=True)
+def social_stub_login_check(app_configs, **kwargs):
+    """Warn when the stand-in social login is enabled on a non-DEBUG site."""
+    if getattr(settings, "SOCIAL_STUB_LOGIN", False) and not settings.DEBUG:
+        return [
+            Warning(
+                "SOCIAL_STUB_LOGIN is on while DEBUG is off: anyone can sign in as any "
+                "WordPress.com or Facebook identity through the local stand-in page.",
+                hint="Unset SOCIAL_STUB_LOGIN and configure provider credentials.",
+                id="accounts.W001",
+            )
+        ]
+    return []

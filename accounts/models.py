@@ -1,0 +1,33 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """A person with an account. Guests who comment are not users."""
+
+    display_name = models.CharField(
+        max_length=100, blank=True, help_text="The name shown on your posts and comments."
+    )
+    bio = models.TextField("short bio", max_length=600, blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        """The name to show people: display name, else full name, else username."""
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def initials(self):
+        parts = [p for p in self.name.replace("_", " ").replace(".", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", kwargs={"username": self.username})

@@ -1,0 +1,152 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python(code, **env):
+    """Run code in a fresh interpreter with a controlled environment."""
+    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "SECRET_KEY"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.django_db
+def test_home_page_welcomes_anonymous_visitor(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Log in" in response.content
+    assert b'<html lang="en">' in response.content
+    assert b'href="#main"' in response.content
+
+
+@pytest.mark.django_db
+def test_home_page_greets_signed_in_user(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert user.name.encode() in response.content
+    assert b'action="/accounts/logout/"' in response.content
+
+
+@pytest.mark.django_db
+def test_logout_is_post_only(client, user):
+    client.force_login(user)
+    client.get(reverse("account_logout"))
+    assert client.get(reverse("home")).wsgi_request.user.is_authenticated
+    client.post(reverse("account_logout"))
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
+    result = run_python("import django; django.setup()", DJANGO_DEBUG="0", ALLOWED_HOSTS="x.test")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_refuse_to_start_without_allowed_hosts_when_debug_is_off():
+    result = run_python(
+        "import django; django.setup()", DJANGO_DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS=""
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "SOCIAL_STUB_LOGIN"},
+            "DJANGO_DEBUG": "0",
+            "SECRET_KEY": "a-production-secret-" + "x9Y!" * 12,
+            "ALLOWED_HOSTS": "blog.example.edu",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_redis_url_switches_cache_to_redis():
+    result = run_python(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DJANGO_DEBUG="1",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_postgres_url_enables_health_checks_and_pool():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['CONN_HEALTH_CHECKS'], 'pool' in d['OPTIONS'])"
+    )
+    result = run_python(
+        code, DJANGO_DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/x", DB_POOL="1"
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "True", "True"]
+
+
+def test_unreachable_database_answers_503_with_retry_after():
+    # A real PostgreSQL URL on a port where nothing listens: every query fails.
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False).get('/u/somebody/');"
+        "print(r.status_code, r.headers.get('Retry-After'));"
+        "print('Back in a moment' in r.content.decode())"
+    )
+    result = run_python(
+        code,
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://nobody@127.0.0.1:1/none",
+        DB_CONNECT_TIMEOUT="1",
+    )
+    lines = result.stdout.split("\n")
+    assert lines[0] == "503 30", result.stdout + result.stderr
+    assert lines[1] == "True"
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_logins(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    count = User.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+    assert User.objects.count() == count
+    assert "hmarsh" in out.getvalue()
+    assert "commonplace-demo" in out.getvalue()
+    assert User.objects.get(username="admin").is_superuser
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
