@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.facebook",
+    "accounts.providers.wordpress_com",
     "accounts",
+    "blog",
 ]
 
 MIDDLEWARE = [

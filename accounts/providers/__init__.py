@@ -1,0 +1,1 @@
+"""Third-party login providers of ours, written the way allauth writes its own."""
