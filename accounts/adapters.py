@@ -1,12 +1,101 @@
-"""allauth customisation lives here (see STYLE.md)."""
+"""allauth customisation lives here (see STYLE.md).
+
+- Redirects (``?next=``) only ever go to this site: allauth's ``is_safe_url``
+  is used everywhere allauth redirects, and by our own views.
+- The session remembers which provider a social login used (``accounts.social``).
+- Stand-in mode: a provider without credentials gets an in-memory SocialApp
+  (never saved; no admin step) whose provider sends people to the local
+  stand-in page instead of the provider's authorize URL.
+"""
+
+import functools
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts import social
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def post_login(self, request, user, *, signal_kwargs, **kwargs):
+        sociallogin = (signal_kwargs or {}).get("sociallogin")
+        if sociallogin:
+            social.remember_provider(request, sociallogin.account.provider)
+        else:
+            social.forget_provider(request)
+        return super().post_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+
+
+class StandInProviderMixin:
+    """Mixed into a provider class whose app is the stand-in: its login goes to
+    the local stand-in page, carrying ``process`` and ``next``."""
+
+    stand_in = True
+
+    def get_login_url(self, request, **kwargs):
+        kwargs.pop("method", None)
+        url = reverse("accounts:social_stub_login", kwargs={"provider_id": self.id})
+        params = {k: v for k, v in kwargs.items() if k in ("next", "process") and v}
+        return f"{url}?{urlencode(params)}" if params else url
+
+    def redirect(self, request, process, next_url=None, data=None, **kwargs):
+        params = {"process": process}
+        if next_url:
+            params["next"] = next_url
+        return HttpResponseRedirect(self.get_login_url(request, **params))
+
+
+@functools.cache
+def _stand_in_class(provider_class):
+    return type(f"StandIn{provider_class.__name__}", (StandInProviderMixin, provider_class), {})
+
+
+def _is_stand_in(app):
+    return app is not None and app.client_id == social.STAND_IN_CLIENT_ID and app.pk is None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def list_apps(self, request, provider=None, client_id=None):
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        if not social.stub_login_enabled():
+            return apps
+        if client_id in (None, social.STAND_IN_CLIENT_ID):
+            configured = {
+                app.provider
+                for app in (
+                    apps if client_id is None else super().list_apps(request, provider=provider)
+                )
+            }
+            for provider_id, provider_name in self._stand_in_candidates(provider):
+                if provider_id not in configured:
+                    apps.append(
+                        SocialApp(
+                            provider=provider_id,
+                            name=f"{provider_name} (stand-in)",
+                            client_id=social.STAND_IN_CLIENT_ID,
+                        )
+                    )
+        return apps
+
+    def _stand_in_candidates(self, provider=None):
+        from allauth.socialaccount.providers import registry
+
+        for provider_id in social.STAND_IN_PROFILES:
+            provider_class = registry.get_class(provider_id)
+            if provider_class and provider in (None, provider_id):
+                yield provider_id, provider_class.name
+
+    def list_providers(self, request):
+        return [self._maybe_stand_in(request, p) for p in super().list_providers(request)]
+
+    def get_provider(self, request, provider, client_id=None):
+        return self._maybe_stand_in(request, super().get_provider(request, provider, client_id))
+
+    def _maybe_stand_in(self, request, provider):
+        if _is_stand_in(provider.app) and not isinstance(provider, StandInProviderMixin):
+            return _stand_in_class(type(provider))(request, app=provider.app)
+        return provider

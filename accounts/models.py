@@ -29,5 +29,9 @@ class User(AbstractUser):
         parts = [p for p in self.name.replace("_", " ").replace(".", " ").split() if p]
         return "".join(p[0] for p in parts[:2]).upper() or "?"
 
+    def can_edit(self, user):
+        """Only the person themself edits their profile."""
+        return user.is_authenticated and user.pk == self.pk
+
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})

@@ -1,6 +1,16 @@
+from allauth.account.utils import get_next_redirect_url
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import complete_social_login
+from allauth.socialaccount.models import SocialApp
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404, render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
+from accounts import social
+from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 
 
@@ -9,5 +19,50 @@ def profile(request, username):
     return render(
         request,
         "accounts/user_detail.html",
-        {"profile_user": profile_user, "sections": sections_for(request, profile_user)},
+        {
+            "profile_user": profile_user,
+            "can_edit": profile_user.can_edit(request.user),
+            "sections": sections_for(request, profile_user),
+        },
     )
+
+
+@login_required
+def profile_edit(request):
+    # A fresh copy, so a rejected form never changes request.user for this page.
+    user = get_object_or_404(get_user_model(), pk=request.user.pk)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
+    next_url = get_next_redirect_url(request)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile has been saved.")
+        return redirect(next_url or user.get_absolute_url())
+    return render(request, "accounts/user_form.html", {"form": form, "next": next_url})
+
+
+@require_http_methods(["GET", "POST"])
+def social_stub_login(request, provider_id):
+    """Development stand-in for a provider's consent page (see accounts.social)."""
+    provider = _stand_in_provider(request, provider_id)
+    form = StandInIdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        profile_data = social.stand_in_profile(provider_id, **form.cleaned_data)
+        sociallogin = provider.sociallogin_from_response(request, profile_data)
+        process = request.GET.get("process")
+        if process != "connect" or not request.user.is_authenticated:
+            process = "login"
+        sociallogin.state = {"process": process, "next": get_next_redirect_url(request)}
+        return complete_social_login(request, sociallogin)
+    return render(request, "accounts/social_stub_login.html", {"form": form, "provider": provider})
+
+
+def _stand_in_provider(request, provider_id):
+    if provider_id not in social.STAND_IN_PROFILES or not social.stub_login_enabled():
+        raise Http404("No stand-in for this provider.")
+    try:
+        provider = get_social_adapter(request).get_provider(request, provider_id)
+    except SocialApp.DoesNotExist:
+        raise Http404("No stand-in for this provider.") from None
+    if not getattr(provider, "stand_in", False):
+        raise Http404("This provider signs in for real here.")
+    return provider

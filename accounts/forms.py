@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
+
+from accounts.images import clean_image_upload, square_rendition
+
+AVATAR_SIZE = 256
+
+
+class ProfileForm(forms.ModelForm):
+    # A plain file field: accounts.images decides what is an acceptable image,
+    # so every upload in the project fails with the same clear messages.
+    website = forms.URLField(max_length=300, required=False, assume_scheme="https")
+    avatar = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+        help_text="JPEG, PNG, WebP or GIF, up to 10 MB. We crop it to a square.",
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["display_name", "bio", "website", "avatar"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile):
+            return square_rendition(clean_image_upload(avatar), size=AVATAR_SIZE)
+        return avatar
+
+
+class StandInIdentityForm(forms.Form):
+    """The identity a provider would report, typed on the development stand-in page."""
+
+    name = forms.CharField(max_length=100, label="Your name")
+    email = forms.EmailField(label="Email address")
+    email_verified = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="The provider has verified this email address",
+    )
