@@ -2,16 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
+from blog import views as blog_views
 
 admin.site.site_header = "Commonplace administration"
 admin.site.site_title = "Commonplace administration"
 admin.site.index_title = "Run the site"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", blog_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("blog.urls")),
     path("admin/", admin.site.urls),
 ]
 

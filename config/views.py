@@ -27,9 +27,3 @@ def server_error(request):
     if isinstance(exc, OperationalError | InterfaceError):
         return database_unavailable(request)
     return HttpResponseServerError(loader.get_template("500.html").render())
-
-
-def home(request):
-    from django.shortcuts import render
-
-    return render(request, "home.html")

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BlogConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "blog"
+    verbose_name = "Courses and posts"
+
+    def ready(self):
+        from accounts.profile import register_section
+        from blog.profile import posts_section
+
+        register_section(posts_section, order=10)

@@ -1,0 +1,290 @@
+"""Demo courses and posts for seed_demo. All text written for this demo."""
+
+import io
+import random
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from accounts.images import clean_image_upload
+from blog import services
+from blog.models import Course, Membership, Post, Role
+
+COURSE = {
+    "slug": "hist-247",
+    "title": "HIST 247: The Soviet Union after Stalin",
+    "term": "Spring 2027",
+    "description": (
+        "From the Thaw to the collapse, 1953–1991. Each week you write a short post on "
+        "the readings and answer at least two classmates. Good posts take a position, "
+        "quote their sources and say where they found them."
+    ),
+}
+SEMINAR = {
+    "slug": "hist-390",
+    "title": "HIST 390: Research Seminar in Soviet History",
+    "term": "Spring 2027",
+    "description": "Thesis writers share drafts and sources. Visible to seminar members only.",
+}
+TOPICS = ["1953: Thaw", "Stagnation", "Perestroika"]
+
+# author, title, topic, days ago, colours, body
+POSTS = [
+    (
+        "anya",
+        "What the Secret Speech did not say",
+        "1953: Thaw",
+        27,
+        ("#1f5c4d", "#e9c46a"),
+        """Khrushchev's speech to the Twentieth Party Congress is usually read as the moment
+the Thaw began. Reading it in full this week, I was struck less by what it condemned than
+by what it carefully left alone.
+
+> The speech attacks a man, not a system.
+
+The crimes it lists are crimes against *Party members*. Collectivisation, the famine and
+the deportations of whole peoples barely appear.[^1] That choice let the leadership
+keep the legitimacy of everything before 1934 while blaming the rest on one person.
+
+Was this cowardice or strategy? I think it was both: Khrushchev needed the Party to survive
+its own history, and he needed his rivals to be more compromised than he was.[^2]
+
+[^1]: William Taubman, *Khrushchev: The Man and His Era* (2003), ch. 11.
+[^2]: Compare the discussion of the Presidium debates in our week 2 reader, pp. 41–47.
+""",
+    ),
+    (
+        "ben",
+        "Corn, chemistry and the limits of a campaign",
+        "1953: Thaw",
+        24,
+        ("#b5541c", "#f4e3c1"),
+        """Everyone jokes about Khrushchev and maize, but the numbers behind the Virgin Lands
+campaign are worth taking seriously. Millions of hectares were ploughed in a few seasons,
+and the first harvests really were large.
+
+The trouble came after:
+
+- dry years and wind erosion on land that should have stayed grassland;
+- machinery spread too thin across enormous distances;
+- targets set in Moscow with little idea of local soil.
+
+An economist would call it a classic case of a one-off gain mistaken for a trend.[^1]
+
+[^1]: Alec Nove, *An Economic History of the USSR* (3rd ed., 1992), pp. 331–336.
+""",
+    ),
+    (
+        "chioma",
+        "Why everyone read Novy Mir in 1962",
+        "1953: Thaw",
+        21,
+        ("#3d405b", "#f2cc8f"),
+        """When *One Day in the Life of Ivan Denisovich* appeared in the literary journal
+*Novy Mir*, copies sold out within days. What interests me is how a censored system came
+to print it at all.
+
+> Literature became the place where the country talked to itself.
+
+The editor, Aleksandr Tvardovsky, took the manuscript to the very top, and Khrushchev
+approved it because it served his campaign against his opponents.[^1] Permission, in
+other words, was political before it was literary.
+
+[^1]: Michael Scammell, *Solzhenitsyn: A Biography* (1984), part III.
+""",
+    ),
+    (
+        "dmitri",
+        "Queues, kitchens and the meaning of stagnation",
+        "Stagnation",
+        17,
+        ("#264653", "#e76f51"),
+        """My grandmother remembers the Brezhnev years as the calmest of her life. That is
+hard to square with the word *stagnation*, which we use for the whole period.
+
+Both memories can be true. Wages were steady, flats were being built, and nobody expected
+to be arrested for a joke. At the same time growth slowed year after year, and shortages
+shaped daily life.[^1]
+
+Maybe "stagnation" describes the economy better than it describes how people lived.
+
+[^1]: Stephen Kotkin, *Armageddon Averted* (2nd ed., 2008), ch. 1.
+""",
+    ),
+    (
+        "elena",
+        "Samizdat as a network, not a genre",
+        "Stagnation",
+        14,
+        ("#6d597a", "#eaac8b"),
+        """We tend to talk about samizdat as a kind of literature. I want to argue that it
+is better understood as a *network*: typists, couriers, readers who made one more carbon
+copy and passed it on.
+
+| Role | Risk | Reward |
+|---|---|---|
+| Author | high | being read |
+| Typist | medium | reading first |
+| Reader | low | the text itself |
+
+The *Chronicle of Current Events* is the clearest case: a bulletin that existed only
+because hundreds of people each did a small part.[^1]
+
+[^1]: Ann Komaromi, "The Material Existence of Soviet Samizdat", *Slavic Review* 63, no. 3 (2004).
+""",
+    ),
+    (
+        "farid",
+        "Reading the 1979 five-year plan as a map",
+        "Stagnation",
+        10,
+        ("#2a9d8f", "#f1faee"),
+        """I tried plotting the targets of the Tenth Five-Year Plan against where the
+investment actually went. The result looks less like a plan and more like a map of
+bargaining between ministries.
+
+Siberian oil and gas got the money, because that was what earned hard currency. Light
+industry, the part that made things people could buy, waited its turn again.[^1]
+
+[^1]: Philip Hanson, *The Rise and Fall of the Soviet Economy* (2003), ch. 5.
+""",
+    ),
+    (
+        "anya",
+        "Glasnost began with a disaster",
+        "Perestroika",
+        6,
+        ("#9b2226", "#ee9b00"),
+        """The official silence in the first days after Chernobyl in April 1986 is often
+called the last gasp of the old way of doing things. Gorbachev's later openness, in this
+story, was a lesson learned.
+
+> A state that could not tell its own citizens about a fire had a problem that no reform
+> of the economy would fix.
+
+I am not fully convinced. Glasnost was already a slogan before the accident; what the
+disaster did was make it urgent and give it a test everyone could see.[^1]
+
+[^1]: Serhii Plokhy, *Chernobyl: History of a Tragedy* (2018), chs. 14–16.
+""",
+    ),
+    (
+        "chioma",
+        "The films that waited on the shelf",
+        "Perestroika",
+        3,
+        ("#005f73", "#94d2bd"),
+        """In 1986 the Union of Cinematographers set up a commission to review banned films.
+Dozens came off the shelf, some after twenty years.
+
+Watching *Commissar* for this week, I kept thinking about the audience that finally saw
+it in 1988. They were not the audience it had been made for. The film had not changed;
+the country had.[^1]
+
+[^1]: Anna Lawton, *Kinoglasnost: Soviet Cinema in Our Time* (1992), ch. 3.
+""",
+    ),
+]
+
+DRAFT = (
+    "ben",
+    "Draft: was perestroika an economic reform at all?",
+    "Perestroika",
+    "I want to argue that the 1987 Law on State Enterprise changed incentives without "
+    "changing prices, and that this is why it failed. Still collecting sources.",
+)
+
+
+def poster(title, colours, seed):
+    """A simple poster-like picture: bands, a sun and the post's first words."""
+    rng = random.Random(seed)
+    width, height = 1600, 900
+    dark, light = colours
+    image = Image.new("RGB", (width, height), light)
+    draw = ImageDraw.Draw(image)
+    for i in range(7):
+        y = rng.randint(0, height)
+        draw.rectangle([0, y, width, y + rng.randint(20, 90)], fill=dark if i % 2 else "#ffffff")
+    cx, cy, r = rng.randint(300, 1300), rng.randint(200, 500), rng.randint(140, 260)
+    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=dark)
+    for k in range(12):
+        angle = k * 30
+        draw.pieslice(
+            [cx - r - 60, cy - r - 60, cx + r + 60, cy + r + 60], angle, angle + 8, fill=dark
+        )
+    draw.rectangle([0, height - 230, width, height], fill=dark)
+    font = ImageFont.load_default(size=64)
+    words = title.split()
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) > 34:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    for n, text in enumerate(lines[:2]):
+        draw.text((70, height - 200 + n * 80), text, fill=light, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=88)
+    return SimpleUploadedFile("poster.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def seed(ctx):
+    users = ctx["users"]
+    instructor = users["hmarsh"]
+    course, _ = Course.objects.get_or_create(slug=COURSE["slug"], defaults=COURSE)
+    seminar, _ = Course.objects.get_or_create(
+        slug=SEMINAR["slug"], defaults={**SEMINAR, "visibility": Course.Visibility.MEMBERS}
+    )
+    students = [u for name, u in users.items() if name not in ("admin", "hmarsh")]
+    for c in (course, seminar):
+        Membership.objects.get_or_create(
+            course=c, user=instructor, defaults={"role": Role.INSTRUCTOR}
+        )
+    for student in students:
+        Membership.objects.get_or_create(
+            course=course, user=student, defaults={"role": Role.STUDENT}
+        )
+    for name in ("elena", "farid"):
+        Membership.objects.get_or_create(
+            course=seminar, user=users[name], defaults={"role": Role.STUDENT}
+        )
+    topics = {name: services.get_or_create_topic(course=course, name=name) for name in TOPICS}
+
+    now = timezone.now()
+    posts = {}
+    for n, (author, title, topic, days_ago, colours, body) in enumerate(POSTS):
+        post = Post.objects.filter(course=course, title=title).first()
+        if post is None:
+            post = Post(course=course, author=users[author], title=title, body=body.strip())
+            post.image_alt = f"Poster-style illustration for “{title}”"
+            post.image_caption = "Illustration made for this post."
+            post.image_credit = f"{users[author].name}"
+            services.set_featured_image(post, clean_image_upload(poster(title, colours, n)))
+            post.publish()
+            post.published_at = now - timedelta(days=days_ago, hours=n)
+            post.save()
+            post.topics.add(topics[topic])
+        posts[title] = post
+    author, title, topic, body = DRAFT
+    draft, created = Post.objects.get_or_create(
+        course=course, title=title, defaults={"author": users[author], "body": body}
+    )
+    if created:
+        draft.topics.add(topics[topic])
+
+    seminar_post, _ = Post.objects.get_or_create(
+        course=seminar,
+        title="Thesis outline: dissident networks in Moscow, 1966–1972",
+        defaults={
+            "author": users["elena"],
+            "body": "Three chapters: the trials, the *Chronicle*, and the letters campaigns. "
+            "Comments on the second chapter especially welcome.",
+            "status": Post.Status.PUBLISHED,
+            "published_at": now - timedelta(days=2),
+        },
+    )
+    ctx.update(course=course, seminar=seminar, posts=posts, topics=topics)

@@ -1,0 +1,128 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.images import clean_image_upload
+from blog.models import Course, Post, Topic
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
+
+
+class CourseForm(forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["title", "term", "description", "visibility", "guest_comments", "thread_depth"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_thread_depth(self):
+        depth = self.cleaned_data["thread_depth"]
+        if not 1 <= depth <= 10:
+            raise ValidationError("Choose a depth from 1 to 10.", code="depth_range")
+        return depth
+
+
+class JoinCourseForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=20,
+        help_text="Your instructor gives you this code: eight letters and digits.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).upper()
+        try:
+            self.course = Course.objects.get(join_code=code)
+        except Course.DoesNotExist:
+            raise ValidationError(
+                "No course has this code. Check it with your instructor.", code="unknown_code"
+            ) from None
+        return code
+
+
+class PostForm(forms.ModelForm):
+    image_upload = forms.FileField(
+        label="Featured image",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    remove_image = forms.BooleanField(label="Remove the featured image", required=False)
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_topics = forms.CharField(
+        label="New topics",
+        required=False,
+        max_length=200,
+        help_text="Separate topics with commas, for example “Week 4, Samizdat”.",
+    )
+    body_image = forms.FileField(
+        label="Insert an image into the text",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "title",
+            "body",
+            "excerpt",
+            "image_alt",
+            "image_caption",
+            "image_credit",
+            "image_credit_url",
+            "topics",
+        ]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 18}),
+            "excerpt": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course = course
+        self.fields["topics"].queryset = course.topics.all()
+        self.featured_image = None
+        self.inserted_image = None
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            self.featured_image = clean_image_upload(upload)
+        return upload
+
+    def clean_body_image(self):
+        upload = self.cleaned_data.get("body_image")
+        if upload:
+            self.inserted_image = clean_image_upload(upload)
+        return upload
+
+    def clean_new_topics(self):
+        names = [n.strip() for n in self.cleaned_data["new_topics"].split(",")]
+        names = [n for n in names if n]
+        if any(len(n) > 60 for n in names):
+            raise ValidationError("Keep each topic under 60 characters.", code="topic_length")
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        will_have_image = bool(self.featured_image) or (
+            self.instance.image and not cleaned.get("remove_image")
+        )
+        if will_have_image and not cleaned.get("image_alt", "").strip():
+            self.add_error(
+                "image_alt",
+                ValidationError(
+                    "Describe the image for readers who can't see it.", code="alt_required"
+                ),
+            )
+        return cleaned
+
+    @property
+    def has_image(self):
+        return bool(self.instance.image)
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(required=False, max_length=200_000)

@@ -1,0 +1,382 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.rendering import excerpt_from_html, render_post_markdown
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+def unique_slug(text, taken, *, max_length=80, fallback="post"):
+    """A slug for text that is not in `taken` (a set or a queryset of slugs)."""
+    base = slugify(text)[:max_length].strip("-") or fallback
+    slug, n = base, 2
+    while slug in taken if isinstance(taken, set) else taken.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return slug
+
+
+class Role(models.TextChoices):
+    STUDENT = "student", "Student"
+    INSTRUCTOR = "instructor", "Instructor"
+
+
+# What role_of() answers beyond the membership roles.
+STAFF = "staff"
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Courses whose posts this user may read."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        public = Q(visibility=Course.Visibility.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(public)
+        return self.filter(public | Q(memberships__user=user)).distinct()
+
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Course(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: anyone can read"
+        MEMBERS = "members", "Members only"
+
+    class GuestComments(models.TextChoices):
+        OFF = "off", "Off: only members comment"
+        MODERATED = "moderated", "Moderated: guests may comment, held for approval"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    term = models.CharField(max_length=60, blank=True, help_text="For example “Spring 2027”.")
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    guest_comments = models.CharField(
+        max_length=10, choices=GuestComments.choices, default=GuestComments.MODERATED
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        default=5, help_text="How deep replies may nest (1 = no replies)."
+    )
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(thread_depth__gte=1) & Q(thread_depth__lte=10),
+                name="course_thread_depth_1_to_10",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.title, Course.objects.all(), fallback="course")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("blog:course_detail", kwargs={"course_slug": self.slug})
+
+    # --- Roles: the one place a user's standing in a course is worked out. ---
+
+    def role_of(self, user):
+        """ "staff", "instructor", "student" or None. One query per course per request:
+        the answer is cached on the user object, which lives as long as the request."""
+        if user is None or not user.is_authenticated:
+            return None
+        if user.is_staff or user.is_superuser:
+            return STAFF
+        cache = user.__dict__.setdefault("_course_roles", {})
+        if self.pk not in cache:
+            cache[self.pk] = (
+                Membership.objects.filter(course_id=self.pk, user_id=user.pk)
+                .values_list("role", flat=True)
+                .first()
+            )
+        return cache[self.pk]
+
+    def remember_role(self, user, role):
+        """Seed the role cache (used after loading roles in bulk)."""
+        if user.is_authenticated:
+            user.__dict__.setdefault("_course_roles", {})[self.pk] = role
+
+    def forget_roles(self, user):
+        user.__dict__.pop("_course_roles", None)
+
+    def is_member(self, user):
+        return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
+
+    def is_instructor(self, user):
+        return self.role_of(user) == Role.INSTRUCTOR
+
+    # --- Predicates: DESIGN.md's table, one rule each. ---
+
+    def can_read(self, user):
+        return self.visibility == self.Visibility.PUBLIC or self.role_of(user) is not None
+
+    def can_write_post(self, user):
+        return self.role_of(user) is not None
+
+    def can_participate(self, user):
+        """Like posts and comments, comment as themself."""
+        return self.role_of(user) is not None
+
+    def can_moderate(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_manage(self, user):
+        """Settings, roster, join code."""
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_grant_awards(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_join(self, user):
+        return user.is_authenticated and self.role_of(user) is None
+
+    @property
+    def allows_guest_comments(self):
+        return (
+            self.visibility == self.Visibility.PUBLIC
+            and self.guest_comments == self.GuestComments.MODERATED
+        )
+
+    @staticmethod
+    def can_create(user):
+        """Staff, or anyone given the add_course permission (the "Instructors" group)."""
+        return user.is_authenticated and (user.is_staff or user.has_perm("blog.add_course"))
+
+    def regenerate_join_code(self):
+        self.join_code = new_join_code()
+        self.save(update_fields=["join_code"])
+
+
+class Membership(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="membership_unique_per_course")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} in {self.course}"
+
+
+class Topic(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="topic_slug_unique_per_course")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.name, Topic.objects.filter(course_id=self.course_id))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "blog:topic_detail", kwargs={"course_slug": self.course.slug, "topic_slug": self.slug}
+        )
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Post.Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=Post.Status.DRAFT)
+
+    def for_course(self, course):
+        return self.filter(course=course)
+
+    def by(self, user):
+        return self.filter(author=user)
+
+    def visible_to(self, user):
+        """Published posts in courses the user may read, plus the drafts they may see."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        readable = Q(course__visibility=Course.Visibility.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(readable, status=Post.Status.PUBLISHED)
+        member_of = Membership.objects.filter(user=user).values("course_id")
+        teaches = Membership.objects.filter(user=user, role=Role.INSTRUCTOR).values("course_id")
+        published = Q(status=Post.Status.PUBLISHED) & (readable | Q(course_id__in=member_of))
+        drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
+        return self.filter(published | drafts)
+
+    def newest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
+
+    def with_cards(self):
+        """Everything a post card shows: author, course and topics."""
+        return self.select_related("author", "course").prefetch_related("topics")
+
+
+def post_image_path(instance, filename):
+    return f"originals/posts/{secrets.token_hex(16)}.webp"
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.TextField(
+        max_length=500, blank=True, help_text="Shown on cards. Leave empty to use the opening."
+    )
+    image = models.ImageField(upload_to=post_image_path, blank=True, editable=False)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for people who can't see it.",
+    )
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=200, blank=True)
+    image_credit_url = models.URLField(max_length=500, blank=True)
+    topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="post_slug_unique_per_course")
+        ]
+        indexes = [models.Index(fields=["course", "status", "-published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug or (not self.is_published and not self.published_at):
+            # Drafts follow their title; once published, the slug never changes.
+            taken = Post.objects.filter(course_id=self.course_id).exclude(pk=self.pk)
+            current = slugify(self.title)[:80].strip("-")
+            if not self.slug or self.slug != current:
+                self.slug = unique_slug(self.title, taken)
+        self.body_html = render_post_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "blog:post_detail", kwargs={"course_slug": self.course.slug, "post_slug": self.slug}
+        )
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def summary(self):
+        return self.excerpt or excerpt_from_html(self.body_html)
+
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+        if self.published_at is None:
+            self.published_at = timezone.now()
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
+    # --- Images ---
+
+    @property
+    def card_image(self):
+        """The rendition for cards (about 400 px wide), or None."""
+        return self.image_renditions[0] if self.image_renditions else None
+
+    @property
+    def large_image(self):
+        return self.image_renditions[-1] if self.image_renditions else None
+
+    # --- Predicates ---
+
+    def can_read(self, user):
+        if self.is_published:
+            return self.course.can_read(user)
+        return self.can_edit(user)
+
+    def can_edit(self, user):
+        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
+            user
+        ) in (Role.INSTRUCTOR, STAFF)
+
+    def can_delete(self, user):
+        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
+            user
+        ) == STAFF
+
+    def can_unpublish(self, user):
+        return self.is_published and self.can_edit(user)
+
+
+class BodyImage(models.Model):
+    """An image inserted into a post body with the editor's "Insert image"."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="body_images")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="body_images"
+    )
+    renditions = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Image {self.pk} in {self.course}"
+
+    @property
+    def body_rendition(self):
+        """The rendition used inside a post body (up to 800 px wide)."""
+        fitting = [r for r in self.renditions if r["width"] <= 800]
+        return fitting[-1] if fitting else self.renditions[0]

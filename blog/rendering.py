@@ -1,0 +1,109 @@
+"""Markdown to safe HTML: rendered once on save, and by the live preview.
+
+Posts get the full set (footnotes, tables, headings shifted below the page's h1);
+comments get a subset (emphasis, links, quotes, lists, inline code). Both pass
+through the same nh3 allowlist, so nothing a writer types can run script, carry
+event handlers, style attributes, or javascript:/data: URLs.
+"""
+
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import TocExtension
+
+POST_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+COMMENT_TAGS = {
+    "a", "b", "blockquote", "br", "code", "del", "em", "i", "li", "ol", "p", "s",
+    "strong", "ul",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "sup": {"id"},
+    "li": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+}
+ALLOWED_CLASSES = {
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTERNAL_REL = "nofollow ugc noopener"
+
+_POST_EXTENSIONS = [
+    "footnotes",
+    "tables",
+    "sane_lists",
+    "smarty",
+    TocExtension(baselevel=2, toc_depth="2-6"),
+]
+_COMMENT_EXTENSIONS = ["sane_lists", "smarty"]
+_LINK = re.compile(r'<a ([^>]*?)href="([^"]*)"')
+
+
+def render_post_markdown(text, *, site_host=None):
+    html = markdown.markdown(text or "", extensions=_POST_EXTENSIONS, output_format="html")
+    return sanitise(html, tags=POST_TAGS, site_host=site_host)
+
+
+def render_comment_markdown(text, *, site_host=None):
+    # No headings or images in comments: their Markdown comes out as plain text.
+    html = markdown.markdown(text or "", extensions=_COMMENT_EXTENSIONS, output_format="html")
+    return sanitise(html, tags=COMMENT_TAGS, site_host=site_host)
+
+
+def sanitise(html, *, tags, site_host=None):
+    clean = nh3.clean(
+        html,
+        tags=tags,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
+        attributes={tag: attrs for tag, attrs in ATTRIBUTES.items() if tag in tags},
+        allowed_classes={tag: classes for tag, classes in ALLOWED_CLASSES.items() if tag in tags},
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+    return _mark_external_links(clean, site_host)
+
+
+def _mark_external_links(html, site_host):
+    def replace(match):
+        attrs, href = match.group(1), match.group(2)
+        host = urlsplit(unescape(href)).netloc.lower()
+        if host and host != (site_host or "").lower():
+            return f'<a {attrs}href="{href}" rel="{EXTERNAL_REL}"'
+        return match.group(0)
+
+    return _LINK.sub(replace, html)
+
+
+def plain_text(html):
+    """The words of some HTML, for excerpts and meta descriptions."""
+    text = nh3.clean(html or "", tags=set())
+    return re.sub(r"\s+", " ", unescape(text)).strip()
+
+
+def excerpt_from_html(html, *, words=40):
+    # Footnotes are references, not the opening of the post.
+    html = re.sub(r'<div class="footnote">.*?</div>', "", html or "", flags=re.S)
+    html = re.sub(r"<sup[^>]*>.*?</sup>", "", html, flags=re.S)
+    parts = plain_text(html).split()
+    if len(parts) <= words:
+        return " ".join(parts)
+    return " ".join(parts[:words]).rstrip(",;:.") + "…"

@@ -1,0 +1,62 @@
+"""One-line filters that let templates ask the model predicates."""
+
+from django import template
+from django.core.files.storage import default_storage
+
+register = template.Library()
+
+
+@register.filter
+def can_edit(obj, user):
+    return obj.can_edit(user)
+
+
+@register.filter
+def can_delete(obj, user):
+    return obj.can_delete(user)
+
+
+@register.filter
+def can_unpublish(post, user):
+    return post.can_unpublish(user)
+
+
+@register.filter
+def can_moderate(course, user):
+    return course.can_moderate(user)
+
+
+@register.filter
+def can_manage(course, user):
+    return course.can_manage(user)
+
+
+@register.filter
+def can_write_post(course, user):
+    return course.can_write_post(user)
+
+
+@register.filter
+def can_join(course, user):
+    return course.can_join(user)
+
+
+@register.filter
+def can_grant_awards(course, user):
+    return course.can_grant_awards(user)
+
+
+@register.filter
+def role_in(user, course):
+    return course.role_of(user)
+
+
+@register.filter
+def media_url(name):
+    """URL of a stored file name (renditions are kept as names in JSON)."""
+    return default_storage.url(name) if name else ""
+
+
+@register.filter
+def srcset(renditions):
+    return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions or [])

@@ -1,0 +1,290 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.images import clean_image_upload
+from blog import services
+from blog.forms import CourseForm, JoinCourseForm, PostForm, PreviewForm
+from blog.models import Course, Post, Role
+from blog.rendering import render_post_markdown
+
+POSTS_PER_PAGE = 10
+
+
+def readable_course_or_404(request, course_slug):
+    """The course, or 404 when it doesn't exist or is private to its members."""
+    course = get_object_or_404(Course, slug=course_slug)
+    if not course.can_read(request.user):
+        raise Http404("No such course.")
+    return course
+
+
+def readable_post_or_404(request, course, post_slug, queryset=None):
+    queryset = Post.objects.select_related("author") if queryset is None else queryset
+    post = get_object_or_404(queryset, course=course, slug=post_slug)
+    post.course = course  # share the course (and its role cache) with the post
+    if not post.can_read(request.user):
+        raise Http404("No such post.")
+    return post
+
+
+def paginate(request, queryset, per_page=POSTS_PER_PAGE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def home(request):
+    recent = Post.objects.published().filter(course__visibility=Course.Visibility.PUBLIC)
+    my_courses = Course.objects.for_member(request.user)
+    context = {
+        "public_posts": recent.with_cards().newest_first()[:6],
+        "public_courses": Course.objects.filter(visibility=Course.Visibility.PUBLIC)[:12],
+    }
+    if request.user.is_authenticated:
+        context["my_courses"] = my_courses
+        context["my_feed"] = (
+            Post.objects.published().filter(course__in=my_courses).with_cards().newest_first()[:6]
+        )
+    return render(request, "blog/home.html", context)
+
+
+@login_required
+def course_create(request):
+    if not Course.can_create(request.user):
+        raise PermissionDenied("Only instructors can create courses.")
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = services.create_course(form=form, instructor=request.user)
+        messages.success(request, f"“{course}” is ready. Share its join code: {course.join_code}")
+        return redirect(course)
+    return render(request, "blog/course_form.html", {"form": form})
+
+
+@login_required
+def course_join(request):
+    """The "Join a course" page, and the join form on a course page."""
+    form = JoinCourseForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        _, created = services.join_course(course=form.course, user=request.user)
+        if created:
+            messages.success(request, f"Welcome to {form.course}! You can now write posts here.")
+        else:
+            messages.info(request, f"You are already a member of {form.course}.")
+        return redirect(form.course)
+    return render(request, "blog/course_join.html", {"form": form})
+
+
+@require_POST
+@login_required
+def course_join_code_regenerate(request, course_slug):
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_manage(request.user):
+        raise PermissionDenied
+    course.regenerate_join_code()
+    messages.success(request, f"New join code: {course.join_code}. The old one no longer works.")
+    return redirect(request.POST.get("next_anchor") or course.get_absolute_url())
+
+
+def course_detail(request, course_slug):
+    course = readable_course_or_404(request, course_slug)
+    posts = Post.objects.published().for_course(course).with_cards().newest_first()
+    instructors = get_user_model().objects.filter(
+        memberships__course=course, memberships__role=Role.INSTRUCTOR
+    )
+    return render(
+        request,
+        "blog/course_detail.html",
+        {
+            "course": course,
+            "page_obj": paginate(request, posts),
+            "instructors": instructors,
+            "topics": course.topics.all(),
+            "join_form": JoinCourseForm(initial={"code": ""}),
+        },
+    )
+
+
+def topic_detail(request, course_slug, topic_slug):
+    course = readable_course_or_404(request, course_slug)
+    topic = get_object_or_404(course.topics, slug=topic_slug)
+    posts = Post.objects.published().filter(topics=topic).with_cards().newest_first()
+    return render(
+        request,
+        "blog/topic_detail.html",
+        {"course": course, "topic": topic, "page_obj": paginate(request, posts)},
+    )
+
+
+def author_posts(request, course_slug, username):
+    course = readable_course_or_404(request, course_slug)
+    author = get_object_or_404(get_user_model(), username=username)
+    posts = Post.objects.published().for_course(course).by(author).with_cards().newest_first()
+    return render(
+        request,
+        "blog/author_posts.html",
+        {"course": course, "author": author, "page_obj": paginate(request, posts)},
+    )
+
+
+@login_required
+def my_posts(request):
+    posts = Post.objects.by(request.user).with_cards().order_by("-updated")
+    return render(request, "blog/my_posts.html", {"page_obj": paginate(request, posts, 20)})
+
+
+def post_detail(request, course_slug, post_slug):
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(
+        request, course, post_slug, Post.objects.select_related("author").prefetch_related("topics")
+    )
+    return render(request, "blog/post_detail.html", {"course": course, "post": post})
+
+
+@login_required
+def post_create(request, course_slug):
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_write_post(request.user):
+        raise PermissionDenied("Join this course to write in it.")
+    return _edit_post(request, course, Post(course=course, author=request.user))
+
+
+@login_required
+def post_edit(request, course_slug, post_slug):
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(request, course, post_slug)
+    if not post.can_edit(request.user):
+        raise PermissionDenied("Only the author and the course's instructors edit a post.")
+    return _edit_post(request, course, post)
+
+
+EDITOR_ACTIONS = {"draft", "publish", "update", "unpublish", "preview", "insert_image"}
+
+
+def _edit_post(request, course, post):
+    """The editor, shared by "write" and "edit". Works without JavaScript."""
+    action = request.POST.get("action", "draft")
+    if request.method == "POST" and action in {"preview", "insert_image"}:
+        return _editor_roundtrip(request, course, post, action)
+    form = PostForm(request.POST or None, request.FILES or None, instance=post, course=course)
+    if request.method == "POST":
+        if action not in EDITOR_ACTIONS or (
+            action == "unpublish" and not post.can_unpublish(request.user)
+        ):
+            raise PermissionDenied
+        if form.is_valid():
+            post = services.save_post(form=form, action=action)
+            messages.success(request, _saved_message(post, action))
+            return redirect(
+                post
+                if post.is_published
+                else reverse("blog:post_edit", args=[course.slug, post.slug])
+            )
+        messages.error(
+            request, "Your post was not saved yet: please check the fields marked below."
+        )
+    return render(request, "blog/post_form.html", {"course": course, "post": post, "form": form})
+
+
+def _editor_roundtrip(request, course, post, action):
+    """Preview or insert an image without saving: give back everything as typed."""
+    data = request.POST.copy()
+    if action == "insert_image":
+        try:
+            clean = clean_image_upload(request.FILES["body_image"])
+        except KeyError:
+            messages.error(request, "Choose an image to insert first.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            image = services.store_body_image(course=course, user=request.user, clean=clean)
+            data["body"] = data.get("body", "").rstrip() + "\n\n" + _image_markdown(image) + "\n"
+            messages.success(request, "Image inserted at the end of your text.")
+    initial = {name: data.get(name, "") for name in PostForm.Meta.fields}
+    initial["topics"] = data.getlist("topics")
+    initial["new_topics"] = data.get("new_topics", "")
+    form = PostForm(initial=initial, instance=post, course=course)
+    preview = render_post_markdown(data.get("body", "")) if action == "preview" else None
+    return render(
+        request,
+        "blog/post_form.html",
+        {"course": course, "post": post, "form": form, "preview_html": preview},
+    )
+
+
+def _image_markdown(image):
+    rendition = image.body_rendition
+    return f"![Describe this image]({default_storage.url(rendition['name'])})"
+
+
+def _saved_message(post, action):
+    return {
+        "publish": "Published! Your post is live in the course.",
+        "update": "Your changes are saved.",
+        "unpublish": (
+            "The post is unpublished: it is a draft again, "
+            "visible only to its author and the instructors."
+        ),
+    }.get(action, "Draft saved. Only you and the course's instructors can see it.")
+
+
+@require_POST
+@login_required
+def post_preview(request, course_slug):
+    """Live preview for the editor: the same renderer as the stored HTML."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_write_post(request.user):
+        raise PermissionDenied
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "The text is too long to preview."}, status=400)
+    return JsonResponse({"html": render_post_markdown(form.cleaned_data["body"])})
+
+
+@require_POST
+@login_required
+def body_image_upload(request, course_slug):
+    """ "Insert image" with JavaScript: store it and answer with its Markdown."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_write_post(request.user):
+        raise PermissionDenied
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"error": "Choose an image to insert."}, status=400)
+    try:
+        clean = clean_image_upload(upload)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    image = services.store_body_image(course=course, user=request.user, clean=clean)
+    return JsonResponse({"markdown": _image_markdown(image)}, status=201)
+
+
+@login_required
+def post_delete(request, course_slug, post_slug):
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(request, course, post_slug)
+    if not post.can_delete(request.user):
+        raise PermissionDenied("Only the author can delete a post.")
+    if request.method == "POST":
+        services.delete_post(post=post)
+        messages.success(request, f"“{post.title}” was deleted.")
+        return redirect(course)
+    return render(request, "blog/post_confirm_delete.html", {"course": course, "post": post})
+
+
+@require_POST
+@login_required
+def post_unpublish(request, course_slug, post_slug):
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(request, course, post_slug)
+    if not post.can_unpublish(request.user):
+        raise PermissionDenied
+    post.unpublish()
+    post.save()
+    messages.success(request, _saved_message(post, "unpublish"))
+    return redirect(course)
