@@ -246,8 +246,13 @@ class PostQuerySet(models.QuerySet):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
 
     def with_cards(self):
-        """Everything a post card shows: author, course and topics."""
-        return self.select_related("author", "course").prefetch_related("topics")
+        """Everything a post card shows: author, course, topics, and what other apps
+        add through blog.extensions (counts, badges)."""
+        from blog.extensions import apply_card_loaders
+
+        return apply_card_loaders(
+            self.select_related("author", "course").prefetch_related("topics")
+        )
 
 
 def post_image_path(instance, filename):

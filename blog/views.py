@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import services
+from blog.extensions import post_page_context
 from blog.forms import CourseForm, JoinCourseForm, PostForm, PreviewForm
 from blog.models import Course, Post, Role
 from blog.rendering import render_post_markdown
@@ -143,7 +144,8 @@ def post_detail(request, course_slug, post_slug):
     post = readable_post_or_404(
         request, course, post_slug, Post.objects.select_related("author").prefetch_related("topics")
     )
-    return render(request, "blog/post_detail.html", {"course": course, "post": post})
+    context = {"course": course, "post": post, **post_page_context(request, post)}
+    return render(request, "blog/post_detail.html", context)
 
 
 @login_required

@@ -32,3 +32,46 @@ def user(db):
 @pytest.fixture
 def staff(db):
     return factories.UserFactory(is_staff=True, is_superuser=True, username="staffer")
+
+
+@pytest.fixture
+def course(db):
+    return factories.CourseFactory(title="History 101", slug="history-101")
+
+
+@pytest.fixture
+def private_course(db):
+    return factories.CourseFactory(title="Seminar", slug="seminar", visibility="members")
+
+
+@pytest.fixture
+def instructor(course):
+    member = factories.MembershipFactory(
+        course=course, role="instructor", user=factories.UserFactory(username="prof")
+    )
+    return member.user
+
+
+@pytest.fixture
+def student(course):
+    return factories.MembershipFactory(
+        course=course, user=factories.UserFactory(username="stu")
+    ).user
+
+
+@pytest.fixture
+def classmate(course):
+    return factories.MembershipFactory(
+        course=course, user=factories.UserFactory(username="mate")
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but a member of no course."""
+    return factories.UserFactory(username="outsider")
+
+
+@pytest.fixture
+def post(course, student):
+    return factories.PostFactory(course=course, author=student, title="A published post")

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -13,3 +14,54 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     password = factory.django.Password("pass-word-123")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.Course"
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    term = "Spring 2027"
+    visibility = "public"
+    guest_comments = "moderated"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.Membership"
+
+    course = factory.SubFactory(CourseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "student"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.Topic"
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A published post by a student member of its course."""
+
+    class Meta:
+        model = "blog.Post"
+
+    course = factory.SubFactory(CourseFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Post number {n}")
+    body = "Some *Markdown* text with a quote:\n\n> Quoted words."
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def membership(post, create, extracted, **kwargs):
+        if create:
+            from blog.models import Membership
+
+            Membership.objects.get_or_create(
+                course=post.course, user=post.author, defaults={"role": "student"}
+            )
