@@ -13,6 +13,7 @@ import functools
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -59,6 +60,18 @@ def _is_stand_in(app):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request, sociallogin, form=None):
+        # allauth skips a provider's address when another account holds it as an
+        # EmailAddress row; accounts made in the admin or by seed_demo only have
+        # User.email, so skip those too: two accounts never share an address.
+        taken = get_user_model().objects.exclude(pk=sociallogin.user.pk)
+        sociallogin.email_addresses = [
+            address
+            for address in sociallogin.email_addresses
+            if not taken.filter(email__iexact=address.email).exists()
+        ]
+        return super().save_user(request, sociallogin, form=form)
+
     def list_apps(self, request, provider=None, client_id=None):
         apps = super().list_apps(request, provider=provider, client_id=client_id)
         if not social.stub_login_enabled():

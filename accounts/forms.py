@@ -1,16 +1,22 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 
 from accounts.images import clean_image_upload, square_rendition
 
 AVATAR_SIZE = 256
 
 
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # "example.edu" means https://example.edu
+    return model_field.formfield(**kwargs)
+
+
 class ProfileForm(forms.ModelForm):
     # A plain file field: accounts.images decides what is an acceptable image,
     # so every upload in the project fails with the same clear messages.
-    website = forms.URLField(max_length=300, required=False, assume_scheme="https")
     avatar = forms.FileField(
         required=False,
         widget=forms.ClearableFileInput(
@@ -22,6 +28,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["display_name", "bio", "website", "avatar"]
+        formfield_callback = _formfield
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
     def clean_avatar(self):
