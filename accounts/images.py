@@ -66,7 +66,11 @@ def clean_image_upload(upload):
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            "This image has too many pixels; the limit is 40 megapixels.", code="too_many_pixels"
+        ) from None
+    except UnidentifiedImageError:
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF.",
             code="not_image",

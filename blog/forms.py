@@ -56,6 +56,13 @@ class PostForm(forms.ModelForm):
         max_length=200,
         help_text="Separate topics with commas, for example “Week 4, Samizdat”.",
     )
+    image_credit_url = forms.URLField(
+        label="Credit link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the image comes from, if online.",
+    )
     body_image = forms.FileField(
         label="Insert an image into the text",
         required=False,

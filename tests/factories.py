@@ -49,6 +49,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "blog.Post"
+        skip_postgeneration_save = True
 
     course = factory.SubFactory(CourseFactory)
     author = factory.SubFactory(UserFactory)

@@ -1,0 +1,265 @@
+"""DESIGN.md's permission table for courses and posts, row by row.
+
+Actors: anonymous, a signed-in non-member ("guest commenter" has no account, so
+on the site they are anonymous), a member student, the post's author, an instructor
+of this course, an instructor of another course, and staff.
+"""
+
+import pytest
+from django.urls import reverse
+
+from blog.models import STAFF, Course, Post
+from tests import factories
+
+ACTORS = ["anonymous", "outsider", "student", "author", "instructor", "other_instructor", "staff"]
+
+
+@pytest.fixture
+def actors(course, student, instructor, staff, outsider):
+    author = factories.MembershipFactory(
+        course=course, user=factories.UserFactory(username="writer")
+    ).user
+    other_course = factories.CourseFactory(slug="other")
+    other_instructor = factories.MembershipFactory(
+        course=other_course, role="instructor", user=factories.UserFactory(username="otherprof")
+    ).user
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "student": student,
+        "author": author,
+        "instructor": instructor,
+        "other_instructor": other_instructor,
+        "staff": staff,
+    }
+
+
+def as_user(client, actors, who):
+    user = actors[who]
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def anonymous_user():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+# --- Reading -----------------------------------------------------------------
+
+READ_PUBLIC = dict.fromkeys(ACTORS, 200)
+READ_MEMBERS_ONLY = {
+    "anonymous": 404,
+    "outsider": 404,
+    "student": 200,
+    "author": 200,
+    "instructor": 200,
+    "other_instructor": 404,
+    "staff": 200,
+}
+READ_DRAFT = {
+    "anonymous": 404,
+    "outsider": 404,
+    "student": 404,
+    "author": 200,
+    "instructor": 200,
+    "other_instructor": 404,
+    "staff": 200,
+}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_published_post_in_public_course_is_readable_by_everyone(client, actors, course, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    as_user(client, actors, who)
+    assert client.get(post.get_absolute_url()).status_code == READ_PUBLIC[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_members_only_course_and_its_posts_are_hidden_from_non_members(client, actors, course, who):
+    course.visibility = Course.Visibility.MEMBERS
+    course.save()
+    post = factories.PostFactory(course=course, author=actors["author"])
+    as_user(client, actors, who)
+    assert client.get(post.get_absolute_url()).status_code == READ_MEMBERS_ONLY[who]
+    assert client.get(course.get_absolute_url()).status_code == READ_MEMBERS_ONLY[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_draft_is_visible_only_to_author_instructors_and_staff(client, actors, course, who):
+    post = factories.PostFactory(
+        course=course, author=actors["author"], status="draft", published_at=None
+    )
+    as_user(client, actors, who)
+    assert client.get(post.get_absolute_url()).status_code == READ_DRAFT[who]
+
+
+# --- Writing, editing, deleting ---------------------------------------------
+
+WRITE = {
+    "anonymous": 302,  # to the login page
+    "outsider": 403,
+    "student": 200,
+    "author": 200,
+    "instructor": 200,
+    "other_instructor": 403,
+    "staff": 200,
+}
+EDIT = {
+    "anonymous": 302,
+    "outsider": 403,
+    "student": 403,
+    "author": 200,
+    "instructor": 200,
+    "other_instructor": 403,
+    "staff": 200,
+}
+DELETE = {
+    "anonymous": 302,
+    "outsider": 403,
+    "student": 403,
+    "author": 200,
+    "instructor": 403,
+    "other_instructor": 403,
+    "staff": 200,
+}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_write_a_post_in_the_course(client, actors, course, who):
+    as_user(client, actors, who)
+    response = client.get(reverse("blog:post_create", args=[course.slug]))
+    assert response.status_code == WRITE[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_edit_a_post(client, actors, course, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    as_user(client, actors, who)
+    url = reverse("blog:post_edit", args=[course.slug, post.slug])
+    assert client.get(url).status_code == EDIT[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_delete_a_post(client, actors, course, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    as_user(client, actors, who)
+    url = reverse("blog:post_delete", args=[course.slug, post.slug])
+    assert client.get(url).status_code == DELETE[who]
+    client.post(url)
+    assert Post.objects.filter(pk=post.pk).exists() == (DELETE[who] != 200)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_unpublish_a_post(client, actors, course, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    as_user(client, actors, who)
+    response = client.post(reverse("blog:post_unpublish", args=[course.slug, post.slug]))
+    post.refresh_from_db()
+    assert post.is_published == (EDIT[who] != 200)
+    if EDIT[who] == 403:
+        assert response.status_code == 403
+
+
+# --- Predicates, directly ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "who, role",
+    [
+        ("anonymous", None),
+        ("outsider", None),
+        ("student", "student"),
+        ("instructor", "instructor"),
+        ("other_instructor", None),
+        ("staff", STAFF),
+    ],
+)
+def test_role_of(actors, course, who, role):
+    user = actors[who] or anonymous_user()
+    assert course.role_of(user) == role
+
+
+@pytest.mark.parametrize(
+    "who, moderate",
+    [
+        ("anonymous", False),
+        ("outsider", False),
+        ("student", False),
+        ("author", False),
+        ("instructor", True),
+        ("other_instructor", False),
+        ("staff", True),
+    ],
+)
+def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, who, moderate):
+    user = actors[who] or anonymous_user()
+    assert course.can_moderate(user) is moderate
+    assert course.can_grant_awards(user) is moderate
+    assert course.can_manage(user) is moderate
+
+
+def test_role_of_asks_the_database_once_per_request(course, student, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        for _ in range(5):
+            course.role_of(student)
+            course.can_moderate(student)
+            course.can_write_post(student)
+
+
+def test_roles_are_per_course(course, instructor):
+    other = factories.CourseFactory()
+    assert course.can_moderate(instructor)
+    assert not other.can_moderate(instructor)
+    assert not other.can_write_post(instructor)
+
+
+@pytest.mark.parametrize(
+    "who, can_create",
+    [("anonymous", False), ("student", False), ("instructor", False), ("staff", True)],
+)
+def test_who_may_create_a_course(actors, who, can_create):
+    assert Course.can_create(actors[who] or anonymous_user()) is can_create
+
+
+def test_instructors_group_may_create_courses(db):
+    from django.contrib.auth.models import Group
+
+    teacher = factories.UserFactory()
+    teacher.groups.add(Group.objects.get(name="Instructors"))
+    assert Course.can_create(teacher)
+
+
+# --- Lists respect visibility ------------------------------------------------
+
+
+def test_members_only_posts_never_appear_in_lists_for_non_members(client, outsider, db):
+    hidden = factories.CourseFactory(visibility="members")
+    factories.PostFactory(course=hidden, title="Secret seminar notes")
+    factories.PostFactory(title="Open notes")
+    client.force_login(outsider)
+    home = client.get(reverse("home")).content.decode()
+    assert "Open notes" in home
+    assert "Secret seminar notes" not in home
+    profile_owner = hidden.posts.get().author
+    profile = client.get(profile_owner.get_absolute_url()).content.decode()
+    assert "Secret seminar notes" not in profile
+
+
+def test_visible_to_lists_exactly_what_each_actor_may_read(actors, course):
+    author = actors["author"]
+    published = factories.PostFactory(course=course, author=author)
+    draft = factories.PostFactory(course=course, author=author, status="draft", published_at=None)
+    hidden_course = factories.CourseFactory(visibility="members")
+    hidden = factories.PostFactory(course=hidden_course)
+
+    def visible(who):
+        return set(Post.objects.visible_to(actors[who] or anonymous_user()))
+
+    assert visible("anonymous") == {published}
+    assert visible("student") == {published}
+    assert visible("author") == {published, draft}
+    assert visible("instructor") == {published, draft}
+    assert visible("staff") >= {published, draft, hidden}
