@@ -41,14 +41,17 @@ class JoinCourseForm(forms.Form):
 
 class PostForm(forms.ModelForm):
     image_upload = forms.FileField(
-        label="Featured image",
+        label="Choose an image",
         required=False,
         help_text="JPEG, PNG, WebP or GIF, up to 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
     )
     remove_image = forms.BooleanField(label="Remove the featured image", required=False)
     topics = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="Pick from the course's topics",
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     new_topics = forms.CharField(
         label="New topics",
