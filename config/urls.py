@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog import views as blog_views
+from config import views as config_views
 
 admin.site.site_header = "Commonplace administration"
 admin.site.site_title = "Commonplace administration"
@@ -16,9 +17,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
+    # Development and browser tests; production serves media from its storage.
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", config_views.media),
+    ]
 
 handler500 = "config.views.server_error"

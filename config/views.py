@@ -27,3 +27,11 @@ def server_error(request):
     if isinstance(exc, OperationalError | InterfaceError):
         return database_unavailable(request)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def media(request, path):
+    """Uploaded files, served by Django when SERVE_MEDIA is on (never in production)."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
