@@ -230,3 +230,9 @@ def test_set_password_page_for_a_social_only_user(client):
     response = client.get(reverse("account_set_password"))
     assert response.status_code == 200
     assert_site_page_with_one_h1(response)
+
+
+@pytest.mark.django_db
+def test_emails_name_the_site_not_example_com(client, user):
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    assert mail.outbox[0].subject.startswith("[Commonplace]")
