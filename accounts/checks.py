@@ -15,3 +15,20 @@ def social_stub_login_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register("security")
+def social_credentials_check(app_configs, **kwargs):
+    """A provider with a client id but no secret would fail at the token exchange."""
+    warnings = []
+    for provider_id, config in getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}).items():
+        for app in config.get("APPS") or []:
+            if app.get("client_id") and not app.get("secret"):
+                warnings.append(
+                    Warning(
+                        f"The {provider_id} login has a client id but no secret.",
+                        hint=f"Set {provider_id.upper()}_CLIENT_SECRET in the environment.",
+                        id="accounts.W002",
+                    )
+                )
+    return warnings

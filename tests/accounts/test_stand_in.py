@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.checks import social_stub_login_check
+from accounts.checks import social_credentials_check, social_stub_login_check
 from accounts.social import provider_of, stand_in_uid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,6 +218,16 @@ def test_system_check_warns_when_stub_login_is_on_without_debug(settings):
     assert [w.id for w in social_stub_login_check(None)] == ["accounts.W001"]
     settings.SOCIAL_STUB_LOGIN = False
     assert social_stub_login_check(None) == []
+
+
+def test_system_check_warns_about_a_client_id_without_secret(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "wordpress_com": {"APPS": [{"client_id": "wp-client", "secret": ""}]},
+        "facebook": {"APPS": [{"client_id": "fb-client", "secret": "fb-secret"}]},
+    }
+    assert [w.msg for w in social_credentials_check(None)] == [
+        "The wordpress_com login has a client id but no secret."
+    ]
 
 
 def _stub_setting(**env):
