@@ -78,6 +78,9 @@ def sanitise(html, *, tags, site_host=None):
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
+        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}}
+        if "img" in tags
+        else None,
     )
     return _mark_external_links(clean, site_host)
 
