@@ -66,3 +66,26 @@ class PostFactory(factory.django.DjangoModelFactory):
             Membership.objects.get_or_create(
                 course=post.course, user=post.author, defaults={"role": "student"}
             )
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "awards.Award"
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Award {n}")
+    description = "For a post that shows the way."
+    emoji = "🏅"
+    colour = "#9a6b00"
+
+
+class AwardGrantFactory(factory.django.DjangoModelFactory):
+    """A grant of an award to a published post of the award's course."""
+
+    class Meta:
+        model = "awards.AwardGrant"
+
+    award = factory.SubFactory(AwardFactory)
+    post = factory.SubFactory(PostFactory, course=factory.SelfAttribute("..award.course"))
+    granted_by = factory.SubFactory(UserFactory)
+    citation = ""
