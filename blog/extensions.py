@@ -9,10 +9,13 @@ two hooks, which those apps fill from their AppConfig.ready():
   queries.
 - ``register_card_loader(func)``: ``func(queryset) -> queryset`` adding annotations or
   prefetches that post cards show; ``PostQuerySet.with_cards()`` applies them all.
+- ``register_course_page_part(func)``: ``func(request, course) -> dict`` of extra
+  context for the course page (for example counts behind the instructor links).
 """
 
 _post_page_parts = []
 _card_loaders = []
+_course_page_parts = []
 
 
 def register_post_page_part(func):
@@ -36,3 +39,15 @@ def apply_card_loaders(queryset):
     for func in _card_loaders:
         queryset = func(queryset)
     return queryset
+
+
+def register_course_page_part(func):
+    _course_page_parts.append(func)
+    return func
+
+
+def course_page_context(request, course):
+    context = {}
+    for func in _course_page_parts:
+        context.update(func(request, course))
+    return context

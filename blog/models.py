@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -156,6 +157,18 @@ class Course(models.Model):
     def can_join(self, user):
         return user.is_authenticated and self.role_of(user) is None
 
+    def can_see_likers(self, user):
+        """Who liked a post or comment is for the course's members (and staff)."""
+        return self.can_participate(user)
+
+    def can_comment(self, user):
+        """Members comment as themselves; others only where guests may comment."""
+        return self.can_participate(user) or self.allows_guest_comments
+
+    def holds_comments_of(self, user):
+        """Comments from anyone but members wait for a moderator."""
+        return not self.can_participate(user)
+
     @property
     def allows_guest_comments(self):
         return (
@@ -242,6 +255,17 @@ class PostQuerySet(models.QuerySet):
         drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
         return self.filter(published | drafts)
 
+    def with_like_counts(self):
+        """Annotate ``like_count`` (a subquery, so it stays right beside other counts)."""
+        likes = (
+            PostLike.objects.filter(post=models.OuterRef("pk"))
+            .order_by()
+            .values("post")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(like_count=Coalesce(models.Subquery(likes), 0))
+
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
 
@@ -251,7 +275,7 @@ class PostQuerySet(models.QuerySet):
         from blog.extensions import apply_card_loaders
 
         return apply_card_loaders(
-            self.select_related("author", "course").prefetch_related("topics")
+            self.select_related("author", "course").prefetch_related("topics").with_like_counts()
         )
 
 
@@ -365,6 +389,31 @@ class Post(models.Model):
 
     def can_unpublish(self, user):
         return self.is_published and self.can_edit(user)
+
+    def can_like(self, user):
+        return self.is_published and self.course.can_participate(user)
+
+    def can_comment(self, user):
+        return self.is_published and self.can_read(user) and self.course.can_comment(user)
+
+
+class PostLike(models.Model):
+    """One row per (post, user): counts are aggregated from these rows."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_likes"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="post_like_unique_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} likes {self.post}"
 
 
 class BodyImage(models.Model):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
-from blog.models import BodyImage, Membership, Role, Topic
+from blog.models import BodyImage, Membership, PostLike, Role, Topic
 
 
 @transaction.atomic
@@ -92,3 +92,26 @@ def store_body_image(*, course, user, clean):
 def delete_post(*, post):
     _drop_image(post)
     post.delete()
+
+
+def set_like(*, model, user, liked, **target):
+    """Make `user` like (or stop liking) the target row of a like model.
+
+    `target` names the liked object, e.g. ``post=post``. The unique constraint is the
+    guard: a double click or two racing requests end with one row, and a race lost
+    on the insert is not an error. Returns the number of likes, counted from the rows.
+    """
+    rows = model.objects.filter(**target)
+    if liked:
+        try:
+            with transaction.atomic():
+                model.objects.create(user=user, **target)
+        except IntegrityError:
+            pass  # already liked: by an earlier click or a concurrent request
+    else:
+        rows.filter(user=user).delete()
+    return rows.count()
+
+
+def like_post(*, post, user, liked=True):
+    return set_like(model=PostLike, user=user, liked=liked, post=post)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<slug:course_slug>/<slug:post_slug>/", views.post_detail, name="post_detail"),
     path("c/<slug:course_slug>/<slug:post_slug>/edit/", views.post_edit, name="post_edit"),
     path("c/<slug:course_slug>/<slug:post_slug>/delete/", views.post_delete, name="post_delete"),
+    path("c/<slug:course_slug>/<slug:post_slug>/like/", views.post_like, name="post_like"),
     path(
         "c/<slug:course_slug>/<slug:post_slug>/unpublish/",
         views.post_unpublish,

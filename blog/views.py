@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import services
-from blog.extensions import post_page_context
+from blog.extensions import course_page_context, post_page_context
 from blog.forms import CourseForm, JoinCourseForm, PostForm, PreviewForm
-from blog.models import Course, Post, Role
+from blog.likes import like_response, likes_summary
+from blog.models import Course, Post, PostLike, Role
 from blog.rendering import render_post_markdown
 
 POSTS_PER_PAGE = 10
@@ -107,6 +108,7 @@ def course_detail(request, course_slug):
             "instructors": instructors,
             "topics": course.topics.all(),
             "join_form": JoinCourseForm(initial={"code": ""}),
+            **course_page_context(request, course),
         },
     )
 
@@ -146,6 +148,32 @@ def post_detail(request, course_slug, post_slug):
     )
     context = {"course": course, "post": post, **post_page_context(request, post)}
     return render(request, "blog/post_detail.html", context)
+
+
+def post_likes_context(request, post):
+    """The post's like button and "Liked by N people" (a post page part): one query."""
+    user = request.user
+    likes = PostLike.objects.filter(post=post)
+    if post.course.can_see_likers(user):
+        likers = [like.user for like in likes.select_related("user")]
+        user_ids = [liker.pk for liker in likers]
+    else:
+        likers, user_ids = None, list(likes.values_list("user_id", flat=True))
+    summary = likes_summary(count=len(user_ids), liked=user.pk in user_ids, likers=likers)
+    return {"post_likes": summary, "can_like_post": post.can_like(user)}
+
+
+@require_POST
+def post_like(request, course_slug, post_slug):
+    """Like (liked=1) or unlike (liked=0) a post. Signed-in course members only."""
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(request, course, post_slug)
+    if not post.can_like(request.user):
+        raise PermissionDenied("Only members of this course can like its posts.")
+    liked = request.POST.get("liked", "1") != "0"
+    services.like_post(post=post, user=request.user, liked=liked)
+    summary = post_likes_context(request, post)["post_likes"]
+    return like_response(request, summary=summary, next_url=f"{post.get_absolute_url()}#post-likes")
 
 
 @login_required

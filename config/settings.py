@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts.providers.wordpress_com",
     "accounts",
     "blog",
+    "comments",
     "awards",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", blog_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),

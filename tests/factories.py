@@ -68,6 +68,34 @@ class PostFactory(factory.django.DjangoModelFactory):
             )
 
 
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment by a signed-in user (pass author=None and guest_* for a guest)."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}, with *emphasis*.")
+    status = "approved"
+
+
+class CommentLikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.CommentLike"
+
+    comment = factory.SubFactory(CommentFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class PostLikeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.PostLike"
+
+    post = factory.SubFactory(PostFactory)
+    user = factory.SubFactory(UserFactory)
+
+
 class AwardFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "awards.Award"

@@ -1,0 +1,233 @@
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Membership, Post
+from blog.rendering import render_comment_markdown
+
+MAX_BODY_LENGTH = 10_000
+MAX_GUEST_NAME_LENGTH = 100
+
+
+def has_control_characters(text):
+    """Control characters and the bidirectional overrides that can disguise a name."""
+    return any(
+        unicodedata.category(ch) == "Cc" or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+        for ch in text
+    )
+
+
+# What a thread shows of each comment and its author (``only`` keeps the rows small).
+THREAD_FIELDS = [
+    "post", "parent", "author", "guest_name", "guest_website", "body_html",
+    "status", "created", "edited", "author__username", "author__display_name",
+    "author__first_name", "author__last_name", "author__avatar",
+]  # fmt: skip
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def for_post(self, post):
+        return self.filter(post=post)
+
+    def for_course(self, course):
+        return self.filter(post__course=course)
+
+    def awaiting_moderation(self):
+        return self.filter(status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
+
+    def by_guest(self, email):
+        return self.filter(author__isnull=True, guest_email__iexact=email)
+
+    def with_thread(self, *, viewer):
+        """What a thread shows, in this one query: author, the author's role in the
+        course, like counts and whether the viewer likes each comment."""
+        likes = (
+            CommentLike.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        role = Membership.objects.filter(
+            course_id=OuterRef("post__course_id"), user_id=OuterRef("author_id")
+        ).values("role")[:1]
+        liked = (
+            Exists(CommentLike.objects.filter(comment=OuterRef("pk"), user_id=viewer.pk))
+            if viewer.is_authenticated
+            else models.Value(False)
+        )
+        return (
+            self.select_related("author")
+            .only(*THREAD_FIELDS)
+            .annotate(
+                like_count=Coalesce(Subquery(likes), 0),
+                author_role=Subquery(role),
+                liked_by_viewer=liked,
+            )
+            .order_by("created", "pk")
+        )
+
+    def deepest_allowed_parent_id(self, parent_id, *, depth):
+        """Id of the comment a reply to `parent_id` hangs under when threads nest
+        `depth` levels: the parent itself, or its deepest ancestor that may still have
+        replies (None: top level). One query, however deep the thread."""
+        if parent_id is None or depth <= 1:
+            return None
+        parents = dict(self.order_by().values_list("pk", "parent_id"))
+        chain = [parent_id]  # the parent, its parent, ... up to the top level
+        while parents.get(chain[-1]) is not None:
+            chain.append(parents[chain[-1]])
+        # chain[-1] is at level 1; a reply's parent may be at most at level depth - 1.
+        return chain[max(0, len(chain) - (depth - 1))]
+
+
+def with_comment_counts(posts):
+    """Card loader: annotate ``comment_count``, the post's approved comments."""
+    approved = (
+        Comment.objects.approved()
+        .filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return posts.annotate(comment_count=Coalesce(Subquery(approved), 0))
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Pending"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    guest_name = models.CharField("name", max_length=MAX_GUEST_NAME_LENGTH, blank=True)
+    guest_email = models.EmailField("email", blank=True, help_text="Never shown.")
+    guest_website = models.URLField("website", max_length=300, blank=True)
+    body = models.TextField(max_length=MAX_BODY_LENGTH)
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    created = models.DateTimeField(default=timezone.now)
+    edited = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "pk"]
+        indexes = [
+            models.Index(fields=["post", "created"]),
+            models.Index(fields=["status", "created"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.post}: {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_comment_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
+    def get_reply_url(self):
+        return reverse("comments:comment_reply", kwargs={"pk": self.pk})
+
+    @property
+    def name(self):
+        if self.author_id:
+            return self.author.name
+        return self.guest_name or "Someone"
+
+    @property
+    def is_guest(self):
+        return self.author_id is None
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_removed(self):
+        return self.status == self.Status.REMOVED
+
+    def is_by(self, user):
+        return user.is_authenticated and self.author_id == user.pk
+
+    # --- Changes to one comment ---
+
+    def edit(self, body):
+        self.body = body
+        self.edited = timezone.now()
+        self.save()
+
+    def withdraw(self):
+        """The author deletes it: the words go; the place stays while replies need it."""
+        self.status = self.Status.REMOVED
+        self.body = ""
+        self.save()
+
+    # --- Predicates (DESIGN.md's table) ---
+
+    def can_view(self, user, *, guest_comment_ids=()):
+        if self.is_approved:
+            return self.post.can_read(user)
+        if self.post.course.can_moderate(user):
+            return self.status != self.Status.REMOVED
+        return self.status == self.Status.PENDING and (
+            self.is_by(user) or (self.is_guest and self.pk in guest_comment_ids)
+        )
+
+    def can_edit(self, user):
+        """Own comments, while a member of the course."""
+        return (
+            self.is_by(user)
+            and self.status in (self.Status.APPROVED, self.Status.PENDING)
+            and self.post.course.can_participate(user)
+        )
+
+    def can_delete(self, user):
+        return self.can_edit(user)
+
+    def can_like(self, user):
+        return self.is_approved and self.post.can_like(user)
+
+    def can_reply(self, user):
+        return self.is_approved and self.post.can_comment(user)
+
+
+class CommentLike(models.Model):
+    """One row per (comment, user): counts are aggregated from these rows."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_like_unique_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} likes comment {self.comment_id}"

@@ -1,0 +1,74 @@
+"""Writes for comments and comment likes (see STYLE.md)."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from blog.services import set_like
+from comments.models import Comment, CommentLike
+
+FLOOD_MESSAGE = "You are commenting too quickly. Please wait a few seconds and post again."
+DUPLICATE_MESSAGE = "It looks as though you’ve already said that."
+MODERATION = {
+    "approve": Comment.Status.APPROVED,
+    "spam": Comment.Status.SPAM,
+    "remove": Comment.Status.REMOVED,
+}
+
+
+def flood_key(*, user, ip, email):
+    """Cache key for flood control. Guests are known by IP and email, hashed: the
+    address lives only in the cache, for the flood interval, and never in a row."""
+    if user.is_authenticated:
+        return f"comments:flood:user:{user.pk}"
+    digest = hashlib.sha256(f"{ip}|{(email or '').lower()}".encode()).hexdigest()
+    return f"comments:flood:guest:{digest}"
+
+
+def check_flood(*, user, ip, email):
+    interval = settings.COMMENT_FLOOD_INTERVAL
+    if interval and not cache.add(flood_key(user=user, ip=ip, email=email), 1, interval):
+        raise ValidationError(FLOOD_MESSAGE, code="flood")
+
+
+@transaction.atomic
+def post_comment(*, form, post, user, ip):
+    """Save a valid CommentForm on post as user (or as the guest it names).
+
+    Replies deeper than the course allows are attached to the deepest allowed
+    ancestor. Members' comments are approved; everyone else's wait for a moderator.
+    Raises ValidationError for a duplicate or for posting too fast.
+    """
+    comment = form.save(commit=False)
+    comment.post = post
+    if user.is_authenticated:
+        comment.author = user
+        comment.guest_name = comment.guest_email = comment.guest_website = ""
+    thread = Comment.objects.for_post(post)
+    comment.parent_id = thread.deepest_allowed_parent_id(
+        form.cleaned_data.get("parent"), depth=post.course.thread_depth
+    )
+    if post.course.holds_comments_of(user):
+        comment.status = Comment.Status.PENDING
+    mine = (
+        thread.filter(author=user)
+        if user.is_authenticated
+        else thread.by_guest(comment.guest_email)
+    )
+    if mine.exclude(status=Comment.Status.REMOVED).filter(body=comment.body).exists():
+        raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
+    check_flood(user=user, ip=ip, email=comment.guest_email)
+    comment.save()
+    return comment
+
+
+def like_comment(*, comment, user, liked=True):
+    return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
+
+
+def moderate_comments(*, comments, action):
+    """Approve, mark as spam or remove the given comments; returns how many changed."""
+    return comments.exclude(status=MODERATION[action]).update(status=MODERATION[action])

@@ -1,0 +1,195 @@
+"""A post's discussion as one flat, depth-annotated list, ready to render in one pass.
+
+The tree comes from one query (``Comment.objects.with_thread``); here, in Python, it
+is re-hung where the course's thread depth requires, filtered to what the viewer may
+see, and flattened in reading order. Each item carries what the template needs,
+including the markup that opens and closes the nesting, so rendering is one loop with
+plain lookups (DESIGN.md, Performance: under 0.1 ms per comment).
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import mark_safe
+
+from blog.likes import button_label, liked_by
+from blog.models import Role
+from comments import markup
+from comments.models import Comment, CommentLike
+
+PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
+REMOVED = "This comment was removed."
+OPEN_REPLIES = mark_safe('<ol class="comment-list comment-list--replies">')  # noqa: S308
+CLOSE_ITEM = "</li>"
+CLOSE_REPLIES = "</ol></li>"
+
+
+def load_thread(post, *, viewer, guest_comment_ids=()):
+    """The Thread of post as `viewer` sees it: one query, plus two for course members
+    when someone liked a comment (who liked what)."""
+    comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
+    return Thread(post, comments, viewer=viewer, guest_comment_ids=set(guest_comment_ids))
+
+
+def url_maker(name):
+    """pk -> URL of a per-comment route, reversing once instead of once per comment."""
+    prefix, suffix = reverse(name, kwargs={"pk": 0}).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+class Thread:
+    def __init__(self, post, comments, *, viewer, guest_comment_ids):
+        self.post = post
+        course = post.course
+        self.viewer_id = viewer.pk if viewer.is_authenticated else None
+        self.max_depth = course.thread_depth
+        self.is_moderator = course.can_moderate(viewer)
+        self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        self.items = self._flatten(comments, guest_comment_ids)
+        self.can_reply = post.can_comment(viewer)
+        self.can_like = post.can_like(viewer)
+        self.can_edit = course.can_participate(viewer)
+        self.likers = self._likers() if course.can_see_likers(viewer) else None
+        self._decorate_all()
+
+    @property
+    def title(self):
+        n, title = self.approved_count, self.post.title
+        return f"One thought on “{title}”" if n == 1 else f"{n} thoughts on “{title}”"
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    # --- Building the flat list ---
+
+    def _flatten(self, comments, guest_comment_ids):
+        by_id = {c.pk: c for c in comments}
+        level = {}  # natural nesting level, 1 = top level
+        for c in comments:  # oldest first, so parents come before their replies
+            parent = by_id.get(c.parent_id)
+            level[c.pk] = level.get(parent.pk, 0) + 1 if parent else 1
+        children = defaultdict(list)
+        for c in comments:
+            children[self._hang_under(c, by_id, level)].append(c)
+        visible = {c.pk for c in comments if self._may_see(c, guest_comment_ids)}
+        shown = set(visible)
+        for c in reversed(comments):  # replies first: a shown reply keeps its parent shown
+            if c.pk in shown and c.parent_id in by_id:
+                shown.add(self._hang_under(c, by_id, level))
+        items, stack = [], [(c, 0) for c in reversed(children[None])]
+        while stack:
+            c, depth = stack.pop()
+            if c.pk not in shown:
+                continue
+            c.depth, c.is_visible = depth, c.pk in visible
+            items.append(c)
+            stack.extend((r, depth + 1) for r in reversed(children[c.pk]))
+        for n, c in enumerate(items):
+            following = items[n + 1].depth if n + 1 < len(items) else 0
+            c.opening = OPEN_REPLIES if n and c.depth > items[n - 1].depth else ""
+            closing = CLOSE_ITEM + CLOSE_REPLIES * (c.depth - following)
+            c.closing = mark_safe(closing) if following <= c.depth else ""  # noqa: S308
+        return items
+
+    def _hang_under(self, c, by_id, level):
+        """The id of the comment c is shown under: its parent, or the deepest ancestor at
+        a level that may have replies (when the course's depth is lower than the thread's)."""
+        parent = by_id.get(c.parent_id)
+        while parent is not None and level[parent.pk] >= self.max_depth:
+            parent = by_id.get(parent.parent_id)
+        return parent.pk if parent else None
+
+    def _may_see(self, c, guest_comment_ids):
+        if c.status == Comment.Status.APPROVED:
+            return True
+        if c.status == Comment.Status.REMOVED:
+            return False
+        if self.is_moderator:
+            return True
+        return c.status == Comment.Status.PENDING and (
+            (c.author_id is not None and c.author_id == self.viewer_id)
+            or (c.author_id is None and c.pk in guest_comment_ids)
+        )
+
+    def _likers(self):
+        """{comment id: [users who like it]}, oldest like first: two queries at most."""
+        pairs = list(
+            CommentLike.objects.filter(comment__post=self.post)
+            .order_by("created", "pk")
+            .values_list("comment_id", "user_id")
+        )
+        if not pairs:
+            return {}
+        users = get_user_model().objects.in_bulk({user_id for _, user_id in pairs})
+        likers = defaultdict(list)
+        for comment_id, user_id in pairs:
+            likers[comment_id].append(users[user_id])
+        return likers
+
+    # --- What each comment shows ---
+
+    def _decorate_all(self):
+        people = {}  # author id: (profile URL, avatar URL, initials)
+        months = {n: str(name) for n, name in MONTHS.items()}
+        zone = timezone.get_current_timezone()
+        urls = {
+            action: url_maker(f"comments:comment_{action}")
+            for action in ("reply", "like", "edit", "delete", "moderate")
+        }
+        for c in self.items:
+            c.dom_id = f"comment-{c.pk}"
+            c.display_name = c.author.name if c.author_id else (c.guest_name or "Someone")
+            if not c.is_visible:
+                c.html = mark_safe(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))  # noqa: S308
+                continue
+            if c.author_id:
+                if c.author_id not in people:
+                    a = c.author
+                    people[a.pk] = (
+                        a.get_absolute_url(),
+                        a.avatar.url if a.avatar else "",
+                        a.initials,
+                    )
+                c.profile_url, c.avatar_url, c.initials = people[c.author_id]
+            else:
+                c.profile_url = c.avatar_url = ""
+                c.initials = "".join(w[0] for w in c.display_name.split()[:2]).upper() or "?"
+            c.is_instructor = c.author_role == Role.INSTRUCTOR
+            c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
+            c.card_class = self._card_class(c)
+            when = c.created.astimezone(zone)
+            c.iso_date = when.isoformat()
+            c.date_text = f"{when.day} {months[when.month]} {when.year} at {when:%H:%M}"
+            c.notice = self._notice(c)
+            c.can_reply = self.can_reply and c.is_approved and c.depth < self.max_depth - 1
+            c.can_like = self.can_like and c.is_approved
+            mine = c.author_id is not None and c.author_id == self.viewer_id
+            c.can_edit = self.can_edit and mine and c.status != Comment.Status.SPAM
+            c.like_label = button_label(c.like_count, c.liked_by_viewer)
+            c.liked_by = liked_by(c.like_count)
+            c.likers = None if self.likers is None else self.likers.get(c.pk, [])
+            # Escaped piece by piece in comments.markup; body_html was sanitised on save.
+            c.html = mark_safe(markup.card(c, urls=urls, is_moderator=self.is_moderator))  # noqa: S308
+
+    def _card_class(self, c):
+        classes = "comment__card"
+        if c.is_instructor:
+            classes += " comment__card--instructor"
+        if not c.is_approved:
+            classes += " comment__card--held"
+        return classes
+
+    def _notice(self, c):
+        if c.status == Comment.Status.SPAM:
+            return "Marked as spam: only moderators see it."
+        if c.status != Comment.Status.PENDING:
+            return ""
+        if self.is_moderator and not (c.author_id is not None and c.author_id == self.viewer_id):
+            return "Awaiting moderation."
+        return "Your comment is awaiting moderation."

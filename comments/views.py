@@ -1,0 +1,237 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.social import provider_of
+from blog.likes import like_response, likes_summary
+from blog.views import readable_course_or_404, readable_post_or_404
+from comments import services
+from comments.forms import CommentEditForm, CommentForm, ModerationForm
+from comments.models import Comment
+from comments.threads import load_thread
+
+GUEST_COOKIE = "comment_author"
+GUEST_COOKIE_SALT = "comments.guest"
+GUEST_COOKIE_AGE = 60 * 60 * 24 * 365
+MY_PENDING = "comments_awaiting"  # session: the guest's own comments held for moderation
+
+
+# --- Helpers shared by the views ---
+
+
+def guest_details(request):
+    """Name, email and website a guest asked us to remember (signed cookie), or {}."""
+    try:
+        raw = request.get_signed_cookie(GUEST_COOKIE, salt=GUEST_COOKIE_SALT)
+        data = json.loads(raw)
+    except (KeyError, signing.BadSignature, ValueError):
+        return {}
+    fields = ("guest_name", "guest_email", "guest_website")
+    return {k: str(data[k]) for k in fields if k in data} | {"remember": True}
+
+
+def comment_form(request, post, *, parent=None):
+    guest = not request.user.is_authenticated
+    initial = {"parent": parent.pk if parent else None} | (guest_details(request) if guest else {})
+    return CommentForm(initial=initial, post=post, guest=guest)
+
+
+def form_context(request, post, form):
+    """Context for "Leave a reply" (on the post page and the reply page)."""
+    return {
+        "comment_form": form,
+        "comment_form_is_guest": not request.user.is_authenticated,
+        "signed_in_with": provider_of(request),
+        "comment_post_url": reverse("comments:comment_create", args=[post.course.slug, post.slug]),
+    }
+
+
+def remember_guest(request, response, form, comment):
+    if not comment.is_guest:
+        return
+    if comment.status == Comment.Status.PENDING:
+        request.session[MY_PENDING] = [*request.session.get(MY_PENDING, [])[-49:], comment.pk]
+    if form.cleaned_data.get("remember"):
+        details = {k: form.cleaned_data[k] for k in ("guest_name", "guest_email", "guest_website")}
+        response.set_signed_cookie(
+            GUEST_COOKIE,
+            json.dumps(details),
+            salt=GUEST_COOKIE_SALT,
+            max_age=GUEST_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+        )
+    else:
+        response.delete_cookie(GUEST_COOKIE, samesite="Lax")
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def visible_comment_or_404(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("post__course", "author"), pk=pk)
+    if not comment.can_view(request.user, guest_comment_ids=request.session.get(MY_PENDING, [])):
+        raise Http404("No such comment.")
+    return comment
+
+
+def safe_next(request, fallback):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+# --- Page parts registered with blog ---
+
+
+def post_discussion_context(request, post):
+    """The thread and "Leave a reply" under a post: a fixed number of queries."""
+    thread = load_thread(
+        post, viewer=request.user, guest_comment_ids=request.session.get(MY_PENDING, [])
+    )
+    return {
+        "thread": thread,
+        "can_comment": post.can_comment(request.user),
+        "can_moderate_comments": post.course.can_moderate(request.user),
+        **form_context(request, post, comment_form(request, post)),
+    }
+
+
+def course_moderation_context(request, course):
+    if not course.can_moderate(request.user):
+        return {}
+    pending = Comment.objects.for_course(course).filter(status=Comment.Status.PENDING)
+    return {"pending_comment_count": pending.count()}
+
+
+# --- Views ---
+
+
+@require_POST
+def comment_create(request, course_slug, post_slug):
+    course = readable_course_or_404(request, course_slug)
+    post = readable_post_or_404(request, course, post_slug)
+    if not post.can_comment(request.user):
+        raise PermissionDenied("You can't comment on this post.")
+    form = CommentForm(request.POST, post=post, guest=not request.user.is_authenticated)
+    if form.is_valid():
+        try:
+            comment = services.post_comment(
+                form=form, post=post, user=request.user, ip=client_ip(request)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            response = redirect(comment.get_absolute_url())
+            remember_guest(request, response, form, comment)
+            return response
+    context = {"post": post, "course": course, "parent": form.parent_comment}
+    return render(
+        request,
+        "comments/comment_form.html",
+        context | form_context(request, post, form),
+        status=400,
+    )
+
+
+def comment_reply(request, pk):
+    """Reply without JavaScript: the comment and the form, on a page of their own."""
+    parent = visible_comment_or_404(request, pk)
+    if not parent.can_reply(request.user):
+        raise PermissionDenied("You can't reply to this comment.")
+    post = parent.post
+    form = comment_form(request, post, parent=parent)
+    context = {"post": post, "course": post.course, "parent": parent}
+    return render(
+        request, "comments/comment_form.html", context | form_context(request, post, form)
+    )
+
+
+@login_required
+def comment_edit(request, pk):
+    comment = visible_comment_or_404(request, pk)
+    if not comment.can_edit(request.user):
+        raise PermissionDenied("You can only edit your own comments.")
+    form = CommentEditForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        comment.edit(form.cleaned_data["body"])
+        messages.success(request, "Your comment is updated.")
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form})
+
+
+@login_required
+def comment_delete(request, pk):
+    comment = visible_comment_or_404(request, pk)
+    if not comment.can_delete(request.user):
+        raise PermissionDenied("You can only delete your own comments.")
+    if request.method == "POST":
+        comment.withdraw()
+        messages.success(request, "Your comment is deleted.")
+        return redirect(f"{comment.post.get_absolute_url()}#comments")
+    return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
+
+
+@require_POST
+def comment_like(request, pk):
+    """Like (liked=1) or unlike (liked=0) a comment. Signed-in course members only."""
+    comment = visible_comment_or_404(request, pk)
+    if not comment.can_like(request.user):
+        raise PermissionDenied("Only members of this course can like its comments.")
+    liked = request.POST.get("liked", "1") != "0"
+    count = services.like_comment(comment=comment, user=request.user, liked=liked)
+    likers = None
+    if comment.post.course.can_see_likers(request.user):
+        likers = [like.user for like in comment.likes.select_related("user")]
+    summary = likes_summary(count=count, liked=liked, likers=likers)
+    return like_response(request, summary=summary, next_url=comment.get_absolute_url())
+
+
+@require_POST
+@login_required
+def comment_moderate(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("post__course"), pk=pk)
+    if not comment.post.course.can_moderate(request.user):
+        raise PermissionDenied("Only the course's instructors moderate its comments.")
+    action = request.POST.get("action")
+    if action not in services.MODERATION:
+        return HttpResponseBadRequest("Unknown moderation action.")
+    services.moderate_comments(comments=Comment.objects.filter(pk=pk), action=action)
+    messages.success(request, MODERATED[action](1))
+    return redirect(safe_next(request, comment.get_absolute_url()))
+
+
+MODERATED = {
+    "approve": lambda n: f"Approved {n} comment{'s' if n != 1 else ''}.",
+    "spam": lambda n: f"Marked {n} comment{'s' if n != 1 else ''} as spam.",
+    "remove": lambda n: f"Removed {n} comment{'s' if n != 1 else ''}.",
+}
+
+
+@login_required
+def moderation_queue(request, course_slug):
+    """Pending and spam comments of a course, oldest first, with bulk actions."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_moderate(request.user):
+        raise PermissionDenied("Only the course's instructors moderate its comments.")
+    queue = Comment.objects.for_course(course).awaiting_moderation()
+    form = ModerationForm(request.POST or None, comments=queue)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        changed = services.moderate_comments(comments=form.cleaned_data["comments"], action=action)
+        messages.success(request, MODERATED[action](changed))
+        return redirect("comments:moderation_queue", course_slug=course.slug)
+    page = Paginator(queue.select_related("post", "author").order_by("created"), 50)
+    context = {"course": course, "form": form, "page_obj": page.get_page(request.GET.get("page"))}
+    return render(request, "comments/moderation_queue.html", context)

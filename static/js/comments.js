@@ -1,0 +1,102 @@
+// Comments and likes: enhancements only. Without this file every button is a plain
+// form (POST, then back to the anchor) and every Reply link opens the reply page.
+(function () {
+  "use strict";
+
+  function csrf() {
+    return window.Commonplace && window.Commonplace.csrfToken ? window.Commonplace.csrfToken() : "";
+  }
+
+  // --- Likes: toggle in place ---
+  function updateLikes(button, data) {
+    var box = button.closest("[data-likes]");
+    button.value = data.liked ? "0" : "1";
+    button.setAttribute("aria-label", data.label);
+    button.classList.toggle("is-liked", data.liked);
+    var text = button.querySelector("[data-like-text]");
+    if (text) text.textContent = data.liked ? "Liked" : "Like";
+    var line = box && box.querySelector("[data-liked-by]");
+    if (!line) return;
+    line.hidden = !data.count;
+    var summary = line.querySelector("[data-liked-by-text]");
+    if (summary) summary.textContent = data.liked_by;
+    var list = line.querySelector(".likers__list");
+    if (list && data.likers) {
+      list.replaceChildren.apply(list, data.likers.map(function (name) {
+        var li = document.createElement("li");
+        li.textContent = name;
+        return li;
+      }));
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-like-button]");
+    if (!button || !window.fetch) return;
+    event.preventDefault();
+    if (button.getAttribute("aria-busy") === "true") return;
+    button.setAttribute("aria-busy", "true");
+    var body = new FormData();
+    body.append("liked", button.value);
+    fetch(button.formAction, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf() },
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error("like failed: " + response.status);
+        return response.json();
+      })
+      .then(function (data) { updateLikes(button, data); })
+      .catch(function () { button.form && button.form.requestSubmit(button); })
+      .finally(function () { button.removeAttribute("aria-busy"); });
+  });
+
+  // --- Who liked: open the list on hover too (details already opens on tap and keys) ---
+  if (window.matchMedia && window.matchMedia("(hover: hover)").matches) {
+    document.addEventListener("mouseover", function (event) {
+      var details = event.target.closest && event.target.closest("[data-likers]");
+      if (details) details.open = true;
+    });
+    document.addEventListener("mouseout", function (event) {
+      var details = event.target.closest && event.target.closest("[data-likers]");
+      if (details && !details.contains(event.relatedTarget)) details.open = false;
+    });
+  }
+
+  // --- Reply inline: move the one reply form under the comment ---
+  var respond = document.getElementById("respond");
+  var form = respond && respond.querySelector("[data-comment-form]");
+  if (!form) return;
+  var home = document.createComment("respond");
+  respond.parentNode.insertBefore(home, respond);
+  var title = respond.querySelector("#respond-title");
+  var titleText = title.textContent;
+  var cancel = respond.querySelector("[data-cancel-reply]");
+  var parentInput = form.querySelector("input[name=parent]");
+
+  function closeReply(focusBack) {
+    home.parentNode.insertBefore(respond, home.nextSibling);
+    parentInput.value = "";
+    title.textContent = titleText;
+    cancel.hidden = true;
+    respond.classList.remove("respond--inline");
+    if (focusBack) focusBack.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-reply-to]");
+    if (!link) return;
+    event.preventDefault();
+    var item = document.getElementById(link.dataset.replyTo);  // "comment-<id>"
+    var card = item.querySelector(".comment__card");
+    card.parentNode.insertBefore(respond, card.nextSibling);
+    parentInput.value = link.dataset.replyTo.replace("comment-", "");
+    title.textContent = "Reply to " + link.dataset.replyName;
+    cancel.hidden = false;
+    respond.classList.add("respond--inline");
+    cancel.querySelector("a").onclick = function (e) { e.preventDefault(); closeReply(link); };
+    form.querySelector("textarea").focus();
+  });
+})();
