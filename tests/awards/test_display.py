@@ -59,10 +59,10 @@ def test_retired_award_stays_on_the_post(client, post, award):
 
 
 def test_a_colour_that_slipped_past_validation_never_reaches_the_page(client, post, award):
-    type(award).objects.filter(pk=award.pk).update(colour="red;background:url(//evil)")
+    type(award).objects.filter(pk=award.pk).update(colour="red;}a{")  # fits max_length
     factories.AwardGrantFactory(award=award, post=post)
     html = client.get(post.get_absolute_url()).content.decode()
-    assert "evil" not in html
+    assert "red;}" not in html
     assert "--award-colour: #9a6b00" in html
 
 
@@ -161,3 +161,13 @@ def test_course_page_links_instructors_to_award_management(client, course, instr
     assert url in client.get(course.get_absolute_url()).content.decode()
     client.force_login(student)
     assert url not in client.get(course.get_absolute_url()).content.decode()
+
+
+def test_hall_of_fame_shows_a_post_holding_several_awards_once(client, course, award, post):
+    other = factories.AwardFactory(course=course, name="Comrade's Corner")
+    factories.AwardGrantFactory(award=other, post=post, citation="For the discussion.")
+    factories.AwardGrantFactory(award=award, post=post, citation="For the footnotes.")
+    response = client.get(reverse("awards:award_detail", args=[course.slug, award.slug]))
+    [shown] = response.context["page_obj"].object_list
+    assert shown.citation == "For the footnotes."
+    assert "For the discussion." not in response.content.decode()
