@@ -70,7 +70,7 @@ def remember_guest(request, response, form, comment):
             httponly=True,
             samesite="Lax",
         )
-    else:
+    elif GUEST_COOKIE in request.COOKIES:
         response.delete_cookie(GUEST_COOKIE, samesite="Lax")
 
 
@@ -232,6 +232,6 @@ def moderation_queue(request, course_slug):
         changed = services.moderate_comments(comments=form.cleaned_data["comments"], action=action)
         messages.success(request, MODERATED[action](changed))
         return redirect("comments:moderation_queue", course_slug=course.slug)
-    page = Paginator(queue.select_related("post", "author").order_by("created"), 50)
+    page = Paginator(queue.select_related("post__course", "author").order_by("created"), 50)
     context = {"course": course, "form": form, "page_obj": page.get_page(request.GET.get("page"))}
     return render(request, "comments/moderation_queue.html", context)

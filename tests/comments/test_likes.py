@@ -1,0 +1,138 @@
+"""Comment likes: toggling, counts from rows, the JSON answer and races."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from comments.models import CommentLike
+from comments.services import like_comment
+from tests.factories import CommentFactory, CommentLikeFactory, MembershipFactory
+
+
+def like_url(comment):
+    return reverse("comments:comment_like", args=[comment.pk])
+
+
+def test_like_without_javascript_redirects_to_the_comment(client, post, classmate):
+    comment = CommentFactory(post=post)
+    client.force_login(classmate)
+    response = client.post(like_url(comment), {"liked": "1"})
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+    assert comment.likes.count() == 1
+
+
+def test_liking_twice_leaves_one_like(client, post, classmate):
+    comment = CommentFactory(post=post)
+    client.force_login(classmate)
+    client.post(like_url(comment), {"liked": "1"})
+    client.post(like_url(comment), {"liked": "1"})
+    assert CommentLike.objects.filter(comment=comment).count() == 1
+
+
+def test_unlike_removes_only_my_like(client, post, classmate, student):
+    comment = CommentFactory(post=post)
+    CommentLikeFactory(comment=comment, user=student)
+    client.force_login(classmate)
+    client.post(like_url(comment), {"liked": "1"})
+    client.post(like_url(comment), {"liked": "0"})
+    assert list(comment.likes.values_list("user", flat=True)) == [student.pk]
+
+
+def test_json_answer_for_the_button(client, post, classmate, student):
+    comment = CommentFactory(post=post)
+    CommentLikeFactory(comment=comment, user=student)
+    client.force_login(classmate)
+    data = client.post(like_url(comment), {"liked": "1"}, HTTP_ACCEPT="application/json").json()
+    assert data["liked"] is True
+    assert data["count"] == 2
+    assert data["label"] == "Unlike, 2 people like this"
+    assert data["liked_by"] == "Liked by 2 people"
+    assert data["likers"] == [student.name, classmate.name]
+    data = client.post(like_url(comment), {"liked": "0"}, HTTP_ACCEPT="application/json").json()
+    assert (data["liked"], data["count"], data["label"]) == (False, 1, "Like")
+    assert data["liked_by"] == "Liked by 1 person"
+
+
+def test_page_shows_state_count_and_names_to_members(client, post, classmate, student):
+    comment = CommentFactory(post=post)
+    CommentLikeFactory(comment=comment, user=student)
+    CommentLikeFactory(comment=comment, user=classmate)
+    client.force_login(classmate)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'aria-label="Unlike, 2 people like this"' in html
+    assert "Liked by 2 people" in html
+    assert f"<li>{student.name}</li>" in html
+
+
+def test_readers_outside_the_course_see_only_the_count(client, post, student):
+    comment = CommentFactory(post=post)
+    CommentLikeFactory(comment=comment, user=student)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Liked by 1 person" in html
+    assert f"<li>{student.name}</li>" not in html
+    assert "data-like-button" not in html
+
+
+def test_like_counts_come_from_rows(post, student, classmate):
+    comment = CommentFactory(post=post)
+    assert like_comment(comment=comment, user=student) == 1
+    assert like_comment(comment=comment, user=student) == 1
+    assert like_comment(comment=comment, user=classmate) == 2
+    assert like_comment(comment=comment, user=student, liked=False) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_members_liking_at_once_make_twenty_likes(course):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    comment = CommentFactory(post__course=course)
+    users = [MembershipFactory(course=course).user for _ in range(20)]
+    barrier = threading.Barrier(len(users))
+    errors = []
+
+    def like(user):
+        try:
+            barrier.wait()
+            like_comment(comment=comment, user=user)
+            like_comment(comment=comment, user=user)  # and a double click
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()  # each thread had its own connection
+
+    threads = [threading.Thread(target=like, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CommentLike.objects.filter(comment=comment).count() == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_member_racing_with_themself_ends_with_one_like(course):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    comment = CommentFactory(post__course=course)
+    user = MembershipFactory(course=course).user
+    barrier = threading.Barrier(10)
+    errors = []
+
+    def like():
+        try:
+            barrier.wait()
+            like_comment(comment=comment, user=user)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=like) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert CommentLike.objects.filter(comment=comment).count() == 1
