@@ -38,7 +38,7 @@
     button.setAttribute("aria-busy", "true");
     var body = new FormData();
     body.append("liked", button.value);
-    fetch(button.formAction, {
+    fetch(button.getAttribute("formaction") || button.form.action, {
       method: "POST",
       body: body,
       credentials: "same-origin",
