@@ -1,14 +1,22 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog.rendering import excerpt_from_html, render_post_markdown
+from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
+from blog.search import (
+    SEARCH_CONFIG,
+    SNIPPET_WORDS,
+    clean_query,
+    highlight,
+    safe_headline,
+    search_terms,
+)
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -17,11 +25,19 @@ def new_join_code():
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
 
 
-def unique_slug(text, taken, *, max_length=80, fallback="post"):
-    """A slug for text that is not in `taken` (a set or a queryset of slugs)."""
+# Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
+RESERVED_POST_SLUGS = frozenset(
+    {"archive", "feed", "images", "join-code", "preview", "search", "write"}
+)
+
+
+def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozenset()):
+    """A slug for text that is not in `taken` (a set or a queryset of slugs) nor `reserved`."""
     base = slugify(text)[:max_length].strip("-") or fallback
     slug, n = base, 2
-    while slug in taken if isinstance(taken, set) else taken.filter(slug=slug).exists():
+    while slug in reserved or (
+        slug in taken if isinstance(taken, set) else taken.filter(slug=slug).exists()
+    ):
         suffix = f"-{n}"
         slug = base[: max_length - len(suffix)] + suffix
         n += 1
@@ -170,6 +186,11 @@ class Course(models.Model):
         return not self.can_participate(user)
 
     @property
+    def is_public(self):
+        """Anyone may read it: it has feeds and appears in the sitemap."""
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
     def allows_guest_comments(self):
         return (
             self.visibility == self.Visibility.PUBLIC
@@ -266,6 +287,98 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(like_count=Coalesce(models.Subquery(likes), 0))
 
+    def for_month(self, year, month):
+        return self.filter(published_at__year=year, published_at__month=month)
+
+    def count_by_month(self):
+        """[{"month": first day (aware datetime), "count": n}], newest first: one query."""
+        from django.db.models.functions import TruncMonth
+
+        return (
+            self.exclude(published_at=None)
+            .annotate(month=TruncMonth("published_at"))
+            .order_by()
+            .values("month")
+            .annotate(count=models.Count("pk"))
+            .order_by("-month")
+        )
+
+    def search(self, text):
+        """Posts matching the words of `text`, best first; none for a query of no words.
+
+        PostgreSQL: full-text search (title above body above topic names), ranked, with a
+        ``search_headline``. Elsewhere: every word in the title, body or a topic name,
+        title matches first. Either way ``post.search_snippet(text)`` gives the snippet.
+        """
+        terms = search_terms(text)
+        if not terms:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self._full_text_search(clean_query(text))
+        return self._simple_search(terms)
+
+    def _full_text_search(self, text):
+        from django.contrib.postgres.aggregates import StringAgg
+        from django.contrib.postgres.search import (
+            SearchHeadline,
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+        )
+
+        config = SEARCH_CONFIG
+        query = SearchQuery(text, search_type="websearch", config=config)
+        # Exactly the expression of the GIN index (migration 0004), so it is used.
+        in_text = Post.objects.annotate(
+            document=SearchVector("title", "body", config=config)
+        ).filter(document=query)
+        in_topics = Topic.objects.annotate(document=SearchVector("name", config=config)).filter(
+            document=query
+        )
+        topic_names = (
+            Topic.objects.filter(posts=models.OuterRef("pk"))
+            .order_by()
+            .values("posts")
+            .annotate(names=StringAgg("name", delimiter=" "))
+            .values("names")
+        )
+        weighted = (
+            SearchVector("title", weight="A", config=config)
+            + SearchVector("body", weight="B", config=config)
+            + SearchVector(models.Subquery(topic_names), weight="C", config=config)
+        )
+        return (
+            self.filter(Q(pk__in=in_text.values("pk")) | Q(pk__in=in_topics.values("posts")))
+            .annotate(
+                search_rank=SearchRank(weighted, query),
+                search_headline=SearchHeadline(
+                    "body",
+                    query,
+                    config=config,
+                    start_sel="<mark>",
+                    stop_sel="</mark>",
+                    min_words=15,
+                    max_words=SNIPPET_WORDS,
+                ),
+            )
+            .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
+        )
+
+    def _simple_search(self, terms):
+        matches, in_title = Q(), Q()
+        for term in terms:
+            topics = Topic.objects.filter(name__icontains=term).values("posts")
+            matches &= Q(title__icontains=term) | Q(body__icontains=term) | Q(pk__in=topics)
+            in_title |= Q(title__icontains=term)
+        title_first = models.Case(
+            models.When(in_title, then=models.Value(1)), default=models.Value(0)
+        )
+        return (
+            self.filter(matches)
+            .annotate(search_rank=title_first)
+            .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
+        )
+
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
 
@@ -334,7 +447,7 @@ class Post(models.Model):
             taken = Post.objects.filter(course_id=self.course_id).exclude(pk=self.pk)
             current = slugify(self.title)[:80].strip("-")
             if not self.slug or self.slug != current:
-                self.slug = unique_slug(self.title, taken)
+                self.slug = unique_slug(self.title, taken, reserved=RESERVED_POST_SLUGS)
         self.body_html = render_post_markdown(self.body)
         super().save(*args, **kwargs)
 
@@ -365,6 +478,13 @@ class Post(models.Model):
     def card_image(self):
         """The rendition for cards (about 400 px wide), or None."""
         return self.image_renditions[0] if self.image_renditions else None
+
+    def search_snippet(self, text):
+        """Safe HTML: the words around what `text` matched, each match in <mark>."""
+        headline = getattr(self, "search_headline", None)
+        if headline is not None:
+            return safe_headline(headline)
+        return highlight(plain_text(self.body_html), search_terms(text))
 
     @property
     def large_image(self):

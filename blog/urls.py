@@ -1,12 +1,17 @@
 from django.urls import path
 
-from blog import views
+from blog import feeds, views
 
 app_name = "blog"
 urlpatterns = [
     path("join/", views.course_join, name="course_join"),
     path("courses/new/", views.course_create, name="course_create"),
     path("my/posts/", views.my_posts, name="my_posts"),
+    path("search/", views.search, name="search"),
+    path("feed/rss/", feeds.SiteFeed(), name="site_feed_rss"),
+    path("feed/atom/", feeds.SiteAtomFeed(), name="site_feed_atom"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("c/<slug:course_slug>/", views.course_detail, name="course_detail"),
     path("c/<slug:course_slug>/write/", views.post_create, name="post_create"),
     path("c/<slug:course_slug>/preview/", views.post_preview, name="post_preview"),
@@ -18,6 +23,35 @@ urlpatterns = [
     ),
     path("c/<slug:course_slug>/topics/<slug:topic_slug>/", views.topic_detail, name="topic_detail"),
     path("c/<slug:course_slug>/people/<str:username>/", views.author_posts, name="author_posts"),
+    # Course-level pages before the post routes: their words are reserved post slugs.
+    path("c/<slug:course_slug>/search/", views.search, name="course_search"),
+    path(
+        "c/<slug:course_slug>/archive/<int:year>/<int:month>/",
+        views.course_archive,
+        name="course_archive",
+    ),
+    path("c/<slug:course_slug>/feed/rss/", feeds.CourseFeed(), name="course_feed_rss"),
+    path("c/<slug:course_slug>/feed/atom/", feeds.CourseAtomFeed(), name="course_feed_atom"),
+    path(
+        "c/<slug:course_slug>/topics/<slug:topic_slug>/feed/rss/",
+        feeds.TopicFeed(),
+        name="topic_feed_rss",
+    ),
+    path(
+        "c/<slug:course_slug>/topics/<slug:topic_slug>/feed/atom/",
+        feeds.TopicAtomFeed(),
+        name="topic_feed_atom",
+    ),
+    path(
+        "c/<slug:course_slug>/people/<str:username>/feed/rss/",
+        feeds.AuthorFeed(),
+        name="author_feed_rss",
+    ),
+    path(
+        "c/<slug:course_slug>/people/<str:username>/feed/atom/",
+        feeds.AuthorAtomFeed(),
+        name="author_feed_atom",
+    ),
     path("c/<slug:course_slug>/<slug:post_slug>/", views.post_detail, name="post_detail"),
     path("c/<slug:course_slug>/<slug:post_slug>/edit/", views.post_edit, name="post_edit"),
     path("c/<slug:course_slug>/<slug:post_slug>/delete/", views.post_delete, name="post_delete"),

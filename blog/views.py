@@ -1,6 +1,10 @@
+from datetime import date
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -16,6 +20,8 @@ from blog.forms import CourseForm, JoinCourseForm, PostForm, PreviewForm
 from blog.likes import like_response, likes_summary
 from blog.models import Course, Post, PostLike, Role
 from blog.rendering import render_post_markdown
+from blog.search import clean_query, search_terms
+from blog.sitemaps import sitemaps_for
 
 POSTS_PER_PAGE = 10
 
@@ -107,6 +113,7 @@ def course_detail(request, course_slug):
             "page_obj": paginate(request, posts),
             "instructors": instructors,
             "topics": course.topics.all(),
+            "months": Post.objects.published().for_course(course).count_by_month(),
             "join_form": JoinCourseForm(initial={"code": ""}),
             **course_page_context(request, course),
         },
@@ -318,3 +325,54 @@ def post_unpublish(request, course_slug, post_slug):
     post.save()
     messages.success(request, _saved_message(post, "unpublish"))
     return redirect(course)
+
+
+def search(request, course_slug=None):
+    """Site-wide, or in one course (/c/<slug>/search/ or ?course=<slug>)."""
+    course_slug = course_slug or request.GET.get("course")
+    course = readable_course_or_404(request, course_slug) if course_slug else None
+    query = clean_query(request.GET.get("q"))
+    posts = Post.objects.visible_to(request.user).published()
+    if course:
+        posts = posts.for_course(course)
+    has_words = bool(search_terms(query))
+    page = paginate(request, posts.search(query).with_cards()) if has_words else None
+    return render(
+        request,
+        "blog/post_search.html",
+        {
+            "course": course,
+            "query": query,
+            "has_words": has_words,
+            "page_obj": page,
+            "query_string": urlencode({"q": query, **({"course": course.slug} if course else {})}),
+        },
+    )
+
+
+def course_archive(request, course_slug, year, month):
+    """A course's posts published in one month, like WordPress's monthly archives."""
+    course = readable_course_or_404(request, course_slug)
+    if not (1 <= month <= 12 and 1 <= year <= 9999):
+        raise Http404("No such month.")
+    published = Post.objects.published().for_course(course)
+    posts = published.for_month(year, month).with_cards().newest_first()
+    return render(
+        request,
+        "blog/post_archive_month.html",
+        {
+            "course": course,
+            "month": date(year, month, 1),
+            "page_obj": paginate(request, posts),
+            "months": published.count_by_month(),
+        },
+    )
+
+
+def sitemap(request):
+    return sitemap_xml(request, sitemaps_for(request))
+
+
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("blog:sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")

@@ -1,0 +1,60 @@
+"""Search helpers: what counts as a query, and snippets with the matches marked.
+
+The queries themselves are ``PostQuerySet.search()``: full-text search on PostgreSQL,
+a simple ``icontains`` match elsewhere. Both give the same page, and every snippet
+that reaches a template is built here, where only our own ``<mark>`` tags survive.
+"""
+
+import re
+
+import nh3
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# The text search configuration of the GIN index (migration 0004) and of every query
+# that should use it: they must match exactly for PostgreSQL to use the index.
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SNIPPET_WORDS = 30
+
+_WORD = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_query(text):
+    """The query as the reader typed it, trimmed to a sensible length."""
+    return _SPACES.sub(" ", (text or "")[:MAX_QUERY_LENGTH]).strip()
+
+
+def search_terms(text):
+    """The words of a query, lower-cased and without repeats; [] for only punctuation."""
+    return list(dict.fromkeys(word.lower() for word in _WORD.findall(text or "")))[:MAX_TERMS]
+
+
+def safe_headline(headline):
+    """A PostgreSQL ``ts_headline`` of raw text, made safe: our ``<mark>`` tags stay,
+    any other markup is dropped and everything else is escaped."""
+    clean = nh3.clean(headline or "", tags={"mark"}, attributes={}, strip_comments=True)
+    return mark_safe(_SPACES.sub(" ", clean).strip())  # noqa: S308 - nh3 allows only <mark>
+
+
+def highlight(text, terms, *, words=SNIPPET_WORDS):
+    """About `words` words of plain `text` around the first match, with every match of
+    `terms` wrapped in ``<mark>`` and the rest escaped (the fallback's snippet)."""
+    parts = (text or "").split()
+    if not parts:
+        return mark_safe("")
+    lowered = [part.lower() for part in parts]
+    first = next((i for i, part in enumerate(lowered) if any(term in part for term in terms)), 0)
+    start = max(0, min(first - words // 3, len(parts) - words))
+    window = " ".join(parts[start : start + words])
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(window) if terms else ():
+        pieces += [escape(window[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        last = match.end()
+    pieces.append(escape(window[last:]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + words < len(parts) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - escaped above

@@ -1,0 +1,44 @@
+"""sitemap.xml: the public courses and their published posts.
+
+What a search engine may list is what an anonymous reader may read, so both come
+from ``visible_to(AnonymousUser())``. Addresses use the host the request came to
+(as the pages' canonical links do), not the Sites framework's placeholder domain;
+``sitemaps_for(request)`` makes fresh instances per request for that.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sitemaps import Sitemap
+
+from blog.models import Course, Post
+
+
+class RequestHostSitemap(Sitemap):
+    def __init__(self, domain):
+        self.domain = domain
+
+    def get_domain(self, site=None):
+        return self.domain
+
+
+class CourseSitemap(RequestHostSitemap):
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self):
+        return Course.objects.visible_to(AnonymousUser()).order_by("pk")
+
+
+class PostSitemap(RequestHostSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Post.objects.visible_to(AnonymousUser()).select_related("course").order_by("pk")
+
+    def lastmod(self, post):
+        return post.updated
+
+
+def sitemaps_for(request):
+    domain = request.get_host()
+    return {"courses": CourseSitemap(domain), "posts": PostSitemap(domain)}
