@@ -1,0 +1,276 @@
+"""Search: site-wide and per course; full text on PostgreSQL, a simple match elsewhere."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.urls import reverse
+
+from blog.models import Post
+from blog.search import highlight, search_terms
+from tests import factories
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+def search(client, q, **params):
+    response = client.get(reverse("blog:search"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def result_titles(response):
+    return [post.title for post in response.context["page_obj"].object_list]
+
+
+@pytest.fixture
+def thaw_posts(course, student, private_course):
+    """Posts about the Thaw: public, draft, and in a members-only course."""
+    public = factories.PostFactory(
+        course=course, author=student, title="After the Thaw", body="Poems read aloud."
+    )
+    draft = factories.PostFactory(
+        course=course, author=student, title="Thaw draft", body="Unfinished.", status="draft"
+    )
+    member = factories.MembershipFactory(course=private_course).user
+    secret = factories.PostFactory(
+        course=private_course, author=member, title="Seminar on the Thaw", body="Notes."
+    )
+    return public, draft, secret, member
+
+
+# --- Visibility -------------------------------------------------------------------
+
+
+def test_anonymous_search_finds_only_public_published_posts(client, thaw_posts):
+    assert result_titles(search(client, "thaw")) == ["After the Thaw"]
+
+
+def test_members_see_their_members_only_courses_in_search(client, thaw_posts):
+    *_, member = thaw_posts
+    client.force_login(member)
+    assert sorted(result_titles(search(client, "thaw"))) == [
+        "After the Thaw",
+        "Seminar on the Thaw",
+    ]
+
+
+@pytest.mark.parametrize("who", ["outsider", "classmate", "student"])
+def test_drafts_and_other_courses_stay_hidden(client, thaw_posts, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert result_titles(search(client, "thaw")) == ["After the Thaw"]
+
+
+def test_course_search_looks_in_that_course_only(client, thaw_posts, student):
+    other = factories.PostFactory(title="Thaw elsewhere", author=student)
+    course = thaw_posts[0].course
+    response = client.get(reverse("blog:course_search", args=[course.slug]), {"q": "thaw"})
+    assert result_titles(response) == ["After the Thaw"]
+    assert result_titles(search(client, "thaw", course=course.slug)) == ["After the Thaw"]
+    assert "Thaw elsewhere" in result_titles(search(client, "thaw"))
+    assert other.course.slug != course.slug
+
+
+def test_course_search_of_a_members_only_course_is_404_for_others(client, thaw_posts, outsider):
+    _, _, secret, member = thaw_posts
+    url = reverse("blog:course_search", args=[secret.course.slug])
+    client.force_login(outsider)
+    assert client.get(url, {"q": "thaw"}).status_code == 404
+    assert client.get(reverse("blog:search"), {"course": secret.course.slug}).status_code == 404
+    client.force_login(member)
+    assert result_titles(client.get(url, {"q": "thaw"})) == ["Seminar on the Thaw"]
+
+
+# --- Queries --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["", "   ", "?!", "--", '"" ...'])
+def test_empty_or_punctuation_query_gets_a_friendly_page(client, thaw_posts, q):
+    response = search(client, q)
+    assert "Type a word or two to search." in response.content.decode()
+    assert response.context["page_obj"] is None
+
+
+def test_no_match_says_so(client, thaw_posts):
+    assert "No posts match “zebra”" in search(client, "zebra").content.decode()
+
+
+def test_search_matches_title_body_and_topic_names(client, course, student):
+    topic = factories.TopicFactory(course=course, name="Samizdat")
+    factories.PostFactory(course=course, author=student, title="Typewriters", body="Carbon copies.")
+    factories.PostFactory(course=course, author=student, title="Other", body="About typewriters.")
+    factories.PostFactory(course=course, author=student, title="Third").topics.add(topic)
+    assert sorted(result_titles(search(client, "typewriters"))) == ["Other", "Typewriters"]
+    assert result_titles(search(client, "samizdat")) == ["Third"]
+
+
+def test_every_word_must_match(client, course, student):
+    factories.PostFactory(course=course, author=student, title="Iron curtain")
+    factories.PostFactory(course=course, author=student, title="Iron lung")
+    assert result_titles(search(client, "iron curtain")) == ["Iron curtain"]
+
+
+def test_title_match_ranks_above_body_only_match(client, course, student):
+    factories.PostFactory(course=course, author=student, title="Cranes are flying", body="A film.")
+    factories.PostFactory(  # newer, and says "cranes" more often, but only in its body
+        course=course, author=student, title="Cinema", body="Cranes, cranes and cranes again."
+    )
+    assert result_titles(search(client, "cranes")) == ["Cranes are flying", "Cinema"]
+
+
+def test_results_show_a_snippet_with_the_match_marked_and_the_rest_escaped(client, course, student):
+    factories.PostFactory(
+        course=course,
+        author=student,
+        title="Tags",
+        body="Some words first. Then `<b>` & <script>alert(1)</script> the samizdat copies.",
+    )
+    html = search(client, "samizdat").content.decode()
+    snippet = re.search(r'<p class="search-result__snippet[^"]*">(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"<mark>samizdat</mark>", snippet, re.I)
+    assert "<script" not in snippet and "<b>" not in snippet
+    assert set(re.findall(r"</?(\w+)", snippet)) == {"mark"}
+
+
+def test_results_are_paginated_and_pages_keep_the_query(client, course, student):
+    for n in range(12):
+        factories.PostFactory(course=course, author=student, title=f"Sputnik {n}")
+    response = search(client, "sputnik", course=course.slug)
+    assert len(response.context["page_obj"].object_list) == 10
+    assert "12 posts for “sputnik”" in response.content.decode()
+    assert f"?q=sputnik&amp;course={course.slug}&amp;page=2" in response.content.decode()
+    page2 = search(client, "sputnik", course=course.slug, page=2)
+    assert len(page2.context["page_obj"].object_list) == 2
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_page_query_count_is_constant(
+    client, course, student, count, django_assert_max_num_queries
+):
+    topics = [factories.TopicFactory(course=course) for _ in range(3)]
+    for n in range(count):
+        post = factories.PostFactory(course=course, author=student, title=f"Gagarin {n}")
+        post.topics.set(topics[: n % 4])
+    client.force_login(student)
+    with django_assert_max_num_queries(8):
+        response = search(client, "gagarin")
+    assert len(response.context["page_obj"].object_list) == min(count, 10)
+
+
+def test_header_and_course_page_have_search_forms(client, course):
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert f'action="{reverse("blog:search")}" role="search"' in html
+    assert '<label class="visually-hidden" for="site-search-q">Search posts</label>' in html
+    assert f'action="{reverse("blog:course_search", args=[course.slug])}"' in html
+    assert '<label class="h5 form-label d-block" for="course-search-q">' in html
+
+
+def test_a_post_titled_like_a_course_page_gets_another_slug(client, course, student):
+    post = factories.PostFactory(course=course, author=student, title="Search", slug="")
+    assert post.slug == "search-2"
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+# --- The queryset and helpers, on any database -----------------------------------
+
+
+def test_search_terms_are_the_words_of_the_query():
+    assert search_terms(' "Iron  curtain"!! -film iron ') == ["iron", "curtain", "film"]
+    assert search_terms("?!, ...") == []
+
+
+def test_fallback_highlight_escapes_text_and_marks_every_match():
+    snippet = highlight("a < b & the Thaw, thawing", ["thaw"])
+    assert snippet == "a &lt; b &amp; the <mark>Thaw</mark>, <mark>thaw</mark>ing"
+
+
+def test_fallback_highlight_shows_the_words_around_the_first_match():
+    text = " ".join(f"w{n}" for n in range(100)) + " target " + " ".join("x" * 50)
+    snippet = highlight(text, ["target"], words=12)
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>target</mark>" in snippet
+
+
+def test_simple_fallback_search_works_on_any_database(course, student):
+    topic = factories.TopicFactory(course=course, name="Jazz")
+    factories.PostFactory(course=course, author=student, title="Body", body="Jazz on the radio.")
+    factories.PostFactory(course=course, author=student, title="Jazz age")
+    factories.PostFactory(course=course, author=student, title="Topic only").topics.add(topic)
+    factories.PostFactory(course=course, author=student, title="Nothing here")
+    found = Post.objects.all()._simple_search(["jazz"])
+    titles = [post.title for post in found]
+    assert titles[0] == "Jazz age" and sorted(titles) == ["Body", "Jazz age", "Topic only"]
+    assert "<mark>Jazz</mark>" in found.get(title="Body").search_snippet("jazz")
+
+
+def test_search_with_no_words_finds_nothing(post):
+    assert not Post.objects.search("...").exists()
+
+
+def test_search_picks_full_text_on_postgresql_and_the_fallback_elsewhere(course, student):
+    factories.PostFactory(course=course, author=student, title="Thawing", body="Ice.")
+    post = Post.objects.visible_to(AnonymousUser()).search("thaw").get()
+    assert hasattr(post, "search_headline") == (connection.vendor == "postgresql")
+
+
+# --- PostgreSQL full-text search ---------------------------------------------------
+
+
+@postgres_only
+def test_full_text_search_stems_words_and_ranks_title_above_body_and_topics(course, student):
+    topic = factories.TopicFactory(course=course, name="Reading circles")
+    factories.PostFactory(course=course, author=student, title="Topic", body="Nothing.").topics.add(
+        topic
+    )
+    factories.PostFactory(
+        course=course, author=student, title="Body", body="She was reading poems."
+    )
+    factories.PostFactory(
+        course=course, author=student, title="Readings in stadiums", body="Crowds."
+    )
+    found = Post.objects.search("read")
+    assert [post.title for post in found] == ["Readings in stadiums", "Body", "Topic"]
+    ranks = [post.search_rank for post in found]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[1] > ranks[2]
+
+
+@postgres_only
+def test_full_text_search_understands_phrases_and_exclusions(course, student):
+    factories.PostFactory(course=course, author=student, title="The iron curtain falls")
+    factories.PostFactory(course=course, author=student, title="Curtain of iron", body="Film.")
+    assert [p.title for p in Post.objects.search('"iron curtain"')] == ["The iron curtain falls"]
+    assert [p.title for p in Post.objects.search("iron -film")] == ["The iron curtain falls"]
+
+
+@postgres_only
+def test_full_text_headline_is_safe_html(course, student):
+    factories.PostFactory(
+        course=course,
+        author=student,
+        body='Before <img src=x onerror="alert(1)"> <mark>fake</mark> & the censors <b>came</b>.',
+    )
+    snippet = Post.objects.search("censor").get().search_snippet("censor")
+    assert "<mark>censors</mark>" in snippet
+    assert "<img" not in snippet and "onerror" not in snippet and "<b>" not in snippet
+    assert "&amp;" in snippet
+
+
+@postgres_only
+def test_full_text_search_uses_the_gin_index(course, student):
+    for n in range(3):
+        factories.PostFactory(course=course, author=student, title=f"Khrushchev {n}")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["blog_post_search_gin"]
+        )
+        assert "gin" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off")
+    try:
+        plan = Post.objects.search("khrushchev").explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = on")
+    assert "blog_post_search_gin" in plan
