@@ -1,0 +1,188 @@
+"""Search over 10,000 posts on PostgreSQL: median time of a few queries.
+
+    psql -h 127.0.0.1 -U postgres -d test -c 'CREATE DATABASE commonplace_bench'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonplace_bench \\
+        .venv/bin/python bench/search_bench.py
+
+Migrates the database, seeds it once (10,000 published posts in 8 courses with
+topics, bodies of 120-600 words drawn from a history-seminar vocabulary with a
+Zipf-like spread), then times each query twice: the queryset alone (one page of
+results and the count, as the paginator asks) and the whole search page through
+the test client. Prints the median of several runs, the number of SQL queries,
+and whether PostgreSQL's plan uses the GIN index.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from blog.models import Course, Membership, Post, Topic  # noqa: E402
+
+POSTS = 10_000
+RUNS = 15
+QUERIES = ["thaw", "soviet poetry", '"iron curtain"', "samizdat -film", "khrushchev speech"]
+
+VOCABULARY_TEXT = """
+the of and to in a is that was for as with by on it this his were be from at which
+are or had not their but they an have one all its been has more when who would
+there into what about after other than some these them time only also new first
+over most people years state war political history government power world during
+between such both those many after under while against country social public
+soviet union moscow thaw stalin khrushchev secret speech congress party central
+committee poetry poet novel writer censorship samizdat tamizdat underground press
+iron curtain cold war berlin wall budapest prague spring dissident trial sinyavsky
+daniel pasternak zhivago nobel prize solzhenitsyn gulag archipelago ivan denisovich
+akhmatova requiem mandelstam tsvetaeva yevtushenko babi yar voznesensky stadium
+reading crowd audience jazz film cinema cranes flying ballad soldier tarkovsky
+rehabilitation camps return prisoners amnesty memory archive letters diary memoir
+journal novy mir tvardovsky editor manuscript typewriter copies readers circle
+kitchen conversations generation sixties youth festival sputnik gagarin space race
+cuban missile crisis detente brezhnev stagnation reform economy collective farms
+virgin lands housing khrushchyovka apartments everyday life consumer culture
+television radio voice america bbc jamming broadcasts listeners translation
+intelligentsia science academy physicists lyricists debate freedom truth lies
+propaganda newspaper pravda izvestia headline editorial criticism self
+"""
+VOCABULARY = VOCABULARY_TEXT.split()
+
+
+def words(rng, n):
+    weights = [1 / (rank + 1) for rank in range(len(VOCABULARY))]
+    return rng.choices(VOCABULARY, weights=weights, k=n)
+
+
+def seed():
+    if Post.objects.count() >= POSTS:
+        return
+    rng = random.Random(8)
+    User = get_user_model()
+    authors = [
+        User.objects.get_or_create(
+            username=f"bench{n}", defaults={"email": f"bench{n}@example.edu"}
+        )[0]
+        for n in range(40)
+    ]
+    courses = [
+        Course.objects.get_or_create(
+            slug=f"bench-{n}",
+            defaults={
+                "title": f"Bench course {n}",
+                "visibility": "members" if n == 7 else "public",
+            },
+        )[0]
+        for n in range(8)
+    ]
+    Membership.objects.bulk_create(
+        [Membership(course=c, user=a) for c in courses for a in authors], ignore_conflicts=True
+    )
+    topic_names = ["Week 1", "Week 2", "1953: Thaw", "Samizdat", "Poetry", "Film", "Cold War"]
+    topics = {
+        c.pk: [
+            Topic.objects.get_or_create(course=c, slug=f"t{i}", name=name)[0]
+            for i, name in enumerate(topic_names)
+        ]
+        for c in courses
+    }
+    now = timezone.now()
+    posts = []
+    for n in range(POSTS - Post.objects.count()):
+        course = courses[n % len(courses)]
+        title = " ".join(words(rng, rng.randint(3, 8))).capitalize()
+        paragraphs = [" ".join(words(rng, rng.randint(40, 120))) for _ in range(rng.randint(3, 5))]
+        body = "\n\n".join(paragraphs)
+        posts.append(
+            Post(
+                course=course,
+                author=authors[n % len(authors)],
+                title=title,
+                slug=f"bench-post-{n}",
+                status="published" if n % 20 else "draft",
+                published_at=now - timezone.timedelta(hours=n),
+                body=body,
+                body_html="".join(f"<p>{p}</p>" for p in paragraphs),
+            )
+        )
+    created = Post.objects.bulk_create(posts, batch_size=1000)
+    Through = Post.topics.through
+    Through.objects.bulk_create(
+        [
+            Through(post_id=post.pk, topic_id=topic.pk)
+            for post in created
+            for topic in rng.sample(topics[post.course_id], 2)
+        ],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def count_queries(func):
+    calls = []
+
+    def counter(execute, sql, params, many, context):
+        calls.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        func()
+    return len(calls)
+
+
+def median_ms(func):
+    func()  # warm up
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    if connection.vendor != "postgresql":
+        sys.exit("Point DATABASE_URL at a PostgreSQL database (see the docstring).")
+    call_command("migrate", verbosity=0)
+    seed()
+    anonymous = AnonymousUser()
+    client = Client(HTTP_HOST="localhost")
+    url = reverse("blog:search")
+    print(f"{Post.objects.count()} posts; median of {RUNS} runs")
+    print(f"{'query':<22}{'results':>8}{'queryset ms':>13}{'page ms':>9}{'SQL':>5}  index")
+    for text in QUERIES:
+        found = Post.objects.visible_to(anonymous).published().search(text)
+
+        def queryset(found=found):
+            return found.count(), list(found.with_cards()[:10])
+
+        def page(text=text):
+            assert client.get(url, {"q": text}).status_code == 200
+
+        queries = count_queries(page)
+        plan = found.explain()
+        print(
+            f"{text:<22}{found.count():>8}{median_ms(queryset):>13.1f}{median_ms(page):>9.1f}"
+            f"{queries:>5}  {'yes' if 'blog_post_search_gin' in plan else 'NO'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
