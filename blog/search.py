@@ -49,7 +49,9 @@ def highlight(text, terms, *, words=SNIPPET_WORDS):
     first = next((i for i, part in enumerate(lowered) if any(term in part for term in terms)), 0)
     start = max(0, min(first - words // 3, len(parts) - words))
     window = " ".join(parts[start : start + words])
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    # Mark matches at the start of words: "the" in "the other", not in "mother".
+    words_re = "|".join(re.escape(term) for term in terms)
+    pattern = re.compile(rf"\b(?:{words_re})", re.IGNORECASE)
     pieces, last = [], 0
     for match in pattern.finditer(window) if terms else ():
         pieces += [escape(window[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
