@@ -8,9 +8,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from accounts.profile import register_section
-        from awards import display
+        from awards import display, participation
         from blog.extensions import register_card_loader, register_post_page_part
 
         register_post_page_part(display.post_page_awards)
         register_card_loader(display.with_award_badges)
         register_section(display.profile_awards_section, order=5)
+        participation.register_columns()

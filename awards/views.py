@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from awards import services
 from awards.forms import AwardForm, GrantForm
 from awards.models import Award, AwardGrant
+from blog.extensions import course_page_context
 from blog.models import Post
 from blog.views import paginate, readable_course_or_404, readable_post_or_404
 
@@ -57,7 +58,8 @@ def award_manage(request, course_slug):
         .with_post_counts()
         .order_by(F("retired_at").asc(nulls_first=True), "name")
     )
-    return render(request, "awards/award_manage.html", {"course": course, "awards": awards})
+    context = {"course": course, "awards": awards, **course_page_context(request, course)}
+    return render(request, "awards/award_manage.html", context)
 
 
 @login_required

@@ -8,9 +8,11 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from accounts.profile import register_section
+        from blog import participation
         from blog.extensions import register_post_page_part
         from blog.profile import posts_section
         from blog.views import post_likes_context
 
         register_section(posts_section, order=10)
         register_post_page_part(post_likes_context)
+        participation.register_columns()

@@ -11,7 +11,12 @@ two hooks, which those apps fill from their AppConfig.ready():
   prefetches that post cards show; ``PostQuerySet.with_cards()`` applies them all.
 - ``register_course_page_part(func)``: ``func(request, course) -> dict`` of extra
   context for the course page (for example counts behind the instructor links).
+  The instructor pages (settings, roster, participation) use it too.
+- ``register_participation_column(key, label, func, order=..., combine=...)``: a
+  figure on the participation page (see below).
 """
+
+from dataclasses import dataclass, field
 
 _post_page_parts = []
 _card_loaders = []
@@ -51,3 +56,49 @@ def course_page_context(request, course):
     for func in _course_page_parts:
         context.update(func(request, course))
     return context
+
+
+# --- Participation: one row per student, one column per figure. ---
+
+
+@dataclass
+class ParticipationColumn:
+    key: str
+    label: str
+    order: int
+    combine: str  # "sum" (a count) or "max" (a latest date)
+    sources: list = field(default_factory=list)
+
+    @property
+    def is_count(self):
+        return self.combine == "sum"
+
+
+_participation_columns = {}
+
+
+def register_participation_column(key, label, func, *, order=100, combine="sum"):
+    """Add a figure to the participation page, or another source to an existing one.
+
+    ``func(course, start, end) -> {user_id: value}`` runs ONE aggregate query over the
+    course's activity in the period: ``start <= when < end``, where either bound may be
+    None (open). Users missing from the dict have no value.
+
+    Registering a key again adds a source to that column: its values are combined per
+    student with ``combine``, "sum" for counts (so "likes given" = likes given on posts
+    + likes given on comments, each app counting its own) or "max" for dates (so "last
+    activity" = the latest of every app's latest activity). The first registration of
+    a key sets its label, order and combine. A count with no value shows 0; a date, none.
+    """
+    if combine not in ("sum", "max"):
+        raise ValueError(f"combine must be 'sum' or 'max', not {combine!r}")
+    column = _participation_columns.setdefault(
+        key, ParticipationColumn(key=key, label=label, order=order, combine=combine)
+    )
+    column.sources.append(func)
+    return func
+
+
+def participation_columns():
+    """The registered columns, in display order."""
+    return sorted(_participation_columns.values(), key=lambda column: column.order)

@@ -1,8 +1,11 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.images import clean_image_upload
-from blog.models import Course, Post, Topic
+from blog.models import Course, Post, Role, Topic
+from blog.participation import period_bounds, period_slug
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -136,3 +139,86 @@ class PostForm(forms.ModelForm):
 
 class PreviewForm(forms.Form):
     body = forms.CharField(required=False, max_length=200_000)
+
+
+MAX_ROSTER_ENTRIES = 500
+
+
+def roster_entries(text):
+    """Usernames or emails from pasted text: one per line (commas and semicolons also
+    separate), "Name <email>" gives the email, blank lines are skipped."""
+    entries = []
+    for part in re.split(r"[\n,;]+", text):
+        part = part.strip()
+        inside = re.search(r"<([^<>]+)>", part)
+        entry = (inside.group(1) if inside else part).strip().strip("<>").strip()
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+class AddMembersForm(forms.Form):
+    entries = forms.CharField(
+        label="Usernames or emails",
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="One per line. Paste as many as you like; each must already have an account.",
+    )
+    role = forms.ChoiceField(label="Add them as", choices=Role.choices, initial=Role.STUDENT)
+
+    def clean_entries(self):
+        entries = roster_entries(self.cleaned_data["entries"])
+        if not entries:
+            raise ValidationError("Enter at least one username or email.", code="empty")
+        if len(entries) > MAX_ROSTER_ENTRIES:
+            raise ValidationError(
+                "Add at most %(max)d people at a time.",
+                code="too_many",
+                params={"max": MAX_ROSTER_ENTRIES},
+            )
+        return entries
+
+
+class MembershipRoleForm(forms.Form):
+    """A member's new role (a plain form: the service checks it against the old one)."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class ParticipationForm(forms.Form):
+    """The period of the participation table (a GET form)."""
+
+    period = forms.ChoiceField(
+        choices=[
+            ("week", "This week"),
+            ("7days", "Last 7 days"),
+            ("term", "Whole term"),
+            ("custom", "Between dates"),
+        ],
+        required=False,
+    )
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
+
+    def clean_period(self):
+        return self.cleaned_data["period"] or "week"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if cleaned.get("period") == "custom" and not (start or end or self.errors):
+            raise ValidationError("Choose a start date, an end date or both.", code="no_dates")
+        if start and end and start > end:
+            self.add_error(
+                "end", ValidationError("The end date is before the start date.", code="order")
+            )
+        return cleaned
+
+    def bounds(self, now=None):
+        """(start, end) datetimes of the chosen period (None: open)."""
+        return period_bounds(self.cleaned_data["period"], now=now, **self._dates())
+
+    def slug(self, now=None):
+        return period_slug(self.cleaned_data["period"], now=now, **self._dates())
+
+    def _dates(self):
+        return {"start_date": self.cleaned_data["start"], "end_date": self.cleaned_data["end"]}

@@ -27,8 +27,11 @@ def new_join_code():
 
 # Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
 RESERVED_POST_SLUGS = frozenset(
-    {"archive", "feed", "images", "join-code", "preview", "search", "write"}
-)
+    {
+        "archive", "feed", "images", "join-code", "manage", "people", "preview",
+        "search", "topics", "write",
+    }
+)  # fmt: skip
 
 
 def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozenset()):
@@ -207,6 +210,31 @@ class Course(models.Model):
         self.save(update_fields=["join_code"])
 
 
+class MembershipQuerySet(models.QuerySet):
+    def for_course(self, course):
+        return self.filter(course=course)
+
+    def students(self):
+        return self.filter(role=Role.STUDENT)
+
+    def instructors(self):
+        return self.filter(role=Role.INSTRUCTOR)
+
+    def with_user(self):
+        return self.select_related("user")
+
+    def by_name(self):
+        """Instructors first, then by name as people see it (``User.name``)."""
+        from django.db.models.functions import Concat, Lower, NullIf, Trim
+
+        blank = models.Value("")
+        full_name = Trim(Concat("user__first_name", models.Value(" "), "user__last_name"))
+        name = Coalesce(
+            NullIf("user__display_name", blank), NullIf(full_name, blank), "user__username"
+        )
+        return self.order_by("role", Lower(name), "user__username")
+
+
 class Membership(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -214,6 +242,8 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
     joined = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "role", "user__username"]
@@ -223,6 +253,15 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} in {self.course}"
+
+    @property
+    def is_instructor(self):
+        return self.role == Role.INSTRUCTOR
+
+    def is_last_instructor(self):
+        """True if the course would have no instructor without this membership."""
+        others = Membership.objects.for_course(self.course_id).instructors().exclude(pk=self.pk)
+        return self.is_instructor and not others.exists()
 
 
 class Topic(models.Model):

@@ -1,7 +1,13 @@
 """Writes that span models or have side effects (see STYLE.md)."""
 
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
@@ -115,3 +121,100 @@ def set_like(*, model, user, liked, **target):
 
 def like_post(*, post, user, liked=True):
     return set_like(model=PostLike, user=user, liked=liked, post=post)
+
+
+# --- The roster ---
+
+LAST_INSTRUCTOR_MESSAGE = (
+    "%(name)s is the course's only instructor. Make someone else an instructor first."
+)
+
+
+@dataclass
+class AddMembersResult:
+    """What ``add_members`` did with each entry: nothing is dropped silently."""
+
+    role: str = Role.STUDENT  # the role the added users got
+    added: list = field(default_factory=list)  # users who joined
+    already_members: list = field(default_factory=list)  # users already in the course
+    unknown: list = field(default_factory=list)  # entries matching no account
+    ambiguous: list = field(default_factory=list)  # emails shared by several accounts
+    duplicates: list = field(default_factory=list)  # entries naming someone named before
+
+    @property
+    def not_added(self):
+        """Entries that need the instructor's attention (no account, or several)."""
+        return self.unknown + self.ambiguous
+
+
+def _find_users(entries):
+    """{lowercased entry: [users]} for entries that are a username or an email (any case)."""
+    User = get_user_model()
+    keys = {entry.lower() for entry in entries}
+    found = {}
+    candidates = User.objects.annotate(
+        username_key=Lower("username"), email_key=Lower("email")
+    ).filter(Q(username_key__in=keys) | Q(email_key__in=keys))
+    for user in candidates.order_by("pk"):
+        if user.username_key in keys:
+            found.setdefault(user.username_key, []).insert(0, user)  # usernames win
+        if user.email_key in keys and user.email_key != user.username_key:
+            found.setdefault(user.email_key, []).append(user)
+    return found
+
+
+@transaction.atomic
+def add_members(*, course, entries, role=Role.STUDENT):
+    """Add the people named by `entries` (usernames or emails, any case) to `course`.
+
+    Each entry lands in exactly one list of the returned AddMembersResult. A username
+    is unique; an email shared by several accounts is ambiguous and adds nobody.
+    """
+    result = AddMembersResult(role=Role(role))
+    found = _find_users(entries)
+    members = set(course.memberships.values_list("user_id", flat=True))
+    seen, new = set(), []
+    for entry in entries:
+        users = found.get(entry.lower(), [])
+        if not users:
+            result.unknown.append(entry)
+        elif len(users) > 1 and users[0].username.lower() != entry.lower():
+            result.ambiguous.append(entry)
+        elif users[0].pk in seen:
+            result.duplicates.append(entry)
+        else:
+            user = users[0]
+            seen.add(user.pk)
+            (result.already_members if user.pk in members else new).append(user)
+    Membership.objects.bulk_create(
+        [Membership(course=course, user=user, role=role) for user in new],
+        ignore_conflicts=True,  # someone joining with the code at this moment is no error
+    )
+    result.added = new
+    return result
+
+
+def _guard_last_instructor(membership):
+    if membership.is_last_instructor():
+        raise ValidationError(
+            LAST_INSTRUCTOR_MESSAGE, code="last_instructor", params={"name": membership.user.name}
+        )
+
+
+@transaction.atomic
+def change_role(*, membership, role):
+    """Make a member a student or an instructor; a course always keeps an instructor."""
+    list(Membership.objects.select_for_update().for_course(membership.course_id).instructors())
+    if role != Role.INSTRUCTOR:
+        _guard_last_instructor(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership):
+    """Take someone off the roster. Their posts, comments, likes and awards stay."""
+    list(Membership.objects.select_for_update().for_course(membership.course_id).instructors())
+    _guard_last_instructor(membership)
+    membership.delete()

@@ -21,6 +21,24 @@ urlpatterns = [
         views.course_join_code_regenerate,
         name="course_join_code_regenerate",
     ),
+    # Instructor pages ("manage" is a reserved post slug).
+    path("c/<slug:course_slug>/manage/settings/", views.course_settings, name="course_settings"),
+    path("c/<slug:course_slug>/manage/roster/", views.course_roster, name="course_roster"),
+    path(
+        "c/<slug:course_slug>/manage/roster/<int:membership_id>/role/",
+        views.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "c/<slug:course_slug>/manage/roster/<int:membership_id>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "c/<slug:course_slug>/manage/participation/",
+        views.course_participation,
+        name="course_participation",
+    ),
     path("c/<slug:course_slug>/topics/<slug:topic_slug>/", views.topic_detail, name="topic_detail"),
     path("c/<slug:course_slug>/people/<str:username>/", views.author_posts, name="author_posts"),
     # Course-level pages before the post routes: their words are reserved post slugs.

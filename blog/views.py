@@ -8,17 +8,27 @@ from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import services
 from blog.extensions import course_page_context, post_page_context
-from blog.forms import CourseForm, JoinCourseForm, PostForm, PreviewForm
+from blog.forms import (
+    AddMembersForm,
+    CourseForm,
+    JoinCourseForm,
+    MembershipRoleForm,
+    ParticipationForm,
+    PostForm,
+    PreviewForm,
+)
 from blog.likes import like_response, likes_summary
 from blog.models import Course, Post, PostLike, Role
+from blog.participation import participation_table, write_csv
 from blog.rendering import render_post_markdown
 from blog.search import clean_query, search_terms
 from blog.sitemaps import sitemaps_for
@@ -96,7 +106,10 @@ def course_join_code_regenerate(request, course_slug):
         raise PermissionDenied
     course.regenerate_join_code()
     messages.success(request, f"New join code: {course.join_code}. The old one no longer works.")
-    return redirect(request.POST.get("next_anchor") or course.get_absolute_url())
+    target = request.POST.get("next_anchor", "")  # back to the page that asked, if ours
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = course.get_absolute_url()
+    return redirect(target)
 
 
 def course_detail(request, course_slug):
@@ -376,3 +389,147 @@ def sitemap(request):
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("blog:sitemap"))
     return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
+
+
+# --- Instructor pages: /c/<course>/manage/... (instructors and staff) ---
+
+
+def managed_course_or_403(request, course_slug):
+    """The course (404 if the user may not read it), if the user may run it; else 403."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_manage(request.user):
+        raise PermissionDenied("Only the course's instructors run it.")
+    return course
+
+
+def manage_context(request, course, tab):
+    """What the instructor pages' tabs show (the moderation count comes from comments)."""
+    return {"course": course, "manage_tab": tab, **course_page_context(request, course)}
+
+
+@login_required
+def course_settings(request, course_slug):
+    course = managed_course_or_403(request, course_slug)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The course settings are saved.")
+        return redirect("blog:course_settings", course_slug=course.slug)
+    context = {"form": form, **manage_context(request, course, "settings")}
+    return render(request, "blog/course_settings.html", context)
+
+
+@login_required
+def course_roster(request, course_slug):
+    course = managed_course_or_403(request, course_slug)
+    form = AddMembersForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.add_members(course=course, **form.cleaned_data)
+        report_added_members(request, result)
+        if not result.not_added:
+            return redirect("blog:course_roster", course_slug=course.slug)
+        retry = {"entries": "\n".join(result.not_added), "role": form.cleaned_data["role"]}
+        form = AddMembersForm(initial=retry)  # what wasn't added, to correct and send again
+    context = {
+        "form": form,
+        "result": result,
+        "memberships": course.memberships.with_user().by_name(),
+        "role_choices": Role.choices,
+        **manage_context(request, course, "roster"),
+    }
+    return render(request, "blog/course_roster.html", context)
+
+
+def report_added_members(request, result):
+    def names(people):
+        return ", ".join(getattr(p, "name", p) for p in people)
+
+    if result.added:
+        role = f"{result.role.label.lower()}{'s' if len(result.added) != 1 else ''}"
+        messages.success(request, f"Added {len(result.added)} as {role}: {names(result.added)}.")
+    if result.already_members:
+        messages.info(request, f"Already members, unchanged: {names(result.already_members)}.")
+    if result.duplicates:
+        messages.info(request, f"Listed more than once, counted once: {names(result.duplicates)}.")
+    if result.unknown:
+        messages.warning(request, f"No account found for: {names(result.unknown)}.")
+    if result.ambiguous:
+        messages.warning(
+            request, f"Several accounts share: {names(result.ambiguous)}. Add them by username."
+        )
+
+
+def back_to_roster(request, course):
+    """The roster, or the course page if the user has just given up running the course."""
+    course.forget_roles(request.user)
+    if course.can_manage(request.user):
+        return redirect("blog:course_roster", course_slug=course.slug)
+    return redirect(course)
+
+
+@require_POST
+@login_required
+def membership_role(request, course_slug, membership_id):
+    course = managed_course_or_403(request, course_slug)
+    membership = get_object_or_404(course.memberships.with_user(), pk=membership_id)
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose student or instructor.")
+        return back_to_roster(request, course)
+    try:
+        services.change_role(membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        role = membership.get_role_display().lower()
+        messages.success(request, f"{membership.user.name} is now {article(role)} {role}.")
+    return back_to_roster(request, course)
+
+
+def article(word):
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+@require_POST
+@login_required
+def membership_remove(request, course_slug, membership_id):
+    course = managed_course_or_403(request, course_slug)
+    membership = get_object_or_404(course.memberships.with_user(), pk=membership_id)
+    try:
+        services.remove_member(membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        name = membership.user.name
+        messages.success(request, f"{name} left the course. Their posts and comments stay.")
+    return back_to_roster(request, course)
+
+
+@login_required
+def course_participation(request, course_slug):
+    """Who has done what in a period: a sortable table, and the same as CSV."""
+    course = managed_course_or_403(request, course_slug)
+    form = ParticipationForm(request.GET)
+    table = None
+    if form.is_valid():
+        start, end = form.bounds()
+        sort, direction = request.GET.get("sort"), request.GET.get("dir")
+        table = participation_table(course, start=start, end=end, sort=sort, direction=direction)
+        if request.GET.get("format") == "csv":
+            return csv_response(table, f"participation-{course.slug}-{form.slug()}.csv")
+    context = {
+        "form": form,
+        "table": table,
+        "headers": table.headers(request.GET) if table else [],
+        "csv_query": table.csv_query(request.GET) if table else "",
+        **manage_context(request, course, "participation"),
+    }
+    return render(request, "blog/course_participation.html", context)
+
+
+def csv_response(table, filename):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_csv(table, response)
+    return response

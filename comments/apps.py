@@ -12,9 +12,11 @@ class CommentsConfig(AppConfig):
             register_course_page_part,
             register_post_page_part,
         )
+        from comments import participation
         from comments.models import with_comment_counts
         from comments.views import course_moderation_context, post_discussion_context
 
         register_post_page_part(post_discussion_context)
         register_card_loader(with_comment_counts)
         register_course_page_part(course_moderation_context)
+        participation.register_columns()

@@ -233,5 +233,10 @@ def moderation_queue(request, course_slug):
         messages.success(request, MODERATED[action](changed))
         return redirect("comments:moderation_queue", course_slug=course.slug)
     page = Paginator(queue.select_related("post__course", "author").order_by("created"), 50)
-    context = {"course": course, "form": form, "page_obj": page.get_page(request.GET.get("page"))}
+    context = {
+        "course": course,
+        "form": form,
+        "page_obj": page.get_page(request.GET.get("page")),
+        **course_moderation_context(request, course),  # the count on the tabs
+    }
     return render(request, "comments/moderation_queue.html", context)
