@@ -88,6 +88,13 @@ class CommentQuerySet(models.QuerySet):
         # chain[-1] is at level 1; a reply's parent may be at most at level depth - 1.
         return chain[max(0, len(chain) - (depth - 1))]
 
+    def thread_root_id(self, comment_id):
+        """Id of the top-level comment whose thread holds `comment_id`. One query."""
+        parents = dict(self.order_by().values_list("pk", "parent_id"))
+        while parents.get(comment_id) is not None:
+            comment_id = parents[comment_id]
+        return comment_id
+
 
 def with_comment_counts(posts):
     """Card loader: annotate ``comment_count``, the post's approved comments."""

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from blog.services import set_like
 from comments.models import Comment, CommentLike
+from comments.signals import comment_approved, comment_posted
 
 FLOOD_MESSAGE = "You are commenting too quickly. Please wait a few seconds and post again."
 DUPLICATE_MESSAGE = "It looks as though you’ve already said that."
@@ -62,6 +63,9 @@ def post_comment(*, form, post, user, ip):
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
     check_flood(user=user, ip=ip, email=comment.guest_email)
     comment.save()
+    comment_posted.send(
+        sender=Comment, comment=comment, notify=bool(form.cleaned_data.get("notify"))
+    )
     return comment
 
 
@@ -69,6 +73,18 @@ def like_comment(*, comment, user, liked=True):
     return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
 
 
+@transaction.atomic
 def moderate_comments(*, comments, action):
-    """Approve, mark as spam or remove the given comments; returns how many changed."""
-    return comments.exclude(status=MODERATION[action]).update(status=MODERATION[action])
+    """Approve, mark as spam or remove the given comments; returns how many changed.
+
+    Each held comment that becomes approved is announced with ``comment_approved``.
+    """
+    status = MODERATION[action]
+    changing = list(comments.exclude(status=status).select_for_update(of=("self",)))
+    Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
+    if status == Comment.Status.APPROVED:
+        for comment in changing:
+            if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
+                comment.status = status
+                comment_approved.send(sender=Comment, comment=comment)
+    return len(changing)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "awards",
+    "notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -177,6 +181,7 @@ if DEBUG and not env("EMAIL_URL", default=""):
 else:
     vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Commonplace <noreply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Forms.
@@ -231,6 +236,22 @@ SOCIALACCOUNT_PROVIDERS = {
         "VERSION": "v19.0",
     },
 }
+
+# Background tasks (django-tasks): "immediate" runs them in the request, after the
+# commit (development, tests); "database" queues them for `manage.py db_worker`.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# Notification emails: attempts before giving up, and the wait between them (queued).
+NOTIFICATION_EMAIL_ATTEMPTS = env.int("NOTIFICATION_EMAIL_ATTEMPTS", default=3)
+NOTIFICATION_EMAIL_RETRY_DELAY = env.int("NOTIFICATION_EMAIL_RETRY_DELAY", default=300)
 
 # Comments.
 COMMENT_FLOOD_INTERVAL = env.int("COMMENT_FLOOD_INTERVAL", default=15)

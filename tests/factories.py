@@ -117,3 +117,30 @@ class AwardGrantFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(PostFactory, course=factory.SelfAttribute("..award.course"))
     granted_by = factory.SubFactory(UserFactory)
     citation = ""
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread "new comment on your post" notification to the post's author."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    post = factory.SubFactory(PostFactory)
+    recipient = factory.SelfAttribute("post.author")
+    kind = "comment_on_post"
+    comment = factory.SubFactory(CommentFactory, post=factory.SelfAttribute("..post"))
+    actor_name = "A classmate"
+
+
+class GuestSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A guest following the thread of their own approved comment."""
+
+    class Meta:
+        model = "notifications.GuestSubscription"
+
+    comment = factory.SubFactory(
+        CommentFactory, author=None, guest_name="Gwen Guest", guest_email="gwen@example.org"
+    )
+    email = factory.SelfAttribute("comment.guest_email")
+    post = factory.SelfAttribute("comment.post")
+    root = factory.SelfAttribute("comment")

@@ -1,0 +1,66 @@
+"""The emails notifications send: built here, sent by notifications.tasks."""
+
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from notifications.models import Notification, NotificationPreference
+
+
+def absolute(path):
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{Site.objects.get_current().domain}{path}"
+
+
+def notification_message(notification):
+    """The email for a user's notification, or None when they don't want it."""
+    recipient = notification.recipient
+    preferences = NotificationPreference.objects.for_user(recipient)
+    if not recipient.email or not preferences.wants_email(notification.kind):
+        return None
+    context = {
+        "notification": notification,
+        "recipient": recipient,
+        "post": notification.post,
+        "comment": notification.comment,
+        "grant": notification.grant,
+        "target_url": absolute(notification.get_absolute_url()),
+        "moderation_url": absolute(
+            reverse("comments:moderation_queue", args=[notification.post.course.slug])
+        ),
+        "preferences_url": absolute(reverse("notifications:preferences")),
+        "unsubscribe_url": absolute(
+            NotificationPreference.unsubscribe_url(recipient, notification.kind)
+        ),
+        "site_name": settings.SITE_NAME,
+    }
+    if notification.kind == Notification.Kind.AWARD_RECEIVED:
+        # The awards app's words, so the author gets the one congratulation it wrote.
+        grant = notification.grant
+        context |= {"award": grant.award, "author": recipient, "post_url": context["target_url"]}
+    return _message(f"notifications/email/{notification.kind}", context, recipient.email)
+
+
+def guest_message(subscription, comment):
+    """The follow-up email to a guest who follows comment's thread."""
+    context = {
+        "subscription": subscription,
+        "comment": comment,
+        "post": comment.post,
+        "target_url": absolute(comment.get_absolute_url()),
+        "unsubscribe_url": absolute(subscription.get_unsubscribe_url()),
+        "site_name": settings.SITE_NAME,
+    }
+    return _message("notifications/email/guest_followup", context, subscription.email)
+
+
+def _message(template, context, to):
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}_body.txt", context)
+    headers = {
+        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return EmailMessage(subject, body, None, [to], headers=headers)

@@ -1,0 +1,22 @@
+"""Reactions to other apps' events (connected in NotificationsConfig.ready)."""
+
+from django.dispatch import receiver
+
+from awards.signals import award_granted
+from comments.signals import comment_approved, comment_posted
+from notifications import services
+
+
+@receiver(comment_posted, dispatch_uid="notifications.comment_posted")
+def on_comment_posted(sender, comment, notify=False, **kwargs):
+    services.notify_comment_posted(comment=comment, notify=notify)
+
+
+@receiver(comment_approved, dispatch_uid="notifications.comment_approved")
+def on_comment_approved(sender, comment, **kwargs):
+    services.notify_comment_approved(comment=comment)
+
+
+@receiver(award_granted, dispatch_uid="notifications.award_granted")
+def on_award_granted(sender, grant, **kwargs):
+    services.notify_award_granted(grant=grant)

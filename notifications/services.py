@@ -1,0 +1,133 @@
+"""Writes for notifications (see STYLE.md). Called by the receivers inside the
+transaction of the event they react to; emails leave only after it commits."""
+
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from blog.models import Role
+from comments.models import Comment
+from notifications import tasks
+from notifications.models import GuestSubscription, Notification
+
+
+@transaction.atomic
+def notify_comment_posted(*, comment, notify=False):
+    """A new comment: approved, its discussion hears of it; held, only the course's
+    instructors do. A guest who asked to be notified now follows the thread."""
+    comment = _load(comment)
+    if notify and comment.is_guest and comment.guest_email:
+        follow_thread(comment=comment)
+    if comment.is_approved:
+        _notify_discussion(comment)
+    elif comment.status == Comment.Status.PENDING:
+        _notify_moderators(comment)
+
+
+@transaction.atomic
+def notify_comment_approved(*, comment):
+    """A held comment was approved: the "awaits moderation" notices are done with, and
+    the discussion hears of it as if it had just been posted."""
+    comment = _load(comment)
+    Notification.objects.about(comment).filter(kind=Notification.Kind.COMMENT_PENDING).mark_read()
+    _notify_discussion(comment)
+
+
+@transaction.atomic
+def notify_award_granted(*, grant):
+    """The author of the awarded post, unless they granted it themself."""
+    post = grant.post
+    if grant.granted_by_id == post.author_id:
+        return
+    _notify(
+        [(post.author_id, Notification.Kind.AWARD_RECEIVED)],
+        post=post,
+        grant=grant,
+        actor_name=grant.granted_by.name if grant.granted_by_id else "",
+    )
+
+
+def follow_thread(*, comment):
+    """Subscribe a guest commenter to the thread their comment belongs to."""
+    root_id = (
+        Comment.objects.for_post(comment.post).thread_root_id(comment.parent_id)
+        if comment.parent_id
+        else comment.pk
+    )
+    subscription, _ = GuestSubscription.objects.get_or_create(
+        email=comment.guest_email.lower(),
+        root_id=root_id,
+        defaults={"post": comment.post, "comment": comment},
+    )
+    return subscription
+
+
+def _load(comment):
+    return Comment.objects.select_related(
+        "post__course", "post__author", "parent__author", "author"
+    ).get(pk=comment.pk)
+
+
+def _notify_discussion(comment):
+    """The parent's author (a reply), the post's author (any comment) and the guests who
+    follow the thread; never the commenter, never twice for one comment."""
+    recipients = {}
+    if comment.parent_id and comment.parent.author_id:
+        recipients[comment.parent.author_id] = Notification.Kind.REPLY_TO_COMMENT
+    recipients.setdefault(comment.post.author_id, Notification.Kind.COMMENT_ON_POST)
+    recipients.pop(comment.author_id, None)
+    for user_id in Notification.objects.about(comment).values_list("recipient_id", flat=True):
+        recipients.pop(user_id, None)
+    _notify(recipients.items(), post=comment.post, comment=comment, actor_name=comment.name)
+    _email_guest_followers(comment)
+
+
+def _notify_moderators(comment):
+    instructors = (
+        get_user_model()
+        .objects.filter(
+            memberships__course_id=comment.post.course_id, memberships__role=Role.INSTRUCTOR
+        )
+        .exclude(pk=comment.author_id)
+        .values_list("pk", flat=True)
+    )
+    _notify(
+        [(pk, Notification.Kind.COMMENT_PENDING) for pk in instructors],
+        post=comment.post,
+        comment=comment,
+        actor_name=comment.name,
+    )
+
+
+def _notify(recipients, **fields):
+    """One notification per (user id, kind), each emailed once the transaction commits."""
+    for user_id, kind in recipients:
+        notification = Notification.objects.create(recipient_id=user_id, kind=kind, **fields)
+        transaction.on_commit(
+            partial(tasks.send_notification_email.enqueue, notification_id=notification.pk),
+            robust=True,
+        )
+
+
+def _email_guest_followers(comment):
+    root_id = Comment.objects.for_post(comment.post).thread_root_id(comment.pk)
+    followers = (
+        GuestSubscription.objects.for_thread(comment.post, root_id)
+        .confirmed()
+        .exclude(comment=comment)
+        .excluding_email(comment.guest_email)
+        .excluding_email(comment.author.email if comment.author_id else "")
+    )
+    emailed = set()
+    for subscription in followers:
+        if subscription.email.lower() not in emailed:
+            emailed.add(subscription.email.lower())
+            transaction.on_commit(
+                partial(
+                    tasks.send_guest_email.enqueue,
+                    subscription_id=subscription.pk,
+                    comment_id=comment.pk,
+                ),
+                robust=True,
+            )

@@ -1,0 +1,74 @@
+"""Background tasks (django-tasks). Each email is one task; a mail server that fails
+is logged and the task is enqueued again, later when the backend can defer tasks."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from comments.models import Comment
+from notifications import emails
+from notifications.models import GuestSubscription, Notification
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_notification_email(notification_id, attempt=1):
+    notification = (
+        Notification.objects.with_targets()
+        .select_related("recipient", "grant__granted_by")
+        .filter(pk=notification_id)
+        .first()
+    )
+    message = notification and emails.notification_message(notification)
+    if not message:
+        return "skipped"
+    return deliver(
+        message, task=send_notification_email, attempt=attempt, notification_id=notification_id
+    )
+
+
+@task()
+def send_guest_email(subscription_id, comment_id, attempt=1):
+    subscription = GuestSubscription.objects.filter(pk=subscription_id).first()
+    comment = (
+        Comment.objects.approved().select_related("post__course", "author").filter(pk=comment_id)
+    ).first()
+    if subscription is None or comment is None:
+        return "skipped"
+    message = emails.guest_message(subscription, comment)
+    return deliver(
+        message,
+        task=send_guest_email,
+        attempt=attempt,
+        subscription_id=subscription_id,
+        comment_id=comment_id,
+    )
+
+
+def deliver(message, *, task, attempt, **arguments):
+    """Send message; on failure log it and enqueue task again, up to the attempt limit."""
+    try:
+        message.send()
+    except Exception as error:
+        limit = settings.NOTIFICATION_EMAIL_ATTEMPTS
+        if attempt >= limit:
+            logger.error("Gave up emailing %s after %d attempts: %r", message.to, attempt, error)
+            return "failed"
+        logger.warning(
+            "Could not email %s (attempt %d of %d), will retry: %r",
+            message.to,
+            attempt,
+            limit,
+            error,
+        )
+        retry = task
+        if task.get_backend().supports_defer:
+            delay = timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_DELAY)
+            retry = task.using(run_after=timezone.now() + delay)
+        retry.enqueue(attempt=attempt + 1, **arguments)
+        return "retrying"
+    return "sent"
