@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve e2e migrate seed clean install
+.PHONY: run test lint format serve worker e2e migrate seed clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# Sends queued emails when TASKS_BACKEND=database (the default with DEBUG off).
+worker: $(STAMP)
+	$(BIN)/python manage.py db_worker
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
