@@ -83,6 +83,15 @@ class AwardGrantAdmin(admin.ModelAdmin):
             services.announce_grant(grant=obj)
 
 
+class AwardGrantInline(admin.TabularInline):
+    """A post's awards, on the post's admin page."""
+
+    model = AwardGrant
+    extra = 0
+    fields = ["award", "citation", "granted_by", "granted_at"]
+    autocomplete_fields = ["award", "granted_by"]
+
+
 # The "grant an award" action belongs on the post list. Extend whichever Post admin is
 # registered (blog's, or another app's extension of it) rather than replacing it.
 BasePostAdmin = type(admin.site.get_model_admin(Post))
@@ -92,6 +101,22 @@ admin.site.unregister(Post)
 @admin.register(Post)
 class PostAdmin(BasePostAdmin):
     actions = [*BasePostAdmin.actions, "grant_award"]
+    inlines = [*BasePostAdmin.inlines, AwardGrantInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not AwardGrant:
+            return super().save_formset(request, form, formset, change)
+        grants = formset.save(commit=False)
+        for grant in formset.deleted_objects:
+            grant.delete()
+        for grant in grants:
+            adding = grant._state.adding
+            if adding and grant.granted_by is None:
+                grant.granted_by = request.user
+            grant.save()
+            if adding:
+                services.announce_grant(grant=grant)
+        return None
 
     @admin.action(description="Grant an award to selected posts")
     def grant_award(self, request, queryset):

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Count
 
-from blog.models import BodyImage, Course, Membership, Post, Topic
+from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,12 +18,34 @@ class TopicInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "term", "visibility", "guest_comments", "thread_depth", "created"]
+    list_display = [
+        "title", "term", "visibility", "guest_comments", "thread_depth", "member_count",
+        "post_count", "created",
+    ]  # fmt: skip
     list_filter = ["visibility", "guest_comments", "term"]
     search_fields = ["title", "term", "description"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created"]
+    date_hierarchy = "created"
     inlines = [MembershipInline, TopicInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("memberships", distinct=True),
+                post_count=Count("posts", distinct=True),
+            )
+        )
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, course):
+        return course.member_count
+
+    @admin.display(description="posts", ordering="post_count")
+    def post_count(self, course):
+        return course.post_count
 
 
 @admin.register(Membership)
@@ -46,7 +69,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "course", "author", "status", "published_at", "updated"]
+    list_display = ["title", "course", "author", "status", "like_count", "published_at", "updated"]
     list_filter = ["status", "course"]
     search_fields = ["title", "body", "author__username", "author__display_name"]
     list_select_related = ["course", "author"]
@@ -54,6 +77,13 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["created", "updated"]
     actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_like_counts()
+
+    @admin.display(description="likes", ordering="like_count")
+    def like_count(self, post):
+        return post.like_count
 
     @admin.action(description="Publish selected posts")
     def publish(self, request, queryset):
@@ -70,9 +100,25 @@ class PostAdmin(admin.ModelAdmin):
         self.message_user(request, f"Unpublished {queryset.count()} posts.")
 
 
+@admin.register(PostLike)
+class PostLikeAdmin(admin.ModelAdmin):
+    list_display = ["post", "user", "course", "created"]
+    list_filter = ["post__course", "created"]
+    search_fields = ["post__title", "user__username", "user__display_name", "user__email"]
+    list_select_related = ["post__course", "user"]
+    autocomplete_fields = ["post", "user"]
+    date_hierarchy = "created"
+
+    @admin.display(description="course", ordering="post__course__title")
+    def course(self, like):
+        return like.post.course
+
+
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
     list_display = ["id", "course", "uploaded_by", "created"]
+    list_filter = ["course", "created"]
+    search_fields = ["course__title", "uploaded_by__username"]
     list_select_related = ["course", "uploaded_by"]
     autocomplete_fields = ["course", "uploaded_by"]
     date_hierarchy = "created"

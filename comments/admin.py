@@ -1,20 +1,52 @@
 from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
 
-from comments.models import Comment, CommentLike
+from blog.models import Post
+from comments.models import Comment, CommentLike, with_comment_counts
 from comments.services import moderate_comments
 
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "post", "author", "guest_name", "status", "created", "edited"]
+    list_display = [
+        "__str__", "post", "reply_to", "author", "guest_name", "status", "like_count",
+        "created", "edited",
+    ]  # fmt: skip
     list_filter = ["status", "post__course", "created"]
     search_fields = ["body", "guest_name", "guest_email", "author__username", "post__title"]
-    list_select_related = ["post", "author"]
+    list_select_related = ["post", "author", "parent__author"]
     autocomplete_fields = ["post", "author"]
     raw_id_fields = ["parent"]
     readonly_fields = ["body_html"]
     date_hierarchy = "created"
     actions = ["approve", "mark_spam", "remove"]
+
+    def get_queryset(self, request):
+        likes = (
+            CommentLike.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(like_count=Coalesce(Subquery(likes), 0))
+
+    @admin.display(description="likes", ordering="like_count")
+    def like_count(self, comment):
+        return comment.like_count
+
+    @admin.display(description="in reply to", ordering="parent")
+    def reply_to(self, comment):
+        """The thread parent: its number and author (loaded with the row)."""
+        if comment.parent_id is None:
+            return "—"
+        parent = comment.parent
+        who = parent.author.name if parent.author_id else parent.guest_name or "a guest"
+        url = reverse("admin:comments_comment_change", args=[parent.pk])
+        return format_html('<a href="{}">#{} by {}</a>', url, parent.pk, who)
 
     def _moderate(self, request, queryset, action, done):
         changed = moderate_comments(comments=queryset, action=action)
@@ -36,6 +68,27 @@ class CommentAdmin(admin.ModelAdmin):
 @admin.register(CommentLike)
 class CommentLikeAdmin(admin.ModelAdmin):
     list_display = ["comment", "user", "created"]
+    list_filter = ["comment__post__course", "created"]
+    search_fields = ["user__username", "user__display_name", "comment__body"]
     list_select_related = ["comment__post", "comment__author", "user"]
-    autocomplete_fields = ["user"]
-    raw_id_fields = ["comment"]
+    autocomplete_fields = ["user", "comment"]
+    date_hierarchy = "created"
+
+
+# Posts in the admin show their comment count too. Extend whichever Post admin is
+# registered (blog's) rather than replacing it: blog never imports comments.
+BasePostAdmin = type(admin.site.get_model_admin(Post))
+admin.site.unregister(Post)
+
+
+@admin.register(Post)
+class PostAdmin(BasePostAdmin):
+    list_display = [*BasePostAdmin.list_display]
+    list_display.insert(list_display.index("like_count"), "comment_count")
+
+    def get_queryset(self, request):
+        return with_comment_counts(super().get_queryset(request))
+
+    @admin.display(description="comments", ordering="comment_count")
+    def comment_count(self, post):
+        return post.comment_count
