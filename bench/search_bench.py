@@ -180,7 +180,7 @@ def main():
         plan = found.explain()
         print(
             f"{text:<22}{found.count():>8}{median_ms(queryset):>13.1f}{median_ms(page):>9.1f}"
-            f"{queries:>5}  {'yes' if 'blog_post_search_gin' in plan else 'NO'}"
+            f"{queries:>5}  {'yes' if 'blog_post_search_vector_gin' in plan else 'NO'}"
         )
 
 

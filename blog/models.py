@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -45,6 +46,13 @@ def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozens
         slug = base[: max_length - len(suffix)] + suffix
         n += 1
     return slug
+
+
+def search_document():
+    """The weighted full-text document of a post, as stored in Post.search_vector."""
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "body", weight="B", config=SEARCH_CONFIG
+    )
 
 
 class Role(models.TextChoices):
@@ -342,6 +350,11 @@ class PostQuerySet(models.QuerySet):
             .order_by("-month")
         )
 
+    def refresh_search_vectors(self):
+        """Recompute the stored full-text documents (PostgreSQL; a no-op elsewhere)."""
+        if connections[self.db].vendor == "postgresql":
+            self.update(search_vector=search_document())
+
     def search(self, text):
         """Posts matching the words of `text`, best first; none for a query of no words.
 
@@ -357,39 +370,27 @@ class PostQuerySet(models.QuerySet):
         return self._simple_search(terms)
 
     def _full_text_search(self, text):
-        from django.contrib.postgres.aggregates import StringAgg
-        from django.contrib.postgres.search import (
-            SearchHeadline,
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-        )
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
         config = SEARCH_CONFIG
         query = SearchQuery(text, search_type="websearch", config=config)
-        # Exactly the expression of the GIN index (migration 0004), so it is used.
-        in_text = Post.objects.annotate(
-            document=SearchVector("title", "body", config=config)
-        ).filter(document=query)
+        # The stored document (title A, body B) answers from its GIN index; topic names
+        # match through their own small query and lift the rank a little (weight C).
         in_topics = Topic.objects.annotate(document=SearchVector("name", config=config)).filter(
             document=query
         )
-        topic_names = (
-            Topic.objects.filter(posts=models.OuterRef("pk"))
-            .order_by()
-            .values("posts")
-            .annotate(names=StringAgg("name", delimiter=" "))
-            .values("names")
-        )
-        weighted = (
-            SearchVector("title", weight="A", config=config)
-            + SearchVector("body", weight="B", config=config)
-            + SearchVector(models.Subquery(topic_names), weight="C", config=config)
+        topic_bonus = models.Case(
+            models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
+            default=models.Value(0.0),
+            output_field=models.FloatField(),
         )
         return (
-            self.filter(Q(pk__in=in_text.values("pk")) | Q(pk__in=in_topics.values("posts")))
+            self.filter(
+                Q(pk__in=Post.objects.filter(search_vector=query).values("pk"))
+                | Q(pk__in=in_topics.values("posts"))
+            )
             .annotate(
-                search_rank=SearchRank(weighted, query),
+                search_rank=SearchRank(models.F("search_vector"), query) + topic_bonus,
                 search_headline=SearchHeadline(
                     "body",
                     query,
@@ -467,6 +468,9 @@ class Post(models.Model):
     image_credit = models.CharField(max_length=200, blank=True)
     image_credit_url = models.URLField(max_length=500, blank=True)
     topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
+    # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
+    # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -489,6 +493,7 @@ class Post(models.Model):
                 self.slug = unique_slug(self.title, taken, reserved=RESERVED_POST_SLUGS)
         self.body_html = render_post_markdown(self.body)
         super().save(*args, **kwargs)
+        Post.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse(

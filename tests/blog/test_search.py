@@ -264,7 +264,7 @@ def test_full_text_search_uses_the_gin_index(course, student):
         factories.PostFactory(course=course, author=student, title=f"Khrushchev {n}")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["blog_post_search_gin"]
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["blog_post_search_vector_gin"]
         )
         assert "gin" in cursor.fetchone()[0]
         cursor.execute("SET enable_seqscan = off")
@@ -273,4 +273,4 @@ def test_full_text_search_uses_the_gin_index(course, student):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
-    assert "blog_post_search_gin" in plan
+    assert "blog_post_search_vector_gin" in plan
