@@ -94,10 +94,10 @@ def card(c, *, urls, is_moderator):
         body_html=c.body_html,
         like=_like(c, urls) if c.can_like else "",
         liked_by=_liked_by(c) if c.liked_by or c.can_like else "",
-        reply=REPLY.format(url=urls["reply"](c.pk), dom_id=c.dom_id, name=name)
+        reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
         if c.can_reply
         else "",
-        own=OWN.format(edit_url=urls["edit"](c.pk), delete_url=urls["delete"](c.pk))
+        own=OWN.format(edit_url=urls["edit"](c.id), delete_url=urls["delete"](c.id))
         if c.can_edit
         else "",
         moderate=_moderate(c, urls) if is_moderator else "",
@@ -106,7 +106,7 @@ def card(c, *, urls, is_moderator):
 
 def _like(c, urls):
     return LIKE.format(
-        url=urls["like"](c.pk),
+        url=urls["like"](c.id),
         value="0" if c.liked_by_viewer else "1",
         liked_class=" is-liked" if c.liked_by_viewer else "",
         label=escape(c.like_label),
@@ -123,7 +123,7 @@ def _liked_by(c):
 
 
 def _moderate(c, urls):
-    url = urls["moderate"](c.pk)
+    url = urls["moderate"](c.id)
     buttons = "".join(
         MODERATE_BUTTON.format(url=url, action=action, style=style, label=label)
         for action, label, style in MODERATION_ACTIONS

@@ -25,9 +25,9 @@ def has_control_characters(text):
 # What a thread shows of each comment and its author (``only`` keeps the rows small).
 THREAD_FIELDS = [
     "post", "parent", "author", "guest_name", "guest_website", "body_html",
-    "status", "created", "edited", "author__username", "author__display_name",
-    "author__first_name", "author__last_name", "author__avatar",
+    "status", "created", "edited",
 ]  # fmt: skip
+THREAD_AUTHOR_FIELDS = ["username", "display_name", "first_name", "last_name", "avatar"]
 
 
 class CommentQuerySet(models.QuerySet):
@@ -65,8 +65,7 @@ class CommentQuerySet(models.QuerySet):
             else models.Value(False)
         )
         return (
-            self.select_related("author")
-            .only(*THREAD_FIELDS)
+            self.only(*THREAD_FIELDS)
             .annotate(
                 like_count=Coalesce(Subquery(likes), 0),
                 author_role=Subquery(role),

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from blog.likes import button_label, liked_by
 from blog.models import Role
 from comments import markup
-from comments.models import Comment, CommentLike
+from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike
 
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
 REMOVED = "This comment was removed."
@@ -29,8 +29,17 @@ CLOSE_REPLIES = "</ol></li>"
 
 def load_thread(post, *, viewer, guest_comment_ids=()):
     """The Thread of post as `viewer` sees it: one query, plus two for course members
-    when someone liked a comment (who liked what)."""
+    when someone liked a comment (who liked what), and one for the authors."""
     comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
+    # Authors in one more query: a few dozen people rather than one row per comment.
+    authors = (
+        get_user_model()
+        .objects.only(*THREAD_AUTHOR_FIELDS)
+        .in_bulk({c.author_id for c in comments if c.author_id})
+    )
+    for c in comments:
+        if c.author_id:
+            c._state.fields_cache["author"] = authors[c.author_id]
     return Thread(post, comments, viewer=viewer, guest_comment_ids=set(guest_comment_ids))
 
 
@@ -69,27 +78,27 @@ class Thread:
     # --- Building the flat list ---
 
     def _flatten(self, comments, guest_comment_ids):
-        by_id = {c.pk: c for c in comments}
+        by_id = {c.id: c for c in comments}
         level = {}  # natural nesting level, 1 = top level
         for c in comments:  # oldest first, so parents come before their replies
             parent = by_id.get(c.parent_id)
-            level[c.pk] = level.get(parent.pk, 0) + 1 if parent else 1
+            level[c.id] = level.get(parent.id, 0) + 1 if parent else 1
         children = defaultdict(list)
         for c in comments:
             children[self._hang_under(c, by_id, level)].append(c)
-        visible = {c.pk for c in comments if self._may_see(c, guest_comment_ids)}
+        visible = {c.id for c in comments if self._may_see(c, guest_comment_ids)}
         shown = set(visible)
         for c in reversed(comments):  # replies first: a shown reply keeps its parent shown
-            if c.pk in shown and c.parent_id in by_id:
+            if c.id in shown and c.parent_id in by_id:
                 shown.add(self._hang_under(c, by_id, level))
         items, stack = [], [(c, 0) for c in reversed(children[None])]
         while stack:
             c, depth = stack.pop()
-            if c.pk not in shown:
+            if c.id not in shown:
                 continue
-            c.depth, c.is_visible = depth, c.pk in visible
+            c.depth, c.is_visible = depth, c.id in visible
             items.append(c)
-            stack.extend((r, depth + 1) for r in reversed(children[c.pk]))
+            stack.extend((r, depth + 1) for r in reversed(children[c.id]))
         for n, c in enumerate(items):
             following = items[n + 1].depth if n + 1 < len(items) else 0
             c.opening = OPEN_REPLIES if n and c.depth > items[n - 1].depth else ""
@@ -101,9 +110,9 @@ class Thread:
         """The id of the comment c is shown under: its parent, or the deepest ancestor at
         a level that may have replies (when the course's depth is lower than the thread's)."""
         parent = by_id.get(c.parent_id)
-        while parent is not None and level[parent.pk] >= self.max_depth:
+        while parent is not None and level[parent.id] >= self.max_depth:
             parent = by_id.get(parent.parent_id)
-        return parent.pk if parent else None
+        return parent.id if parent else None
 
     def _may_see(self, c, guest_comment_ids):
         if c.status == Comment.Status.APPROVED:
@@ -114,7 +123,7 @@ class Thread:
             return True
         return c.status == Comment.Status.PENDING and (
             (c.author_id is not None and c.author_id == self.viewer_id)
-            or (c.author_id is None and c.pk in guest_comment_ids)
+            or (c.author_id is None and c.id in guest_comment_ids)
         )
 
     def _likers(self):
@@ -143,7 +152,7 @@ class Thread:
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
         for c in self.items:
-            c.dom_id = f"comment-{c.pk}"
+            c.dom_id = f"comment-{c.id}"
             c.display_name = c.author.name if c.author_id else (c.guest_name or "Someone")
             if not c.is_visible:
                 c.html = mark_safe(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))  # noqa: S308
@@ -173,7 +182,7 @@ class Thread:
             c.can_edit = self.can_edit and mine and c.status != Comment.Status.SPAM
             c.like_label = button_label(c.like_count, c.liked_by_viewer)
             c.liked_by = liked_by(c.like_count)
-            c.likers = None if self.likers is None else self.likers.get(c.pk, [])
+            c.likers = None if self.likers is None else self.likers.get(c.id, [])
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
             c.html = mark_safe(markup.card(c, urls=urls, is_moderator=self.is_moderator))  # noqa: S308
 
