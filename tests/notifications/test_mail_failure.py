@@ -3,6 +3,7 @@
 import logging
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -66,13 +67,11 @@ def test_on_the_database_queue_a_retry_waits(post, failing_mail, settings):
     assert retry.run_after > timezone.now() + timedelta(seconds=290)
 
 
-def test_on_the_database_queue_the_email_waits_for_the_worker(
-    client, post, classmate, settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)  # the worker opens and closes connections
+def test_on_the_database_queue_the_email_waits_for_the_worker(client, post, classmate, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(classmate)
-    with django_capture_on_commit_callbacks(execute=True):
-        comment_on(client, post)
+    comment_on(client, post)
     assert mail.outbox == []
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "notifications.tasks.send_notification_email"
