@@ -5,6 +5,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_tasks import task
 
@@ -23,8 +24,10 @@ def send_notification_email(notification_id, attempt=1):
         .filter(pk=notification_id)
         .first()
     )
-    message = notification and emails.notification_message(notification)
-    if not message:
+    if notification is None or not notification.post.can_read(notification.recipient):
+        return "skipped"  # gone, or the recipient may no longer read what it is about
+    message = emails.notification_message(notification)
+    if message is None:
         return "skipped"
     return deliver(
         message, task=send_notification_email, attempt=attempt, notification_id=notification_id
@@ -37,8 +40,8 @@ def send_guest_email(subscription_id, comment_id, attempt=1):
     comment = (
         Comment.objects.approved().select_related("post__course", "author").filter(pk=comment_id)
     ).first()
-    if subscription is None or comment is None:
-        return "skipped"
+    if subscription is None or comment is None or not comment.post.can_read(AnonymousUser()):
+        return "skipped"  # gone, or the discussion is no longer public
     message = emails.guest_message(subscription, comment)
     return deliver(
         message,

@@ -121,3 +121,15 @@ def test_a_user_without_an_email_address_is_notified_in_the_app_only(
         comment_on(client, post)
     assert notified() == [("stu", "comment_on_post")]
     assert mail.outbox == []
+
+
+def test_no_email_about_a_post_the_recipient_may_no_longer_read(
+    client, post, student, classmate, django_capture_on_commit_callbacks
+):
+    post.course.visibility = "members"
+    post.course.save()
+    parent = factories.CommentFactory(post=post, author=factories.UserFactory(username="left"))
+    client.force_login(classmate)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, parent=parent)
+    assert recipients() == [student.email]  # "left" is no member: in the app only

@@ -119,3 +119,15 @@ def test_a_tampered_guest_link_is_refused(client, post):
         assert response.status_code == 400
         assert "This unsubscribe link isn’t valid" in response.content.decode()
     assert GuestSubscription.objects.exists()
+
+
+def test_a_follower_is_not_emailed_once_the_course_is_for_members_only(
+    client, post, classmate, django_capture_on_commit_callbacks
+):
+    subscription = factories.GuestSubscriptionFactory(comment__post=post)
+    post.course.visibility = "members"
+    post.course.save()
+    client.force_login(classmate)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, "Members only now.", parent=subscription.comment)
+    assert "gwen@example.org" not in recipients()
