@@ -153,6 +153,10 @@ USE_I18N = True
 USE_TZ = True
 SITE_ID = 1
 SITE_NAME = "Commonplace"
+# The host name in links of emails sent outside a request (notifications).
+SITE_DOMAIN = env(
+    "SITE_DOMAIN", default="127.0.0.1:8000" if DEBUG else (ALLOWED_HOSTS[0].lstrip(".") or "")
+)
 
 # Static files (whitenoise) and uploads.
 STATIC_URL = "static/"

@@ -1,7 +1,6 @@
 """The emails notifications send: built here, sent by notifications.tasks."""
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +10,7 @@ from notifications.models import Notification, NotificationPreference
 
 def absolute(path):
     scheme = "http" if settings.DEBUG else "https"
-    return f"{scheme}://{Site.objects.get_current().domain}{path}"
+    return f"{scheme}://{settings.SITE_DOMAIN}{path}"
 
 
 def notification_message(notification):

@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from blog.models import BodyImage, Post
 from comments.models import Comment
+from notifications.models import GuestSubscription, Notification, NotificationPreference
 from tests import factories
 
-OUR_APPS = {"accounts", "blog", "comments", "awards"}
+OUR_APPS = {"accounts", "blog", "comments", "awards", "notifications"}
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
@@ -38,6 +39,13 @@ def one_of_everything(course, instructor, student, post, staff):
         course=course,
         uploaded_by=student,
         renditions=[{"name": "posts/body/x.webp", "width": 800, "height": 600}],
+    )
+    Notification.objects.create(
+        recipient=student, kind="reply_to_comment", post=post, comment=reply, actor_name="Prof"
+    )
+    NotificationPreference.objects.create(user=student)
+    GuestSubscription.objects.create(
+        email="guest@example.org", post=post, root=parent, comment=reply
     )
     EmailAddress.objects.create(user=student, email=student.email, verified=True, primary=True)
     app = SocialApp.objects.create(provider="facebook", name="Facebook", client_id="id")

@@ -1,6 +1,7 @@
 """Email per kind, as each user chooses, with a signed one-click unsubscribe link."""
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -67,7 +68,7 @@ def test_a_kind_switched_off_is_not_emailed_but_still_shown(
 
 def test_every_email_carries_its_unsubscribe_link_and_header(emailed):
     path = unsubscribe_path(emailed)
-    assert emailed.extra_headers["List-Unsubscribe"] == f"<https://example.com{path}>"
+    assert emailed.extra_headers["List-Unsubscribe"] == f"<https://{settings.SITE_DOMAIN}{path}>"
     assert emailed.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/notifications/settings/" in emailed.body
 

@@ -1,6 +1,7 @@
 """Guests who tick "Notify me of follow-up comments by email" hear of new comments in
 their thread, once a moderator has approved their own comment, until they unsubscribe."""
 
+from django.conf import settings
 from django.core import mail
 
 from comments.models import Comment
@@ -53,7 +54,7 @@ def test_a_follower_hears_of_new_comments_in_the_thread(
     assert "Replying to the guest." in guest_mail.body
     assert reply.get_absolute_url() in guest_mail.body
     header = guest_mail.extra_headers["List-Unsubscribe"]
-    assert header == f"<https://example.com{unsubscribe_path(guest_mail)}>"
+    assert header == f"<https://{settings.SITE_DOMAIN}{unsubscribe_path(guest_mail)}>"
 
 
 def test_a_follower_is_not_emailed_until_their_own_comment_is_approved(
