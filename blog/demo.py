@@ -36,7 +36,7 @@ POSTS = [
         "anya",
         "What the Secret Speech did not say",
         "1953: Thaw",
-        27,
+        58,
         ("#1f5c4d", "#e9c46a"),
         """Khrushchev's speech to the Twentieth Party Congress is usually read as the moment
 the Thaw began. Reading it in full this week, I was struck less by what it condemned than
@@ -59,7 +59,7 @@ its own history, and he needed his rivals to be more compromised than he was.[^2
         "ben",
         "Corn, chemistry and the limits of a campaign",
         "1953: Thaw",
-        24,
+        51,
         ("#b5541c", "#f4e3c1"),
         """Everyone jokes about Khrushchev and maize, but the numbers behind the Virgin Lands
 campaign are worth taking seriously. Millions of hectares were ploughed in a few seasons,
@@ -80,7 +80,7 @@ An economist would call it a classic case of a one-off gain mistaken for a trend
         "chioma",
         "Why everyone read Novy Mir in 1962",
         "1953: Thaw",
-        21,
+        44,
         ("#3d405b", "#f2cc8f"),
         """When *One Day in the Life of Ivan Denisovich* appeared in the literary journal
 *Novy Mir*, copies sold out within days. What interests me is how a censored system came
@@ -99,7 +99,7 @@ other words, was political before it was literary.
         "dmitri",
         "Queues, kitchens and the meaning of stagnation",
         "Stagnation",
-        17,
+        37,
         ("#264653", "#e76f51"),
         """My grandmother remembers the Brezhnev years as the calmest of her life. That is
 hard to square with the word *stagnation*, which we use for the whole period.
@@ -117,7 +117,7 @@ Maybe "stagnation" describes the economy better than it describes how people liv
         "elena",
         "Samizdat as a network, not a genre",
         "Stagnation",
-        14,
+        28,
         ("#6d597a", "#eaac8b"),
         """We tend to talk about samizdat as a kind of literature. I want to argue that it
 is better understood as a *network*: typists, couriers, readers who made one more carbon
@@ -139,7 +139,7 @@ because hundreds of people each did a small part.[^1]
         "farid",
         "Reading the 1979 five-year plan as a map",
         "Stagnation",
-        10,
+        19,
         ("#2a9d8f", "#f1faee"),
         """I tried plotting the targets of the Tenth Five-Year Plan against where the
 investment actually went. The result looks less like a plan and more like a map of
@@ -155,7 +155,7 @@ industry, the part that made things people could buy, waited its turn again.[^1]
         "anya",
         "Glasnost began with a disaster",
         "Perestroika",
-        6,
+        9,
         ("#9b2226", "#ee9b00"),
         """The official silence in the first days after Chernobyl in April 1986 is often
 called the last gasp of the old way of doing things. Gorbachev's later openness, in this
