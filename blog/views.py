@@ -58,10 +58,12 @@ def paginate(request, queryset, per_page=POSTS_PER_PAGE):
 
 
 def home(request):
-    recent = Post.objects.published().filter(course__visibility=Course.Visibility.PUBLIC)
+    """Signed in: your courses and what they are writing. Everyone: open courses' posts
+    (a member sees those of courses other than their own, which the feed already shows)."""
     my_courses = Course.objects.for_member(request.user)
+    public = Post.objects.published().filter(course__visibility=Course.Visibility.PUBLIC)
     context = {
-        "public_posts": recent.with_cards().newest_first()[:6],
+        "public_posts": public.exclude(course__in=my_courses).with_cards().newest_first()[:6],
         "public_courses": Course.objects.filter(visibility=Course.Visibility.PUBLIC)[:12],
     }
     if request.user.is_authenticated:

@@ -438,3 +438,11 @@ def test_uploaded_gif_keeps_working(client, course, student):
     data["image_upload"] = SimpleUploadedFile("a.gif", buffer.getvalue(), "image/gif")
     client.post(reverse("blog:post_create", args=[course.slug]), data)
     assert Post.objects.get().image_renditions[0]["width"] == 400
+
+
+def test_home_does_not_repeat_my_courses_posts_under_other_open_courses(client, post, student):
+    factories.PostFactory(title="Elsewhere entirely")
+    client.force_login(student)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("A published post") == 1
+    assert "From other open courses" in html and "Elsewhere entirely" in html
