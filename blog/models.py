@@ -48,6 +48,11 @@ def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozens
     return slug
 
 
+def is_site_staff(user):
+    """Staff and superusers can do everything everywhere (DESIGN.md)."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
 def search_document():
     """The weighted full-text document of a post, as stored in Post.search_vector."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
@@ -67,7 +72,7 @@ STAFF = "staff"
 class CourseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Courses whose posts this user may read."""
-        if user.is_authenticated and user.is_staff:
+        if is_site_staff(user):
             return self
         public = Q(visibility=Course.Visibility.PUBLIC)
         if not user.is_authenticated:
@@ -134,7 +139,7 @@ class Course(models.Model):
         the answer is cached on the user object, which lives as long as the request."""
         if user is None or not user.is_authenticated:
             return None
-        if user.is_staff or user.is_superuser:
+        if is_site_staff(user):
             return STAFF
         cache = user.__dict__.setdefault("_course_roles", {})
         if self.pk not in cache:
@@ -312,7 +317,7 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published posts in courses the user may read, plus the drafts they may see."""
-        if user.is_authenticated and user.is_staff:
+        if is_site_staff(user):
             return self
         readable = Q(course__visibility=Course.Visibility.PUBLIC)
         if not user.is_authenticated:
