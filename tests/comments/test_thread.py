@@ -147,6 +147,7 @@ def test_reply_page_without_javascript_shows_the_parent_and_the_form(client, pos
     assert "The comment being answered." in html
     assert f'name="parent" value="{parent.pk}"' in html
     assert "Post comment" in html
+    assert html.count("<h1") == 1 and f"Reply to {parent.name}</h1>" in html
 
 
 def test_after_posting_the_author_lands_on_the_new_comment(client, post, student):
