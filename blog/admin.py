@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
@@ -69,6 +70,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "course", "author", "status", "like_count", "published_at", "updated"]
     list_filter = ["status", "course"]
     search_fields = ["title", "body", "author__username", "author__display_name"]
