@@ -3,6 +3,8 @@
 from django import template
 from django.core.files.storage import default_storage
 
+from blog.rendering import plain_text
+
 register = template.Library()
 
 
@@ -60,3 +62,9 @@ def media_url(name):
 @register.filter
 def srcset(renditions):
     return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions or [])
+
+
+@register.filter(name="plain_text")
+def plain_text_filter(html):
+    """The words of stored, sanitised HTML as plain text (escaped again on output)."""
+    return plain_text(html)

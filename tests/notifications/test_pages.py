@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from blog.rendering import plain_text
 from notifications.models import Notification
 from tests import factories
 
@@ -46,7 +47,7 @@ def test_the_page_lists_my_notifications_newest_first(client, post, student, cla
     assert "<title>Notifications · Commonplace</title>" in html
     assert html.index("Bo replied to your comment") < html.index("Ada commented on your post")
     assert "Not for stu" not in html
-    assert newer.comment.body in html
+    assert plain_text(newer.comment.body_html) in html  # its words, not its Markdown
     for notification in (older, newer):
         assert reverse("notifications:notification_open", args=[notification.pk]) in html
         assert f'aria-label="Mark as read: {notification.text}"' in html
@@ -168,3 +169,17 @@ def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
     bare = {"visitor": count(False), "member": count(True)}
     assert with_bell["member"] == bare["member"] + 1
     assert with_bell["visitor"] == bare["visitor"]
+
+
+def test_the_list_shows_a_comments_words_not_its_markdown(client, db):
+    from tests import factories
+
+    post = factories.PostFactory()
+    comment = factories.CommentFactory(post=post, body="Read *Pravda* & compare.")
+    Notification.objects.create(
+        recipient=post.author, kind="comment_on_post", post=post, comment=comment
+    )
+    client.force_login(post.author)
+    html = client.get(reverse("notifications:notification_list")).content.decode()
+    assert "Read Pravda &amp; compare." in html
+    assert "*Pravda*" not in html
