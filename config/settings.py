@@ -1,5 +1,6 @@
 """Commonplace settings: one module, read from the environment (and an optional .env)."""
 
+import sys
 from pathlib import Path
 
 import environ
@@ -12,10 +13,17 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
+# `manage.py makemigrations` neither serves requests nor signs anything, so it runs
+# on a bare checkout (CI's migrations check) without the production secrets.
+NEEDS_NO_SECRETS = sys.argv[1:2] == ["makemigrations"]
+
 # Secrets and hosts: development gets safe local defaults, production must say.
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+elif NEEDS_NO_SECRETS:
+    SECRET_KEY = env("SECRET_KEY", default="unused-by-makemigrations")
+    ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 else:
     SECRET_KEY = env("SECRET_KEY", default="")
     if not SECRET_KEY:
@@ -155,7 +163,8 @@ SITE_ID = 1
 SITE_NAME = "Commonplace"
 # The host name in links of emails sent outside a request (notifications).
 SITE_DOMAIN = env(
-    "SITE_DOMAIN", default="127.0.0.1:8000" if DEBUG else (ALLOWED_HOSTS[0].lstrip(".") or "")
+    "SITE_DOMAIN",
+    default="127.0.0.1:8000" if DEBUG else next(iter(ALLOWED_HOSTS), "").lstrip("."),
 )
 
 # Static files (whitenoise) and uploads.

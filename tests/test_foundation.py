@@ -150,3 +150,25 @@ def test_seed_demo_refuses_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_demo")
+
+
+def test_migrations_check_runs_on_a_bare_checkout_but_nothing_else_does():
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "SECRET_KEY"}}
+    env["ALLOWED_HOSTS"] = ""
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    check = manage("makemigrations", "--check", "--dry-run")
+    assert check.returncode == 0, check.stderr
+    assert "No changes detected" in check.stdout
+    refused = manage("migrate", "--plan")
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
