@@ -113,8 +113,8 @@ def encode(image, *, max_width=None, square=None):
 def save_renditions(clean, *, folder, widths=RENDITION_WIDTHS):
     """Store resized copies (never wider than the original) and describe them.
 
-    Returns a list of {"width", "height", "name"}, narrowest first, ready to be kept
-    in a JSONField and turned into srcset.
+    Returns a list of {"width", "height", "name", "bytes"}, narrowest first, ready to be
+    kept in a JSONField and turned into srcset (and feed enclosures, which need a size).
     """
     stem = uuid.uuid4().hex
     renditions = []
@@ -124,7 +124,7 @@ def save_renditions(clean, *, folder, widths=RENDITION_WIDTHS):
     for width in targets:
         content, w, h = encode(clean.image, max_width=width)
         name = default_storage.save(f"{folder}/{stem}-{w}.webp", content)
-        renditions.append({"width": w, "height": h, "name": name})
+        renditions.append({"width": w, "height": h, "name": name, "bytes": content.size})
     return renditions
 
 

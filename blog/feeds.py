@@ -53,13 +53,6 @@ def absolute_links(html, scope):
     return _RELATIVE_URL.sub(lambda m: f'{m.group(1)}{scope.absolute(m.group(2))}"', html)
 
 
-def stored_size(rendition):
-    try:
-        return default_storage.size(rendition["name"])
-    except (OSError, NotImplementedError):
-        return 0
-
-
 class FullContentAtom1Feed(Atom1Feed):
     """Atom with the post itself in <content>, beside its excerpt in <summary>."""
 
@@ -98,7 +91,7 @@ class PostFeed(Feed):
             image = post.large_image
             post.feed_image = image and Enclosure(
                 scope.absolute(default_storage.url(image["name"])),
-                str(stored_size(image)),
+                str(image["bytes"]),  # recorded when the rendition was saved
                 IMAGE_MIME_TYPE,
             )
         return posts

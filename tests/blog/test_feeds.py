@@ -46,7 +46,7 @@ def mixed_posts(course, student, private_course):
 
 def stored_rendition(width=1200, size=2345):
     name = default_storage.save(f"renditions/posts/feed-{width}.webp", ContentFile(b"x" * size))
-    return {"width": width, "height": width // 2, "name": name}
+    return {"width": width, "height": width // 2, "name": name, "bytes": size}
 
 
 def test_site_rss_feed_carries_public_published_posts_only(client, mixed_posts):

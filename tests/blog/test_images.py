@@ -76,3 +76,15 @@ def test_exif_orientation_is_applied_and_all_metadata_dropped():
     assert clean.image.size == (100, 300)  # upright
     assert not clean.image.info.get("exif")
     assert len(clean.image.getexif()) == 0
+
+
+def test_renditions_record_their_stored_size(settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    from accounts.images import save_renditions
+
+    clean = clean_image_upload(upload(image_bytes(size=(1000, 500))))
+    renditions = save_renditions(clean, folder="posts")
+    assert [r["width"] for r in renditions] == [400, 800, 1000]
+    for rendition in renditions:
+        assert rendition["bytes"] == default_storage.size(rendition["name"]) > 0
