@@ -24,11 +24,6 @@ def can_unpublish(post, user):
 
 
 @register.filter
-def can_moderate(course, user):
-    return course.can_moderate(user)
-
-
-@register.filter
 def can_manage(course, user):
     return course.can_manage(user)
 
@@ -41,16 +36,6 @@ def can_write_post(course, user):
 @register.filter
 def can_join(course, user):
     return course.can_join(user)
-
-
-@register.filter
-def can_grant_awards(course, user):
-    return course.can_grant_awards(user)
-
-
-@register.filter
-def role_in(user, course):
-    return course.role_of(user)
 
 
 @register.filter
