@@ -1,7 +1,9 @@
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -65,6 +67,25 @@ class Role(models.TextChoices):
     INSTRUCTOR = "instructor", "Instructor"
 
 
+class CitationStyle(models.TextChoices):
+    APA = "apa", "APA 7"
+    MLA = "mla", "MLA 9"
+    CHICAGO = "chicago-author-date", "Chicago author-date"
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            "Choose a time zone such as Europe/London or America/New_York.", code="time_zone"
+        ) from error
+
+
 # What role_of() answers beyond the membership roles.
 STAFF = "staff"
 
@@ -108,6 +129,15 @@ class Course(models.Model):
         default=5, help_text="How deep replies may nest (1 = no replies)."
     )
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Due dates and times are shown in this zone, for example Europe/London.",
+    )
+    citation_style = models.CharField(
+        max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = CourseQuerySet.as_manager()
