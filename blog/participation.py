@@ -5,7 +5,6 @@ below; comments and awards add theirs), each source one aggregate query, so the 
 costs the same number of queries for 3 students or 300.
 """
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from blog.extensions import participation_columns, register_participation_column
 from blog.models import Membership, Post, PostLike
+from config.csv import csv_writer
 
 NAME = "name"  # the sort key of the student column
 
@@ -152,8 +152,10 @@ def participation_table(course, *, start=None, end=None, sort=NAME, direction=No
 
 
 def write_csv(table, file):
-    """The table as CSV: student, username, then one column per figure."""
-    writer = csv.writer(file)
+    """The table as CSV: student, username, then one column per figure.
+
+    Through config.csv, so a display name such as ``=HYPERLINK(…)`` stays text."""
+    writer = csv_writer(file)
     writer.writerow(["Student", "Username", *(c.label for c in table.columns)])
     for row in table.rows:
         cells = []

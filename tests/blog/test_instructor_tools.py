@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,18 @@ from blog.models import Membership, Post, PostLike
 from blog.participation import period_bounds
 from comments.models import Comment, CommentLike
 from tests import factories
+
+# The clock is pinned for every test here: the data below is dated relative to NOW, and
+# "this week" or a custom day must not depend on when the suite happens to run.
+NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)  # a Wednesday, midday
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return time_machine
+
 
 MANAGE_PAGES = ["blog:course_settings", "blog:course_roster", "blog:course_participation"]
 
@@ -303,7 +316,6 @@ def test_roster_lists_members_with_their_roles(
 
 # --- Participation: a known data set ---
 
-NOW = timezone.now()
 RECENT = NOW - timedelta(days=1)
 OLD = NOW - timedelta(days=40)
 
@@ -531,3 +543,98 @@ def test_only_students_have_rows(client, course, instructor, student):
     client.force_login(instructor)
     response = participation(client, course, period="term")
     assert list(table_of(response)) == ["stu"]
+
+
+# --- Periods at the edges of the day: just after midnight, and a daylight-saving change ---
+
+
+def published_posts_per_period(client, course, student, dates, periods):
+    """{period label: posts published} for a student who published on the given dates."""
+    for when in dates:
+        factories.PostFactory(course=course, author=student, published_at=when)
+    figures = {}
+    for label, params in periods.items():
+        response = participation(client, course, **params)
+        assert response.status_code == 200, label
+        figures[label] = table_of(response)[student.username][0]
+    return figures
+
+
+def test_just_after_midnight_the_day_and_week_begin_at_local_midnight(
+    client, course, instructor, student, clock, settings
+):
+    settings.TIME_ZONE = "Europe/London"
+    clock.move_to(datetime(2027, 3, 8, 0, 30, tzinfo=LONDON), tick=False)  # Monday 00:30
+    client.force_login(instructor)
+    figures = published_posts_per_period(
+        client,
+        course,
+        student,
+        [
+            datetime(2027, 3, 7, 23, 50, tzinfo=LONDON),  # Sunday, ten minutes before
+            datetime(2027, 3, 8, 0, 10, tzinfo=LONDON),  # Monday, just after midnight
+        ],
+        {
+            "week": {"period": "week"},
+            "sunday": {"period": "custom", "start": "2027-03-07", "end": "2027-03-07"},
+            "monday": {"period": "custom", "start": "2027-03-08", "end": "2027-03-08"},
+            "term": {"period": "term"},
+        },
+    )
+    assert figures == {"week": 1, "sunday": 1, "monday": 1, "term": 2}
+    response = participation(client, course, period="week", format="csv")
+    filename = "participation-history-101-2027-03-08-to-2027-03-08.csv"
+    assert filename in response["Content-Disposition"]
+
+
+def test_a_day_with_a_daylight_saving_change_has_its_local_bounds(
+    client, course, instructor, student, clock, settings
+):
+    """London springs forward at 01:00 on Sunday 28 March 2027: that day lasts 23 hours."""
+    settings.TIME_ZONE = "Europe/London"
+    clock.move_to(datetime(2027, 3, 29, 0, 30, tzinfo=LONDON), tick=False)  # Monday 00:30 BST
+    client.force_login(instructor)
+    figures = published_posts_per_period(
+        client,
+        course,
+        student,
+        [
+            datetime(2027, 3, 27, 23, 50, tzinfo=LONDON),  # Saturday, GMT
+            datetime(2027, 3, 28, 0, 30, tzinfo=LONDON),  # Sunday before the change, GMT
+            datetime(2027, 3, 28, 23, 45, tzinfo=LONDON),  # Sunday after it, BST
+            datetime(2027, 3, 29, 0, 10, tzinfo=LONDON),  # Monday (still the 28th in UTC)
+        ],
+        {
+            "week": {"period": "week"},
+            "saturday": {"period": "custom", "start": "2027-03-27", "end": "2027-03-27"},
+            "sunday": {"period": "custom", "start": "2027-03-28", "end": "2027-03-28"},
+            "weekend": {"period": "custom", "start": "2027-03-27", "end": "2027-03-28"},
+            "monday": {"period": "custom", "start": "2027-03-29", "end": "2027-03-29"},
+        },
+    )
+    assert figures == {"week": 1, "saturday": 1, "sunday": 2, "weekend": 3, "monday": 1}
+
+
+# --- CSV: formulas stay text ---
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://evil.example","x")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "carriage-return"],
+)
+def test_participation_csv_neutralises_formula_cells(client, course, instructor, student, name):
+    student.display_name = name
+    student.save()
+    client.force_login(instructor)
+    response = participation(client, course, period="term", format="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    assert rows[1][:2] == ["'" + name, "stu"]
+    assert rows[1][2:] == ["0", "0", "0", "0", "0", ""]  # figures stay numbers
