@@ -3,7 +3,7 @@
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from awards.models import AwardGrant
+from awards.models import Award, AwardGrant
 from awards.signals import award_granted
 
 
@@ -32,13 +32,26 @@ def announce_grant(*, grant):
     award_granted.send(sender=AwardGrant, grant=grant)
 
 
+# The award fields save_award sets.
+AWARD_FIELDS = frozenset({"name", "description", "emoji", "image", "colour"})
+
+
 @transaction.atomic
-def save_award(*, form):
-    """Save a valid AwardForm (its instance has its course set); a replaced or removed
-    emblem image is deleted from storage once the transaction has committed."""
-    old_image = form.initial.get("image")
-    award = form.save()
-    if old_image and old_image != award.image:
-        name = old_image.name
-        transaction.on_commit(lambda: default_storage.delete(name))
+def save_award(*, award, **fields):
+    """Save `award` (new or not; its course is set) with the given field values.
+
+    ``image`` is a new emblem file, False to remove the emblem, or None to keep it. A
+    replaced or removed emblem is deleted from storage once the transaction commits.
+    """
+    if unknown := set(fields) - AWARD_FIELDS:
+        raise TypeError(f"save_award() got unexpected fields: {', '.join(sorted(unknown))}")
+    old_image = Award.objects.filter(pk=award.pk).values_list("image", flat=True).first()
+    image = fields.pop("image", None)
+    for name, value in fields.items():
+        setattr(award, name, value)
+    if image is not None:
+        Award._meta.get_field("image").save_form_data(award, image)
+    award.save()
+    if old_image and old_image != award.image.name:
+        transaction.on_commit(lambda: default_storage.delete(old_image))
     return award

@@ -10,11 +10,12 @@ from awards.forms import AwardForm, GrantForm
 from awards.models import Award, AwardGrant
 from blog.extensions import course_page_context
 from blog.models import Post
-from blog.views import paginate, readable_course_or_404, readable_post_or_404
+from blog.shortcuts import paginate, readable_course_or_404, readable_post_or_404
 
 
-def managed_course_or_403(request, course_slug):
-    """The course (404 if the user may not read it), if the user may define awards in it."""
+def awarding_course_or_403(request, course_slug):
+    """The course (404 if the user may not read it), if the user may define, grant and
+    revoke its awards (``course.can_grant_awards``); else 403."""
     course = readable_course_or_404(request, course_slug)
     if not course.can_grant_awards(request.user):
         raise PermissionDenied("Only the course's instructors manage its awards.")
@@ -52,7 +53,7 @@ def award_detail(request, course_slug, award_slug):
 
 @login_required
 def award_manage(request, course_slug):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     awards = (
         Award.objects.for_course(course)
         .with_post_counts()
@@ -64,13 +65,13 @@ def award_manage(request, course_slug):
 
 @login_required
 def award_create(request, course_slug):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     return _edit_award(request, course, Award(course=course))
 
 
 @login_required
 def award_edit(request, course_slug, award_slug):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     award = get_object_or_404(Award.objects.for_course(course), slug=award_slug)
     award.course = course
     return _edit_award(request, course, award)
@@ -80,7 +81,7 @@ def _edit_award(request, course, award):
     adding = award.pk is None
     form = AwardForm(request.POST or None, request.FILES or None, instance=award)
     if request.method == "POST" and form.is_valid():
-        award = services.save_award(form=form)
+        award = services.save_award(award=award, **form.cleaned_data)
         messages.success(request, f"The “{award}” award is {'ready' if adding else 'saved'}.")
         return redirect("awards:award_manage", course.slug)
     context = {"course": course, "award": award, "form": form, "adding": adding}
@@ -90,7 +91,7 @@ def _edit_award(request, course, award):
 @require_POST
 @login_required
 def award_retire(request, course_slug, award_slug):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     award = get_object_or_404(Award.objects.for_course(course), slug=award_slug)
     award.retire()
     award.save(update_fields=["retired_at"])
@@ -101,7 +102,7 @@ def award_retire(request, course_slug, award_slug):
 @require_POST
 @login_required
 def award_restore(request, course_slug, award_slug):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     award = get_object_or_404(Award.objects.for_course(course), slug=award_slug)
     award.restore()
     award.save(update_fields=["retired_at"])
@@ -141,7 +142,7 @@ def _grant_or_form_error(request, form):
 
 @login_required
 def grant_revoke(request, course_slug, grant_id):
-    course = managed_course_or_403(request, course_slug)
+    course = awarding_course_or_403(request, course_slug)
     grant = get_object_or_404(
         AwardGrant.objects.select_related("award", "post__author"), pk=grant_id, post__course=course
     )

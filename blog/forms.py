@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from accounts.images import clean_image_upload
 from blog.models import Course, Post, Role, Topic
 from blog.participation import period_bounds, period_slug
+from blog.services import POST_FIELDS
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -132,9 +133,16 @@ class PostForm(forms.ModelForm):
             )
         return cleaned
 
-    @property
-    def has_image(self):
-        return bool(self.instance.image)
+    def service_values(self):
+        """The cleaned values, as blog.services.save_post takes them."""
+        data = self.cleaned_data
+        return {
+            **{name: data[name] for name in POST_FIELDS},
+            "topics": data["topics"],
+            "new_topics": data["new_topics"],
+            "featured_image": self.featured_image,
+            "remove_image": data["remove_image"],
+        }
 
 
 class PreviewForm(forms.Form):

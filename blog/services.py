@@ -11,13 +11,14 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
-from blog.models import BodyImage, Membership, PostLike, Role, Topic
+from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic
 
 
 @transaction.atomic
-def create_course(*, form, instructor):
-    """Save a new course from a valid CourseForm; its creator becomes its instructor."""
-    course = form.save()
+def create_course(*, instructor, **fields):
+    """A new course with the given field values (title, term, description, visibility,
+    guest_comments, thread_depth); its creator becomes its instructor."""
+    course = Course.objects.create(**fields)
     Membership.objects.create(course=course, user=instructor, role=Role.INSTRUCTOR)
     course.forget_roles(instructor)
     return course
@@ -36,28 +37,48 @@ def join_course(*, course, user):
     return membership, created
 
 
-@transaction.atomic
-def save_post(*, form, action):
-    """Save a valid PostForm (its instance has course and author set).
+# The post fields the editor (and the importer) set through save_post.
+POST_FIELDS = frozenset(
+    {"title", "body", "excerpt", "image_alt", "image_caption", "image_credit", "image_credit_url"}
+)
+POST_ACTIONS = frozenset({"draft", "publish", "update", "unpublish"})
 
-    action is "draft", "publish", "update" or "unpublish".
+
+@transaction.atomic
+def save_post(
+    *,
+    post,
+    action="draft",
+    topics=(),
+    new_topics=(),
+    featured_image=None,
+    remove_image=False,
+    **fields,
+):
+    """Save `post` (new or not; its course and author are set) with the given values.
+
+    `fields` are POST_FIELDS; `action` is "draft", "publish", "update" or "unpublish";
+    `topics` are the course's Topics, `new_topics` names of topics to find or create;
+    `featured_image` a CleanImage (accounts.images) that replaces the current image,
+    `remove_image` drops the current one.
     """
-    post = form.save(commit=False)
+    if unknown := set(fields) - POST_FIELDS:
+        raise TypeError(f"save_post() got unexpected fields: {', '.join(sorted(unknown))}")
+    if action not in POST_ACTIONS:
+        raise ValueError(f"Unknown action {action!r}.")
+    for name, value in fields.items():
+        setattr(post, name, value)
     if action == "publish":
         post.publish()
     elif action == "unpublish":
         post.unpublish()
-    if form.cleaned_data.get("remove_image") and not form.featured_image:
+    if featured_image or remove_image:
         _drop_image(post)
-    if form.featured_image:
-        _drop_image(post)
-        set_featured_image(post, form.featured_image)
+    if featured_image:
+        set_featured_image(post, featured_image)
     post.save()
-    topics = list(form.cleaned_data.get("topics") or [])
-    topics += [
-        get_or_create_topic(course=post.course, name=name)
-        for name in form.cleaned_data.get("new_topics") or []
-    ]
+    topics = list(topics)
+    topics += [get_or_create_topic(course=post.course, name=name) for name in new_topics]
     post.topics.set(topics)
     return post
 

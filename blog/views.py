@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,30 +30,13 @@ from blog.models import Course, Post, PostLike, Role
 from blog.participation import participation_table, write_csv
 from blog.rendering import render_post_markdown
 from blog.search import clean_query, search_terms
+from blog.shortcuts import (
+    managed_course_or_403,
+    paginate,
+    readable_course_or_404,
+    readable_post_or_404,
+)
 from blog.sitemaps import sitemaps_for
-
-POSTS_PER_PAGE = 10
-
-
-def readable_course_or_404(request, course_slug):
-    """The course, or 404 when it doesn't exist or is private to its members."""
-    course = get_object_or_404(Course, slug=course_slug)
-    if not course.can_read(request.user):
-        raise Http404("No such course.")
-    return course
-
-
-def readable_post_or_404(request, course, post_slug, queryset=None):
-    queryset = Post.objects.select_related("author") if queryset is None else queryset
-    post = get_object_or_404(queryset, course=course, slug=post_slug)
-    post.course = course  # share the course (and its role cache) with the post
-    if not post.can_read(request.user):
-        raise Http404("No such post.")
-    return post
-
-
-def paginate(request, queryset, per_page=POSTS_PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -80,7 +62,7 @@ def course_create(request):
         raise PermissionDenied("Only instructors can create courses.")
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        course = services.create_course(form=form, instructor=request.user)
+        course = services.create_course(instructor=request.user, **form.cleaned_data)
         messages.success(request, f"“{course}” is ready. Share its join code: {course.join_code}")
         return redirect(course)
     return render(request, "blog/course_form.html", {"form": form})
@@ -230,7 +212,7 @@ def _edit_post(request, course, post):
         ):
             raise PermissionDenied
         if form.is_valid():
-            post = services.save_post(form=form, action=action)
+            post = services.save_post(post=post, action=action, **form.service_values())
             messages.success(request, _saved_message(post, action))
             return redirect(
                 post
@@ -394,14 +376,6 @@ def robots_txt(request):
 
 
 # --- Instructor pages: /c/<course>/manage/... (instructors and staff) ---
-
-
-def managed_course_or_403(request, course_slug):
-    """The course (404 if the user may not read it), if the user may run it; else 403."""
-    course = readable_course_or_404(request, course_slug)
-    if not course.can_manage(request.user):
-        raise PermissionDenied("Only the course's instructors run it.")
-    return course
 
 
 def manage_context(request, course, tab):

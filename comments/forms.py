@@ -106,6 +106,16 @@ class CommentForm(forms.ModelForm):
             raise ValidationError("Your comment could not be posted.", code="honeypot")
         return ""
 
+    def service_values(self):
+        """The cleaned values, as comments.services.post_comment takes them."""
+        data = self.cleaned_data
+        guest = ("guest_name", "guest_email", "guest_website", "notify")
+        return {
+            "body": data["body"],
+            "parent_id": data.get("parent"),
+            **{name: data[name] for name in guest if name in data},
+        }
+
 
 class CommentEditForm(forms.ModelForm):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 6}), strip=False)

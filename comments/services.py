@@ -36,22 +36,33 @@ def check_flood(*, user, ip, email):
 
 
 @transaction.atomic
-def post_comment(*, form, post, user, ip):
-    """Save a valid CommentForm on post as user (or as the guest it names).
+def post_comment(
+    *,
+    post,
+    user,
+    body,
+    ip="",
+    parent_id=None,
+    guest_name="",
+    guest_email="",
+    guest_website="",
+    notify=False,
+):
+    """Post `body` on `post` as `user`, or (user anonymous) as the guest named.
 
     Replies deeper than the course allows are attached to the deepest allowed
     ancestor. Members' comments are approved; everyone else's wait for a moderator.
-    Raises ValidationError for a duplicate or for posting too fast.
+    `notify` asks for email about follow-ups. Raises ValidationError for a duplicate
+    or for posting too fast.
     """
-    comment = form.save(commit=False)
-    comment.post = post
+    comment = Comment(post=post, body=body)
     if user.is_authenticated:
         comment.author = user
-        comment.guest_name = comment.guest_email = comment.guest_website = ""
+    else:
+        comment.guest_name, comment.guest_email = guest_name, guest_email
+        comment.guest_website = guest_website
     thread = Comment.objects.for_post(post)
-    comment.parent_id = thread.deepest_allowed_parent_id(
-        form.cleaned_data.get("parent"), depth=post.course.thread_depth
-    )
+    comment.parent_id = thread.deepest_allowed_parent_id(parent_id, depth=post.course.thread_depth)
     if post.course.holds_comments_of(user):
         comment.status = Comment.Status.PENDING
     mine = (
@@ -63,9 +74,7 @@ def post_comment(*, form, post, user, ip):
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
     check_flood(user=user, ip=ip, email=comment.guest_email)
     comment.save()
-    comment_posted.send(
-        sender=Comment, comment=comment, notify=bool(form.cleaned_data.get("notify"))
-    )
+    comment_posted.send(sender=Comment, comment=comment, notify=bool(notify))
     return comment
 
 

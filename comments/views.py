@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
 from blog.likes import like_response, likes_summary
-from blog.views import readable_course_or_404, readable_post_or_404
+from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm
 from comments.models import Comment
@@ -128,7 +128,7 @@ def comment_create(request, course_slug, post_slug):
     if form.is_valid():
         try:
             comment = services.post_comment(
-                form=form, post=post, user=request.user, ip=client_ip(request)
+                post=post, user=request.user, ip=client_ip(request), **form.service_values()
             )
         except ValidationError as error:
             form.add_error(None, error)

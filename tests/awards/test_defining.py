@@ -178,3 +178,14 @@ def test_demo_awards_are_seeded_once(db):
     grants = list(Award.objects.filter(course=course).values_list("grants__citation", flat=True))
     assert len(grants) == 2
     assert sum(bool(citation) for citation in grants) == 1
+
+
+def test_save_award_from_plain_values(course):
+    from awards.models import Award
+    from awards.services import save_award
+
+    award = save_award(award=Award(course=course), name="Best Close Reading", emoji="🔍")
+    assert award.pk and award.slug and award.emoji == "🔍"
+    save_award(award=award, name="Closest Reading")
+    award.refresh_from_db()
+    assert award.name == "Closest Reading" and award.emoji == "🔍"

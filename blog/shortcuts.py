@@ -1,0 +1,46 @@
+"""Lookups several views share (blog's, and other apps' course-scoped pages).
+
+Each rule has one name: a page that needs it calls it, and nothing re-derives it.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from blog.models import Course, Post
+
+POSTS_PER_PAGE = 10
+
+
+def readable_course_or_404(request, course_slug):
+    """The course, or 404 when it doesn't exist or is private to its members."""
+    course = get_object_or_404(Course, slug=course_slug)
+    if not course.can_read(request.user):
+        raise Http404("No such course.")
+    return course
+
+
+def readable_post_or_404(request, course, post_slug, queryset=None):
+    """The course's post, or 404 when it doesn't exist or the user may not read it
+    (a draft is private: its existence is not revealed)."""
+    queryset = Post.objects.select_related("author") if queryset is None else queryset
+    post = get_object_or_404(queryset, course=course, slug=post_slug)
+    post.course = course  # share the course (and its role cache) with the post
+    if not post.can_read(request.user):
+        raise Http404("No such post.")
+    return post
+
+
+def managed_course_or_403(request, course_slug):
+    """The course (404 if the user may not read it), if the user may run it
+    (``course.can_manage``: settings, roster, participation, awards); else 403."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_manage(request.user):
+        raise PermissionDenied("Only the course's instructors run it.")
+    return course
+
+
+def paginate(request, queryset, per_page=POSTS_PER_PAGE):
+    """The page of `queryset` that ?page= asks for (the last page if past the end)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
