@@ -219,6 +219,23 @@ class Course(models.Model):
     def can_join(self, user):
         return user.is_authenticated and self.role_of(user) is None
 
+    # Assignments (the assignments app): set them, grant extensions, grade.
+
+    def can_set_assignments(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_grant_extensions(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_grade(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_see_gradebook(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_export_grades(self, user):
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
     def can_see_likers(self, user):
         """Who liked a post or comment is for the course's members (and staff)."""
         return self.can_participate(user)
@@ -594,6 +611,15 @@ class Post(models.Model):
 
     def can_comment(self, user):
         return self.is_published and self.can_read(user) and self.course.can_comment(user)
+
+    def can_see_feedback(self, user):
+        """The private feedback thread (and grade): the author, instructors, staff."""
+        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
+            user
+        ) in (Role.INSTRUCTOR, STAFF)
+
+    def can_write_feedback(self, user):
+        return self.can_see_feedback(user)
 
 
 class PostLike(models.Model):

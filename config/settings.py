@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "awards",
+    "assignments",
     "notifications",
     "django_tasks",
     "django_tasks_db",

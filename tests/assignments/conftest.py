@@ -1,0 +1,61 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assignments import services
+from tests import factories
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(*args, tz=LONDON):
+    """An aware datetime in the course's zone (Europe/London in these tests)."""
+    return datetime(*args, tzinfo=tz)
+
+
+@pytest.fixture
+def course(db):
+    return factories.CourseFactory(
+        title="History 101", slug="history-101", time_zone="Europe/London"
+    )
+
+
+@pytest.fixture
+def assignment(course):
+    return services.create_assignment(
+        course=course,
+        title="The Thaw in three documents",
+        prompt="Read the *three* documents and answer.",
+        opens_at=at(2027, 3, 1, 9),
+        due_at=at(2027, 3, 12, 17),
+        cutoff_at=at(2027, 3, 19, 17),
+        points=10,
+    )
+
+
+@pytest.fixture
+def rubric_assignment(course):
+    return services.create_assignment(
+        course=course,
+        title="Samizdat",
+        prompt="Write about samizdat.",
+        opens_at=at(2027, 3, 1, 9),
+        due_at=at(2027, 3, 12, 17),
+        rubric=[
+            ("Use of sources", [("Excellent", 4), ("Adequate", 2), ("Missing", 0)]),
+            ("Argument", [("Clear", 6), ("Vague", 3)]),
+        ],
+    )
+
+
+@pytest.fixture
+def other_course(db):
+    return factories.CourseFactory(title="Other", slug="other")
+
+
+@pytest.fixture
+def draft(course, student):
+    return factories.PostFactory(
+        course=course, author=student, status="draft", published_at=None, title="My answer"
+    )

@@ -1,0 +1,89 @@
+"""DESIGN.md's access table for assignments, through the model predicates."""
+
+import pytest
+
+from tests import factories
+
+ACTORS = [
+    "outsider",
+    "student_elsewhere",
+    "student",
+    "author",
+    "instructor",
+    "instructor_elsewhere",
+    "staff",
+]
+ACTIONS = [
+    "view",
+    "submit",
+    "see_feedback",
+    "write_feedback",
+    "grade",
+    "see_gradebook",
+    "export_csv",
+]
+# Who may do what: every actor not listed for an action is refused.
+ALLOWED = {
+    "view": {"student", "author", "instructor", "staff"},
+    "submit": {"student", "author", "instructor", "staff"},
+    "see_feedback": {"author", "instructor", "staff"},
+    "write_feedback": {"author", "instructor", "staff"},
+    "grade": {"instructor", "staff"},
+    "see_gradebook": {"instructor", "staff"},
+    "export_csv": {"instructor", "staff"},
+}
+TABLE = [(actor, action, actor in ALLOWED[action]) for action in ACTIONS for actor in ACTORS]
+
+
+@pytest.fixture
+def actors(course, other_course, post, instructor, classmate, staff, outsider):
+    return {
+        "outsider": outsider,
+        "student_elsewhere": factories.MembershipFactory(course=other_course).user,
+        "student": classmate,
+        "author": post.author,
+        "instructor": instructor,
+        "instructor_elsewhere": factories.MembershipFactory(
+            course=other_course, role="instructor"
+        ).user,
+        "staff": staff,
+    }
+
+
+def check(action, *, assignment, post, user):
+    course = assignment.course
+    return {
+        "view": lambda: assignment.can_view(user),
+        "submit": lambda: assignment.can_submit(user),
+        "see_feedback": lambda: post.can_see_feedback(user),
+        "write_feedback": lambda: post.can_write_feedback(user),
+        "grade": lambda: assignment.can_grade(user),
+        "see_gradebook": lambda: course.can_see_gradebook(user),
+        "export_csv": lambda: course.can_export_grades(user),
+    }[action]()
+
+
+@pytest.mark.parametrize(("actor", "action", "allowed"), TABLE)
+def test_access_table(actors, assignment, post, actor, action, allowed):
+    assert check(action, assignment=assignment, post=post, user=actors[actor]) is allowed
+
+
+@pytest.mark.parametrize("actor", ["instructor", "staff"])
+def test_set_assignments_and_extensions(actors, assignment, actor):
+    user = actors[actor]
+    assert assignment.can_edit(user) and assignment.can_grant_extension(user)
+
+
+@pytest.mark.parametrize("actor", ["outsider", "student", "author", "instructor_elsewhere"])
+def test_others_cannot_set_assignments_or_extensions(actors, assignment, actor):
+    user = actors[actor]
+    assert not assignment.can_edit(user) and not assignment.can_grant_extension(user)
+
+
+def test_anonymous_may_do_nothing(assignment, post):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    assert not any(
+        check(action, assignment=assignment, post=post, user=anonymous) for action in ACTIONS
+    )
