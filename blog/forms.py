@@ -14,8 +14,23 @@ IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
-        fields = ["title", "term", "description", "visibility", "guest_comments", "thread_depth"]
+        fields = [
+            "title",
+            "term",
+            "description",
+            "visibility",
+            "guest_comments",
+            "thread_depth",
+            "time_zone",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].required = False  # empty keeps the current zone
+
+    def clean_time_zone(self):
+        return self.cleaned_data["time_zone"].strip() or self.instance.time_zone
 
     def clean_thread_depth(self):
         depth = self.cleaned_data["thread_depth"]

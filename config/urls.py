@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("blog.urls")),
     path("", include("awards.urls")),
+    path("", include("assignments.urls")),
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,165 @@
+"""Students against assignments: what each has submitted, when, and the grade.
+
+Loaded in a fixed number of queries whatever the numbers of students and assignments
+(students, assignments with their rubrics, submissions with grades, extensions).
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from assignments.models import Assignment, Extension, Submission, format_points
+from config.csv import csv_writer
+
+ON_TIME, LATE, MISSING, DRAFT, NOT_YET = "on_time", "late", "missing", "draft", "not_yet"
+STATUS_LABELS = {
+    ON_TIME: "Submitted",
+    LATE: "Late",
+    MISSING: "Missing",
+    DRAFT: "Draft",
+    NOT_YET: "Not submitted",
+}
+
+
+@dataclass
+class Cell:
+    assignment: Assignment
+    submission: Submission | None
+    extension: Extension | None
+    status: str
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def grade(self):
+        submission = self.submission
+        return getattr(submission, "grade", None) if submission else None
+
+    @property
+    def points(self):
+        grade = self.grade
+        return grade.points if grade else None
+
+    @property
+    def due_at(self):
+        return self.assignment.due_for(self.extension)
+
+
+@dataclass
+class Row:
+    user: object
+    cells: list = field(default_factory=list)
+
+
+def status_of(assignment, submission, extension, now):
+    if submission is not None and submission.is_submitted:
+        return LATE if submission.is_late else ON_TIME
+    if now > assignment.due_for(extension):
+        return MISSING
+    return DRAFT if submission is not None else NOT_YET
+
+
+def load_submissions(assignments):
+    submissions = (
+        Submission.objects.filter(assignment__in=assignments)
+        .select_related("post", "grade")
+        .prefetch_related("grade__levels")
+    )
+    return {(s.assignment_id, s.student_id): s for s in submissions}
+
+
+def load_extensions(assignments):
+    extensions = Extension.objects.filter(assignment__in=assignments)
+    return {(e.assignment_id, e.student_id): e for e in extensions}
+
+
+def gradebook(course, *, assignments=None, now=None):
+    """(assignments, rows): one row per student, one cell per assignment."""
+    now = now or timezone.now()
+    if assignments is None:
+        assignments = list(Assignment.objects.for_course(course).with_criteria().in_order())
+    for assignment in assignments:
+        assignment.course = course
+    students = [m.user for m in course.memberships.students().with_user().by_name()]
+    submissions = load_submissions(assignments)
+    by_id = {a.pk: a for a in assignments}
+    for submission in submissions.values():
+        submission.assignment = by_id[submission.assignment_id]
+    extensions = load_extensions(assignments)
+    rows = []
+    for student in students:
+        row = Row(user=student)
+        for assignment in assignments:
+            key = (assignment.pk, student.pk)
+            submission, extension = submissions.get(key), extensions.get(key)
+            status = status_of(assignment, submission, extension, now)
+            row.cells.append(Cell(assignment, submission, extension, status))
+        rows.append(row)
+    return assignments, rows
+
+
+# --- CSV for LMS gradebooks (docs/assignments.md documents the columns) ---
+
+
+def _name_last_first(user):
+    if user.last_name or user.first_name:
+        return f"{user.last_name}, {user.first_name}".strip(", ")
+    return user.name
+
+
+def write_canvas_csv(course, assignments, rows, file):
+    """Canvas's gradebook import layout: Student, ID, SIS User ID, SIS Login ID, Section,
+    one column per assignment; the second row gives each assignment's points possible."""
+    writer = csv_writer(file)
+    writer.writerow(
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + [a.title for a in assignments]
+    )
+    writer.writerow(
+        ["Points Possible", "", "", "", ""] + [format_points(a.max_points) for a in assignments]
+    )
+    for row in rows:
+        user = row.user
+        writer.writerow(
+            [_name_last_first(user), "", "", user.email or user.username, course.title]
+            + [format_points(cell.points) for cell in row.cells]
+        )
+
+
+def write_moodle_csv(course, assignments, rows, file):
+    """Moodle's grade import layout: First name, Last name, Username, Email address, one
+    "Assignment: <title>" column per assignment (matched to grade items at import)."""
+    writer = csv_writer(file)
+    writer.writerow(
+        ["First name", "Last name", "Username", "Email address"]
+        + [f"Assignment: {a.title}" for a in assignments]
+    )
+    for row in rows:
+        user = row.user
+        writer.writerow(
+            [user.first_name, user.last_name, user.username, user.email]
+            + [format_points(cell.points) for cell in row.cells]
+        )
+
+
+CSV_LAYOUTS = {"canvas": write_canvas_csv, "moodle": write_moodle_csv}
+
+
+# --- The diff between the submitted version and the current one ---
+
+
+def body_diff(old, new):
+    """[(kind, line)] with kind "same", "added" or "removed": a line-by-line diff of two
+    Markdown texts (escaped by the template)."""
+    lines = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "  ":
+            lines.append(("same", text))
+        elif code == "+ ":
+            lines.append(("added", text))
+        elif code == "- ":
+            lines.append(("removed", text))
+    return lines
