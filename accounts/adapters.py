@@ -6,19 +6,24 @@
 - Stand-in mode: a provider without credentials gets an in-memory SocialApp
   (never saved; no admin step) whose provider sends people to the local
   stand-in page instead of the provider's authorize URL.
+- Email (verification, password reset, "you already have an account") is rendered
+  in the request and sent from the task queue after the commit (``config.mail``).
 """
 
 import functools
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseRedirect
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts import social
+from config.mail import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -29,6 +34,13 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             social.forget_provider(request)
         return super().post_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+
+    def send_mail(self, template_prefix, email, context_):
+        """Render now, with the request; send later, from the queue (see config.mail)."""
+        request = context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context_)
+        queue_email(self.render_mail(template_prefix, email, ctx))
 
 
 class StandInProviderMixin:
@@ -106,7 +118,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return [self._maybe_stand_in(request, p) for p in super().list_providers(request)]
 
     def get_provider(self, request, provider, client_id=None):
-        return self._maybe_stand_in(request, super().get_provider(request, provider, client_id))
+        """A provider with neither credentials nor the stand-in is not there: 404."""
+        try:
+            found = super().get_provider(request, provider, client_id)
+        except SocialApp.DoesNotExist as missing:
+            raise Http404(f"{provider} sign-in is not configured on this site.") from missing
+        return self._maybe_stand_in(request, found)
 
     def _maybe_stand_in(self, request, provider):
         if _is_stand_in(provider.app) and not isinstance(provider, StandInProviderMixin):

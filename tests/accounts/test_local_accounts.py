@@ -18,16 +18,17 @@ def current_user(client):
 
 
 @pytest.mark.django_db
-def test_sign_up_creates_and_logs_in_the_user(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "username": "newstudent",
-            "email": "new@example.edu",
-            "password1": "a-Long-passphrase-42",
-            "password2": "a-Long-passphrase-42",
-        },
-    )
+def test_sign_up_creates_and_logs_in_the_user(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "username": "newstudent",
+                "email": "new@example.edu",
+                "password1": "a-Long-passphrase-42",
+                "password2": "a-Long-passphrase-42",
+            },
+        )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="newstudent")
     assert current_user(client) == user
@@ -75,9 +76,12 @@ def test_repeated_failed_logins_hit_the_rate_limit(client, user):
 
 
 @pytest.mark.django_db
-def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, user):
-    known = client.post(reverse("account_reset_password"), {"email": user.email})
-    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.edu"})
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("account_reset_password"), {"email": user.email})
+        unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.edu"})
 
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"] == reverse("account_reset_password_done")
@@ -86,8 +90,9 @@ def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, us
 
 
 @pytest.mark.django_db
-def test_password_reset_link_sets_a_new_password(client, user):
-    client.post(reverse("account_reset_password"), {"email": user.email})
+def test_password_reset_link_sets_a_new_password(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
     link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
     form_url = client.get(link.group(1))["Location"]
 
@@ -113,10 +118,11 @@ def test_password_change(client, user):
 
 
 @pytest.mark.django_db
-def test_add_and_verify_another_email(client, user):
+def test_add_and_verify_another_email(client, user, django_capture_on_commit_callbacks):
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client.force_login(user)
-    client.post(reverse("account_email"), {"action_add": "", "email": "second@example.edu"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"action_add": "", "email": "second@example.edu"})
     address = EmailAddress.objects.get(email="second@example.edu")
     assert not address.verified
     link = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
@@ -233,6 +239,7 @@ def test_set_password_page_for_a_social_only_user(client):
 
 
 @pytest.mark.django_db
-def test_emails_name_the_site_not_example_com(client, user):
-    client.post(reverse("account_reset_password"), {"email": user.email})
+def test_emails_name_the_site_not_example_com(client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
     assert mail.outbox[0].subject.startswith("[Commonplace]")

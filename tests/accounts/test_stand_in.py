@@ -121,6 +121,18 @@ def test_stand_in_is_404_when_stub_login_is_off(client, settings, provider_id):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("provider_id", ["wordpress_com", "facebook"])
+def test_provider_without_credentials_or_stand_in_is_404(client, settings, provider_id):
+    settings.DEBUG = False
+    settings.SOCIAL_STUB_LOGIN = False
+    client.raise_request_exception = False
+    for method in (client.get, client.post):
+        assert method(f"/accounts/{provider_id}/login/").status_code == 404
+    assert client.get(f"/accounts/{provider_id}/login/callback/").status_code == 404
+    assert "provider-button" not in client.get(reverse("account_signup")).content.decode()
+
+
+@pytest.mark.django_db
 def test_stand_in_is_404_for_an_unknown_provider(client):
     assert client.get(stand_in_url("github")).status_code == 404
 
