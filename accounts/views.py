@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
+from accounts.services import delete_replaced_file
 
 
 def profile(request, username):
@@ -33,8 +34,12 @@ def profile_edit(request):
     user = get_object_or_404(get_user_model(), pk=request.user.pk)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
     next_url = get_next_redirect_url(request)
+    old_avatar = user.avatar.name
     if request.method == "POST" and form.is_valid():
         form.save()
+        delete_replaced_file(
+            storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
+        )
         messages.success(request, "Your profile has been saved.")
         return redirect(next_url or user.get_absolute_url())
     return render(request, "accounts/user_form.html", {"form": form, "next": next_url})

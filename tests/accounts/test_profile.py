@@ -141,6 +141,33 @@ def test_avatar_can_be_removed(client, user):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("change", ["replace", "clear"])
+def test_a_replaced_or_cleared_avatar_file_is_deleted_after_commit(
+    client, user, change, django_capture_on_commit_callbacks
+):
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:profile_edit"), profile_data(avatar=upload(jpeg_with_gps())))
+    user.refresh_from_db()
+    old, storage = user.avatar.name, user.avatar.storage
+    assert storage.exists(old)
+    if change == "replace":
+        data = profile_data(avatar=upload(jpeg_with_gps(size=(300, 300)), name="new.jpg"))
+    else:
+        data = profile_data(**{"avatar-clear": "on"})
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(reverse("accounts:profile_edit"), data).status_code == 302
+    assert storage.exists(old)  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert not storage.exists(old)
+    user.refresh_from_db()
+    assert user.avatar.name != old
+    if change == "replace":
+        assert storage.exists(user.avatar.name)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example", "/\\evil.example"])
 def test_profile_edit_next_never_leaves_the_site(client, user, evil):
     client.force_login(user)
