@@ -31,7 +31,7 @@ def new_join_code():
 # Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
 RESERVED_POST_SLUGS = frozenset(
     {
-        "archive", "feed", "images", "join-code", "manage", "people", "preview",
+        "archive", "bibliography", "feed", "images", "join-code", "manage", "people", "preview",
         "search", "topics", "write",
     }
 )  # fmt: skip

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "comments",
     "awards",
     "assignments",
+    "references",
     "notifications",
     "django_tasks",
     "django_tasks_db",

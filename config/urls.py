@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
+    path("", include("references.urls")),
     path("", include("blog.urls")),
     path("", include("awards.urls")),
     path("", include("assignments.urls")),
