@@ -42,7 +42,7 @@ def build_bibliography(posts):
     One query."""
     references = (
         Reference.objects.filter(post__in=posts)
-        .select_related("post", "post__author")
+        .select_related("post", "post__author", "post__course")
         .order_by("post__published_at", "position")
     )
     entries = {}
@@ -67,6 +67,7 @@ def build_checks(course):
     ) | Reference.objects.for_course(course).filter(issued=""):
         incomplete.setdefault(reference.post_id, []).append(reference)
     for post in posts:
+        post.course = course
         post.incomplete_references = sorted(
             incomplete.get(post.pk, []), key=lambda reference: reference.position
         )

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from references import formats
-from references.models import Reference, format_authors, parse_authors
+from references.models import Reference, format_authors, http_url, parse_authors
 
 _NOT_KEY = re.compile(r"[^A-Za-z0-9]+")
 
@@ -28,6 +28,8 @@ class ReferenceForm(forms.ModelForm):
     def __init__(self, *args, post, **kwargs):
         super().__init__(*args, **kwargs)
         self.post = post
+        self.fields["url"].validators = [http_url]  # one message for any other scheme
+        self.fields["url"].error_messages["invalid"] = http_url.message
         self.fields["key"].required = False
         self.fields["key"].help_text = (
             "Cite it in your text as [@key], or [@key, p. 16] for a page. "
