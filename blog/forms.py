@@ -15,14 +15,9 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "title",
-            "term",
-            "description",
-            "visibility",
-            "guest_comments",
-            "thread_depth",
-            "time_zone",
-        ]
+            "title", "term", "description", "visibility", "guest_comments", "thread_depth",
+            "time_zone", "citation_style",
+        ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

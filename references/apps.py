@@ -7,4 +7,6 @@ class ReferencesConfig(AppConfig):
     verbose_name = "References"
 
     def ready(self):
-        from references import signals  # noqa: F401
+        from references import participation, signals  # noqa: F401
+
+        participation.register_columns()

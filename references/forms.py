@@ -10,6 +10,7 @@ _NOT_KEY = re.compile(r"[^A-Za-z0-9]+")
 
 
 class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=1000, required=False, assume_scheme="https")
     authors_text = forms.CharField(
         label="Authors",
         required=False,

@@ -75,7 +75,8 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(post__course=course)
 
     def lacking_url_or_date(self):
-        return self.filter(models.Q(url="") | models.Q(issued=""))
+        """No way to find it (neither URL nor DOI) or no date."""
+        return self.filter(models.Q(url="", doi="") | models.Q(issued=""))
 
 
 class Reference(models.Model):

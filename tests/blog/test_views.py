@@ -284,6 +284,7 @@ def test_staff_creates_a_course_and_becomes_its_instructor(client, staff):
             "visibility": "public",
             "guest_comments": "off",
             "thread_depth": 5,
+            "citation_style": "apa",
         },
     )
     course = Course.objects.get(title="Modern Europe")

@@ -226,3 +226,15 @@ def test_changing_the_course_style_re_renders_its_posts(course, post):
     post.refresh_from_db()
     assert reference.html.startswith("Cohen, Stephen F. <i>Rethinking")
     assert "(Cohen 16)" in post.body_html
+
+
+def test_participation_counts_references_and_incomplete_ones(client, course, post, instructor):
+    save_reference(post=post, values=BOOK)
+    save_reference(post=post, values={**BOOK, "key": "w", "url": "https://example.org/w"})
+    client.force_login(instructor)
+    url = reverse("blog:course_participation", args=[course.slug]) + "?period=term&format=csv"
+    rows = client.get(url).content.decode().splitlines()
+    header = rows[0].split(",")
+    student_row = next(row for row in rows if ",stu," in row).split(",")
+    assert student_row[header.index("References")] == "2"
+    assert student_row[header.index("References lacking a URL or date")] == "1"

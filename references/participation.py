@@ -1,0 +1,32 @@
+"""References' figures on the participation page (see blog.extensions): how many
+references a student's published posts have, and how many of them lack a URL or a date."""
+
+from django.db.models import Count
+
+from blog.extensions import register_participation_column
+from blog.models import Post
+from blog.participation import in_period, per_user
+from references.models import Reference
+
+
+def _cited(course, start, end):
+    return Reference.objects.filter(post__course=course, post__status=Post.Status.PUBLISHED).filter(
+        in_period("post__published_at", start, end)
+    )
+
+
+def references(course, start, end):
+    return per_user(_cited(course, start, end), "post__author", Count("pk"))
+
+
+def incomplete_references(course, start, end):
+    incomplete = _cited(course, start, end).lacking_url_or_date()
+    return per_user(incomplete, "post__author", Count("pk"))
+
+
+def register_columns():
+    register_participation_column("references", "References", references, order=60)
+    register_participation_column(
+        "incomplete_references", "References lacking a URL or date", incomplete_references,
+        order=61,
+    )  # fmt: skip
