@@ -22,7 +22,7 @@ class ReferenceForm(forms.ModelForm):
         model = Reference
         fields = [
             "kind", "authors_text", "title", "container_title", "issued", "volume", "issue",
-            "pages", "publisher", "place", "url", "accessed", "doi", "key",
+            "pages", "publisher", "place", "url", "accessed", "doi", "key", "is_image_credit",
         ]  # fmt: skip
         widgets = {"accessed": forms.DateInput(attrs={"type": "date"})}
 

@@ -126,6 +126,11 @@ class Reference(models.Model):
     url = models.URLField("URL", max_length=1000, blank=True, validators=[http_url])
     accessed = models.DateField("accessed on", null=True, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True, help_text="For example 10.1086/ahr.")
+    is_image_credit = models.BooleanField(
+        "credit for the featured image",
+        default=False,
+        help_text="Show this reference, in the course's style, as the featured image's credit.",
+    )
     # The entry in the course's citation style: rendered (and escaped) by services on save.
     html = models.TextField(editable=False, default="")
 
@@ -134,7 +139,12 @@ class Reference(models.Model):
     class Meta:
         ordering = ["post", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["post", "key"], name="reference_key_unique_per_post")
+            models.UniqueConstraint(fields=["post", "key"], name="reference_key_unique_per_post"),
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=models.Q(is_image_credit=True),
+                name="one_image_credit_reference_per_post",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,10 @@
 """Writes to a post's references. Each keeps the stored renderings up to date: the
 entries' HTML and the citations in the post's body_html."""
 
+from html import unescape
+
 from django.db import transaction
+from django.utils.html import strip_tags
 
 from references.citing import Renderer
 from references.models import Reference, renumber
@@ -16,10 +19,18 @@ def render_references(*, post, style=None):
     """Re-render every entry of post and the citations in its body (one save)."""
     references = list(Reference.objects.for_post(post))
     renderer = Renderer(references, style or post.course.citation_style)
+    fields = ["body_html"]  # blog renders it; our signal links the citations
     for reference, html in renderer.entries():
         if reference.html != html:
             Reference.objects.filter(pk=reference.pk).update(html=html)
-    post.save(update_fields=["body_html"])  # blog renders; our signal links the citations
+        if reference.is_image_credit:
+            # The figure's credit is plain text and a link: the entry as text, its URL.
+            post.image_credit = unescape(strip_tags(html))[:200]
+            post.image_credit_url = reference.url or (
+                f"https://doi.org/{reference.doi}" if reference.doi else ""
+            )
+            fields += ["image_credit", "image_credit_url"]
+    post.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -27,6 +38,8 @@ def save_reference(*, post, values, reference=None):
     """Create a reference on post (reference None) or update one from plain values."""
     if reference is None:
         reference = Reference(post=post)
+    if values.get("is_image_credit"):
+        Reference.objects.filter(post=post, is_image_credit=True).update(is_image_credit=False)
     for name, value in _fields(values).items():
         setattr(reference, name, value)
     reference.save()

@@ -238,3 +238,24 @@ def test_participation_counts_references_and_incomplete_ones(client, course, pos
     student_row = next(row for row in rows if ",stu," in row).split(",")
     assert student_row[header.index("References")] == "2"
     assert student_row[header.index("References lacking a URL or date")] == "1"
+
+
+def test_a_reference_can_be_the_featured_images_credit(course, post):
+    save_reference(
+        post=post,
+        values={
+            **BOOK,
+            "key": "photo",
+            "kind": "graphic",
+            "authors": [{"family": "Rodchenko", "given": "Alexander"}],
+            "title": "Pioneer with a trumpet & drum",
+            "issued": "1930",
+            "url": "https://example.org/pioneer",
+            "is_image_credit": True,
+        },
+    )
+    post.refresh_from_db()
+    assert post.image_credit.startswith("Rodchenko, A. (1930). Pioneer with a trumpet & drum")
+    assert post.image_credit_url == "https://example.org/pioneer"
+    second = save_reference(post=post, values={**BOOK, "is_image_credit": True})
+    assert list(Reference.objects.filter(is_image_credit=True)) == [second]
