@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from blog.models import Post
-from blog.views import readable_course_or_404, readable_post_or_404
+from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from references import formats, services
 from references.bibliography import build_bibliography, build_checks
 from references.forms import PasteForm, ReferenceForm
