@@ -23,6 +23,10 @@ class CourseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].required = False  # empty keeps the current zone
+        self.fields["citation_style"].required = False  # empty keeps the current style
+
+    def clean_citation_style(self):
+        return self.cleaned_data["citation_style"] or self.instance.citation_style
 
     def clean_time_zone(self):
         return self.cleaned_data["time_zone"].strip() or self.instance.time_zone
