@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "assignments",
     "references",
     "notifications",
+    "imports",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: answers old WordPress permalinks that would otherwise be 404 (imports).
+    "imports.middleware.OldLinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,83 @@
+"""manage.py import_wordpress EXPORT.xml --course SLUG [--media DIR_OR_ZIP] [--dry-run]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.models import Course
+from imports.models import ImportRun
+from imports.services import import_export
+from imports.wxr import WxrError
+
+
+class Command(BaseCommand):
+    help = "Import a WordPress export (WXR) into a course: posts, comments, people, images."
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="The .xml file from WordPress's Tools → Export.")
+        parser.add_argument("--course", required=True, help="The course's slug.")
+        parser.add_argument("--media", help="The wp-content/uploads folder, or a zip of it.")
+        parser.add_argument(
+            "--award-category",
+            default="",
+            help="A category whose posts receive an award of that name.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would happen; change nothing."
+        )
+        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+
+    def handle(self, *args, **options):
+        try:
+            course = Course.objects.get(slug=options["course"])
+        except Course.DoesNotExist:
+            raise CommandError(f"No course with the slug “{options['course']}”.") from None
+        dry_run = options["dry_run"]
+        run = None
+        if not dry_run:
+            run = ImportRun.objects.create(course=course, source_name=options["export"],
+                                           award_category=options["award_category"],
+                                           status=ImportRun.Status.RUNNING)  # fmt: skip
+        try:
+            report = import_export(
+                course=course, source=options["export"], media=options["media"],
+                award_category=options["award_category"], run=run, dry_run=dry_run,
+            )  # fmt: skip
+        except (WxrError, ValueError, OSError) as error:
+            if run is not None:
+                run.delete()
+            raise CommandError(str(error)) from None
+        if run is not None:
+            run.status, run.report = ImportRun.Status.DONE, report
+            run.save(update_fields=["status", "report"])
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2, default=str))
+            return
+        self.stdout.write(format_report(report, run))
+
+
+def format_report(report, run):
+    lines = ["Dry run: nothing was changed." if report["dry_run"] else f"Import {run.pk} done."]
+    lines.append("Posts: " + _counts(report["posts"]))
+    lines.append("Comments: " + _counts(report["comments"]))
+    users = report["users"]
+    lines.append(f"People: {len(users['matched'])} matched, {len(users['created'])} placeholders")
+    media = report["media"]
+    lines.append(f"Media: {media['found']} found, {len(media['missing'])} missing")
+    for path in media["missing"]:
+        lines.append(f"  missing: {path}")
+    for name, titles in report["shortcodes"].items():
+        lines.append(f"Shortcode [{name}] kept as text in: {', '.join(titles)}")
+    for entry in report["skipped"]:
+        lines.append(f"Skipped {entry['what']}: {entry['reason']}")
+    for title in report["private"]:
+        lines.append(f"Private post, now a draft: {title}")
+    if report["award"]:
+        award = report["award"]
+        lines.append(f"Award “{award['name']}”: {award['granted']} posts")
+    lines.append(f"Old links: {report['old_links']}")
+    return "\n".join(lines)
+
+
+def _counts(counter):
+    return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"

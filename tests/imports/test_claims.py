@@ -1,0 +1,35 @@
+"""A placeholder's posts and comments become the person's once they sign in with the
+same verified email."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from blog.models import Post
+from comments.models import Comment
+from imports.models import Placeholder
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signing_in_with_the_verified_email_claims_the_placeholder(client, course, imported):
+    boris = factories.UserFactory(username="boris_new", email="boris@example.edu")
+    EmailAddress.objects.create(user=boris, email="BORIS@example.edu", verified=True,
+                                primary=True)  # fmt: skip
+    response = client.post(reverse("account_login"),
+                           {"login": "boris_new", "password": "pass-word-123"})  # fmt: skip
+    assert response.status_code == 302
+    assert Post.objects.get(title="Classic days").author == boris
+    assert Comment.objects.get(body__startswith="Level one").author == boris
+    assert course.memberships.filter(user=boris).exists()
+    assert not Placeholder.objects.filter(email="boris@example.edu").exists()
+
+
+def test_an_unverified_address_claims_nothing(client, course, imported):
+    boris = factories.UserFactory(username="boris_new", email="boris@example.edu")
+    EmailAddress.objects.create(user=boris, email="boris@example.edu", verified=False,
+                                primary=True)  # fmt: skip
+    client.post(reverse("account_login"), {"login": "boris_new", "password": "pass-word-123"})
+    assert Post.objects.get(title="Classic days").author != boris
+    assert Placeholder.objects.filter(email="boris@example.edu").exists()

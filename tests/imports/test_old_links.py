@@ -1,0 +1,66 @@
+"""Old WordPress permalinks answer 301 to the imported post (or the course feed)."""
+
+import pytest
+
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _old_domain(settings):
+    """The old blog's domain now points at Commonplace."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "thaw.example.edu"]
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/?p=10", "Out with the old"),
+        ("/2017/03/26/out-with-the-old/", "Out with the old"),
+        ("/2017/03/26/out-with-the-old", "Out with the old"),
+        ("/classic-days/", "Classic days"),
+        ("/?p=11", "Classic days"),
+        ("/2017/03/26/out-with-the-old/poster/", "Out with the old"),  # attachment page
+        ("/?attachment_id=22", "Classic days"),
+    ],
+)
+def test_old_permalinks_redirect_to_the_post(client, course, imported, url, title):
+    response = client.get(url, HTTP_HOST="thaw.example.edu")
+    assert response.status_code == 301
+    assert response["Location"] == Post.objects.get(title=title).get_absolute_url()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/?feed=rss2", "/comments/feed/", "/feed/rdf/"])
+def test_old_feeds_redirect_to_the_course_feed(client, course, imported, url):
+    response = client.get(url, HTTP_HOST="thaw.example.edu")
+    assert response.status_code == 301
+    assert response["Location"] == f"/c/{course.slug}/feed/rss/"
+
+
+def test_unknown_paths_stay_404_and_pages_are_not_shadowed(client, course, imported):
+    assert client.get("/2099/01/01/never/").status_code == 404
+    assert client.get("/?p=99999").status_code == 200  # the home page, as before
+    assert client.get(f"/c/{course.slug}/").status_code == 200
+
+
+def test_normal_pages_cost_no_redirect_query(client, course, imported, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/c/{course.slug}/")
+    assert not [q for q in queries if "imports_oldlink" in q["sql"]]
+
+
+def test_undo_removes_the_old_links(client, course, imported):
+    from imports.services import undo_import
+
+    undo_import(run=imported)
+    assert client.get("/?p=10").status_code == 200
+    assert client.get("/2017/03/26/out-with-the-old/").status_code == 404
+
+
+def test_our_own_urls_win_over_old_links(client, course, imported):
+    """The old /feed/atom/ is also our site feed's address: ours answers."""
+    assert client.get("/feed/atom/").status_code == 200
