@@ -14,6 +14,10 @@ two hooks, which those apps fill from their AppConfig.ready():
   The instructor pages (settings, roster, participation) use it too.
 - ``register_participation_column(key, label, func, order=..., combine=...)``: a
   figure on the participation page (see below).
+- ``register_manage_tab(key, label, url_name, allowed)``: a tab of the instructor pages
+  (and a link under "Instructor tools" on the course page), shown to users for whom
+  ``allowed(course, user)`` (a Course predicate) is true. ``course_page_context`` gives
+  the visible ones as ``manage_tabs``.
 """
 
 from dataclasses import dataclass, field
@@ -52,10 +56,39 @@ def register_course_page_part(func):
 
 
 def course_page_context(request, course):
-    context = {}
+    context = {"manage_tabs": manage_tabs(request, course)}
     for func in _course_page_parts:
         context.update(func(request, course))
     return context
+
+
+# --- Instructor pages: tabs other apps add. ---
+
+
+@dataclass(frozen=True)
+class ManageTab:
+    key: str
+    label: str
+    url_name: str  # reversed with the course's slug
+    allowed: object  # allowed(course, user) -> bool
+
+
+_manage_tabs = []
+
+
+def register_manage_tab(key, label, url_name, allowed):
+    _manage_tabs.append(ManageTab(key, label, url_name, allowed))
+
+
+def manage_tabs(request, course):
+    """[{"key", "label", "url"}] of the registered tabs this user may open."""
+    from django.urls import reverse
+
+    return [
+        {"key": tab.key, "label": tab.label, "url": reverse(tab.url_name, args=[course.slug])}
+        for tab in _manage_tabs
+        if tab.allowed(course, request.user)
+    ]
 
 
 # --- Participation: one row per student, one column per figure. ---

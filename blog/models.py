@@ -216,6 +216,10 @@ class Course(models.Model):
     def can_grant_awards(self, user):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
+    def can_import(self, user):
+        """Bring a WordPress blog into the course (and undo such an import)."""
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
     def can_join(self, user):
         return user.is_authenticated and self.role_of(user) is None
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("", include("assignments.urls")),
     path("", include("notifications.urls")),
+    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

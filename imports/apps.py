@@ -7,4 +7,8 @@ class ImportsConfig(AppConfig):
     verbose_name = "WordPress imports"
 
     def ready(self):
+        from blog.extensions import register_manage_tab
+        from blog.models import Course
         from imports import claims  # noqa: F401  (connects the claim receivers)
+
+        register_manage_tab("import", "Import", "imports:import_start", Course.can_import)

@@ -28,6 +28,7 @@ BLOCK_START = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|li|figure|blockquote|table|pre|hr|dl|section|iframe)\b", re.I
 )
 HANDLED = {"caption", "wp_caption", "gallery", "embed"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
 @dataclass
@@ -55,6 +56,13 @@ class _Converter(MarkdownConverter):
 
     def convert_hN(self, n, el, text, parent_tags):
         return super().convert_hN(max(1, n - 1), el, text, parent_tags)
+
+    def convert_a(self, el, text, parent_tags):
+        href = (el.get("href") or "").strip()
+        scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
+        if scheme and scheme not in SAFE_SCHEMES:
+            return text  # javascript:, data: and the like: keep the words, drop the link
+        return super().convert_a(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):
         el["src"] = self.image_url(el.get("src") or "")

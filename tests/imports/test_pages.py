@@ -1,0 +1,158 @@
+"""The instructor's import pages: upload, progress, report, undo; who may use them."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from blog.models import Post
+from imports.models import ImportRun
+from tests import factories
+from tests.imports.conftest import BLOG
+
+pytestmark = pytest.mark.django_db
+
+
+def start_url(course):
+    return reverse("imports:import_start", args=[course.slug])
+
+
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """Post the form. The page enqueues the task once its transaction commits; the
+    immediate backend (tests, development) then runs it at once."""
+
+    def post(client, course, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return _upload(client, course, **kwargs)
+
+    return post
+
+
+def _upload(client, course, *, content=None, media=None, award=""):
+    data = {
+        "export": SimpleUploadedFile("export.xml", content or BLOG.read_bytes()),
+        "award_category": award,
+    }
+    if media:
+        data["media"] = SimpleUploadedFile("uploads.zip", media.read_bytes())
+    return client.post(start_url(course), data)
+
+
+@pytest.fixture
+def other_instructor(db):
+    other = factories.CourseFactory(slug="elsewhere")
+    return factories.MembershipFactory(course=other, role="instructor").user
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("student", 403), ("other_instructor", 403), ("instructor", 200),
+     ("staff", 200)],
+)  # fmt: skip
+def test_who_may_open_the_import_page(client, course, request, who, status):
+    if who == "student":
+        user = factories.MembershipFactory(course=course).user
+    elif who != "anonymous":
+        user = request.getfixturevalue(who)
+    if who != "anonymous":
+        client.force_login(user)
+    assert client.get(start_url(course)).status_code == status
+
+
+def test_members_only_course_is_404_for_outsiders(client, private_course, outsider):
+    client.force_login(outsider)
+    assert client.get(start_url(private_course)).status_code == 404
+
+
+def test_course_predicate(course, instructor, staff, student, outsider):
+    assert course.can_import(instructor) and course.can_import(staff)
+    assert not course.can_import(student) and not course.can_import(outsider)
+
+
+def test_instructor_imports_and_reads_the_report(client, upload, course, instructor, media_zip):
+    client.force_login(instructor)
+    response = upload(client, course, media=media_zip, award="Comrade's Corner")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:import_detail", args=[course.slug, run.pk])
+    assert run.status == "done" and run.done == run.total == 18
+    assert run.started_by == instructor
+    assert not run.export_file and not run.media_file  # uploads are not kept
+    page = client.get(response["Location"]).content.decode()
+    assert "2 published, 3 drafts" in page
+    assert "6 approved, 1 waiting for moderation" in page
+    assert "1 pingbacks and 1 trackbacks skipped" in page
+    assert "<code>2017/04/gone.jpg</code>" in page
+    assert "Shortcode <code>[footnote]</code> kept as text in Classic days" in page
+    assert "Private on WordPress, now drafts only you and the author see: Private thoughts" in page
+    assert "“Comrade&#x27;s Corner” granted to 1 posts" in page
+    assert "Undo the whole import" in page
+    progress = client.get(reverse("imports:import_progress", args=[course.slug, run.pk])).json()
+    assert progress == {"status": "done", "done": 18, "total": 18, "finished": True}
+
+
+def test_a_hostile_file_is_refused_on_the_report_page(client, upload, course, instructor):
+    client.force_login(instructor)
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>'
+    response = upload(client, course, content=bomb)
+    page = client.get(response["Location"]).content.decode()
+    assert "The import was refused." in page and "DTD or entities" in page
+    assert ImportRun.objects.get().status == "failed"
+    assert not Post.objects.exists()
+
+
+def test_wrong_file_types_keep_the_form(client, course, instructor):
+    client.force_login(instructor)
+    response = client.post(start_url(course), {
+        "export": SimpleUploadedFile("export.txt", b"hello"),
+        "media": SimpleUploadedFile("uploads.zip", b"not a zip"),
+        "award_category": "Kept",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "File extension “txt” is not allowed" in response.content.decode()
+    assert "This file is not a zip archive." in response.content.decode()
+    assert 'value="Kept"' in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_undo_from_the_report_page(client, upload, course, instructor):
+    client.force_login(instructor)
+    response = upload(client, course)
+    run = ImportRun.objects.get()
+    undo = reverse("imports:import_undo", args=[course.slug, run.pk])
+    assert client.get(undo).status_code == 405
+    assert client.post(undo).status_code == 302
+    assert not Post.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "This import was undone" in page and "Undo the whole import" not in page
+
+
+def test_student_cannot_undo(client, course, student, imported):
+    client.force_login(student)
+    undo = reverse("imports:import_undo", args=[course.slug, imported.pk])
+    assert client.post(undo).status_code == 403
+    assert Post.objects.filter(course=course).exists()
+
+
+def test_another_courses_run_is_404(client, course, instructor, imported):
+    other = factories.CourseFactory(slug="other")
+    factories.MembershipFactory(course=other, user=instructor, role="instructor")
+    client.force_login(instructor)
+    url = reverse("imports:import_detail", args=[other.slug, imported.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_import_tab_on_the_instructor_pages(client, course, instructor, student):
+    client.force_login(instructor)
+    settings_page = client.get(reverse("blog:course_settings", args=[course.slug]))
+    assert f'href="{start_url(course)}">Import</a>' in settings_page.content.decode()
+    course_page = client.get(course.get_absolute_url())
+    assert start_url(course) in course_page.content.decode()
+    client.force_login(student)
+    assert start_url(course) not in client.get(course.get_absolute_url()).content.decode()
+
+
+def test_report_page_queries(client, course, instructor, imported, django_assert_max_num_queries):
+    client.force_login(instructor)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("imports:import_detail", args=[course.slug, imported.pk]))
