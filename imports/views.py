@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from blog.extensions import course_page_context
-from blog.views import readable_course_or_404
+from blog.shortcuts import readable_course_or_404
 from imports import services, tasks
 from imports.forms import ImportForm
 from imports.models import ImportRun
