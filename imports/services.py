@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -70,6 +70,19 @@ def old_path(url):
     if parts.query:
         return f"{path}?{parts.query}"
     return path if path.endswith("/") else path + "/"
+
+
+POST_FIELDS = [
+    "author_id", "title", "body", "excerpt", "status", "published_at", "image",
+    "image_alt", "image_caption", "image_credit", "image_credit_url",
+]  # fmt: skip
+COMMENT_FIELDS = [
+    "author", "guest_name", "guest_email", "guest_website", "body", "status", "created",
+]  # fmt: skip
+
+
+def _values(obj, fields):
+    return tuple(getattr(obj, "author_id" if f == "author" else f) for f in fields)
 
 
 def _valid_email(value):
@@ -338,7 +351,7 @@ class Importer:
         } - {None}
         existing = Post.objects.in_bulk(existing_ids)
         topic_of = self._topics(items)
-        new, updated, post_topics = [], [], {}
+        new, updated, post_topics, unchanged = [], [], {}, 0
         for item in items:
             self._tick()
             status = POST_STATUSES.get(item.status)
@@ -355,10 +368,12 @@ class Importer:
                 self.report["shortcodes"][name].append(item.title)
             post_id = self.mapping[Kind.POST].get(item.wp_id) or self.guids.get(item.guid)
             post = existing.get(post_id) or Post(course=self.course)
+            before = _values(post, POST_FIELDS) if post.pk else None
             post.author = author
             post.title = (item.title or "(untitled)")[:200]
-            post.body = conversion.markdown
-            post.body_html = render_post_markdown(post.body)
+            if post.body != conversion.markdown or not post.pk:
+                post.body = conversion.markdown
+                post.body_html = render_post_markdown(post.body)
             post.excerpt = plain_text(item.excerpt or conversion.teaser)[:500]
             post.status = status
             when = self._date(item.date_gmt, item.date_local)
@@ -373,15 +388,25 @@ class Importer:
                 self.report["scheduled"].append(post.title)
             self._featured_image(post, item)
             self.report["posts"][status] += 1
-            (updated if post.pk else new).append((item, post, when))
+            if before is None:
+                new.append((item, post, when))
+            elif before != _values(post, POST_FIELDS):
+                updated.append((item, post, when))
+            else:
+                unchanged += 1
             post_topics[item.wp_id] = topic_of.get(item.wp_id, [])
             self.posts[item.wp_id] = post
         now = timezone.now()
         Post.objects.bulk_create([p for _, p, _ in new], batch_size=500)
-        # Keep their original dates (bulk_update leaves auto_now_add alone).
+        # Keep their original dates (auto_now_add stamped them with today).
+        Post.objects.filter(pk__in=[p.pk for _, p, _ in new], published_at__isnull=False).update(
+            created=F("published_at"), updated=F("published_at")
+        )
+        drafts = [p for _, p, when in new if p.published_at is None and when]
         for _item, post, when in new:
-            post.created = post.updated = when or now
-        Post.objects.bulk_update([p for _, p, _ in new], ["created", "updated"], batch_size=500)
+            if post.published_at is None and when:
+                post.created = post.updated = when
+        Post.objects.bulk_update(drafts, ["created", "updated"], batch_size=500)
         for _item, post, _when in updated:
             post.updated = now
         Post.objects.bulk_update(
@@ -392,6 +417,7 @@ class Importer:
             batch_size=500,
         )  # fmt: skip
         pks = [p.pk for _, p, _ in new + updated]
+        self.report["posts"]["unchanged"] = unchanged
         Post.objects.filter(pk__in=pks).refresh_search_vectors()
         for item, post, _when in new:
             self._remember(Kind.POST, item.wp_id, post.pk, guid=item.guid)
@@ -457,7 +483,7 @@ class Importer:
         known = self.mapping[Kind.COMMENT]
         existing = Comment.objects.in_bulk(set(known.values()))
         levels = defaultdict(list)  # depth -> [(wp comment, Comment)]
-        updated = []
+        updated, unchanged = [], 0
         for item in items:
             post = self.posts.get(item.wp_id)
             if post is None:
@@ -471,17 +497,23 @@ class Importer:
                     continue
                 status = COMMENT_STATUSES.get(wp_comment.approved, Comment.Status.PENDING)
                 comment = existing.get(known.get(wp_comment.wp_id)) or Comment()
+                before = _values(comment, COMMENT_FIELDS) if comment.pk else None
                 comment.post = post
                 self._comment_author(comment, wp_comment)
-                comment.body = convert_comment(wp_comment.content)
-                comment.body_html = render_comment_markdown(comment.body)
+                body = convert_comment(wp_comment.content)
+                if body != comment.body or not comment.pk:
+                    comment.body = body
+                    comment.body_html = render_comment_markdown(body)
                 comment.status = status
                 comment.created = self._date(wp_comment.date_gmt, wp_comment.date_local) or (
                     post.published_at or timezone.now()
                 )
                 self.report["comments"][status] += 1
-                if comment.pk:
-                    updated.append(comment)
+                if before is not None:
+                    if before != _values(comment, COMMENT_FIELDS):
+                        updated.append(comment)
+                    else:
+                        unchanged += 1
                     continue
                 depth, parent = 1, by_id.get(wp_comment.parent_id)
                 seen = {wp_comment.wp_id}
@@ -491,8 +523,7 @@ class Importer:
                     parent = by_id.get(parent.parent_id)
                 levels[depth].append((wp_comment, comment))
         Comment.objects.bulk_update(
-            updated, ["author", "guest_name", "guest_email", "guest_website", "body",
-                      "body_html", "status", "created"], batch_size=1000,
+            updated, [*COMMENT_FIELDS, "body_html"], batch_size=1000,
         )  # fmt: skip
         made = dict(known)
         for depth in sorted(levels):
@@ -506,6 +537,7 @@ class Importer:
                 self._remember(Kind.COMMENT, wp_comment.wp_id, comment.pk)
         self.report["comments"]["created"] = sum(len(rows) for rows in levels.values())
         self.report["comments"]["updated"] = len(updated)
+        self.report["comments"]["unchanged"] = unchanged
 
     def _comment_author(self, comment, wp_comment):
         user = None

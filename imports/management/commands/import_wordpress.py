@@ -80,4 +80,4 @@ def format_report(report, run):
 
 
 def _counts(counter):
-    return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"
+    return ", ".join(f"{n} {key}" for key, n in sorted(counter.items()) if n) or "none"
