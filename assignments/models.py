@@ -7,6 +7,7 @@ ones (set assignments, grade, see the gradebook...) are on blog's Course, the po
 ones (feedback) on blog's Post; the ones below delegate to them.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -414,3 +415,52 @@ class Grade(models.Model):
     @property
     def points_display(self):
         return format_points(self.points)
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar feed of a course's due dates: the URL's token is
+    the only key, so each person has their own (and can replace it)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="calendar_feeds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="calendar_feed_one_per_person")
+        ]
+
+    def __str__(self):
+        return f"Calendar of {self.course} for {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("assignments:calendar_feed", kwargs={"token": self.token})
+
+
+class DueReminder(models.Model):
+    """A reminder sent to a student about an assignment: at most one each, so the
+    reminder command can run as often as it likes."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="due_reminders"
+    )
+    due_at = models.DateTimeField(help_text="The due time the reminder was about.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="due_reminder_one_per_student"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.student} about {self.assignment}"

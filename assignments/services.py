@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assignments.models import (
@@ -11,6 +12,8 @@ from assignments.models import (
     LATE,
     NOT_OPEN,
     Assignment,
+    CalendarFeed,
+    DueReminder,
     Extension,
     Feedback,
     Grade,
@@ -21,8 +24,9 @@ from assignments.models import (
     check_times,
     format_points,
 )
-from assignments.signals import feedback_added
-from assignments.times import when_label, zone_abbreviation
+from assignments.signals import due_soon, feedback_added
+from assignments.times import REMINDER_AHEAD, when_label, zone_abbreviation
+from blog.models import Membership, Post
 
 ASSIGNMENT_FIELDS = {"title", "prompt", "opens_at", "due_at", "cutoff_at", "points", "topic"}
 
@@ -295,3 +299,77 @@ def _rubric_points(assignment, levels):
             }
         )
     return sum((level.points for level in chosen.values()), Decimal(0))
+
+
+def calendar_feed(*, course, user):
+    """The person's calendar feed of the course (made on first use)."""
+    feed, _ = CalendarFeed.objects.get_or_create(course=course, user=user)
+    return feed
+
+
+@transaction.atomic
+def reset_calendar_feed(*, course, user):
+    """A new secret address for the person's calendar; the old one stops working."""
+    CalendarFeed.objects.filter(course=course, user=user).delete()
+    return CalendarFeed.objects.create(course=course, user=user)
+
+
+def due_reminders(*, now=None):
+    """(assignment, student, due time) for every student whose (extended) due time is in
+    the next 24 hours, who hasn't submitted and hasn't been reminded."""
+    now = now or timezone.now()
+    window = Q(due_at__gt=now, due_at__lte=now + REMINDER_AHEAD)
+    candidates = Assignment.objects.filter(
+        window | Q(pk__in=Extension.objects.filter(window).values("assignment_id"))
+    ).select_related("course")
+    found = []
+    for assignment in candidates:
+        extensions = {e.student_id: e for e in assignment.extensions.all()}
+        done = set(assignment.submissions.submitted().values_list("student_id", flat=True))
+        done |= set(assignment.reminders.values_list("student_id", flat=True))
+        students = Membership.objects.for_course(assignment.course).students().with_user()
+        for membership in students.exclude(user_id__in=done):
+            due = assignment.due_for(extensions.get(membership.user_id))
+            if now < due <= now + REMINDER_AHEAD:
+                found.append((assignment, membership.user, due))
+    return found
+
+
+def send_due_reminders(*, now=None):
+    """Remind each student once, 24 hours ahead, of what they haven't submitted:
+    records a DueReminder and sends ``due_soon`` (notifications emails it). Safe to run
+    as often as you like. Returns the reminders sent."""
+    sent = []
+    for assignment, student, due in due_reminders(now=now):
+        with transaction.atomic():
+            reminder, created = DueReminder.objects.get_or_create(
+                assignment=assignment, student=student, defaults={"due_at": due}
+            )
+            if created:
+                due_soon.send(sender=DueReminder, reminder=reminder)
+                sent.append(reminder)
+    return sent
+
+
+@transaction.atomic
+def start_response(*, assignment, student):
+    """The student's draft answering `assignment`: the one they have, or a new one
+    (titled after the assignment, tagged with its topic)."""
+    existing = (
+        Submission.objects.filter(assignment=assignment, student=student)
+        .select_related("post")
+        .first()
+    )
+    if existing:
+        return existing.post
+    post = Post.objects.create(
+        course=assignment.course,
+        author=student,
+        title=f"Response: {assignment.title}"[:200],
+        body="",
+        status=Post.Status.DRAFT,
+    )
+    if assignment.topic_id:
+        post.topics.add(assignment.topic_id)
+    Submission.objects.create(assignment=assignment, post=post, student=student)
+    return post

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from assignments.models import Assignment
-from blog.views import readable_course_or_404
+from blog.shortcuts import readable_course_or_404
 
 
 def course_for_members_or_403(request, course_slug):

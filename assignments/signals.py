@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # Someone wrote in a post's private feedback thread. Argument: feedback (a Feedback).
 feedback_added = Signal()
+
+# A student is reminded that an assignment is due within 24 hours and they haven't
+# submitted. Argument: reminder (a DueReminder, with assignment, student and due_at).
+due_soon = Signal()

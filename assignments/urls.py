@@ -7,6 +7,7 @@ from assignments import views
 app_name = "assignments"
 A = "assignments/<slug:course_slug>/<slug:assignment_slug>"
 urlpatterns = [
+    path("assignments/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("assignments/<slug:course_slug>/", views.assignment_list, name="assignment_list"),
     path("assignments/<slug:course_slug>/new/", views.assignment_create, name="assignment_create"),
     path(
@@ -20,11 +21,17 @@ urlpatterns = [
         name="gradebook_csv",
     ),
     path(
+        "assignments/<slug:course_slug>/calendar/",
+        views.calendar_subscribe,
+        name="calendar_subscribe",
+    ),
+    path(
         "assignments/<slug:course_slug>/feedback/<slug:post_slug>/",
         views.feedback_add,
         name="feedback_add",
     ),
     path(f"{A}/", views.assignment_detail, name="assignment_detail"),
+    path(f"{A}/respond/", views.assignment_respond, name="assignment_respond"),
     path(f"{A}/edit/", views.assignment_edit, name="assignment_edit"),
     path(f"{A}/delete/", views.assignment_delete, name="assignment_delete"),
     path(f"{A}/extensions/", views.extension_grant, name="extension_grant"),

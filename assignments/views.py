@@ -1,21 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assignments import services
+from assignments.calendar import course_calendar
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
 from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, status_of
-from assignments.models import Assignment, Extension, Submission
+from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
 from assignments.times import course_zone, due_text, reader_zone
-from blog.views import readable_course_or_404, readable_post_or_404
+from blog.shortcuts import readable_course_or_404, readable_post_or_404
 
 
 def _copy_errors(form, error):
@@ -67,13 +67,24 @@ def assignment_detail(request, course_slug, assignment_slug):
         "window": assignment.window_at(now, extension),
         "can_submit": assignment.can_submit(user),
         "can_edit": assignment.can_edit(user),
-        "write_url": reverse("blog:post_create", args=[course.slug])
-        + f"?assignment={assignment.pk}",
     }
     if assignment.can_grade(user):
         context["rows"] = gradebook(course, assignments=[assignment], now=now)[1]
         context["extension_form"] = ExtensionForm(course=course)
     return render(request, "assignments/assignment_detail.html", context)
+
+
+@require_POST
+@login_required
+def assignment_respond(request, course_slug, assignment_slug):
+    """ "Write your response": open the student's draft for this assignment (made now if
+    they have none) in the editor."""
+    course = course_for_members_or_403(request, course_slug)
+    assignment = assignment_or_404(course, assignment_slug)
+    if not assignment.can_submit(request.user):
+        raise PermissionDenied
+    post = services.start_response(assignment=assignment, student=request.user)
+    return redirect("blog:post_edit", course_slug=course.slug, post_slug=post.slug)
 
 
 def _set_assignments_or_403(request, course_slug):
@@ -235,4 +246,31 @@ def gradebook_csv(request, course_slug, layout):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="grades-{course.slug}-{layout}.csv"'
     write(course, assignments, rows, response)
+    return response
+
+
+@login_required
+def calendar_subscribe(request, course_slug):
+    """The person's private calendar address (made on first visit); POST replaces it."""
+    course = course_for_members_or_403(request, course_slug)
+    if request.method == "POST":
+        services.reset_calendar_feed(course=course, user=request.user)
+        messages.success(request, "Your calendar has a new address; the old one stops working.")
+        return redirect("assignments:calendar_subscribe", course_slug=course.slug)
+    feed = services.calendar_feed(course=course, user=request.user)
+    feed_url = request.build_absolute_uri(feed.get_absolute_url())
+    context = {"course": course, "feed_url": feed_url}
+    return render(request, "assignments/calendar_subscribe.html", context)
+
+
+def calendar_feed(request, token):
+    """The .ics itself: the token is the key (calendar apps send no cookies)."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("course", "user"), token=token)
+    if feed.course.role_of(feed.user) is None:
+        raise Http404("No such calendar.")
+    response = HttpResponse(
+        course_calendar(feed.course, feed.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{feed.course.slug}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
     return response

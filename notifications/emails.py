@@ -5,6 +5,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from assignments.times import course_zone, due_text
 from notifications.models import Notification, NotificationPreference
 
 
@@ -40,6 +41,26 @@ def notification_message(notification):
         grant = notification.grant
         context |= {"award": grant.award, "author": recipient, "post_url": context["target_url"]}
     return _message(f"notifications/email/{notification.kind}", context, recipient.email)
+
+
+def due_reminder_message(reminder):
+    """The email reminding a student of an assignment due soon, or None when unwanted."""
+    student, assignment = reminder.student, reminder.assignment
+    kind = Notification.Kind.DUE_SOON
+    if not student.email or not NotificationPreference.objects.for_user(student).wants_email(kind):
+        return None
+    tz = course_zone(assignment.course)
+    context = {
+        "student": student,
+        "assignment": assignment,
+        "course": assignment.course,
+        "due": due_text(reminder.due_at, tz),
+        "target_url": absolute(assignment.get_absolute_url()),
+        "preferences_url": absolute(reverse("notifications:preferences")),
+        "unsubscribe_url": absolute(NotificationPreference.unsubscribe_url(student, kind)),
+        "site_name": settings.SITE_NAME,
+    }
+    return _message("notifications/email/due_soon", context, student.email)
 
 
 def guest_message(subscription, comment):

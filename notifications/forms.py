@@ -11,4 +11,6 @@ class NotificationPreferenceForm(forms.ModelForm):
             "email_reply_to_comment",
             "email_award_received",
             "email_comment_pending",
+            "email_feedback",
+            "email_due_soon",
         ]

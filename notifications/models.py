@@ -37,6 +37,8 @@ class Notification(models.Model):
         REPLY_TO_COMMENT = "reply_to_comment", "A reply to your comment"
         AWARD_RECEIVED = "award_received", "Your post received an award"
         COMMENT_PENDING = "comment_pending", "A comment in your course awaits moderation"
+        FEEDBACK = "feedback", "New private feedback on a post"
+        DUE_SOON = "due_soon", "An assignment is due within a day"  # email only
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -48,6 +50,9 @@ class Notification(models.Model):
     )
     grant = models.ForeignKey(
         AwardGrant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    feedback = models.ForeignKey(
+        "assignments.Feedback", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
     created = models.DateTimeField(default=timezone.now)
@@ -71,6 +76,8 @@ class Notification(models.Model):
             return f"{self.post.get_absolute_url()}#comment-{self.comment_id}"
         if self.grant_id:
             return f"{self.post.get_absolute_url()}#awards"
+        if self.kind == self.Kind.FEEDBACK:
+            return f"{self.post.get_absolute_url()}#feedback"
         return self.post.get_absolute_url()
 
     @property
@@ -86,6 +93,10 @@ class Notification(models.Model):
             return f"{actor} replied to your comment on “{title}”"
         if self.kind == self.Kind.AWARD_RECEIVED:
             return f"Your post “{title}” received the {self.grant.award.name} award"
+        if self.kind == self.Kind.FEEDBACK:
+            if self.recipient_id == self.post.author_id:
+                return f"{actor} wrote private feedback on your post “{title}”"
+            return f"{actor} replied in the private feedback on “{title}”"
         return f"A comment by {actor} on “{title}” awaits moderation"
 
     def mark_read(self):
@@ -111,6 +122,12 @@ class NotificationPreference(models.Model):
     email_award_received = models.BooleanField("Awards for my posts", default=True)
     email_comment_pending = models.BooleanField(
         "Comments awaiting my moderation (instructors)", default=True
+    )
+    email_feedback = models.BooleanField(
+        "Private feedback on my posts (and students' replies, for instructors)", default=True
+    )
+    email_due_soon = models.BooleanField(
+        "Reminders of assignments due within a day that I haven't submitted", default=True
     )
 
     objects = NotificationPreferenceQuerySet.as_manager()

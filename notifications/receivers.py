@@ -2,6 +2,7 @@
 
 from django.dispatch import receiver
 
+from assignments.signals import due_soon, feedback_added
 from awards.signals import award_granted
 from comments.signals import comment_approved, comment_posted
 from notifications import services
@@ -20,3 +21,13 @@ def on_comment_approved(sender, comment, **kwargs):
 @receiver(award_granted, dispatch_uid="notifications.award_granted")
 def on_award_granted(sender, grant, **kwargs):
     services.notify_award_granted(grant=grant)
+
+
+@receiver(feedback_added, dispatch_uid="notifications.feedback_added")
+def on_feedback_added(sender, feedback, **kwargs):
+    services.notify_feedback(feedback=feedback)
+
+
+@receiver(due_soon, dispatch_uid="notifications.due_soon")
+def on_due_soon(sender, reminder, **kwargs):
+    services.remind_due(reminder=reminder)

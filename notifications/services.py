@@ -48,6 +48,37 @@ def notify_award_granted(*, grant):
     )
 
 
+@transaction.atomic
+def notify_feedback(*, feedback):
+    """Private feedback: from an instructor (or staff), its post's author hears of it;
+    from the author, the course's instructors do. Nobody else, ever."""
+    post = feedback.post
+    if feedback.author_id == post.author_id:
+        recipients = (
+            get_user_model()
+            .objects.filter(
+                memberships__course_id=post.course_id, memberships__role=Role.INSTRUCTOR
+            )
+            .exclude(pk=feedback.author_id)
+            .values_list("pk", flat=True)
+        )
+    else:
+        recipients = [post.author_id]
+    _notify(
+        [(pk, Notification.Kind.FEEDBACK) for pk in recipients],
+        post=post,
+        feedback=feedback,
+        actor_name=feedback.author.name,
+    )
+
+
+def remind_due(*, reminder):
+    """Email a student that an assignment is due soon (once the reminder is committed)."""
+    transaction.on_commit(
+        partial(tasks.send_due_reminder_email.enqueue, reminder_id=reminder.pk), robust=True
+    )
+
+
 def follow_thread(*, comment):
     """Subscribe a guest commenter to the thread their comment belongs to."""
     root_id = (

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django_tasks import task
 
+from assignments.models import DueReminder
 from comments.models import Comment
 from notifications import emails
 from notifications.models import GuestSubscription, Notification
@@ -26,6 +27,10 @@ def send_notification_email(notification_id, attempt=1):
     )
     if notification is None or not notification.post.can_read(notification.recipient):
         return "skipped"  # gone, or the recipient may no longer read what it is about
+    if notification.kind == Notification.Kind.FEEDBACK and not (
+        notification.post.can_see_feedback(notification.recipient)
+    ):
+        return "skipped"  # private feedback reaches only those who may read it
     message = emails.notification_message(notification)
     if message is None:
         return "skipped"
@@ -50,6 +55,21 @@ def send_guest_email(subscription_id, comment_id, attempt=1):
         subscription_id=subscription_id,
         comment_id=comment_id,
     )
+
+
+@task()
+def send_due_reminder_email(reminder_id, attempt=1):
+    reminder = (
+        DueReminder.objects.select_related("assignment__course", "student")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.assignment.course.role_of(reminder.student) is None:
+        return "skipped"  # gone, or no longer in the course
+    message = emails.due_reminder_message(reminder)
+    if message is None:
+        return "skipped"
+    return deliver(message, task=send_due_reminder_email, attempt=attempt, reminder_id=reminder_id)
 
 
 def deliver(message, *, task, attempt, **arguments):

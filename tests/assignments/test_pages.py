@@ -281,3 +281,14 @@ def test_course_settings_set_the_time_zone(client, course, instructor):
     assert "Choose a time zone" in response.content.decode()
     course.refresh_from_db()
     assert course.time_zone == "America/New_York"
+
+
+def test_write_your_response_opens_a_draft_for_the_assignment(client, student, assignment):
+    client.force_login(student)
+    url = reverse("assignments:assignment_respond", args=[assignment.course.slug, assignment.slug])
+    response = client.post(url)
+    post = student.posts.get()
+    assert response["Location"] == reverse("blog:post_edit", args=[post.course.slug, post.slug])
+    assert post.status == "draft" and post.submission.assignment == assignment
+    client.post(url)  # again: the same draft
+    assert student.posts.count() == 1
