@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("imports.urls")),
     path("admin/", admin.site.urls),
+    path("csp-report/", config_views.csp_report, name="csp_report"),
 ]
 
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):

@@ -1,12 +1,17 @@
-"""Site-wide error views. They render without a request context so they never
-touch the database (which may be the thing that is down)."""
+"""Site-wide views: the error pages (they render without a request context so they
+never touch the database, which may be the thing that is down), media in development
+and the Content-Security-Policy report endpoint."""
 
+import json
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 logger = logging.getLogger("commonplace.errors")
 
@@ -31,7 +36,52 @@ def server_error(request):
 
 def media(request, path):
     """Uploaded files, served by Django when SERVE_MEDIA is on (never in production)."""
-    from django.conf import settings
     from django.views.static import serve
 
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+csp_logger = logging.getLogger("commonplace.csp")
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Where browsers report Content-Security-Policy violations: logged, answered 204.
+
+    Browsers send no CSRF token, so the view is exempt; it writes nothing but a log
+    line, reads at most CSP_REPORT_MAX_BYTES and accepts only JSON.
+    """
+    limit = settings.CSP_REPORT_MAX_BYTES
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        return HttpResponse(status=413)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body)
+    except ValueError:
+        return HttpResponseBadRequest("Expected a JSON violation report.")
+    reports = report if isinstance(report, list) else [report]
+    for item in reports:
+        if not isinstance(item, dict):
+            continue
+        details = item.get("csp-report") or item.get("body") or item
+        if not isinstance(details, dict):
+            continue
+        csp_logger.warning(
+            "CSP violation on %s: %s blocked %s",
+            str(details.get("document-uri") or details.get("documentURL") or "?")[:300],
+            str(
+                details.get("effective-directive")
+                or details.get("effectiveDirective")
+                or details.get("violated-directive")
+                or "?"
+            )[:100],
+            str(details.get("blocked-uri") or details.get("blockedURL") or "?")[:300],
+        )
+    return HttpResponse(status=204)

@@ -9,3 +9,24 @@
     return input ? input.value : "";
   };
 })();
+
+// Award colours: each award element carries its colour (validated #rrggbb on the
+// server) in data-award-colour; set it as the --award-colour custom property here,
+// through the CSSOM, because the Content-Security-Policy allows no style attributes.
+// Without JavaScript the awards keep the site's gold.
+(function () {
+  "use strict";
+  function paint(root) {
+    root.querySelectorAll("[data-award-colour]").forEach(function (element) {
+      var colour = element.getAttribute("data-award-colour");
+      if (/^#[0-9a-fA-F]{6}$/.test(colour)) element.style.setProperty("--award-colour", colour);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { paint(document); });
+  } else {
+    paint(document);
+  }
+  window.Commonplace = window.Commonplace || {};
+  window.Commonplace.paintAwards = paint;
+})();

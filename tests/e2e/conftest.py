@@ -43,8 +43,27 @@ def browser():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# Every page listens for Content-Security-Policy violations (the policy is enforced
+# here as in production) and reports them to the test, which then fails.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolation(
+    event.effectiveDirective + " blocked " + (event.blockedURI || "inline") + " on "
+    + event.documentURI + (event.sourceFile ? " (" + event.sourceFile + ":"
+    + event.lineNumber + ")" : "")
+  );
+});
+"""
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def csp_violations():
+    """Violations seen by any page of the test; the journey fails if any remain."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
     """A factory of pages in fresh browser contexts (one per person)."""
     contexts = []
 
@@ -55,6 +74,16 @@ def new_page(browser, live_server):
             java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
+        context.expose_binding("__cspViolation", lambda source, text: csp_violations.append(text))
+        context.add_init_script(CSP_LISTENER)
+        context.on(
+            "console",
+            lambda message: (
+                csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -73,6 +102,9 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(
+        dict.fromkeys(csp_violations)
+    )
 
 
 @pytest.fixture

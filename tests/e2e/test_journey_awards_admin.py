@@ -54,6 +54,12 @@ def test_instructor_defines_an_award_and_grants_it_with_a_citation(new_page, cou
     banner = page.get_by_text(re.compile(r"This post received the\s+Comrade.s Corner\s+award"))
     expect(banner).to_be_visible()
     expect(page.get_by_text("It showed us the people behind the pages.")).to_be_visible()
+    # The award's colour reaches the banner through site.js (no style attribute: CSP).
+    colour = page.locator(".award-banner").first.get_attribute("data-award-colour")
+    painted = page.locator(".award-banner").first.evaluate(
+        "element => getComputedStyle(element).getPropertyValue('--award-colour').trim()"
+    )
+    assert painted == colour
     screenshot(page, "post-award")
 
     reader = new_page()
