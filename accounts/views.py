@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.helpers import complete_social_login
@@ -5,11 +6,13 @@ from allauth.socialaccount.models import SocialApp
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts import social
+from accounts import ratelimits, social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -71,3 +74,25 @@ def _stand_in_provider(request, provider_id):
     if not getattr(provider, "stand_in", False):
         raise Http404("This provider signs in for real here.")
     return provider
+
+
+def login(request):
+    """allauth's sign-in page; refused for too many failed attempts, it answers 429."""
+    response = allauth_views.login(request)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if form is not None and form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+        response.status_code = 429
+        key = ratelimits.login_key(request, request.POST.get("login", ""))
+        response["Retry-After"] = str(
+            ratelimits.retry_after(request, action="login_failed", key=key)
+        )
+    return response
+
+
+def too_many_requests(request):
+    """allauth's handler429 (found as config.urls.handler429): the page and Retry-After."""
+    match = request.resolver_match
+    action = ratelimits.ACTIONS.get(match.url_name if match else None, "login")
+    response = TemplateResponse(request, "429.html", status=429)
+    response["Retry-After"] = str(ratelimits.retry_after(request, action=action))
+    return response

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts import views as accounts_views
 from blog import views as blog_views
 from config import views as config_views
 
@@ -11,6 +12,8 @@ admin.site.index_title = "Run the site"
 
 urlpatterns = [
     path("", blog_views.home, name="home"),
+    # allauth's sign-in, answering 429 with Retry-After when rate-limited.
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
@@ -31,3 +34,5 @@ if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
     ]
 
 handler500 = "config.views.server_error"
+# allauth answers its rate limits with this (ROOT_URLCONF.handler429).
+handler429 = "accounts.views.too_many_requests"

@@ -71,6 +71,8 @@ def test_repeated_failed_logins_hit_the_rate_limit(client, user):
 
     response = client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
 
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert b"Too many failed login attempts" in response.content
     assert not current_user(client).is_authenticated
 
