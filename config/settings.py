@@ -169,6 +169,8 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
+# locale/en: allauth's words in the site's one vocabulary, sentence case ("Sign in").
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 SITE_ID = 1
 SITE_NAME = "Commonplace"

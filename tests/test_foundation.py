@@ -22,7 +22,7 @@ def run_python(code, **env):
 def test_home_page_welcomes_anonymous_visitor(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert b"Log in" in response.content
+    assert b"Sign in" in response.content
     assert b'<html lang="en">' in response.content
     assert b'href="#main"' in response.content
 

@@ -142,7 +142,7 @@ def test_buttons_are_hidden_without_credentials_or_stub_mode(client, settings):
     settings.SOCIAL_STUB_LOGIN = False
     html = client.get(reverse("account_login")).content.decode()
     assert "provider-button" not in html
-    assert "Log in with" not in html
+    assert "Sign in with" not in html
 
 
 @pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_login_page_shows_both_provider_buttons_in_stub_mode(client):
     html = client.get(reverse("account_login")).content.decode()
     for provider_id, provider_name in PROVIDERS:
         assert f'href="{stand_in_url(provider_id)}?process=login"' in html
-        assert f"Log in with {provider_name}" in html
+        assert f"Sign in with {provider_name}" in html
         assert f"img/providers/{provider_id}.svg" in html
 
 
@@ -178,7 +178,7 @@ def test_icons_include_links_each_provider_and_comes_back_to_next(client, rf_req
     assert len(hrefs) == 2
     assert html.count('class="provider-button__label visually-hidden"') == 2
     for provider_id, provider_name in PROVIDERS:
-        assert f"Log in with {provider_name}</span>" in html
+        assert f"Sign in with {provider_name}</span>" in html
         href = next(h for h in hrefs if h.startswith(stand_in_url(provider_id)))
         assert "next=%2Fcourses%2Fhistory%2Fthaw%2F%23reply" in href
         assert client.get(href).status_code == 200

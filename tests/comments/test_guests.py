@@ -13,7 +13,7 @@ REMEMBER = "Save my name, email, and website in this browser for the next time I
 def test_signed_out_visitor_sees_the_guest_form_and_provider_icons(client, post):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Leave a reply" in html
-    assert "Fill in your details below or click an icon to log in" in html
+    assert "Fill in your details below or click an icon to sign in" in html
     for field in ("guest_name", "guest_email", "guest_website", "remember"):
         assert f'name="{field}"' in html
     assert REMEMBER in html
@@ -22,8 +22,8 @@ def test_signed_out_visitor_sees_the_guest_form_and_provider_icons(client, post)
 def test_signed_in_member_writes_as_themself(client, post, classmate):
     client.force_login(classmate)
     html = client.get(post.get_absolute_url()).content.decode()
-    assert f'Logged in as <a href="{classmate.get_absolute_url()}">{classmate.name}</a>' in html
-    assert "Log out?" in html
+    assert f'Signed in as <a href="{classmate.get_absolute_url()}">{classmate.name}</a>' in html
+    assert "Sign out?" in html
     assert 'name="guest_email"' not in html
 
 
@@ -34,7 +34,7 @@ def test_after_a_provider_sign_in_the_form_names_the_provider(client, post, outs
     session.save()
     html = client.get(post.get_absolute_url()).content.decode()
     assert "You are commenting using your WordPress.com account." in html
-    assert ">Log out</button>" in html and ">Change</button>" in html
+    assert ">Sign out</button>" in html and ">Change</button>" in html
 
 
 def test_guest_comment_is_held_and_only_the_guest_and_moderators_see_it(

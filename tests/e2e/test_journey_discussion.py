@@ -163,7 +163,7 @@ def test_guest_comment_is_held_then_approved_by_the_instructor(new_page, discuss
 def test_visitor_signs_in_with_wordpress_com_from_the_comment_form(new_page, discussion):
     page = new_page()
     page.goto(discussion["post"].get_absolute_url())
-    page.locator("#respond").get_by_role("link", name="Log in with WordPress.com").click()
+    page.locator("#respond").get_by_role("link", name="Sign in with WordPress.com").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to WordPress.com")
     assert_accessible(page, label="WordPress.com stand-in")
     page.get_by_label("Your name").fill("Wendy Press")

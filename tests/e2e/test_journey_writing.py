@@ -22,7 +22,7 @@ def test_student_signs_up_joins_writes_previews_and_publishes(page, picture):
     page.get_by_label("Username").fill("nadia")
     page.get_by_label("Password*", exact=True).fill("a-long-pass-phrase-42")
     page.get_by_label("Password (again)*", exact=True).fill("a-long-pass-phrase-42")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Hello, nadia")).to_be_visible()
 
     page.get_by_role("link", name="Join a course").first.click()
