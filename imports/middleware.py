@@ -5,6 +5,7 @@ Like Django's RedirectFallbackMiddleware, it looks only at requests that would e
 shadows a page of ours and costs no query on pages that exist.
 """
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
@@ -43,5 +44,17 @@ class OldLinkRedirectMiddleware:
         link = next((candidate for candidate in links if candidate.host == host), links[0])
         if link.post is not None:
             link.post.course = link.course
-            return link.post.get_absolute_url()
-        return reverse("blog:course_feed_rss", kwargs={"course_slug": link.course.slug})
+            path = link.post.get_absolute_url()
+        else:
+            path = reverse("blog:course_feed_rss", kwargs={"course_slug": link.course.slug})
+        return canonical(path) if host == link.host else path
+
+
+def canonical(path):
+    """The address on this site's own domain: a reader who came by the old domain
+    moves to ours (and search engines move the old page's standing with them)."""
+    own = settings.SITE_DOMAIN
+    if not own:
+        return path
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{own}{path}"

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def _old_domain(settings):
     """The old blog's domain now points at Commonplace."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "thaw.example.edu"]
+    settings.SITE_DOMAIN = "blog.example.edu"
 
 
 @pytest.mark.parametrize(
@@ -28,14 +29,21 @@ def _old_domain(settings):
 def test_old_permalinks_redirect_to_the_post(client, course, imported, url, title):
     response = client.get(url, HTTP_HOST="thaw.example.edu")
     assert response.status_code == 301
-    assert response["Location"] == Post.objects.get(title=title).get_absolute_url()
+    new = Post.objects.get(title=title).get_absolute_url()
+    assert response["Location"] == f"https://blog.example.edu{new}"  # our own domain
 
 
 @pytest.mark.parametrize("url", ["/feed/", "/?feed=rss2", "/comments/feed/", "/feed/rdf/"])
 def test_old_feeds_redirect_to_the_course_feed(client, course, imported, url):
     response = client.get(url, HTTP_HOST="thaw.example.edu")
     assert response.status_code == 301
-    assert response["Location"] == f"/c/{course.slug}/feed/rss/"
+    assert response["Location"] == f"https://blog.example.edu/c/{course.slug}/feed/rss/"
+
+
+def test_old_links_on_our_own_domain_stay_relative(client, course, imported):
+    response = client.get("/?p=10")  # testserver: not the old blog's domain
+    assert response.status_code == 301
+    assert response["Location"] == Post.objects.get(title="Out with the old").get_absolute_url()
 
 
 def test_unknown_paths_stay_404_and_pages_are_not_shadowed(client, course, imported):
