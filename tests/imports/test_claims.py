@@ -33,3 +33,33 @@ def test_an_unverified_address_claims_nothing(client, course, imported):
     client.post(reverse("account_login"), {"login": "boris_new", "password": "pass-word-123"})
     assert Post.objects.get(title="Classic days").author != boris
     assert Placeholder.objects.filter(email="boris@example.edu").exists()
+
+
+def stand_in_sign_in(client, provider_id):
+    response = client.post(
+        reverse("accounts:social_stub_login", args=[provider_id]),
+        {"name": "Boris Pasternak", "email": "boris@example.edu", "email_verified": "on"},
+    )
+    assert response.status_code == 302
+    return client.get(reverse("home")).wsgi_request.user
+
+
+def test_a_first_wordpress_com_sign_in_with_the_verified_email_claims(client, course, imported):
+    me = stand_in_sign_in(client, "wordpress_com")
+    assert me.is_authenticated and me.is_active
+    assert Post.objects.get(title="Classic days").author == me
+    assert Comment.objects.get(body__startswith="Level five").author == me
+    assert not Placeholder.objects.filter(email="boris@example.edu").exists()
+
+
+def test_facebook_claims_once_the_address_is_confirmed(client, course, imported):
+    """allauth takes Facebook's addresses as unverified: the claim waits for the
+    confirmation link (allauth's email_confirmed)."""
+    from allauth.account.models import EmailConfirmationHMAC
+
+    me = stand_in_sign_in(client, "facebook")
+    assert Post.objects.get(title="Classic days").author != me
+    address = EmailAddress.objects.get(user=me, email__iexact="boris@example.edu")
+    key = EmailConfirmationHMAC(address).key
+    client.post(reverse("account_confirm_email", args=[key]))
+    assert Post.objects.get(title="Classic days").author == me
