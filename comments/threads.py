@@ -67,6 +67,8 @@ class Thread:
     @property
     def title(self):
         n, title = self.approved_count, self.post.title
+        if not n:
+            return "No comments yet"
         return f"One thought on “{title}”" if n == 1 else f"{n} thoughts on “{title}”"
 
     def __iter__(self):

@@ -48,7 +48,7 @@ def test_guest_comment_is_held_and_only_the_guest_and_moderators_see_it(
     html = client.get(post.get_absolute_url()).content.decode()
     assert guest_data["body"] in html
     assert "Your comment is awaiting moderation." in html
-    assert f"0 thoughts on “{post.title}”" in html
+    assert "No comments yet" in html and "0 thoughts" not in html
 
     client.logout()
     assert guest_data["body"] not in client.get(post.get_absolute_url()).content.decode()

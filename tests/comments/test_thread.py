@@ -111,6 +111,37 @@ def test_heading_says_one_thought_for_one_comment(client, post):
     assert f"One thought on “{post.title}”" in page(client, post)
 
 
+def test_a_post_without_comments_says_so_instead_of_counting_zero(client, post):
+    CommentFactory(post=post, status="spam")
+    html = page(client, post)
+    assert '<h2 class="discussion__title" id="comments-title">No comments yet</h2>' in html
+    assert "0 thoughts" not in html
+
+
+def headings(html, level):
+    return [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html, re.S)
+    ]
+
+
+def test_reply_page_does_not_repeat_its_h1_as_an_h2(client, post, student):
+    parent = CommentFactory(post=post)
+    client.force_login(student)
+    html = client.get(reverse("comments:comment_reply", args=[parent.pk])).content.decode()
+    assert headings(html, 1) == [f"Reply to {parent.name}"]
+    assert headings(html, 1)[0] not in headings(html, 2)
+    assert 'aria-labelledby="respond-title"' in html and 'id="respond-title"' in html
+
+
+def test_a_rejected_guest_comment_page_does_not_repeat_its_h1_as_an_h2(client, post, guest_data):
+    response = post_comment(client, post, **{**guest_data, "guest_email": "not an address"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert headings(html, 1) == ["Leave a reply"]
+    assert "Leave a reply" not in headings(html, 2)
+
+
 def test_comment_shows_author_link_date_permalink_labels_and_reply_name(
     client, post, instructor, classmate
 ):
