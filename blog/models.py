@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
@@ -21,6 +21,7 @@ from blog.search import (
     search_terms,
 )
 
+META_DESCRIPTION_LENGTH = 160  # what search engines show of a page's description
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -161,6 +162,15 @@ class Course(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:course_detail", kwargs={"course_slug": self.slug})
+
+    @property
+    def meta_description(self):
+        """The course page's meta description: its description as one short line."""
+        text = " ".join(self.description.split())
+        if not text:
+            term = f" ({self.term})" if self.term else ""
+            return f"Posts and discussion from {self.title}{term}."
+        return Truncator(text).chars(META_DESCRIPTION_LENGTH)
 
     # --- Roles: the one place a user's standing in a course is worked out. ---
 

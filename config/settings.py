@@ -174,6 +174,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 SITE_ID = 1
 SITE_NAME = "Commonplace"
+# One line about the site: the home page's meta description.
+SITE_TAGLINE = env(
+    "SITE_TAGLINE",
+    default="Course blogs: students write, classmates discuss, instructors guide and award.",
+)
 # The host name in links of emails sent outside a request (notifications).
 SITE_DOMAIN = env(
     "SITE_DOMAIN",

@@ -51,6 +51,35 @@ def test_post_without_image_gets_a_summary_card_from_its_opening(client, post):
     assert meta(html, "og:description") == "Some Markdown text with a quote: Quoted words."
 
 
+def test_home_page_describes_the_site_with_its_tagline(client, db, settings):
+    settings.SITE_TAGLINE = "Course blogs & discussion."
+    html = client.get("/").content.decode()
+    assert meta(html, "description") == "Course blogs &amp; discussion."
+
+
+def test_course_page_description_is_its_description_on_one_short_line(client, course):
+    course.description = "A survey of <Soviet> culture:\n\n" + "poetry, film and song. " * 20
+    course.save()
+    description = meta(client.get(course.get_absolute_url()).content.decode(), "description")
+    assert description.startswith("A survey of &lt;Soviet&gt; culture: poetry, film and song.")
+    assert "\n" not in description and description.endswith("…")
+    assert len(description.replace("&lt;", "<").replace("&gt;", ">")) == 160
+
+
+def test_course_without_a_description_is_described_by_its_title(client, course):
+    course.description, course.term = "", "Spring 2027"
+    course.save()
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert meta(html, "description") == "Posts and discussion from History 101 (Spring 2027)."
+
+
+def test_post_page_description_is_its_excerpt(client, post):
+    post.excerpt = "What the post says, briefly."
+    post.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert meta(html, "description") == "What the post says, briefly."
+
+
 def test_drafts_are_not_indexed(client, course, student):
     draft = factories.PostFactory(course=course, author=student, status="draft")
     client.force_login(student)
