@@ -175,7 +175,7 @@ class Thread:
             c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
             c.card_class = self._card_class(c)
             when = c.created.astimezone(zone)
-            c.iso_date = when.isoformat()
+            c.iso_date = when.replace(microsecond=0).isoformat()
             c.date_text = f"{when.day} {months[when.month]} {when.year} at {when:%H:%M}"
             c.notice = self._notice(c)
             c.can_reply = self.can_reply and c.is_approved and c.depth < self.max_depth - 1

@@ -1,7 +1,10 @@
-"""One-line filters that let templates ask the model predicates."""
+"""One-line filters that let templates ask the model predicates, and small formatters."""
+
+import datetime
 
 from django import template
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from blog.rendering import plain_text
 
@@ -53,3 +56,14 @@ def srcset(renditions):
 def plain_text_filter(html):
     """The words of stored, sanitised HTML as plain text (escaped again on output)."""
     return plain_text(html)
+
+
+@register.filter
+def iso_datetime(value):
+    """A <time datetime> value: ISO 8601 in the current time zone, to the second (the
+    HTML checker rejects microseconds, which Django's "c" format keeps)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
+    return value.isoformat()

@@ -1,0 +1,62 @@
+"""Every <time datetime> is ISO 8601 to the second: the HTML checker rejects microseconds."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+WHEN = datetime.datetime(2026, 11, 28, 23, 33, 31, 100826, tzinfo=datetime.UTC)
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+
+
+def datetimes(html):
+    return re.findall(r'<time datetime="([^"]*)"', html)
+
+
+@pytest.fixture
+def dated(course, student, instructor):
+    post = factories.PostFactory(course=course, author=student, published_at=WHEN)
+    factories.CommentFactory(post=post, author=instructor, created=WHEN)
+    factories.CommentFactory(post=post, author=None, guest_name="G", status="pending", created=WHEN)
+    factories.NotificationFactory(post=post, created=WHEN)
+    grant = factories.AwardGrantFactory(award__course=course, post=post, granted_by=instructor)
+    type(grant).objects.filter(pk=grant.pk).update(granted_at=WHEN)
+    factories.PostLikeFactory(post=post, user=student)
+    return post, grant
+
+
+def test_every_time_element_is_iso_8601_without_microseconds(client, dated, student, instructor):
+    post, grant = dated
+    course = post.course
+    pages = {
+        student: [
+            post.get_absolute_url(),
+            course.get_absolute_url(),
+            reverse("notifications:notification_list"),
+            reverse("blog:search") + "?q=Markdown",
+            reverse("accounts:profile", args=[student.username]),
+        ],
+        instructor: [
+            reverse("comments:moderation_queue", args=[course.slug]),
+            reverse("awards:award_detail", args=[course.slug, grant.award.slug]),
+            reverse("blog:course_participation", args=[course.slug]) + "?period=term",
+        ],
+    }
+    seen = 0
+    for person, urls in pages.items():
+        client.force_login(person)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            values = datetimes(response.content.decode())
+            assert values, url
+            for value in values:
+                assert ISO.fullmatch(value), (url, value)
+            seen += len(values)
+    assert "2026-11-28T23:33:31+00:00" in datetimes(
+        client.get(post.get_absolute_url()).content.decode()
+    )
+    assert seen >= 8
