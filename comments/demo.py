@@ -4,6 +4,8 @@ Safe to run again: a post that already has comments is left alone."""
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from blog.models import PostLike
 from comments.models import Comment, CommentLike
 
@@ -278,6 +280,13 @@ POST_LIKES = {
 COMMENT_LIKES = ["anya", "ben", "chioma", "dmitri", "elena", "farid", "hmarsh"]
 
 
+def date_like(like, liked_since, n):
+    """Date a like as the discussion is dated: hours after the thing it likes, not the
+    moment of seeding (``created`` is auto_now_add, so the date is set afterwards)."""
+    when = min(liked_since + timedelta(hours=1 + 3 * n, minutes=7 * n), timezone.now())
+    type(like).objects.filter(pk=like.pk).update(created=when)
+
+
 def seed(ctx):
     users, posts = ctx["users"], ctx["posts"]
     for title, thread in THREADS.items():
@@ -296,14 +305,13 @@ def seed(ctx):
             # A few likes on every other comment, from people other than its author.
             if n % 2 == 0:
                 likers = [u for u in COMMENT_LIKES if u != author][: 1 + n % 4]
-                CommentLike.objects.bulk_create(
-                    [CommentLike(comment=made[key], user=users[u]) for u in likers],
-                    ignore_conflicts=True,
-                )
+                for i, u in enumerate(likers):
+                    like, _ = CommentLike.objects.get_or_create(comment=made[key], user=users[u])
+                    date_like(like, made[key].created, i)
     for title, likers in POST_LIKES.items():
-        PostLike.objects.bulk_create(
-            [PostLike(post=posts[title], user=users[u]) for u in likers], ignore_conflicts=True
-        )
+        for i, u in enumerate(likers):
+            like, _ = PostLike.objects.get_or_create(post=posts[title], user=users[u])
+            date_like(like, posts[title].published_at, i)
     guest = GUEST_COMMENT
     post = posts[guest["post"]]
     Comment.objects.get_or_create(

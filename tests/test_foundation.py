@@ -144,6 +144,31 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings):
 
 
 @pytest.mark.django_db
+def test_demo_likes_are_dated_like_the_discussion_they_follow(settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from blog.models import PostLike
+    from comments.models import CommentLike
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    day = timedelta(days=1)
+    comment_likes = CommentLike.objects.select_related("comment")
+    post_likes = PostLike.objects.select_related("post")
+    assert comment_likes and post_likes
+    for like in comment_likes:
+        assert like.comment.created < like.created < like.comment.created + day
+    for like in post_likes:
+        assert like.post.published_at < like.created < like.post.published_at + day
+    # So "this week" counts only the likes of this week's discussion, not every like.
+    week_ago = max(like.created for like in post_likes) - 7 * day
+    assert PostLike.objects.filter(created__lt=week_ago).exists()
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_with_debug_off(settings):
     from django.core.management import CommandError, call_command
 
