@@ -24,6 +24,11 @@ class User(AbstractUser):
         """The name to show people: display name, else full name, else username."""
         return self.display_name or self.get_full_name() or self.username
 
+    def get_short_name(self):
+        """What the admin greets ("Welcome, …"): the name shown everywhere else, not a
+        bare first name."""
+        return self.name
+
     @property
     def initials(self):
         parts = [p for p in self.name.replace("_", " ").replace(".", " ").split() if p]

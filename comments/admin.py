@@ -4,18 +4,22 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from blog.models import Post
 from comments.models import Comment, CommentLike, with_comment_counts
 from comments.services import moderate_comments
 
+EXCERPT_LENGTH = 60
+POST_TITLE_LENGTH = 40
+
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # One short line per comment: its words, who, where (38 comments make one screen).
     list_display = [
-        "__str__", "post", "reply_to", "author", "guest_name", "status", "like_count",
-        "created", "edited",
+        "excerpt", "who", "post_title", "reply_to", "status", "like_count", "created", "edited",
     ]  # fmt: skip
     list_filter = ["status", "post__course", "created"]
     search_fields = ["body", "guest_name", "guest_email", "author__username", "post__title"]
@@ -35,6 +39,20 @@ class CommentAdmin(admin.ModelAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(like_count=Coalesce(Subquery(likes), 0))
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(" ".join(comment.body.split())).chars(EXCERPT_LENGTH) or "(no text)"
+
+    @admin.display(description="by", ordering="author__username")
+    def who(self, comment):
+        if comment.author_id:
+            return comment.author.name
+        return f"{comment.guest_name or 'Someone'} (guest)"
+
+    @admin.display(description="post", ordering="post__title")
+    def post_title(self, comment):
+        return Truncator(comment.post.title).chars(POST_TITLE_LENGTH)
 
     @admin.display(description="likes", ordering="like_count")
     def like_count(self, comment):

@@ -1,6 +1,8 @@
 """The Django admin: every registered model's pages open, lists cost a fixed number of
 queries, and the post and comment actions work."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
@@ -59,6 +61,28 @@ def admin_url(model, view, *args):
 
 def test_the_admin_is_titled(admin_client):
     assert "Commonplace administration" in admin_client.get(reverse("admin:index")).content.decode()
+
+
+def test_admin_sections_have_distinct_names(admin_client):
+    sections = [app["name"] for app in admin_client.get(reverse("admin:index")).context["app_list"]]
+    assert len(sections) == len(set(sections)), sections
+    assert "People" in sections and "Accounts" in sections  # ours, and allauth's
+
+
+@pytest.mark.parametrize(
+    "names, welcome",
+    [
+        (("Site", "Admin", ""), "Site Admin"),
+        (("Helen", "", "Dr Helen Marsh"), "Dr Helen Marsh"),
+        (("", "", ""), "staffer"),
+    ],
+)
+def test_the_admin_greets_people_by_the_name_shown_everywhere(client, staff, names, welcome):
+    staff.first_name, staff.last_name, staff.display_name = names
+    staff.save()
+    client.force_login(staff)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert re.search(r"Welcome,\s*<strong>([^<]*)</strong>", html).group(1) == welcome
 
 
 def test_every_model_of_ours_is_registered():
@@ -201,6 +225,23 @@ def test_comment_list_shows_post_and_thread_parent(admin_client, post, student):
     parent_url = admin_url(Comment, "change", parent.pk)
     assert f'<a href="{parent_url}">#{parent.pk} by {student.name}</a>' in content
     assert post.title in content
+
+
+def test_comment_list_is_one_short_line_per_comment(admin_client, post, student):
+    long_body = "Words upon words about the thaw. " * 40
+    factories.CommentFactory(post=post, author=student, body=long_body)
+    factories.CommentFactory(post=post, author=None, guest_name="Vera", body="Short.")
+    content = admin_client.get(admin_url(Comment, "changelist")).content.decode()
+    assert long_body.strip() not in content
+    assert "Words upon words about the thaw. Words upon words about the…" in content
+    assert f'<td class="field-who">{student.name}</td>' in content
+    assert '<td class="field-who">Vera (guest)</td>' in content
+    assert f'<td class="field-post_title">{post.title}</td>' in content
+    cells = re.findall(r'<th class="field-excerpt"><a [^>]*>([^<]*)</a></th>', content)
+    assert sorted(cells) == [
+        "Short.",
+        "Words upon words about the thaw. Words upon words about the…",
+    ]
 
 
 @pytest.mark.parametrize(
