@@ -89,6 +89,8 @@ def validate_time_zone(value):
 
 # What role_of() answers beyond the membership roles.
 STAFF = "staff"
+# What step_to_participate() answers: the step between a reader and liking.
+SIGN_IN, JOIN = "sign_in", "join"
 
 
 class CourseQuerySet(models.QuerySet):
@@ -261,6 +263,20 @@ class Course(models.Model):
     def holds_comments_of(self, user):
         """Comments from anyone but members wait for a moderator."""
         return not self.can_participate(user)
+
+    def step_to_participate(self, user):
+        """What user must do before liking and commenting as themself here: SIGN_IN
+        (a reader who isn't signed in), JOIN (signed in, not a member), or "" (nothing)."""
+        if self.can_participate(user):
+            return ""
+        return JOIN if self.can_join(user) else SIGN_IN
+
+    def comment_hold_reason(self, user):
+        """Why user's comments wait for a moderator, in words ("" when they don't)."""
+        if not self.holds_comments_of(user):
+            return ""
+        who = "guests" if not user.is_authenticated else "people outside the course"
+        return f"Comments from {who} are held until an instructor approves them."
 
     @property
     def is_public(self):
@@ -622,6 +638,11 @@ class Post(models.Model):
 
     def can_like(self, user):
         return self.is_published and self.course.can_participate(user)
+
+    def step_to_like(self, user):
+        """SIGN_IN or JOIN when a reader of this published post may not like it yet and
+        should be told how to; "" when they may, or for a draft."""
+        return self.course.step_to_participate(user) if self.is_published else ""
 
     def can_comment(self, user):
         return self.is_published and self.can_read(user) and self.course.can_comment(user)

@@ -164,7 +164,12 @@ def post_likes_context(request, post):
     else:
         likers, user_ids = None, list(likes.values_list("user_id", flat=True))
     summary = likes_summary(count=len(user_ids), liked=user.pk in user_ids, likers=likers)
-    return {"post_likes": summary, "can_like_post": post.can_like(user)}
+    can_like = post.can_like(user)
+    return {
+        "post_likes": summary,
+        "can_like_post": can_like,
+        "like_step": "" if can_like else post.step_to_like(user),
+    }
 
 
 @require_POST

@@ -35,6 +35,16 @@ LIKE = (
     '<use href="#icon-heart"/></svg><span class="like-button__text" data-like-text>{text}</span>'
     "</button>"
 )
+# A reader who may not like yet: the same button, leading to the step they are missing.
+LIKE_STEP = (
+    '<a class="like-button like-button--sm" href="{url}" aria-label="{label}">'
+    '<svg class="like-button__icon" width="14" height="14" aria-hidden="true">'
+    '<use href="#icon-heart"/></svg><span class="like-button__text">Like</span></a>'
+)
+LIKE_STEP_LABELS = {
+    "sign_in": "Like: log in to like this comment",
+    "join": "Like: join this course to like its comments",
+}
 LIKED_BY = (
     '<div class="liked-by" data-liked-by{hidden}><span data-liked-by-text>{text}</span></div>'
 )
@@ -92,7 +102,7 @@ def card(c, *, urls, is_moderator):
         edited=EDITED if c.edited else "",
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
-        like=_like(c, urls) if c.can_like else "",
+        like=_like(c, urls) if c.can_like else _like_step(c),
         liked_by=_liked_by(c) if c.liked_by or c.can_like else "",
         reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
         if c.can_reply
@@ -112,6 +122,12 @@ def _like(c, urls):
         label=escape(c.like_label),
         text="Liked" if c.liked_by_viewer else "Like",
     )
+
+
+def _like_step(c):
+    if not c.like_step_url:
+        return ""
+    return LIKE_STEP.format(url=escape(c.like_step_url), label=LIKE_STEP_LABELS[c.like_step])
 
 
 def _liked_by(c):

@@ -8,6 +8,7 @@ plain lookups (DESIGN.md, Performance: under 0.1 ms per comment).
 """
 
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 
 from blog.likes import button_label, liked_by
-from blog.models import Role
+from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike
 
@@ -60,6 +61,9 @@ class Thread:
         self.items = self._flatten(comments, guest_comment_ids)
         self.can_reply = post.can_comment(viewer)
         self.can_like = post.can_like(viewer)
+        # Readers who may not like yet get a Like that leads to the missing step.
+        self.like_step = "" if self.can_like else post.step_to_like(viewer)
+        self.hold_reason = course.comment_hold_reason(viewer)
         self.can_edit = course.can_participate(viewer)
         self.likers = self._likers() if course.can_see_likers(viewer) else None
         self._decorate_all()
@@ -153,6 +157,7 @@ class Thread:
             action: url_maker(f"comments:comment_{action}")
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
+        like_step_url = self._like_step_urls()
         for c in self.items:
             c.dom_id = f"comment-{c.id}"
             c.display_name = c.author.name if c.author_id else (c.guest_name or "Someone")
@@ -180,6 +185,8 @@ class Thread:
             c.notice = self._notice(c)
             c.can_reply = self.can_reply and c.is_approved and c.depth < self.max_depth - 1
             c.can_like = self.can_like and c.is_approved
+            c.like_step = self.like_step
+            c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
             mine = c.author_id is not None and c.author_id == self.viewer_id
             c.can_edit = self.can_edit and mine and c.status != Comment.Status.SPAM
             c.like_label = button_label(c.like_count, c.liked_by_viewer)
@@ -187,6 +194,17 @@ class Thread:
             c.likers = None if self.likers is None else self.likers.get(c.id, [])
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
             c.html = mark_safe(markup.card(c, urls=urls, is_moderator=self.is_moderator))  # noqa: S308
+
+    def _like_step_urls(self):
+        """comment id -> where its Like leads a reader who may not like yet (or None)."""
+        if self.like_step == SIGN_IN:
+            back = quote(self.post.get_absolute_url())
+            prefix = f"{reverse('account_login')}?next={back}%23comment-"
+            return lambda pk: f"{prefix}{pk}"
+        if self.like_step == JOIN:
+            join = reverse("blog:course_join")
+            return lambda pk: join
+        return None
 
     def _card_class(self, c):
         classes = "comment__card"
@@ -203,4 +221,4 @@ class Thread:
             return ""
         if self.is_moderator and not (c.author_id is not None and c.author_id == self.viewer_id):
             return "Awaiting moderation."
-        return "Your comment is awaiting moderation."
+        return " ".join(filter(None, ["Your comment is awaiting moderation.", self.hold_reason]))

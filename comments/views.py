@@ -51,6 +51,7 @@ def form_context(request, post, form):
         "comment_form": form,
         "comment_form_is_guest": not request.user.is_authenticated,
         "signed_in_with": provider_of(request),
+        "comment_hold_reason": post.course.comment_hold_reason(request.user),
         "comment_post_url": reverse("comments:comment_create", args=[post.course.slug, post.slug]),
     }
 
