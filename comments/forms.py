@@ -38,6 +38,7 @@ class CommentForm(forms.ModelForm):
         label="Save my name, email, and website in this browser for the next time I comment.",
         required=False,
     )
+    # Follow-ups on the whole post, for guests and signed-in commenters alike.
     notify = forms.BooleanField(label="Notify me of follow-up comments by email", required=False)
     # Hidden from people (see .comment-form__trap); naive bots fill in every field.
     homepage = forms.CharField(
@@ -60,7 +61,7 @@ class CommentForm(forms.ModelForm):
             self.fields["guest_name"].required = True
             self.fields["guest_email"].required = True
         else:
-            for name in ("guest_name", "guest_email", "guest_website", "remember", "notify"):
+            for name in ("guest_name", "guest_email", "guest_website", "remember"):
                 del self.fields[name]
 
     def clean_body(self):

@@ -178,7 +178,9 @@ class GuestSubscriptionQuerySet(models.QuerySet):
 
 
 class GuestSubscription(models.Model):
-    """A guest who ticked "Notify me of follow-up comments by email"."""
+    """Someone who ticked "Notify me of follow-up comments by email": a guest, or a
+    signed-in commenter (by their address). New ones follow the whole post; older guest
+    subscriptions may follow one thread (``root``)."""
 
     email = models.EmailField()
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
@@ -217,6 +219,11 @@ class GuestSubscription(models.Model):
 
     def __str__(self):
         return f"{self.email} follows {self.post}"
+
+    @property
+    def subscriber(self):
+        """The user who asked to follow (their comment's author), or None for a guest."""
+        return self.comment.author if self.comment.author_id else None
 
     @property
     def unsubscribe_token(self):

@@ -15,10 +15,10 @@ from notifications.models import GuestSubscription, Notification
 @transaction.atomic
 def notify_comment_posted(*, comment, notify=False):
     """A new comment: approved, its discussion hears of it; held, only the course's
-    instructors do. A guest who asked to be notified now follows the thread."""
+    instructors do. A commenter who asked to be notified now follows the post."""
     comment = _load(comment)
-    if notify and comment.is_guest and comment.guest_email:
-        follow_thread(comment=comment)
+    if notify:
+        follow_post(comment=comment)
     if comment.is_approved:
         _notify_discussion(comment)
     elif comment.status == Comment.Status.PENDING:
@@ -79,17 +79,14 @@ def remind_due(*, reminder):
     )
 
 
-def follow_thread(*, comment):
-    """Subscribe a guest commenter to the thread their comment belongs to."""
-    root_id = (
-        Comment.objects.for_post(comment.post).thread_root_id(comment.parent_id)
-        if comment.parent_id
-        else comment.pk
-    )
+def follow_post(*, comment):
+    """Subscribe the commenter (a guest, or a user by their address) to follow-up
+    comments on the whole post. None when there is no address to write to."""
+    email = (comment.author.email if comment.author_id else comment.guest_email).lower()
+    if not email:
+        return None
     subscription, _ = GuestSubscription.objects.get_or_create(
-        email=comment.guest_email.lower(),
-        root_id=root_id,
-        defaults={"post": comment.post, "comment": comment},
+        email=email, post=comment.post, root=None, defaults={"comment": comment}
     )
     return subscription
 
@@ -111,7 +108,7 @@ def _notify_discussion(comment):
     for user_id in Notification.objects.about(comment).values_list("recipient_id", flat=True):
         recipients.pop(user_id, None)
     _notify(recipients.items(), post=comment.post, comment=comment, actor_name=comment.name)
-    _email_guest_followers(comment)
+    _email_guest_followers(comment, notified=recipients.keys())
 
 
 def _notify_moderators(comment):
@@ -141,7 +138,9 @@ def _notify(recipients, **fields):
         )
 
 
-def _email_guest_followers(comment):
+def _email_guest_followers(comment, *, notified=()):
+    """Email the followers of the post (or of the comment's thread), except the commenter
+    and people who were just notified of it anyway (their email comes with that)."""
     root_id = Comment.objects.for_post(comment.post).thread_root_id(comment.pk)
     followers = (
         GuestSubscription.objects.for_thread(comment.post, root_id)
@@ -150,7 +149,12 @@ def _email_guest_followers(comment):
         .excluding_email(comment.guest_email)
         .excluding_email(comment.author.email if comment.author_id else "")
     )
-    emailed = set()
+    emailed = {
+        email.lower()
+        for email in get_user_model().objects.filter(pk__in=list(notified)).values_list(
+            "email", flat=True
+        )
+    }
     for subscription in followers:
         if subscription.email.lower() not in emailed:
             emailed.add(subscription.email.lower())

@@ -41,12 +41,18 @@ def send_notification_email(notification_id, attempt=1):
 
 @task()
 def send_guest_email(subscription_id, comment_id, attempt=1):
-    subscription = GuestSubscription.objects.filter(pk=subscription_id).first()
+    subscription = (
+        GuestSubscription.objects.select_related("comment__author")
+        .filter(pk=subscription_id)
+        .first()
+    )
     comment = (
         Comment.objects.approved().select_related("post__course", "author").filter(pk=comment_id)
     ).first()
-    if subscription is None or comment is None or not comment.post.can_read(AnonymousUser()):
-        return "skipped"  # gone, or the discussion is no longer public
+    if subscription is None or comment is None:
+        return "skipped"
+    if not comment.post.can_read(subscription.subscriber or AnonymousUser()):
+        return "skipped"  # the follower may no longer read the discussion
     message = emails.guest_message(subscription, comment)
     return deliver(
         message,

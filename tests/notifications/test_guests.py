@@ -1,5 +1,6 @@
-"""Guests who tick "Notify me of follow-up comments by email" hear of new comments in
-their thread, once a moderator has approved their own comment, until they unsubscribe."""
+"""Commenters who tick "Notify me of follow-up comments by email" (guests, and signed-in
+people by their address) hear of new comments on the post, once their own comment is
+approved, until they unsubscribe."""
 
 from django.conf import settings
 from django.core import mail
@@ -12,28 +13,94 @@ from tests.notifications.conftest import comment_on, moderate, recipients, unsub
 LABEL = "Notify me of follow-up comments by email"
 
 
-def test_the_checkbox_is_offered_to_guests_only(client, post, classmate):
+def test_the_checkbox_is_offered_to_guests_and_signed_in_commenters(client, post, classmate):
     assert LABEL in client.get(post.get_absolute_url()).content.decode()
     client.force_login(classmate)
-    assert LABEL not in client.get(post.get_absolute_url()).content.decode()
+    assert LABEL in client.get(post.get_absolute_url()).content.decode()
 
 
-def test_ticking_the_box_follows_the_thread_of_the_guests_comment(client, post, guest):
+def test_ticking_the_box_follows_the_whole_post(client, post, guest):
     comment_on(client, post, "First thoughts.", notify="on", **guest)
     own = Comment.objects.get()
     subscription = GuestSubscription.objects.get()
-    assert (subscription.email, subscription.root, subscription.comment) == (
+    assert (subscription.email, subscription.post, subscription.root, subscription.comment) == (
         "gwen@example.org",
-        own,
+        post,
+        None,
         own,
     )
 
 
-def test_a_guests_reply_follows_the_thread_from_its_top(client, post, classmate, guest):
+def test_a_guests_reply_follows_the_whole_post_too(client, post, classmate, guest):
     top = factories.CommentFactory(post=post, author=classmate)
     middle = factories.CommentFactory(post=post, author=classmate, parent=top)
     comment_on(client, post, "Deep in the thread.", parent=middle, notify="on", **guest)
-    assert GuestSubscription.objects.get().root == top
+    subscription = GuestSubscription.objects.get()
+    assert (subscription.post, subscription.root) == (post, None)
+
+
+def test_a_follower_hears_of_comments_in_every_thread_of_the_post(
+    client, post, classmate, instructor, guest, django_capture_on_commit_callbacks
+):
+    comment_on(client, post, "Gwen starts a thread.", notify="on", **guest)
+    client.force_login(instructor)
+    other_thread = factories.CommentFactory(post=post, author=classmate)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(client, Comment.objects.get(status="pending"))
+        comment_on(client, post, "Elsewhere on the page.", parent=other_thread)
+        comment_on(client, post, "A new thread.")
+    assert recipients().count("gwen@example.org") == 2
+
+
+def test_a_signed_in_commenter_who_ticks_the_box_follows_the_post_by_email(
+    client, post, classmate, instructor, django_capture_on_commit_callbacks
+):
+    classmate.email = "Mate@Example.edu"
+    classmate.save()
+    client.force_login(classmate)
+    comment_on(client, post, "I'd like to hear more.", notify="on")
+    subscription = GuestSubscription.objects.get()
+    assert (subscription.email, subscription.root, subscription.subscriber) == (
+        "mate@example.edu",
+        None,
+        classmate,
+    )
+    client.force_login(instructor)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, "A separate remark from the instructor.")
+    [follow_up] = [m for m in mail.outbox if m.to == ["mate@example.edu"]]
+    assert "A separate remark from the instructor." in follow_up.body
+    # The link in it works for them too.
+    mail.outbox.clear()
+    assert client.post(unsubscribe_path(follow_up)).status_code == 200
+    assert not GuestSubscription.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, "Another remark.")
+    assert "mate@example.edu" not in recipients()
+
+
+def test_a_following_member_already_notified_of_a_comment_gets_one_email(
+    client, post, student, classmate, django_capture_on_commit_callbacks
+):
+    client.force_login(student)  # the post's author
+    comment_on(client, post, "Thanks for reading!", notify="on")
+    client.force_login(classmate)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, "A question for the author.")
+    assert recipients().count(student.email) == 1
+
+
+def test_a_member_follows_a_members_only_course_where_guests_are_not_emailed(
+    client, post, student, classmate, django_capture_on_commit_callbacks
+):
+    post.course.visibility = "members"
+    post.course.save()
+    client.force_login(classmate)
+    comment_on(client, post, "Following this one.", notify="on")
+    client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on(client, post, "The author answers.")
+    assert classmate.email in recipients()
 
 
 def test_without_the_tick_nothing_is_followed(client, post, guest):
