@@ -9,6 +9,7 @@ event handlers, style attributes, or javascript:/data: URLs.
 import re
 import threading
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import markdown
@@ -127,3 +128,79 @@ def excerpt_from_html(html, *, words=40):
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]).rstrip(",;:.") + "…"
+
+
+class _TextWriter(HTMLParser):
+    """Stored (sanitised) HTML as readable plain text: paragraphs and list items on
+    their own lines, quotes marked with "> ", a link's address after its words, and no
+    Markdown punctuation (emphasis is just the words)."""
+
+    BLOCKS = {"p", "div", "blockquote", "ul", "ol", "pre", "h2", "h3", "h4", "h5", "h6", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self.line, self.quote, self.pre = [], "", 0, 0
+        self.links = []  # hrefs of the open <a> elements
+
+    def _break(self, blank=False):
+        if self.line.strip():
+            self.lines.append("> " * self.quote + self.line.strip())
+        self.line = ""
+        if blank and self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.BLOCKS:
+            self._break(blank=True)
+        if tag == "blockquote":
+            self.quote += 1
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "li":
+            self._break()
+            self.line = "- "
+        elif tag == "br":
+            self._break()
+        elif tag == "a":
+            self.links.append(attrs.get("href") or "")
+            self.link_start = len(self.line)
+        elif tag == "img" and attrs.get("alt"):
+            self.line += f"[{attrs['alt']}]"
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            href = self.links.pop()
+            words = self.line[self.link_start :].strip()
+            if href and href != words and not href.startswith("#"):
+                self.line += f" ({href})"
+        elif tag == "blockquote":
+            self._break(blank=True)
+            self.quote = max(0, self.quote - 1)
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag in self.BLOCKS or tag == "li":
+            self._break(blank=tag in self.BLOCKS)
+
+    def handle_data(self, data):
+        if self.pre:
+            *whole, last = data.split("\n")
+            for part in whole:
+                self.line += part
+                self._break()
+            self.line += last
+        else:
+            data = re.sub(r"\s+", " ", data)
+            self.line += data if self.line.strip() else data.lstrip()
+
+    def text(self):
+        self.close()
+        self._break()
+        return "\n".join(self.lines).strip()
+
+
+def html_to_text(html):
+    """Stored HTML (a comment, a post) as plain text for an email's text part."""
+    writer = _TextWriter()
+    writer.feed(html or "")
+    return writer.text()

@@ -1,11 +1,18 @@
-"""The emails notifications send: built here, sent by notifications.tasks."""
+"""The emails notifications send: built here, sent by notifications.tasks.
+
+Each has a plain-text part (a comment's words as text, never its Markdown) and an
+HTML part: the same text, with the comment's stored, sanitised HTML as a quotation.
+"""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import mark_safe
 
 from assignments.times import course_zone, due_text
+from blog.rendering import html_to_text
 from notifications.models import Notification, NotificationPreference
 
 
@@ -76,11 +83,36 @@ def guest_message(subscription, comment):
     return _message("notifications/email/guest_followup", context, subscription.email)
 
 
+# Stands for the comment in the text rendered for the HTML part (letters only, so
+# escaping and linking the text leave it alone).
+COMMENT_MARK = "CommonplaceCommentGoesHere"
+
+
 def _message(template, context, to):
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    comment = context.get("comment")
+    text = render_to_string(
+        f"{template}_body.txt",
+        context | {"comment_text": html_to_text(comment.body_html) if comment else ""},
+    )
     headers = {
         "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    return EmailMessage(subject, body, None, [to], headers=headers)
+    message = EmailMultiAlternatives(subject, text, None, [to], headers=headers)
+    marked = render_to_string(f"{template}_body.txt", context | {"comment_mark": COMMENT_MARK})
+    message.attach_alternative(html_part(subject, marked, comment), "text/html")
+    return message
+
+
+def html_part(subject, text, comment):
+    """The text as HTML (escaped, paragraphs, links), the comment quoted as stored HTML
+    (sanitised by nh3 when it was saved)."""
+    body = linebreaks(urlize(text.strip(), nofollow=True, autoescape=True))
+    if comment is not None:
+        quote = f'<blockquote class="comment">{comment.body_html}</blockquote>'
+        body = body.replace(f"<p>{COMMENT_MARK}</p>", quote).replace(COMMENT_MARK, quote)
+    return mark_safe(  # noqa: S308 (every part escaped above; body_html sanitised on save)
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head><body>{body}</body></html>"
+    )

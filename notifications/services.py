@@ -151,9 +151,9 @@ def _email_guest_followers(comment, *, notified=()):
     )
     emailed = {
         email.lower()
-        for email in get_user_model().objects.filter(pk__in=list(notified)).values_list(
-            "email", flat=True
-        )
+        for email in get_user_model()
+        .objects.filter(pk__in=list(notified))
+        .values_list("email", flat=True)
     }
     for subscription in followers:
         if subscription.email.lower() not in emailed:
