@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import services
+from blog import pending, services
 from blog.extensions import course_page_context, post_page_context
 from blog.forms import (
     AddMembersForm,
@@ -210,7 +210,8 @@ def _edit_post(request, course, post):
     action = request.POST.get("action", "draft")
     if request.method == "POST" and action in {"preview", "insert_image"}:
         return _editor_roundtrip(request, course, post, action)
-    form = PostForm(request.POST or None, request.FILES or None, instance=post, course=course)
+    files, kept = _files_with_kept_image(request)
+    form = PostForm(request.POST or None, files, instance=post, course=course)
     if request.method == "POST":
         if action not in EDITOR_ACTIONS or (
             action == "unpublish" and not post.can_unpublish(request.user)
@@ -218,6 +219,8 @@ def _edit_post(request, course, post):
             raise PermissionDenied
         if form.is_valid():
             post = services.save_post(post=post, action=action, **form.service_values())
+            if kept:
+                pending.discard(kept)
             messages.success(request, _saved_message(post, action))
             return redirect(
                 post
@@ -227,7 +230,42 @@ def _edit_post(request, course, post):
         messages.error(
             request, "Your post was not saved yet: please check the fields marked below."
         )
-    return render(request, "blog/post_form.html", {"course": course, "post": post, "form": form})
+        if form.featured_image and "image_upload" in request.FILES:  # valid: keep it
+            kept = pending.keep(request.FILES["image_upload"], user=request.user)
+    context = {"course": course, "post": post, "form": form, "kept_image": kept}
+    return render(request, "blog/post_form.html", context)
+
+
+def _files_with_kept_image(request):
+    """(files for PostForm, KeptImage or None): a featured image kept by an earlier
+    round trip stands in for an upload when no new file was chosen."""
+    if request.method != "POST":
+        return None, None
+    if "image_upload" in request.FILES:  # a new choice replaces the kept image
+        return request.FILES, None
+    kept = pending.read(request.POST.get("pending_image"), user=request.user)
+    if kept is None:
+        return request.FILES, None
+    files = request.FILES.copy()
+    files["image_upload"] = pending.open_file(kept)
+    return files, kept
+
+
+def _keep_featured_image(request):
+    """On a round trip (preview, insert image): keep a newly chosen featured image, or
+    the one kept before. A file that isn't a usable image is refused with its reason."""
+    kept = pending.read(request.POST.get("pending_image"), user=request.user)
+    upload = request.FILES.get("image_upload")
+    if upload is None:
+        return kept
+    try:
+        clean_image_upload(upload)
+    except ValidationError as error:
+        messages.error(request, "The featured image was not kept: " + " ".join(error.messages))
+        return kept
+    if kept:
+        pending.discard(kept)  # replaced by the new choice
+    return pending.keep(upload, user=request.user)
 
 
 def _editor_roundtrip(request, course, post, action):
@@ -249,11 +287,14 @@ def _editor_roundtrip(request, course, post, action):
     initial["new_topics"] = data.get("new_topics", "")
     form = PostForm(initial=initial, instance=post, course=course)
     preview = render_post_markdown(data.get("body", "")) if action == "preview" else None
-    return render(
-        request,
-        "blog/post_form.html",
-        {"course": course, "post": post, "form": form, "preview_html": preview},
-    )
+    context = {
+        "course": course,
+        "post": post,
+        "form": form,
+        "preview_html": preview,
+        "kept_image": _keep_featured_image(request),
+    }
+    return render(request, "blog/post_form.html", context)
 
 
 def _image_markdown(image):

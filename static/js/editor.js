@@ -1,5 +1,6 @@
 // The post editor: Markdown toolbar, live preview, image upload into the text.
-// Without this file the editor still works (Preview and Insert image buttons post the form).
+// Without this file the editor still works (Preview and Insert image buttons post the form,
+// and the server keeps a chosen featured image across that round trip: blog/pending.py).
 (function () {
   "use strict";
   var form = document.querySelector(".post-editor");
@@ -80,6 +81,19 @@
     timer = setTimeout(refreshPreview, 400);
   });
   if (textarea.value) refreshPreview();
+
+  // The Preview button previews here, without submitting the form: a chosen featured
+  // image stays chosen (without JavaScript the server keeps it across the round trip).
+  var previewButton = form.querySelector("button[name=action][value=preview]");
+  if (previewButton) {
+    previewButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      lastSent = null;
+      refreshPreview();
+      preview.scrollIntoView({ block: "nearest" });
+    });
+  }
 
   // Insert image: upload without leaving the page, then add its Markdown.
   var insertButton = form.querySelector("[data-insert-image]");

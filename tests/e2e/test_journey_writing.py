@@ -44,6 +44,12 @@ def test_student_signs_up_joins_writes_previews_and_publishes(page, picture):
     screenshot(page, "editor")
 
     page.get_by_label("Choose an image").set_input_files(str(picture))
+    # With JavaScript, Preview previews on the page: the chosen image stays chosen.
+    url = page.url
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.locator("#editor-preview blockquote")).to_contain_text("not a system")
+    assert page.url == url
+    assert page.get_by_label("Choose an image").evaluate("input => input.files.length") == 1
     page.get_by_label("Image description (alt text)").fill("A green sun on a yellow ground")
     page.get_by_label("Image caption").fill("My own drawing.")
     page.get_by_role("button", name="Save draft").click()
