@@ -2,8 +2,10 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests import factories
@@ -60,3 +62,15 @@ def test_every_time_element_is_iso_8601_without_microseconds(client, dated, stud
         client.get(post.get_absolute_url()).content.decode()
     )
     assert seen >= 8
+
+
+def test_no_template_writes_a_time_element_with_microseconds():
+    """Django's "c" date format keeps microseconds: templates use |iso_datetime."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    offenders = [
+        f"{path.relative_to(templates)}: {match}"
+        for path in templates.rglob("*.html")
+        for match in re.findall(r'datetime="\{\{[^}]*\}\}"', path.read_text())
+        if "|iso_datetime" not in match
+    ]
+    assert offenders == []
