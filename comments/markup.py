@@ -42,7 +42,7 @@ LIKE_STEP = (
     '<use href="#icon-heart"/></svg><span class="like-button__text">Like</span></a>'
 )
 LIKE_STEP_LABELS = {
-    "sign_in": "Like: log in to like this comment",
+    "sign_in": "Like: sign in to like this comment",
     "join": "Like: join this course to like its comments",
 }
 LIKED_BY = (

@@ -25,8 +25,8 @@ def test_an_anonymous_reader_gets_a_like_that_leads_to_sign_in_and_back(client, 
     login = reverse("account_login")
     back = quote(post.get_absolute_url())
     assert like_links(html) == [
-        (f"{login}?next={back}%23post-likes", "Like: log in to like this post"),
-        (f"{login}?next={back}%23comment-{comment.pk}", "Like: log in to like this comment"),
+        (f"{login}?next={back}%23post-likes", "Like: sign in to like this post"),
+        (f"{login}?next={back}%23comment-{comment.pk}", "Like: sign in to like this comment"),
     ]
     assert "data-like-button" not in html  # no button that would POST and get a 403
 
@@ -55,7 +55,7 @@ def test_members_get_the_real_like_buttons_and_no_prompt(client, post, classmate
 def test_no_like_prompt_on_held_comments_or_drafts(client, post, course, student):
     CommentFactory(post=post, status="pending", author=None, guest_name="G")
     html = page(client, post)
-    assert [label for _, label in like_links(html)] == ["Like: log in to like this post"]
+    assert [label for _, label in like_links(html)] == ["Like: sign in to like this post"]
     from tests.factories import PostFactory
 
     draft = PostFactory(course=course, author=student, status="draft")
