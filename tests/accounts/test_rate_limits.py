@@ -1,6 +1,8 @@
 """Rate-limited sign-ins answer 429 with Retry-After; the limits live in the shared cache,
 so they hold across clients (and, with Redis, across app servers)."""
 
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from tests.factories import UserFactory
 
 PASSWORD = "pass-word-123"
 START = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
-REDIS_URL = "redis://127.0.0.1:6379/1"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
 
 
 def redis_available():
@@ -26,7 +28,10 @@ def redis_available():
 
 @pytest.fixture(params=["locmem", "redis"])
 def shared_cache(request, settings):
-    """The cache allauth keeps its counts in: this process's memory, or Redis."""
+    """The cache allauth keeps its counts in: this process's memory, or Redis.
+
+    On Redis every test gets its own key prefix and clears nothing, so suites running
+    at once on one machine (and one Redis database) never see each other's counts."""
     if request.param == "redis":
         if not redis_available():
             pytest.skip(f"needs Redis at {REDIS_URL}")
@@ -34,14 +39,15 @@ def shared_cache(request, settings):
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
-                "KEY_PREFIX": "test-rate-limits",
+                "KEY_PREFIX": f"test-rate-limits-{uuid.uuid4().hex}",
+                "TIMEOUT": 600,
             }
         }
-    from django.core.cache import cache
+    else:
+        from django.core.cache import cache
 
-    cache.clear()
-    yield request.param
-    cache.clear()
+        cache.clear()
+    return request.param
 
 
 def sign_in(client, login, password):
