@@ -29,6 +29,13 @@ def login_key(request, login):
     return get_adapter(request)._get_login_attempts_cache_key(request, username=login or "")
 
 
+def request_key(request, *, action):
+    """The key allauth counts a request under, where it can be read from the request."""
+    if action == "reset_password" and request.method == "POST":
+        return request.POST.get("email", "").strip().lower() or None
+    return None
+
+
 def retry_after(request, *, action, key=None, now=None):
     """Whole seconds until every exhausted limit of action frees a slot (at least 1).
 

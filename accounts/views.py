@@ -93,6 +93,7 @@ def too_many_requests(request):
     """allauth's handler429 (found as config.urls.handler429): the page and Retry-After."""
     match = request.resolver_match
     action = ratelimits.ACTIONS.get(match.url_name if match else None, "login")
+    key = ratelimits.request_key(request, action=action)
     response = TemplateResponse(request, "429.html", status=429)
-    response["Retry-After"] = str(ratelimits.retry_after(request, action=action))
+    response["Retry-After"] = str(ratelimits.retry_after(request, action=action, key=key))
     return response
