@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve worker e2e migrate seed clean install
+.PHONY: run test lint format serve worker e2e migrate seed clean install bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ serve: $(STAMP)
 # Sends queued emails when TASKS_BACKEND=database (the default with DEBUG off).
 worker: $(STAMP)
 	$(BIN)/python manage.py db_worker
+
+# Pages under load on PostgreSQL (bench/README.md): seeds its own data, starts gunicorn
+# on BENCH_PORT and runs wrk. Needs wrk (Debian package) and a database to fill.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commonplace_bench
+BENCH_PORT ?= 8131
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) PORT=$(BENCH_PORT) $(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

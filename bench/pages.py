@@ -1,0 +1,354 @@
+"""Pages under load: gunicorn (4 sync workers, DEBUG off) and wrk on PostgreSQL, side by
+side with a bare Django view (20 KB of fixed HTML) as the floor. `make bench` runs it.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonplace_bench \\
+        .venv/bin/python bench/pages.py
+
+Seeds issue 13's data shape once (course "bench": 100 published posts of about 1.9 KB,
+one hour apart; the two oldest carry 500 and 7 approved guest comments in threads at
+most 5 deep, 0-3 likes each from 20 student members), then:
+
+1. an in-process profile of P7 and P500 (test client, cProfile), signed out and in;
+2. gunicorn on PORT (default 8131) and wrk -t2 -cCONNECTIONS for DURATION per page,
+   pages alternating, ROUNDS rounds; the median req/s, p50 and p99 of the rounds and
+   the ratio to the bare view;
+3. the workers' resident memory after the load.
+
+Environment: PORT, DURATION (5s), ROUNDS (3), CONNECTIONS (16), WORKERS (4),
+REDIS_URL (unset: local-memory cache in each worker).
+"""
+
+import cProfile
+import os
+import pstats
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DJANGO_DEBUG": "0",
+    "SECRET_KEY": "bench-not-secret-0123456789abcdefghijklmnopqrstuvwxyz-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+}
+os.environ.update(BENCH_ENV)
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/commonplace_bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from blog.models import Course, Membership, Post, Role  # noqa: E402
+from comments.models import Comment, CommentLike  # noqa: E402
+
+PORT = int(os.environ.get("PORT", "8131"))
+DURATION = os.environ.get("DURATION", "5s")
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("WORKERS", "4"))
+COURSE = "bench"
+READERS = 20
+
+PARAGRAPH = (
+    "In the spring of 1956 the reading rooms filled again. Students who had grown up "
+    "on the certainties of the late Stalin years now passed typed copies of poems from "
+    "hand to hand, argued about the secret speech in kitchens and dormitories, and "
+    "wrote to the editors of Novy Mir as though a letter might change what was printed. "
+    "The thaw was never a single event but a weather: warm days, then frost again, and "
+    "every writer learned to read the sky. Our seminar asks what this did to the way "
+    "people talked in public and in private, and which words moved between the two. "
+    "Paragraph {n} of post {post} keeps the text long enough to look like real work."
+)
+
+
+def seed():
+    """Issue 13's data shape, once (course "bench")."""
+    if Course.objects.filter(slug=COURSE).exists():
+        return
+    rng = random.Random(13)
+    course = Course.objects.create(
+        title="The Thaw: Soviet Culture 1953-1968", slug=COURSE, visibility="public"
+    )
+    teacher = User.objects.create(username="bench-teacher", first_name="Ada", last_name="Teach")
+    readers = [
+        User.objects.create(
+            username=f"bench-reader{n}",
+            first_name=f"Reader{n}",
+            last_name="Student",
+            email=f"reader{n}@example.edu",
+        )
+        for n in range(READERS)
+    ]
+    Membership.objects.create(course=course, user=teacher, role=Role.INSTRUCTOR)
+    Membership.objects.bulk_create(Membership(course=course, user=u) for u in readers)
+    start = timezone.now() - timedelta(hours=200)
+    posts = []
+    for n in range(100):
+        body = "\n\n".join(PARAGRAPH.format(n=p + 1, post=n) for p in range(3))
+        post = Post(
+            course=course,
+            author=readers[n % READERS],
+            title=f"Reading notes {n}: voices of the thaw",
+            slug=f"notes-{n}",
+            body=body,
+            status=Post.Status.PUBLISHED,
+            published_at=start + timedelta(hours=n),
+        )
+        post.save()
+        posts.append(post)
+    for post, count in ((posts[0], 500), (posts[1], 7)):
+        seed_thread(post, count, readers, rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def seed_thread(post, count, readers, rng):
+    """Comment 0 is top level; then each is top level with probability 0.3, otherwise a
+    reply to an earlier comment shallower than 5, drawn uniformly."""
+    depth, comments = {}, []
+    created = post.published_at + timedelta(minutes=5)
+    for n in range(count):
+        parent = None
+        if n and rng.random() >= 0.3:
+            shallow = [c for c in comments if depth[c.pk] < 5]
+            parent = rng.choice(shallow) if shallow else None
+        body = f"Comment {n}: I agree with the point about *private* speech; see page {n % 90}."
+        comment = Comment.objects.create(
+            post=post,
+            parent=parent,
+            guest_name=f"Guest {n % 37}",
+            guest_email=f"guest{n % 37}@example.org",
+            body=body,
+            status=Comment.Status.APPROVED,
+            created=created + timedelta(minutes=n),
+        )
+        depth[comment.pk] = depth[parent.pk] + 1 if parent else 1
+        comments.append(comment)
+    likes = [
+        CommentLike(comment=c, user=u)
+        for c in comments
+        for u in rng.sample(readers, rng.randint(0, 3))
+    ]
+    CommentLike.objects.bulk_create(likes)
+
+
+def pages():
+    course = Course.objects.get(slug=COURSE)
+    oldest = list(Post.objects.filter(course=course).order_by("published_at")[:2])
+    return {
+        "home": "/",
+        "course": course.get_absolute_url(),
+        "P7": oldest[1].get_absolute_url(),
+        "P500": oldest[0].get_absolute_url(),
+    }
+
+
+def member_session():
+    """A signed-in student member's session cookie (in the configured session store)."""
+    client = Client()
+    client.force_login(User.objects.get(username="bench-reader0"))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+# --- In process ---
+
+
+def profile(urls):
+    reader = User.objects.get(username="bench-reader0")
+    print("\nIn-process profile (test client, median of 15 requests after a warm-up)")
+    print(f"{'page':<18}{'ms':>8}{'SQL':>5}{'SQL ms':>8}{'template ms':>13}{'thread ms':>11}")
+    for signed_in in (False, True):
+        client = Client()
+        if signed_in:
+            client.force_login(reader)
+        for name in ("P7", "P500"):
+            url = urls[name]
+            client.get(url)
+            times = []
+            for _ in range(15):
+                begin = time.perf_counter()
+                assert client.get(url).status_code == 200
+                times.append((time.perf_counter() - begin) * 1000)
+            queries = count_queries(client, url)
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(5):
+                client.get(url)
+            prof.disable()
+            stats = pstats.Stats(prof).stats
+            sql = cumulative(stats, "execute", "backends/utils.py") / 5
+            template = cumulative(stats, "render", "django/template/base.py", line_max=200) / 5
+            thread = cumulative(stats, "load_thread", "threads.py") / 5
+            label = f"{name} {'member' if signed_in else 'anonymous'}"
+            print(
+                f"{label:<18}{statistics.median(times):>8.1f}{len(queries):>5}"
+                f"{sql:>8.1f}{template:>13.1f}{thread:>11.1f}"
+            )
+    print("(SQL, template and thread times are cProfile's, so inflated; compare the shares)")
+
+
+def count_queries(client, url):
+    queries = []
+
+    def record(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(record):
+        client.get(url)
+    return queries
+
+
+def cumulative(stats, function, file_part, line_max=None):
+    best = 0.0
+    for (filename, line, name), (_, _, _, ct, _) in stats.items():
+        if name == function and file_part in filename and (line_max is None or line < line_max):
+            best = max(best, ct * 1000)
+    return best
+
+
+# --- Under load ---
+
+
+def start_gunicorn():
+    log = open(ROOT / "bench/results/gunicorn.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--preload",
+            "--log-level",
+            "warning",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    sys.exit("gunicorn did not start: see bench/results/gunicorn.log")
+
+
+def wrk(path, cookie):
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if bad:
+        print(f"  ! {path}: {bad.group(1)} responses were not 2xx/3xx")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, latency(out, "50%"), latency(out, "99%")
+
+
+def latency(out, percentile):
+    value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def worker_rss(master):
+    children = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(master.pid)], capture_output=True, text=True
+    ).stdout.split()
+    return [int(kb) / 1024 for kb in children[1::2]]
+
+
+def load(urls):
+    cookie = member_session()
+    runs = [("bare", "/bench/bare/", "")]
+    runs += [(f"{name} anonymous", path, "") for name, path in urls.items()]
+    runs += [(f"{name} member", path, cookie) for name, path in urls.items()]
+    results = {name: [] for name, _, _ in runs}
+    master = start_gunicorn()
+    try:
+        for _name, path, cookie_header in runs:  # warm every worker's caches
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c4",
+                    "-d1s",
+                    *(["-H", f"Cookie: {cookie_header}"] * bool(cookie_header)),
+                    f"http://127.0.0.1:{PORT}{path}",
+                ],
+                capture_output=True,
+                check=True,
+            )
+        for round_ in range(ROUNDS):
+            print(f"round {round_ + 1} of {ROUNDS} ...", flush=True)
+            for name, path, cookie_header in runs:
+                results[name].append(wrk(path, cookie_header))
+        rss = worker_rss(master)
+    finally:
+        os.killpg(master.pid, signal.SIGTERM)
+        master.wait(timeout=30)
+    bare = statistics.median(r[0] for r in results["bare"])
+    print(
+        f"\nwrk -t2 -c{CONNECTIONS} -d{DURATION} x {ROUNDS} rounds, {WORKERS} workers; "
+        "medians of the rounds"
+    )
+    print(f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}")
+    for name, rows in results.items():
+        rps = statistics.median(r[0] for r in rows)
+        p50 = statistics.median(r[1] for r in rows)
+        p99 = statistics.median(r[2] for r in rows)
+        print(f"{name:<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%")
+    if rss:
+        print(
+            f"\nworker RSS after the load: median {statistics.median(rss):.1f} MiB, "
+            f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))})"
+        )
+
+
+def main():
+    if connection.vendor != "postgresql":
+        sys.exit("Point DATABASE_URL at a PostgreSQL database (see the docstring).")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    (ROOT / "bench/results").mkdir(exist_ok=True)
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    seed()
+    urls = pages()
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(f"database {connection.settings_dict['NAME']}, cache {cache}")
+    print("pages: " + ", ".join(f"{k} {v}" for k, v in urls.items()))
+    profile(urls)
+    load(urls)
+
+
+if __name__ == "__main__":
+    main()
