@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 
 from accounts.models import User
+from accounts.signals import profile_changed
 
 
 @admin.register(User)
@@ -15,3 +16,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "date_joined")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")
     date_hierarchy = "date_joined"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            profile_changed.send(sender=User, user=obj)

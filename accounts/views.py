@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts import ratelimits, social
+from accounts import ratelimits, services, social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -39,7 +39,7 @@ def profile_edit(request):
     next_url = get_next_redirect_url(request)
     old_avatar = user.avatar.name
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_profile(user=user, **form.cleaned_data)
         delete_replaced_file(
             storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
         )

@@ -8,11 +8,12 @@ from django.utils.html import format_html
 from awards import services
 from awards.forms import AdminGrantForm
 from awards.models import Award, AwardGrant
-from blog.models import Post
+from blog.models import Course, Post
+from blog.pagecache import ChangesPagesAdmin
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["name", "course", "emblem", "swatch", "grant_count", "is_retired", "created"]
     list_filter = [("retired_at", admin.EmptyFieldListFilter), "course"]
     search_fields = ["name", "description", "course__title"]
@@ -23,6 +24,9 @@ class AwardAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(grant_count=Count("grants"))
+
+    def pages_of(self, award):
+        return {"courses": Course.objects.filter(pk=award.course_id)}
 
     @admin.display(description="emblem")
     def emblem(self, award):
@@ -50,7 +54,7 @@ class AwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(AwardGrant)
-class AwardGrantAdmin(admin.ModelAdmin):
+class AwardGrantAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["award", "post", "course", "author", "granted_by", "granted_at", "has_citation"]
     list_filter = ["award__course", "award", "granted_at"]
     search_fields = [
@@ -75,6 +79,9 @@ class AwardGrantAdmin(admin.ModelAdmin):
     @admin.display(description="citation", boolean=True)
     def has_citation(self, grant):
         return bool(grant.citation)
+
+    def pages_of(self, grant):
+        return {"posts": [grant.post]}
 
     def save_model(self, request, obj, form, change):
         if not change and obj.granted_by is None:

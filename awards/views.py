@@ -148,7 +148,7 @@ def grant_revoke(request, course_slug, grant_id):
     )
     grant.post.course = course
     if request.method == "POST":
-        grant.delete()
+        services.revoke_award(grant=grant)
         messages.success(request, f"“{grant.post}” no longer holds the “{grant.award}” award.")
         return redirect(grant.post.get_absolute_url() + "#awards")
     return render(request, "awards/grant_confirm_revoke.html", {"course": course, "grant": grant})

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 
 from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
+from blog.pagecache import ChangesPagesAdmin, changed
 
 
 class MembershipInline(admin.TabularInline):
@@ -18,7 +19,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = [
         "title", "term", "visibility", "guest_comments", "thread_depth", "member_count",
         "post_count", "created",
@@ -29,6 +30,9 @@ class CourseAdmin(admin.ModelAdmin):
     readonly_fields = ["created"]
     date_hierarchy = "created"
     inlines = [MembershipInline, TopicInline]
+
+    def pages_of(self, course):
+        return {"course": course}
 
     def get_queryset(self, request):
         return (
@@ -50,7 +54,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["user", "course", "role", "joined"]
     list_filter = ["role", "course"]
     search_fields = ["user__username", "user__email", "user__display_name", "course__title"]
@@ -58,18 +62,24 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "course"]
     date_hierarchy = "joined"
 
+    def pages_of(self, membership):
+        return {"courses": Course.objects.filter(pk=membership.course_id)}
+
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["name", "course", "slug"]
     list_filter = ["course"]
     search_fields = ["name", "course__title"]
     list_select_related = ["course"]
     autocomplete_fields = ["course"]
 
+    def pages_of(self, topic):
+        return {"courses": Course.objects.filter(pk=topic.course_id)}
+
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "course", "author", "status", "like_count", "published_at", "updated"]
     list_filter = ["status", "course"]
@@ -83,19 +93,26 @@ class PostAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_like_counts()
 
+    def pages_of(self, post):
+        return {"post": post}
+
     @admin.display(description="likes", ordering="like_count")
     def like_count(self, post):
         return post.like_count
 
     @admin.action(description="Publish selected posts")
+    @transaction.atomic
     def publish(self, request, queryset):
+        changed(posts=queryset)
         for post in queryset:
             post.publish()
             post.save()
         self.message_user(request, f"Published {queryset.count()} posts.")
 
     @admin.action(description="Unpublish selected posts (back to draft)")
+    @transaction.atomic
     def unpublish(self, request, queryset):
+        changed(posts=queryset)
         for post in queryset:
             post.unpublish()
             post.save()
@@ -103,13 +120,16 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostLike)
-class PostLikeAdmin(admin.ModelAdmin):
+class PostLikeAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["post", "user", "course", "created"]
     list_filter = ["post__course", "created"]
     search_fields = ["post__title", "user__username", "user__display_name", "user__email"]
     list_select_related = ["post__course", "user"]
     autocomplete_fields = ["post", "user"]
     date_hierarchy = "created"
+
+    def pages_of(self, like):
+        return {"posts": [like.post]}
 
     @admin.display(description="course", ordering="post__course__title")
     def course(self, like):

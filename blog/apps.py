@@ -8,7 +8,8 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from accounts.profile import register_section
-        from blog import participation
+        from accounts.signals import profile_changed
+        from blog import pagecache, participation
         from blog.extensions import register_post_page_part
         from blog.profile import posts_section
         from blog.views import post_likes_context
@@ -16,3 +17,4 @@ class BlogConfig(AppConfig):
         register_section(posts_section, order=10)
         register_post_page_part(post_likes_context)
         participation.register_columns()
+        profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
     SEARCH_CONFIG,
@@ -109,7 +110,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
-class Course(models.Model):
+class Course(VersionedModel, models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public: anyone can read"
         MEMBERS = "members", "Members only"
@@ -142,6 +143,10 @@ class Course(models.Model):
         max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
     )
     created = models.DateTimeField(auto_now_add=True)
+    # Page cache versions (blog/pagecache.py): bumped by pagecache.changed(), never saved.
+    pages_version = models.PositiveBigIntegerField(default=1, editable=False)
+    common_version = models.PositiveBigIntegerField(default=1, editable=False)
+    version_fields = ("pages_version", "common_version")
 
     objects = CourseQuerySet.as_manager()
 
@@ -518,7 +523,7 @@ def post_image_path(instance, filename):
     return f"originals/posts/{secrets.token_hex(16)}.webp"
 
 
-class Post(models.Model):
+class Post(VersionedModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -553,6 +558,9 @@ class Post(models.Model):
     # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
     # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Page cache version of this post's page (blog/pagecache.py), never saved.
+    page_version = models.PositiveBigIntegerField(default=1, editable=False)
+    version_fields = ("page_version",)
 
     objects = PostQuerySet.as_manager()
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
+from blog import pagecache
 from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic
 
 
@@ -20,6 +21,7 @@ def create_course(*, instructor, **fields):
     guest_comments, thread_depth); its creator becomes its instructor."""
     course = Course.objects.create(**fields)
     Membership.objects.create(course=course, user=instructor, role=Role.INSTRUCTOR)
+    pagecache.changed(course=course)
     course.forget_roles(instructor)
     return course
 
@@ -31,6 +33,7 @@ def join_course(*, course, user):
             membership, created = Membership.objects.get_or_create(
                 course=course, user=user, defaults={"role": Role.STUDENT}
             )
+            pagecache.changed(course=course)
     except IntegrityError:  # a concurrent join won the race
         membership, created = Membership.objects.get(course=course, user=user), False
     course.forget_roles(user)
@@ -80,7 +83,26 @@ def save_post(
     topics = list(topics)
     topics += [get_or_create_topic(course=post.course, name=name) for name in new_topics]
     post.topics.set(topics)
+    pagecache.changed(post=post)
     return post
+
+
+@transaction.atomic
+def unpublish_post(*, post):
+    """Make a published post a draft again (its author and the instructors still see it)."""
+    post.unpublish()
+    post.save()
+    pagecache.changed(post=post)
+
+
+@transaction.atomic
+def save_course_settings(*, course, **fields):
+    """Give an existing course these field values: every page of the course changes."""
+    for name, value in fields.items():
+        setattr(course, name, value)
+    course.save()
+    pagecache.changed(course=course)
+    return course
 
 
 def get_or_create_topic(*, course, name):
@@ -117,6 +139,7 @@ def store_body_image(*, course, user, clean):
 
 @transaction.atomic
 def delete_post(*, post):
+    pagecache.changed(post=post)
     _drop_image(post)
     post.delete()
 
@@ -140,7 +163,9 @@ def set_like(*, model, user, liked, **target):
     return rows.count()
 
 
+@transaction.atomic
 def like_post(*, post, user, liked=True):
+    pagecache.changed(post=post)
     return set_like(model=PostLike, user=user, liked=liked, post=post)
 
 
@@ -212,6 +237,7 @@ def add_members(*, course, entries, role=Role.STUDENT):
         ignore_conflicts=True,  # someone joining with the code at this moment is no error
     )
     result.added = new
+    pagecache.changed(course=course)
     return result
 
 
@@ -230,6 +256,7 @@ def change_role(*, membership, role):
         _guard_last_instructor(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
     return membership
 
 
@@ -239,3 +266,4 @@ def remove_member(*, membership):
     list(Membership.objects.select_for_update().for_course(membership.course_id).instructors())
     _guard_last_instructor(membership)
     membership.delete()
+    pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))

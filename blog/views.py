@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import pending, services
+from blog import pagecache, pending, services
 from blog.extensions import course_page_context, post_page_context
 from blog.forms import (
     AddMembersForm,
@@ -39,6 +39,7 @@ from blog.shortcuts import (
 from blog.sitemaps import sitemaps_for
 
 
+@pagecache.anonymous_page(pagecache.site_versions)
 def home(request):
     """Signed in: your courses and what they are writing. Everyone: open courses' posts
     (a member sees those of courses other than their own, which the feed already shows)."""
@@ -96,6 +97,7 @@ def course_join_code_regenerate(request, course_slug):
     return redirect(target)
 
 
+@pagecache.anonymous_page(pagecache.course_versions)
 def course_detail(request, course_slug):
     course = readable_course_or_404(request, course_slug)
     posts = Post.objects.published().for_course(course).with_cards().newest_first()
@@ -145,6 +147,7 @@ def my_posts(request):
     return render(request, "blog/my_posts.html", {"page_obj": paginate(request, posts, 20)})
 
 
+@pagecache.anonymous_page(pagecache.post_versions)
 def post_detail(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(
@@ -364,8 +367,7 @@ def post_unpublish(request, course_slug, post_slug):
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_unpublish(request.user):
         raise PermissionDenied
-    post.unpublish()
-    post.save()
+    services.unpublish_post(post=post)
     messages.success(request, _saved_message(post, "unpublish"))
     return redirect(course)
 
@@ -434,7 +436,7 @@ def course_settings(request, course_slug):
     course = managed_course_or_403(request, course_slug)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_course_settings(course=course, **form.cleaned_data)
         messages.success(request, "The course settings are saved.")
         return redirect("blog:course_settings", course_slug=course.slug)
     context = {"form": form, **manage_context(request, course, "settings")}

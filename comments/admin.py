@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from blog.models import Post
+from blog.pagecache import ChangesPagesAdmin
 from comments.models import Comment, CommentLike, with_comment_counts
 from comments.services import moderate_comments
 
@@ -15,7 +16,7 @@ POST_TITLE_LENGTH = 40
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # One short line per comment: its words, who, where (38 comments make one screen).
     list_display = [
@@ -68,6 +69,9 @@ class CommentAdmin(admin.ModelAdmin):
         url = reverse("admin:comments_comment_change", args=[parent.pk])
         return format_html('<a href="{}">#{} by {}</a>', url, parent.pk, who)
 
+    def pages_of(self, comment):
+        return {"posts": [comment.post]}
+
     def _moderate(self, request, queryset, action, done):
         changed = moderate_comments(comments=queryset, action=action)
         self.message_user(request, f"{done} {changed} comment{'s' if changed != 1 else ''}.")
@@ -86,13 +90,16 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommentLike)
-class CommentLikeAdmin(admin.ModelAdmin):
+class CommentLikeAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["comment", "user", "created"]
     list_filter = ["comment__post__course", "created"]
     search_fields = ["user__username", "user__display_name", "comment__body"]
     list_select_related = ["comment__post", "comment__author", "user"]
     autocomplete_fields = ["user", "comment"]
     date_hierarchy = "created"
+
+    def pages_of(self, like):
+        return {"posts": [like.comment.post]}
 
 
 # Posts in the admin show their comment count too. Extend whichever Post admin is

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from blog import pagecache
+from blog.models import Course, Post
 from blog.services import set_like
 from comments.models import Comment, CommentLike
 from comments.signals import comment_approved, comment_posted
@@ -74,12 +76,29 @@ def post_comment(
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
     check_flood(user=user, ip=ip, email=comment.guest_email)
     comment.save()
+    pagecache.changed(post=post)
     comment_posted.send(sender=Comment, comment=comment, notify=bool(notify))
     return comment
 
 
+@transaction.atomic
 def like_comment(*, comment, user, liked=True):
+    pagecache.changed(posts=[comment.post])
     return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
+
+
+@transaction.atomic
+def edit_comment(*, comment, body):
+    """The author rewrites their comment (marked as edited)."""
+    comment.edit(body)
+    pagecache.changed(posts=[comment.post])
+
+
+@transaction.atomic
+def withdraw_comment(*, comment):
+    """The author deletes their comment (its place stays while replies need it)."""
+    comment.withdraw()
+    pagecache.changed(posts=[comment.post])
 
 
 @transaction.atomic
@@ -91,9 +110,15 @@ def moderate_comments(*, comments, action):
     status = MODERATION[action]
     changing = list(comments.exclude(status=status).select_for_update(of=("self",)))
     Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
+    pagecache.changed(posts=Post.objects.filter(comments__in=[c.pk for c in changing]))
     if status == Comment.Status.APPROVED:
         for comment in changing:
             if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
                 comment.status = status
                 comment_approved.send(sender=Comment, comment=comment)
     return len(changing)
+
+
+def commenter_changed(sender, user, **kwargs):
+    """accounts' profile_changed: the courses where the person has commented."""
+    pagecache.changed(courses=Course.objects.filter(posts__comments__author=user))

@@ -166,7 +166,7 @@ def comment_edit(request, pk):
         raise PermissionDenied("You can only edit your own comments.")
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
-        comment.edit(form.cleaned_data["body"])
+        services.edit_comment(comment=comment, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
         return redirect(comment.get_absolute_url())
     return render(request, "comments/comment_edit.html", {"comment": comment, "form": form})
@@ -178,7 +178,7 @@ def comment_delete(request, pk):
     if not comment.can_delete(request.user):
         raise PermissionDenied("You can only delete your own comments.")
     if request.method == "POST":
-        comment.withdraw()
+        services.withdraw_comment(comment=comment)
         messages.success(request, "Your comment is deleted.")
         return redirect(f"{comment.post.get_absolute_url()}#comments")
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})

@@ -1,0 +1,262 @@
+"""The page cache (blog/pagecache.py): anonymous readers get whole pages from the shared
+cache, and every change that shows on a page is visible on the next anonymous GET.
+
+CI runs this module twice: with the local-memory cache and with Redis (REDIS_URL).
+"""
+
+import logging
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.forms import ProfileForm
+from accounts.services import save_profile
+from awards.services import grant_award, revoke_award
+from blog import services as blog_services
+from blog.forms import CourseForm
+from blog.models import Course, Post
+from comments import services as comment_services
+from comments.models import Comment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def post(course, student):
+    return factories.PostFactory(course=course, author=student, title="On the thaw")
+
+
+@pytest.fixture
+def reader():
+    """An anonymous visitor with no cookies yet."""
+    return Client()
+
+
+def member_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(client, url, expect="miss", status=200):
+    """GET url as client; check where it came from ("hit", "miss" or None: not cached)."""
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.get("X-Page-Cache") == expect, url
+    return response.content.decode()
+
+
+def primed(reader, url):
+    """Fetch url twice, so that it is in the cache; return the cached HTML."""
+    page(reader, url, "miss")
+    return page(reader, url, "hit")
+
+
+# --- What is served from the cache ---
+
+
+def test_anonymous_pages_come_from_the_cache(reader, post, django_assert_max_num_queries):
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        page(reader, url, "miss")
+        with django_assert_max_num_queries(2):  # the versions (and a session, if any)
+            html = page(reader, url, "hit")
+        assert "On the thaw" in html
+
+
+def test_signed_in_readers_never_get_cached_pages(reader, post, student):
+    primed(reader, post.get_absolute_url())
+    html = page(member_client(student), post.get_absolute_url(), expect=None)
+    assert "Log out" in html or "logout" in html
+
+
+def test_a_page_with_a_message_is_neither_stored_nor_served(reader, post):
+    primed(reader, post.get_absolute_url())
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+    page(visitor, post.get_absolute_url(), expect=None)
+
+
+def test_other_queries_bypass_the_cache(reader, post):
+    page(reader, post.course.get_absolute_url() + "?page=1", "miss")
+    page(reader, post.course.get_absolute_url() + "?page=1", "hit")
+    page(reader, post.course.get_absolute_url() + "?utm=x", expect=None)
+
+
+def test_the_guest_form_on_a_cached_page_has_a_valid_token(reader, post):
+    primed(reader, post.get_absolute_url())
+    guest = Client(enforce_csrf_checks=True)
+    html = page(guest, post.get_absolute_url(), "hit")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert "csrftoken" in guest.cookies  # set for this visitor, not from the cache
+    url = reverse("comments:comment_create", args=[post.course.slug, post.slug])
+    data = {"body": "Hello from a guest.", "guest_name": "Vera", "guest_email": "v@example.org"}
+    response = guest.post(url, {**data, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Comment.objects.filter(guest_name="Vera").exists()
+    # The guest now has a session: they see their held comment, never a cached page.
+    assert "awaiting moderation" in page(guest, post.get_absolute_url(), expect=None)
+
+
+def test_a_guest_who_remembered_their_details_gets_their_own_form(reader, post):
+    primed(reader, post.get_absolute_url())
+    guest = Client()
+    guest.cookies["comment_author"] = "signed-details"
+    page(guest, post.get_absolute_url(), expect=None)
+
+
+def test_pages_render_when_the_cache_is_down(reader, post, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with caplog.at_level(logging.ERROR, logger="blog.pagecache"):
+        for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+            assert "On the thaw" in reader.get(url).content.decode()
+    assert "Page cache unavailable" in caplog.text
+
+
+# --- Every change shows on the next anonymous GET ---
+
+
+def test_a_comment_posted(reader, post, student):
+    primed(reader, post.get_absolute_url())
+    course_page = primed(reader, post.course.get_absolute_url())
+    assert "0 comments" in course_page
+    member_client(student).post(
+        reverse("comments:comment_create", args=[post.course.slug, post.slug]),
+        {"body": "A brand new remark."},
+    )
+    assert "A brand new remark." in page(reader, post.get_absolute_url())
+    assert "1 comment" in page(reader, post.course.get_absolute_url())
+
+
+def test_a_comment_edited_and_removed_by_its_author(reader, post, student):
+    comment = factories.CommentFactory(post=post, author=student, body="First words.")
+    assert "First words." in primed(reader, post.get_absolute_url())
+    comment_services.edit_comment(comment=comment, body="Second thoughts.")
+    html = page(reader, post.get_absolute_url())
+    assert "Second thoughts." in html and "First words." not in html
+    page(reader, post.get_absolute_url(), "hit")
+    comment_services.withdraw_comment(comment=comment)
+    assert "Second thoughts." not in page(reader, post.get_absolute_url())
+
+
+@pytest.mark.parametrize("action", ["approve", "spam", "remove"])
+def test_a_comment_moderated(reader, post, instructor, action):
+    approved = factories.CommentFactory(post=post, author=None, guest_name="G", body="Seen.")
+    held = factories.CommentFactory(
+        post=post, author=None, guest_name="H", body="Held back.", status="pending"
+    )
+    assert "Held back." not in primed(reader, post.get_absolute_url())
+    target = held if action == "approve" else approved
+    member_client(instructor).post(
+        reverse("comments:comment_moderate", args=[target.pk]), {"action": action}
+    )
+    html = page(reader, post.get_absolute_url())
+    if action == "approve":
+        assert "Held back." in html
+    else:
+        assert "Seen." not in html
+
+
+def test_a_comment_liked(reader, post, student):
+    comment = factories.CommentFactory(post=post, author=student)
+    assert "Liked by 1 person" not in primed(reader, post.get_absolute_url())
+    liker = factories.MembershipFactory(course=post.course).user
+    member_client(liker).post(reverse("comments:comment_like", args=[comment.pk]), {"liked": "1"})
+    assert "Liked by 1 person" in page(reader, post.get_absolute_url())
+
+
+def test_a_post_liked(reader, post):
+    assert "1 like" not in primed(reader, post.course.get_absolute_url())
+    primed(reader, post.get_absolute_url())
+    liker = factories.MembershipFactory(course=post.course).user
+    member_client(liker).post(
+        reverse("blog:post_like", args=[post.course.slug, post.slug]), {"liked": "1"}
+    )
+    assert "1 like" in page(reader, post.course.get_absolute_url())
+    assert "Liked by 1 person" in page(reader, post.get_absolute_url())
+
+
+def test_an_award_granted_and_revoked(reader, post, instructor):
+    award = factories.AwardFactory(course=post.course, name="Clearest Argument")
+    assert "Clearest Argument" not in primed(reader, post.get_absolute_url())
+    primed(reader, post.course.get_absolute_url())
+    grant = grant_award(award=award, post=post, granted_by=instructor)
+    assert "Clearest Argument" in page(reader, post.get_absolute_url())
+    assert "Clearest Argument" in page(reader, post.course.get_absolute_url())
+    revoke_award(grant=grant)
+    assert "Clearest Argument" not in page(reader, post.get_absolute_url())
+
+
+def test_a_post_edited_unpublished_and_published(reader, post, student):
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        primed(reader, url)
+    author = member_client(student)
+    data = {"title": "On the thaw, revised", "body": "New words.", "action": "update"}
+    author.post(reverse("blog:post_edit", args=[post.course.slug, post.slug]), data)
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        assert "On the thaw, revised" in page(reader, url)
+    author.post(reverse("blog:post_unpublish", args=[post.course.slug, post.slug]))
+    page(reader, post.get_absolute_url(), expect=None, status=404)
+    assert "On the thaw, revised" not in page(reader, post.course.get_absolute_url())
+    assert "On the thaw, revised" not in page(reader, "/")
+    post.refresh_from_db()
+    data["action"] = "publish"
+    author.post(reverse("blog:post_edit", args=[post.course.slug, post.slug]), data)
+    assert "On the thaw, revised" in page(reader, post.get_absolute_url())
+    assert "On the thaw, revised" in page(reader, post.course.get_absolute_url())
+
+
+def test_course_settings(reader, post, instructor):
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        primed(reader, url)
+    course = Course.objects.get(pk=post.course.pk)
+    form = CourseForm(instance=course)
+    data = {name: form.initial[name] for name in form.fields} | {"title": "History Renamed"}
+    member_client(instructor).post(reverse("blog:course_settings", args=[course.slug]), data)
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        assert "History Renamed" in page(reader, url)
+
+
+def test_a_profile_name_and_avatar(reader, post, student, settings, tmp_path):
+    factories.CommentFactory(post=post, author=factories.MembershipFactory(course=post.course).user)
+    commenter = Comment.objects.get().author
+    for url in (post.course.get_absolute_url(), post.get_absolute_url()):
+        primed(reader, url)
+    form = ProfileForm({"display_name": "Writer Renamed"}, instance=student)
+    assert form.is_valid(), form.errors
+    save_profile(user=form.instance, **form.cleaned_data)
+    assert "Writer Renamed" in page(reader, post.get_absolute_url())
+    assert "Writer Renamed" in page(reader, post.course.get_absolute_url())
+    page(reader, post.get_absolute_url(), "hit")
+    form = ProfileForm({"display_name": "Commenter Renamed"}, instance=commenter)
+    assert form.is_valid(), form.errors
+    save_profile(user=form.instance, **form.cleaned_data)
+    assert "Commenter Renamed" in page(reader, post.get_absolute_url())
+
+
+def test_a_topic_renamed_in_the_admin(reader, post, staff):
+    topic = factories.TopicFactory(course=post.course, name="Week One", slug="week-one")
+    post.topics.add(topic)
+    blog_services.pagecache.changed(post=post)
+    assert "Week One" in primed(reader, post.get_absolute_url())
+    admin = member_client(staff)
+    url = reverse("admin:blog_topic_change", args=[topic.pk])
+    data = {"name": "Week Uno", "slug": "week-one", "course": post.course.pk}
+    assert admin.post(url, data).status_code == 302
+    assert "Week Uno" in page(reader, post.get_absolute_url())
+
+
+def test_saving_a_loaded_post_keeps_a_newer_version(post):
+    stale = Post.objects.get(pk=post.pk)
+    blog_services.pagecache.changed(post=post)  # a comment, meanwhile
+    stale.title = "Edited from an old copy"
+    stale.save()
+    assert Post.objects.get(pk=post.pk).page_version == 2
