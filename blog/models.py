@@ -104,6 +104,14 @@ class CourseQuerySet(models.QuerySet):
             return self.filter(public)
         return self.filter(public | Q(memberships__user=user)).distinct()
 
+    def with_viewer_role(self, user):
+        """Annotate ``viewer_role``, the user's role in each course (None if not a
+        member), for ``Course.remember_role``: the role costs no query of its own."""
+        if not user.is_authenticated:
+            return self.annotate(viewer_role=models.Value(None, output_field=models.CharField()))
+        role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
+        return self.annotate(viewer_role=models.Subquery(role.values("role")[:1]))
+
     def for_member(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -421,16 +429,28 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(like_count=Coalesce(models.Subquery(likes), 0))
 
+    def with_viewer_role(self, user):
+        """Annotate ``viewer_role``: the user's membership role in each post's course
+        (None for anonymous users and non-members). ``Course.remember_role`` takes it."""
+        if not user.is_authenticated:
+            return self.annotate(viewer_role=models.Value(None, output_field=models.CharField()))
+        role = Membership.objects.filter(
+            course_id=models.OuterRef("course_id"), user_id=user.pk
+        ).values("role")[:1]
+        return self.annotate(viewer_role=models.Subquery(role))
+
     def for_month(self, year, month):
         return self.filter(published_at__year=year, published_at__month=month)
 
-    def count_by_month(self):
-        """[{"month": first day (aware datetime), "count": n}], newest first: one query."""
+    def count_by_month(self, *, dated_only=True):
+        """[{"month": first day (aware datetime), "count": n}], newest first: one query.
+        With ``dated_only=False`` posts without a date count under month None (so the
+        counts add up to the whole queryset's)."""
         from django.db.models.functions import TruncMonth
 
+        queryset = self.exclude(published_at=None) if dated_only else self
         return (
-            self.exclude(published_at=None)
-            .annotate(month=TruncMonth("published_at"))
+            queryset.annotate(month=TruncMonth("published_at"))
             .order_by()
             .values("month")
             .annotate(count=models.Count("pk"))

@@ -14,8 +14,10 @@ POSTS_PER_PAGE = 10
 
 
 def readable_course_or_404(request, course_slug):
-    """The course, or 404 when it doesn't exist or is private to its members."""
-    course = get_object_or_404(Course, slug=course_slug)
+    """The course, or 404 when it doesn't exist or is private to its members. The
+    reader's role comes with the course (one query for both)."""
+    course = get_object_or_404(Course.objects.with_viewer_role(request.user), slug=course_slug)
+    course.remember_role(request.user, course.viewer_role)
     if not course.can_read(request.user):
         raise Http404("No such course.")
     return course
@@ -41,6 +43,10 @@ def managed_course_or_403(request, course_slug):
     return course
 
 
-def paginate(request, queryset, per_page=POSTS_PER_PAGE):
-    """The page of `queryset` that ?page= asks for (the last page if past the end)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page=POSTS_PER_PAGE, count=None):
+    """The page of `queryset` that ?page= asks for (the last page if past the end).
+    ``count``, when the view knows it already, saves the COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: this value stands in for COUNT(*)
+    return paginator.get_page(request.GET.get("page"))

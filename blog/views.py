@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,18 +43,27 @@ from blog.sitemaps import sitemaps_for
 @pagecache.anonymous_page(pagecache.site_versions)
 def home(request):
     """Signed in: your courses and what they are writing. Everyone: open courses' posts
-    (a member sees those of courses other than their own, which the feed already shows)."""
-    my_courses = Course.objects.for_member(request.user)
-    public = Post.objects.published().filter(course__visibility=Course.Visibility.PUBLIC)
+    (a member sees those of courses other than their own, which the feed already shows).
+    Your courses and the open ones come from one query; both card lists share their
+    prefetches."""
+    user = request.user
+    listed = Q(visibility=Course.Visibility.PUBLIC)
+    if user.is_authenticated:
+        listed |= Q(memberships__user=user)
+    courses = list(Course.objects.filter(listed).with_viewer_role(user).distinct())
+    my_courses = [course for course in courses if course.viewer_role]
+    published = Post.objects.published().with_cards().newest_first()
+    lookups = published._prefetch_related_lookups  # run once over both lists, below
+    published = published.prefetch_related(None)
+    public = published.filter(course__visibility=Course.Visibility.PUBLIC)
     context = {
-        "public_posts": public.exclude(course__in=my_courses).with_cards().newest_first()[:6],
-        "public_courses": Course.objects.filter(visibility=Course.Visibility.PUBLIC)[:12],
+        "public_posts": list(public.exclude(course__in=[c.pk for c in my_courses])[:6]),
+        "public_courses": [c for c in courses if c.visibility == Course.Visibility.PUBLIC][:12],
     }
-    if request.user.is_authenticated:
+    if user.is_authenticated:
         context["my_courses"] = my_courses
-        context["my_feed"] = (
-            Post.objects.published().filter(course__in=my_courses).with_cards().newest_first()[:6]
-        )
+        context["my_feed"] = list(published.filter(course__in=[c.pk for c in my_courses])[:6])
+    prefetch_related_objects(context["public_posts"] + context.get("my_feed", []), *lookups)
     return render(request, "blog/home.html", context)
 
 
@@ -100,7 +110,9 @@ def course_join_code_regenerate(request, course_slug):
 @pagecache.anonymous_page(pagecache.course_versions)
 def course_detail(request, course_slug):
     course = readable_course_or_404(request, course_slug)
-    posts = Post.objects.published().for_course(course).with_cards().newest_first()
+    published = Post.objects.published().for_course(course)
+    by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
+    posts = published.with_cards().newest_first()
     instructors = get_user_model().objects.filter(
         memberships__course=course, memberships__role=Role.INSTRUCTOR
     )
@@ -109,10 +121,10 @@ def course_detail(request, course_slug):
         "blog/course_detail.html",
         {
             "course": course,
-            "page_obj": paginate(request, posts),
+            "page_obj": paginate(request, posts, count=sum(m["count"] for m in by_month)),
             "instructors": instructors,
             "topics": course.topics.all(),
-            "months": Post.objects.published().for_course(course).count_by_month(),
+            "months": [m for m in by_month if m["month"] is not None],
             "join_form": JoinCourseForm(initial={"code": ""}),
             **course_page_context(request, course),
         },
@@ -149,10 +161,18 @@ def my_posts(request):
 
 @pagecache.anonymous_page(pagecache.post_versions)
 def post_detail(request, course_slug, post_slug):
-    course = readable_course_or_404(request, course_slug)
-    post = readable_post_or_404(
-        request, course, post_slug, Post.objects.select_related("author").prefetch_related("topics")
+    """The post page: post, course, the reader's role and the like count in one query."""
+    queryset = (
+        Post.objects.select_related("author", "course")
+        .prefetch_related("topics")
+        .with_like_counts()
+        .with_viewer_role(request.user)
     )
+    post = get_object_or_404(queryset, course__slug=course_slug, slug=post_slug)
+    course = post.course
+    course.remember_role(request.user, post.viewer_role)
+    if not course.can_read(request.user) or not post.can_read(request.user):
+        raise Http404("No such post.")
     context = {"course": course, "post": post, **post_page_context(request, post)}
     return render(request, "blog/post_detail.html", context)
 
@@ -161,6 +181,9 @@ def post_likes_context(request, post):
     """The post's like button and "Liked by N people" (a post page part): one query."""
     user = request.user
     likes = PostLike.objects.filter(post=post)
+    if not user.is_authenticated and hasattr(post, "like_count"):  # counted with the post
+        summary = likes_summary(count=post.like_count, liked=False, likers=None)
+        return {"post_likes": summary, "can_like_post": False}
     if post.course.can_see_likers(user):
         likers = [like.user for like in likes.select_related("user")]
         user_ids = [liker.pk for liker in likers]

@@ -29,19 +29,33 @@ CLOSE_REPLIES = "</ol></li>"
 
 
 def load_thread(post, *, viewer, guest_comment_ids=()):
-    """The Thread of post as `viewer` sees it: one query, plus two for course members
-    when someone liked a comment (who liked what), and one for the authors."""
+    """The Thread of post as `viewer` sees it: one query for the comments, one for who
+    liked what (course members only) and one for the people (authors and likers)."""
     comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
-    # Authors in one more query: a few dozen people rather than one row per comment.
-    authors = (
+    likes = None
+    if post.course.can_see_likers(viewer):
+        likes = list(
+            CommentLike.objects.filter(comment__post=post)
+            .order_by("created", "pk")
+            .values_list("comment_id", "user_id")
+        )
+    # People in one more query: a few dozen rather than one row per comment.
+    people = (
         get_user_model()
         .objects.only(*THREAD_AUTHOR_FIELDS)
-        .in_bulk({c.author_id for c in comments if c.author_id})
+        .in_bulk({c.author_id for c in comments if c.author_id} | {u for _, u in likes or ()})
     )
     for c in comments:
         if c.author_id:
-            c._state.fields_cache["author"] = authors[c.author_id]
-    return Thread(post, comments, viewer=viewer, guest_comment_ids=set(guest_comment_ids))
+            c._state.fields_cache["author"] = people[c.author_id]
+    likers = None
+    if likes is not None:
+        likers = defaultdict(list)
+        for comment_id, user_id in likes:
+            likers[comment_id].append(people[user_id])
+    return Thread(
+        post, comments, viewer=viewer, guest_comment_ids=set(guest_comment_ids), likers=likers
+    )
 
 
 def url_maker(name):
@@ -51,7 +65,7 @@ def url_maker(name):
 
 
 class Thread:
-    def __init__(self, post, comments, *, viewer, guest_comment_ids):
+    def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None):
         self.post = post
         course = post.course
         self.viewer_id = viewer.pk if viewer.is_authenticated else None
@@ -65,7 +79,7 @@ class Thread:
         self.like_step = "" if self.can_like else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
         self.can_edit = course.can_participate(viewer)
-        self.likers = self._likers() if course.can_see_likers(viewer) else None
+        self.likers = likers  # {comment id: [people]} for members, else None
         self._decorate_all()
 
     @property
@@ -131,21 +145,6 @@ class Thread:
             (c.author_id is not None and c.author_id == self.viewer_id)
             or (c.author_id is None and c.id in guest_comment_ids)
         )
-
-    def _likers(self):
-        """{comment id: [users who like it]}, oldest like first: two queries at most."""
-        pairs = list(
-            CommentLike.objects.filter(comment__post=self.post)
-            .order_by("created", "pk")
-            .values_list("comment_id", "user_id")
-        )
-        if not pairs:
-            return {}
-        users = get_user_model().objects.in_bulk({user_id for _, user_id in pairs})
-        likers = defaultdict(list)
-        for comment_id, user_id in pairs:
-            likers[comment_id].append(users[user_id])
-        return likers
 
     # --- What each comment shows ---
 
