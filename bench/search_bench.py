@@ -71,8 +71,17 @@ def words(rng, n):
 
 
 def seed():
-    if Post.objects.count() >= POSTS:
-        return
+    """10,000 posts once, then their stored search vectors (bulk_create skips save(),
+    which fills them; without them every search would match nothing and look fast)."""
+    seeded = Post.objects.filter(course__slug__startswith="bench-")
+    if seeded.count() < POSTS:
+        create_posts(POSTS - seeded.count())
+    seeded.filter(search_vector=None).refresh_search_vectors()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def create_posts(missing):
     rng = random.Random(8)
     User = get_user_model()
     authors = [
@@ -104,7 +113,7 @@ def seed():
     }
     now = timezone.now()
     posts = []
-    for n in range(POSTS - Post.objects.count()):
+    for n in range(missing):
         course = courses[n % len(courses)]
         title = " ".join(words(rng, rng.randint(3, 8))).capitalize()
         paragraphs = [" ".join(words(rng, rng.randint(40, 120))) for _ in range(rng.randint(3, 5))]
@@ -131,8 +140,6 @@ def seed():
         ],
         batch_size=5000,
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def count_queries(func):
@@ -165,7 +172,8 @@ def main():
     anonymous = AnonymousUser()
     client = Client(HTTP_HOST="localhost")
     url = reverse("blog:search")
-    print(f"{Post.objects.count()} posts; median of {RUNS} runs")
+    empty = Post.objects.filter(search_vector=None).count()
+    print(f"{Post.objects.count()} posts ({empty} without a search vector); median of {RUNS} runs")
     print(f"{'query':<22}{'results':>8}{'queryset ms':>13}{'page ms':>9}{'SQL':>5}  index")
     for text in QUERIES:
         found = Post.objects.visible_to(anonymous).published().search(text)
