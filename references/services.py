@@ -6,6 +6,7 @@ from html import unescape
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from blog import pagecache
 from references.citing import Renderer
 from references.models import Reference, renumber
 
@@ -31,6 +32,7 @@ def render_references(*, post, style=None):
             )
             fields += ["image_credit", "image_credit_url"]
     post.save(update_fields=fields)
+    pagecache.changed(post=post)
 
 
 @transaction.atomic
@@ -75,6 +77,7 @@ def delete_reference(*, reference):
 
 @transaction.atomic
 def move_reference(*, reference, up):
+    pagecache.changed(posts=[reference.post])
     return reference.move(up=up)
 
 

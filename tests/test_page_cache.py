@@ -260,3 +260,17 @@ def test_saving_a_loaded_post_keeps_a_newer_version(post):
     stale.title = "Edited from an old copy"
     stale.save()
     assert Post.objects.get(pk=post.pk).page_version == 2
+
+
+def test_a_reference_added_and_removed(reader, post):
+    from references.services import delete_reference, save_reference
+
+    values = {"key": "cohen1985", "kind": "book", "title": "Rethinking the Soviet experience"}
+    values |= {"authors": [{"family": "Cohen", "given": "S."}], "issued": "1985"}
+    post.body = "As argued [@cohen1985]."
+    post.save()
+    assert "Cohen" not in primed(reader, post.get_absolute_url())
+    reference = save_reference(post=post, values=values)
+    assert "Cohen" in page(reader, post.get_absolute_url())  # the citation in the body
+    delete_reference(reference=reference)
+    assert "Cohen" not in page(reader, post.get_absolute_url())
