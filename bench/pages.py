@@ -56,7 +56,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -178,35 +178,40 @@ def member_session():
 def profile(urls):
     reader = User.objects.get(username="bench-reader0")
     print("\nIn-process profile (test client, median of 15 requests after a warm-up)")
-    print(f"{'page':<18}{'ms':>8}{'SQL':>5}{'SQL ms':>8}{'template ms':>13}{'thread ms':>11}")
-    for signed_in in (False, True):
+    print(f"{'page':<28}{'ms':>8}{'SQL':>5}{'SQL ms':>8}{'template ms':>13}{'thread ms':>11}")
+    for signed_in, cached in ((False, True), (False, False), (True, False)):
         client = Client()
         if signed_in:
             client.force_login(reader)
         for name in ("P7", "P500"):
-            url = urls[name]
-            client.get(url)
-            times = []
-            for _ in range(15):
-                begin = time.perf_counter()
-                assert client.get(url).status_code == 200
-                times.append((time.perf_counter() - begin) * 1000)
-            queries = count_queries(client, url)
-            prof = cProfile.Profile()
-            prof.enable()
-            for _ in range(5):
-                client.get(url)
-            prof.disable()
-            stats = pstats.Stats(prof).stats
-            sql = cumulative(stats, "execute", "backends/utils.py") / 5
-            template = cumulative(stats, "render", "django/template/base.py", line_max=200) / 5
-            thread = cumulative(stats, "load_thread", "threads.py") / 5
-            label = f"{name} {'member' if signed_in else 'anonymous'}"
-            print(
-                f"{label:<18}{statistics.median(times):>8.1f}{len(queries):>5}"
-                f"{sql:>8.1f}{template:>13.1f}{thread:>11.1f}"
-            )
+            with override_settings(PAGE_CACHE_SECONDS=300 if cached else 0):
+                profile_page(client, name, urls[name], signed_in, cached)
     print("(SQL, template and thread times are cProfile's, so inflated; compare the shares)")
+
+
+def profile_page(client, name, url, signed_in, cached):
+    client.get(url)
+    times = []
+    for _ in range(15):
+        begin = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append((time.perf_counter() - begin) * 1000)
+    queries = count_queries(client, url)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(5):
+        client.get(url)
+    prof.disable()
+    stats = pstats.Stats(prof).stats
+    sql = cumulative(stats, "execute", "backends/utils.py") / 5
+    template = cumulative(stats, "render", "django/template/base.py", line_max=200) / 5
+    thread = cumulative(stats, "load_thread", "threads.py") / 5
+    who = "member" if signed_in else "anonymous, " + ("cache" if cached else "render")
+    label = f"{name} {who}"
+    print(
+        f"{label:<28}{statistics.median(times):>8.1f}{len(queries):>5}"
+        f"{sql:>8.1f}{template:>13.1f}{thread:>11.1f}"
+    )
 
 
 def count_queries(client, url):
@@ -260,6 +265,17 @@ def start_gunicorn():
     sys.exit("gunicorn did not start: see bench/results/gunicorn.log")
 
 
+def drain():
+    """Wait until the workers have finished the last run's queued requests (a slow
+    page leaves up to CONNECTIONS of them), so that they don't count against the next."""
+    for _ in range(100):
+        begin = time.perf_counter()
+        urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/bare/", timeout=30).read()
+        if time.perf_counter() - begin < 0.05:
+            return
+        time.sleep(0.2)
+
+
 def wrk(path, cookie):
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
     if cookie:
@@ -310,6 +326,7 @@ def load(urls):
         for round_ in range(ROUNDS):
             print(f"round {round_ + 1} of {ROUNDS} ...", flush=True)
             for name, path, cookie_header in runs:
+                drain()
                 results[name].append(wrk(path, cookie_header))
         rss = worker_rss(master)
     finally:
