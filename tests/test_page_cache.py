@@ -274,3 +274,14 @@ def test_a_reference_added_and_removed(reader, post):
     assert "Cohen" in page(reader, post.get_absolute_url())  # the citation in the body
     delete_reference(reference=reference)
     assert "Cohen" not in page(reader, post.get_absolute_url())
+
+
+def test_a_cached_page_carries_this_response_s_csp_nonce(reader, post):
+    """Any nonce in a cached page is this response's, the one its CSP header allows."""
+    primed(reader, post.get_absolute_url())
+    first, second = (Client().get(post.get_absolute_url()) for _ in range(2))
+    for response in (first, second):
+        assert response["X-Page-Cache"] == "hit"
+        header = response.get("Content-Security-Policy", "")
+        for nonce in re.findall(r'nonce="([^"]+)"', response.content.decode()):
+            assert f"'nonce-{nonce}'" in header
