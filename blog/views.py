@@ -183,7 +183,7 @@ def post_likes_context(request, post):
     likes = PostLike.objects.filter(post=post)
     if not user.is_authenticated and hasattr(post, "like_count"):  # counted with the post
         summary = likes_summary(count=post.like_count, liked=False, likers=None)
-        return {"post_likes": summary, "can_like_post": False}
+        return {"post_likes": summary, "can_like_post": False, "like_step": post.step_to_like(user)}
     if post.course.can_see_likers(user):
         likers = [like.user for like in likes.select_related("user")]
         user_ids = [liker.pk for liker in likers]
