@@ -1,0 +1,58 @@
+"""What references add to blog's pages (registered in ReferencesConfig.ready)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from references.citing import CITATION, Renderer, unknown_keys
+from references.models import Reference
+
+
+def post_references(request, post):
+    """The post's "References" section, after its body: one query."""
+    references = list(Reference.objects.for_post(post))
+    if not references:
+        return None
+    return {"references": references, "can_edit_references": post.can_edit(request.user)}
+
+
+def link_citations(post, html):
+    """Body filter: each [@key …] in the rendered body becomes its citation, in the
+    course's style; keys the post has no reference for are marked. No query when the
+    body cites nothing."""
+    if not CITATION.search(html):
+        return html
+    references = Reference.objects.for_post(post) if post.pk else Reference.objects.none()
+    return Renderer(references, post.course.citation_style).link_citations(html)
+
+
+class EditorReferencesForm(forms.Form):
+    """The editor's references section: lists what can be cited, and refuses to publish
+    a text citing a key the post has no reference for (a draft may, and is flagged)."""
+
+    shown = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, post, course, prefix, initial=None):
+        super().__init__(data, prefix=prefix, initial=initial)
+        self.post = post
+        self.references = list(Reference.objects.for_post(post)) if post.pk else []
+        self._body = data.get("body", "") if data is not None else ""
+        self._action = data.get("action", "") if data is not None else ""
+
+    def clean(self):
+        publishing = self._action == "publish" or (
+            self._action == "update" and self.post.is_published
+        )
+        missing = unknown_keys(self._body, self.references) if publishing else []
+        if missing:
+            keys = ", ".join(f"[@{key}]" for key in missing)
+            raise ValidationError(
+                "Not published: your text cites %(keys)s, which this post has no reference "
+                "for. Add it under References (what you typed is still here), or correct the key.",
+                code="unknown_citation",
+                params={"keys": keys},
+            )
+        return super().clean()
+
+
+def save_editor_section(*, post, cleaned_data):
+    """Nothing to store: references are saved on their own page."""
