@@ -40,3 +40,8 @@ def profile_awards_section(request, profile_user):
     if not grants:
         return None
     return {"template": "awards/_profile_awards.html", "grants": grants}
+
+
+def if_awarding(request, course):
+    """Shown (with no context of its own) to those who may define the course's awards."""
+    return {} if course.can_grant_awards(request.user) else None

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from awards import services
 from awards.forms import AwardForm, GrantForm
 from awards.models import Award, AwardGrant
-from blog.extensions import course_page_context
+from blog.extensions import MANAGE_TABS, page_parts
 from blog.models import Post
 from blog.shortcuts import paginate, readable_course_or_404, readable_post_or_404
 
@@ -59,7 +59,7 @@ def award_manage(request, course_slug):
         .with_post_counts()
         .order_by(F("retired_at").asc(nulls_first=True), "name")
     )
-    context = {"course": course, "awards": awards, **course_page_context(request, course)}
+    context = {"course": course, "awards": awards, **page_parts(request, course, MANAGE_TABS)}
     return render(request, "awards/award_manage.html", context)
 
 

@@ -10,11 +10,8 @@ class BlogConfig(AppConfig):
         from accounts.profile import register_section
         from accounts.signals import profile_changed
         from blog import pagecache, participation
-        from blog.extensions import register_post_page_part
         from blog.profile import posts_section
-        from blog.views import post_likes_context
 
         register_section(posts_section, order=10)
-        register_post_page_part(post_likes_context)
         participation.register_columns()
         profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")

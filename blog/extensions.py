@@ -1,47 +1,121 @@
-"""Extension points for the apps built on blog (comments, awards).
+"""Page parts: the one way the apps built on blog add to blog's pages.
 
-Dependencies point one way (accounts <- blog <- comments, awards), yet the post page
-shows comments and awards, and cards show their counts and badges. So blog offers
-two hooks, which those apps fill from their AppConfig.ready():
+Dependencies point one way (accounts <- blog <- comments, awards, ...), yet the post
+page shows comments and awards, cards show their counts and badges, and the editor
+asks which assignment a post answers. blog's templates never name those apps: they
+loop over the parts registered for a slot. Apps register in AppConfig.ready().
 
-- ``register_post_page_part(func)``: ``func(request, post) -> dict`` of extra context
-  for the post page. It loads everything its template needs, in a fixed number of
-  queries.
+A part is a template and, optionally, a function giving its context:
+
+    register_part(POST_BANNERS, "awards/_post_banners.html", post_page_awards, order=10)
+
+``context(request, obj) -> dict | None`` loads everything the template shows, in a
+fixed number of queries (``obj`` is the slot's object: the post, the course, or None);
+None means "not shown to this user". A part without a context function renders with
+the page's context as it is (card parts read what card loaders annotated).
+
+Slots, and the object their context functions get:
+
+======================== ============= =============================================
+slot                     obj           where
+======================== ============= =============================================
+SITE_NAV                 None          the header's menu, signed-in users
+POST_BANNERS             post          above a post's body
+POST_AFTER_BODY          post          under a post's body, after its likes
+POST_CARD_BADGES         (no context)  on every post card, above the counts
+POST_CARD_STATS          (no context)  the counts at the foot of every post card
+COURSE_SIDEBAR           course        the course page's sidebar, every reader
+COURSE_INSTRUCTOR_LINKS  course        the course page's "Instructor tools" box
+MANAGE_TABS              course        the tabs of the instructor pages
+======================== ============= =============================================
+
+A view prepares the slots its page shows with ``page_parts(request, obj, *slots)``
+(context functions run there, never in the template); templates render a slot with
+``{% page_parts "slot" %}`` (blog_tags). The card and header slots appear on every
+page, so the tag prepares them itself: their parts must not query (card parts) or
+must defer the query to a lazy value (header parts).
+
+Three more extension points take other shapes:
+
 - ``register_card_loader(func)``: ``func(queryset) -> queryset`` adding annotations or
-  prefetches that post cards show; ``PostQuerySet.with_cards()`` applies them all.
-- ``register_course_page_part(func)``: ``func(request, course) -> dict`` of extra
-  context for the course page (for example counts behind the instructor links).
-  The instructor pages (settings, roster, participation) use it too.
-- ``register_participation_column(key, label, func, order=..., combine=...)``: a
-  figure on the participation page (see below).
-- ``register_manage_tab(key, label, url_name, allowed)``: a tab of the instructor pages
-  (and a link under "Instructor tools" on the course page), shown to users for whom
-  ``allowed(course, user)`` (a Course predicate) is true. ``course_page_context`` gives
-  the visible ones as ``manage_tabs``.
+  prefetches that card parts show; ``PostQuerySet.with_cards()`` applies them all.
+- ``register_editor_section(...)``: fields of another app in the post editor, saved
+  with the post in one transaction (see the function).
+- ``register_participation_column(...)``: a figure on the participation page.
 """
 
 from dataclasses import dataclass, field
 
-_post_page_parts = []
+SITE_NAV = "site_nav"
+POST_BANNERS = "post_banners"
+POST_AFTER_BODY = "post_after_body"
+POST_CARD_BADGES = "post_card_badges"
+POST_CARD_STATS = "post_card_stats"
+COURSE_SIDEBAR = "course_sidebar"
+COURSE_INSTRUCTOR_LINKS = "course_instructor_links"
+MANAGE_TABS = "manage_tabs"
+SLOTS = frozenset(
+    {
+        SITE_NAV, POST_BANNERS, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,
+        COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+    }
+)  # fmt: skip
+EVERY_PAGE_SLOTS = frozenset({SITE_NAV, POST_CARD_BADGES, POST_CARD_STATS})
+
+
+@dataclass(frozen=True)
+class PagePart:
+    slot: str
+    template: str
+    context: object = None  # (request, obj) -> dict | None, or None: the page's context
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PreparedPart:
+    """A part ready to render: its template and the context it loaded."""
+
+    template: str
+    context: dict
+
+
+_parts = []
+
+
+def register_part(slot, template, context=None, *, order=100):
+    """Show `template` in `slot` of blog's pages (see the module's docstring)."""
+    if slot not in SLOTS:
+        raise ValueError(f"Unknown page slot {slot!r}; the slots are {sorted(SLOTS)}.")
+    _parts.append(PagePart(slot=slot, template=template, context=context, order=order))
+    _parts.sort(key=lambda part: part.order)
+    return context
+
+
+def prepare(slot, request, obj=None):
+    """The parts of `slot` this request shows, their context functions run."""
+    prepared = []
+    for part in _parts:
+        if part.slot != slot:
+            continue
+        context = {} if part.context is None else part.context(request, obj)
+        if context is not None:
+            prepared.append(PreparedPart(template=part.template, context=context))
+    return prepared
+
+
+def page_parts(request, obj, *slots):
+    """Context for a page showing `slots` about `obj`: ``{"page_parts": {slot: [...]}}``."""
+    return {"page_parts": {slot: prepare(slot, request, obj) for slot in slots}}
+
+
+# --- Cards: loaders add what card parts show, in a fixed number of queries. ---
+
 _card_loaders = []
-_course_page_parts = []
-
-
-def register_post_page_part(func):
-    _post_page_parts.append(func)
-    return func
 
 
 def register_card_loader(func):
     _card_loaders.append(func)
     return func
-
-
-def post_page_context(request, post):
-    context = {}
-    for func in _post_page_parts:
-        context.update(func(request, post))
-    return context
 
 
 def apply_card_loaders(queryset):
@@ -50,45 +124,43 @@ def apply_card_loaders(queryset):
     return queryset
 
 
-def register_course_page_part(func):
-    _course_page_parts.append(func)
-    return func
-
-
-def course_page_context(request, course):
-    context = {"manage_tabs": manage_tabs(request, course)}
-    for func in _course_page_parts:
-        context.update(func(request, course))
-    return context
-
-
-# --- Instructor pages: tabs other apps add. ---
+# --- The post editor: other apps' fields, saved with the post. ---
 
 
 @dataclass(frozen=True)
-class ManageTab:
+class EditorSection:
+    """Fields of another app in the post editor.
+
+    ``form_class(data=None, *, post, course, prefix, initial=None)`` is a plain Form
+    (it never sees the request) whose field names are prefixed with ``key``;
+    ``template`` renders it as ``section_form``; ``save(*, post, cleaned_data)`` runs in
+    the transaction that saves the post, after it, for "draft", "publish", "update" and
+    "unpublish" alike. A section's ``form_class`` may return a form with no fields to
+    step aside for this post (for example, a course with no assignments).
+    """
+
     key: str
-    label: str
-    url_name: str  # reversed with the course's slug
-    allowed: object  # allowed(course, user) -> bool
+    form_class: type
+    template: str
+    save: object
+    order: int = 100
 
 
-_manage_tabs = []
+_editor_sections = []
 
 
-def register_manage_tab(key, label, url_name, allowed):
-    _manage_tabs.append(ManageTab(key, label, url_name, allowed))
+def register_editor_section(key, *, form_class, template, save, order=100):
+    """Add a section to the post editor, below blog's own fields."""
+    section = EditorSection(
+        key=key, form_class=form_class, template=template, save=save, order=order
+    )
+    _editor_sections.append(section)
+    _editor_sections.sort(key=lambda s: s.order)
+    return section
 
 
-def manage_tabs(request, course):
-    """[{"key", "label", "url"}] of the registered tabs this user may open."""
-    from django.urls import reverse
-
-    return [
-        {"key": tab.key, "label": tab.label, "url": reverse(tab.url_name, args=[course.slug])}
-        for tab in _manage_tabs
-        if tab.allowed(course, request.user)
-    ]
+def editor_sections():
+    return list(_editor_sections)
 
 
 # --- Participation: one row per student, one column per figure. ---

@@ -56,6 +56,7 @@ def save_post(
     new_topics=(),
     featured_image=None,
     remove_image=False,
+    sections=(),
     **fields,
 ):
     """Save `post` (new or not; its course and author are set) with the given values.
@@ -63,7 +64,9 @@ def save_post(
     `fields` are POST_FIELDS; `action` is "draft", "publish", "update" or "unpublish";
     `topics` are the course's Topics, `new_topics` names of topics to find or create;
     `featured_image` a CleanImage (accounts.images) that replaces the current image,
-    `remove_image` drops the current one.
+    `remove_image` drops the current one. `sections` are the editor sections of other
+    apps, as (save, cleaned_data) pairs: each ``save(post=..., cleaned_data=...)`` runs
+    after the post is saved, in the same transaction.
     """
     if unknown := set(fields) - POST_FIELDS:
         raise TypeError(f"save_post() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -83,6 +86,8 @@ def save_post(
     topics = list(topics)
     topics += [get_or_create_topic(course=post.course, name=name) for name in new_topics]
     post.topics.set(topics)
+    for save, cleaned_data in sections:
+        save(post=post, cleaned_data=cleaned_data)
     pagecache.changed(post=post)
     return post
 

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
@@ -16,7 +17,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import pagecache, pending, services
-from blog.extensions import course_page_context, post_page_context
+from blog.extensions import (
+    COURSE_INSTRUCTOR_LINKS,
+    COURSE_SIDEBAR,
+    MANAGE_TABS,
+    POST_AFTER_BODY,
+    POST_BANNERS,
+    editor_sections,
+    page_parts,
+)
 from blog.forms import (
     AddMembersForm,
     CourseForm,
@@ -126,7 +135,7 @@ def course_detail(request, course_slug):
             "topics": course.topics.all(),
             "months": [m for m in by_month if m["month"] is not None],
             "join_form": JoinCourseForm(initial={"code": ""}),
-            **course_page_context(request, course),
+            **page_parts(request, course, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS),
         },
     )
 
@@ -173,12 +182,17 @@ def post_detail(request, course_slug, post_slug):
     course.remember_role(request.user, post.viewer_role)
     if not course.can_read(request.user) or not post.can_read(request.user):
         raise Http404("No such post.")
-    context = {"course": course, "post": post, **post_page_context(request, post)}
+    context = {
+        "course": course,
+        "post": post,
+        **post_likes_context(request, post),
+        **page_parts(request, post, POST_BANNERS, POST_AFTER_BODY),
+    }
     return render(request, "blog/post_detail.html", context)
 
 
 def post_likes_context(request, post):
-    """The post's like button and "Liked by N people" (a post page part): one query."""
+    """The post's like button and "Liked by N people": one query."""
     user = request.user
     likes = PostLike.objects.filter(post=post)
     if not user.is_authenticated and hasattr(post, "like_count"):  # counted with the post
@@ -238,13 +252,25 @@ def _edit_post(request, course, post):
         return _editor_roundtrip(request, course, post, action)
     files, kept = _files_with_kept_image(request)
     form = PostForm(request.POST or None, files, instance=post, course=course)
+    sections = editor_section_forms(request.POST or None, post=post, course=course)
     if request.method == "POST":
         if action not in EDITOR_ACTIONS or (
             action == "unpublish" and not post.can_unpublish(request.user)
         ):
             raise PermissionDenied
-        if form.is_valid():
-            post = services.save_post(post=post, action=action, **form.service_values())
+        if all([form.is_valid(), *(section.form.is_valid() for section in sections)]):
+            values = form.service_values()
+            if form.inserted_image:  # an image chosen for the text, sent with a save
+                image = services.store_body_image(
+                    course=course, user=request.user, clean=form.inserted_image
+                )
+                values["body"] = values["body"].rstrip() + "\n\n" + _image_markdown(image) + "\n"
+            post = services.save_post(
+                post=post,
+                action=action,
+                sections=[(section.save, section.form.cleaned_data) for section in sections],
+                **values,
+            )
             if kept:
                 pending.discard(kept)
             messages.success(request, _saved_message(post, action))
@@ -258,7 +284,13 @@ def _edit_post(request, course, post):
         )
         if form.featured_image and "image_upload" in request.FILES:  # valid: keep it
             kept = pending.keep(request.FILES["image_upload"], user=request.user)
-    context = {"course": course, "post": post, "form": form, "kept_image": kept}
+    context = {
+        "course": course,
+        "post": post,
+        "form": form,
+        "kept_image": kept,
+        "editor_sections": sections,
+    }
     return render(request, "blog/post_form.html", context)
 
 
@@ -294,6 +326,29 @@ def _keep_featured_image(request):
     return pending.keep(upload, user=request.user)
 
 
+@dataclass
+class EditorSectionForm:
+    """Another app's section of the editor (blog.extensions), with its form."""
+
+    template: str
+    form: object
+    save: object
+
+
+def editor_section_forms(data, *, post, course, as_typed=False):
+    """The registered editor sections' forms, bound to `data`; with `as_typed`, unbound
+    forms showing what was typed (for a preview, which must not show errors)."""
+    sections = []
+    for section in editor_sections():
+        form = section.form_class(data, post=post, course=course, prefix=section.key)
+        if as_typed:
+            typed = {name: form[name].value() for name in form.fields}
+            form = section.form_class(post=post, course=course, prefix=section.key, initial=typed)
+        if form.fields:
+            sections.append(EditorSectionForm(section.template, form, section.save))
+    return sections
+
+
 def _editor_roundtrip(request, course, post, action):
     """Preview or insert an image without saving: give back everything as typed."""
     data = request.POST.copy()
@@ -313,12 +368,14 @@ def _editor_roundtrip(request, course, post, action):
     initial["new_topics"] = data.get("new_topics", "")
     form = PostForm(initial=initial, instance=post, course=course)
     preview = render_post_markdown(data.get("body", "")) if action == "preview" else None
+    sections = editor_section_forms(data, post=post, course=course, as_typed=True)
     context = {
         "course": course,
         "post": post,
         "form": form,
         "preview_html": preview,
         "kept_image": _keep_featured_image(request),
+        "editor_sections": sections,
     }
     return render(request, "blog/post_form.html", context)
 
@@ -450,8 +507,8 @@ def robots_txt(request):
 
 
 def manage_context(request, course, tab):
-    """What the instructor pages' tabs show (the moderation count comes from comments)."""
-    return {"course": course, "manage_tab": tab, **course_page_context(request, course)}
+    """What the instructor pages' tabs show (other apps add tabs: MANAGE_TABS parts)."""
+    return {"course": course, "manage_tab": tab, **page_parts(request, course, MANAGE_TABS)}
 
 
 @login_required

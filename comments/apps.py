@@ -9,17 +9,24 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from accounts.signals import profile_changed
         from blog.extensions import (
+            COURSE_INSTRUCTOR_LINKS,
+            MANAGE_TABS,
+            POST_AFTER_BODY,
+            POST_CARD_STATS,
             register_card_loader,
-            register_course_page_part,
-            register_post_page_part,
+            register_part,
         )
         from comments import participation
         from comments.models import with_comment_counts
         from comments.services import commenter_changed
         from comments.views import course_moderation_context, post_discussion_context
 
-        register_post_page_part(post_discussion_context)
+        register_part(POST_AFTER_BODY, "comments/_discussion.html", post_discussion_context)
         register_card_loader(with_comment_counts)
-        register_course_page_part(course_moderation_context)
+        register_part(POST_CARD_STATS, "comments/_card_stat.html")
+        register_part(
+            COURSE_INSTRUCTOR_LINKS, "comments/_instructor_link.html", course_moderation_context
+        )
+        register_part(MANAGE_TABS, "comments/_manage_tab.html", course_moderation_context)
         participation.register_columns()
         profile_changed.connect(commenter_changed, dispatch_uid="comments.commenter_changed")

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
+from blog.extensions import MANAGE_TABS, page_parts
 from blog.likes import like_response, likes_summary
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from comments import services
@@ -111,7 +112,7 @@ def post_discussion_context(request, post):
 
 def course_moderation_context(request, course):
     if not course.can_moderate(request.user):
-        return {}
+        return None
     pending = Comment.objects.for_course(course).filter(status=Comment.Status.PENDING)
     return {"pending_comment_count": pending.count()}
 
@@ -238,6 +239,6 @@ def moderation_queue(request, course_slug):
         "course": course,
         "form": form,
         "page_obj": page.get_page(request.GET.get("page")),
-        **course_moderation_context(request, course),  # the count on the tabs
+        **page_parts(request, course, MANAGE_TABS),
     }
     return render(request, "comments/moderation_queue.html", context)

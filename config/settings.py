@@ -106,7 +106,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "csp.context_processors.nonce",
-                "notifications.context_processors.notifications",
             ],
         },
     },

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -19,12 +20,14 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("references.urls")),
     path("", include("blog.urls")),
-    path("", include("awards.urls")),
-    path("", include("assignments.urls")),
-    path("", include("notifications.urls")),
-    path("", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("csp-report/", config_views.csp_report, name="csp_report"),
+]
+# Apps built on blog are optional: without one, its pages go and blog's pages stay.
+urlpatterns += [
+    path("", include(f"{app}.urls"))
+    for app in ("awards", "assignments", "notifications", "imports")
+    if apps.is_installed(app)
 ]
 
 if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):

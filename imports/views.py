@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from blog.extensions import course_page_context
+from blog.extensions import MANAGE_TABS, page_parts
 from blog.shortcuts import readable_course_or_404
 from imports import services, tasks
 from imports.forms import ImportForm
@@ -23,7 +23,7 @@ def importable_course_or_403(request, course_slug):
 
 
 def _context(request, course, **extra):
-    return {"course": course, "manage_tab": "import", **course_page_context(request, course),
+    return {"course": course, "manage_tab": "import", **page_parts(request, course, MANAGE_TABS),
             **extra}  # fmt: skip
 
 

@@ -7,4 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
+        from blog.extensions import SITE_NAV, register_part
         from notifications import receivers  # noqa: F401  (connects the receivers)
+        from notifications.display import nav_bell_context
+
+        register_part(SITE_NAV, "notifications/_nav_bell.html", nav_bell_context)

@@ -1,11 +1,14 @@
-"""One-line filters that let templates ask the model predicates, and small formatters."""
+"""One-line filters that let templates ask the model predicates, small formatters, and
+the page-part tag."""
 
 import datetime
 
 from django import template
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from blog import extensions
 from blog.rendering import plain_text
 
 register = template.Library()
@@ -67,3 +70,22 @@ def iso_datetime(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).replace(microsecond=0).isoformat()
     return value.isoformat()
+
+
+@register.simple_tag(takes_context=True)
+def page_parts(context, slot):
+    """Render the parts of `slot` (blog.extensions): those the view prepared, or for the
+    slots on every page (cards, header), the registered parts prepared here."""
+    prepared = context.get("page_parts", {})
+    if slot in prepared:
+        parts = prepared[slot]
+    elif slot in extensions.EVERY_PAGE_SLOTS:
+        parts = extensions.prepare(slot, getattr(context, "request", None))
+    else:
+        raise LookupError(f"The view did not prepare the {slot!r} parts (page_parts()).")
+    html = SafeString()  # each part's template escapes its own values
+    for part in parts:
+        template = context.template.engine.get_template(part.template)
+        with context.push(part.context):
+            html += template.render(context)
+    return html

@@ -7,12 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from blog import extensions
 from blog.rendering import plain_text
 from notifications.models import Notification
 from tests import factories
 
 LIST_URL = reverse("notifications:notification_list")
-BELL_PROCESSOR = "notifications.context_processors.notifications"
+BELL_TEMPLATE = "notifications/_nav_bell.html"
 
 
 def bell(html):
@@ -147,15 +148,12 @@ def queries(client, url):
 
 @pytest.mark.parametrize("page", ["home", "post"])
 def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
-    client, post, student, settings, page
+    client, post, student, monkeypatch, page
 ):
     factories.NotificationFactory.create_batch(3, post=post)
     factories.CommentFactory.create_batch(3, post=post)
     url = post.get_absolute_url() if page == "post" else "/"
-    engine = settings.TEMPLATES[0]
-    processors = engine["OPTIONS"]["context_processors"]
-    without = [p for p in processors if p != BELL_PROCESSOR]
-    no_bell = [{**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": without}}]
+    without = [part for part in extensions._parts if part.template != BELL_TEMPLATE]
 
     def count(signed_in):
         client.logout()
@@ -165,7 +163,7 @@ def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
         return queries(client, url)
 
     with_bell = {"visitor": count(False), "member": count(True)}
-    settings.TEMPLATES = no_bell
+    monkeypatch.setattr(extensions, "_parts", without)
     bare = {"visitor": count(False), "member": count(True)}
     assert with_bell["member"] == bare["member"] + 1
     assert with_bell["visitor"] == bare["visitor"]
