@@ -21,6 +21,7 @@ slot                     obj           where
 ======================== ============= =============================================
 SITE_NAV                 None          the header's menu, signed-in users
 POST_BANNERS             post          above a post's body
+POST_BODY_END            post          at the end of a post's body, before its likes
 POST_AFTER_BODY          post          under a post's body, after its likes
 POST_CARD_BADGES         (no context)  on every post card, above the counts
 POST_CARD_STATS          (no context)  the counts at the foot of every post card
@@ -42,12 +43,17 @@ Three more extension points take other shapes:
 - ``register_editor_section(...)``: fields of another app in the post editor, saved
   with the post in one transaction (see the function).
 - ``register_participation_column(...)``: a figure on the participation page.
+- ``register_body_filter(func)``: ``func(post, html) -> html`` applied to a post's
+  rendered, sanitised body when it is saved and in the editor's preview (references
+  turns ``[@key]`` into citations). It must keep the HTML safe and may query only when
+  the body needs it.
 """
 
 from dataclasses import dataclass, field
 
 SITE_NAV = "site_nav"
 POST_BANNERS = "post_banners"
+POST_BODY_END = "post_body_end"
 POST_AFTER_BODY = "post_after_body"
 POST_CARD_BADGES = "post_card_badges"
 POST_CARD_STATS = "post_card_stats"
@@ -56,7 +62,7 @@ COURSE_INSTRUCTOR_LINKS = "course_instructor_links"
 MANAGE_TABS = "manage_tabs"
 SLOTS = frozenset(
     {
-        SITE_NAV, POST_BANNERS, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,
+        SITE_NAV, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,
         COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
     }
 )  # fmt: skip
@@ -207,3 +213,20 @@ def register_participation_column(key, label, func, *, order=100, combine="sum")
 def participation_columns():
     """The registered columns, in display order."""
     return sorted(_participation_columns.values(), key=lambda column: column.order)
+
+
+# --- Body filters: other apps' additions to a post's stored HTML. ---
+
+_body_filters = []
+
+
+def register_body_filter(func):
+    """Apply ``func(post, html) -> html`` to every rendered post body (see the docstring)."""
+    _body_filters.append(func)
+    return func
+
+
+def apply_body_filters(post, html):
+    for func in _body_filters:
+        html = func(post, html)
+    return html

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from blog.extensions import apply_body_filters
 from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
@@ -601,7 +602,7 @@ class Post(VersionedModel, models.Model):
             current = slugify(self.title)[:80].strip("-")
             if not self.slug or self.slug != current:
                 self.slug = unique_slug(self.title, taken, reserved=RESERVED_POST_SLUGS)
-        self.body_html = render_post_markdown(self.body)
+        self.body_html = apply_body_filters(self, render_post_markdown(self.body))
         super().save(*args, **kwargs)
         Post.objects.filter(pk=self.pk).refresh_search_vectors()
 

@@ -23,6 +23,8 @@ from blog.extensions import (
     MANAGE_TABS,
     POST_AFTER_BODY,
     POST_BANNERS,
+    POST_BODY_END,
+    apply_body_filters,
     editor_sections,
     page_parts,
 )
@@ -186,7 +188,7 @@ def post_detail(request, course_slug, post_slug):
         "course": course,
         "post": post,
         **post_likes_context(request, post),
-        **page_parts(request, post, POST_BANNERS, POST_AFTER_BODY),
+        **page_parts(request, post, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY),
     }
     return render(request, "blog/post_detail.html", context)
 
@@ -367,7 +369,7 @@ def _editor_roundtrip(request, course, post, action):
     initial["topics"] = data.getlist("topics")
     initial["new_topics"] = data.get("new_topics", "")
     form = PostForm(initial=initial, instance=post, course=course)
-    preview = render_post_markdown(data.get("body", "")) if action == "preview" else None
+    preview = preview_html(post, data.get("body", "")) if action == "preview" else None
     sections = editor_section_forms(data, post=post, course=course, as_typed=True)
     context = {
         "course": course,
@@ -406,7 +408,16 @@ def post_preview(request, course_slug):
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "The text is too long to preview."}, status=400)
-    return JsonResponse({"html": render_post_markdown(form.cleaned_data["body"])})
+    post = Post.objects.filter(course=course, slug=request.GET.get("post", "")).first()
+    if post is None or not post.can_edit(request.user):
+        post = Post(course=course, author=request.user)  # a new post: nothing to look up
+    post.course = course
+    return JsonResponse({"html": preview_html(post, form.cleaned_data["body"])})
+
+
+def preview_html(post, body):
+    """The body as it will be stored: rendered, sanitised, and with other apps' filters."""
+    return apply_body_filters(post, render_post_markdown(body))
 
 
 @require_POST

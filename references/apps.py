@@ -7,6 +7,21 @@ class ReferencesConfig(AppConfig):
     verbose_name = "References"
 
     def ready(self):
-        from references import participation, signals  # noqa: F401
+        from blog.extensions import (
+            POST_BODY_END,
+            register_body_filter,
+            register_editor_section,
+            register_part,
+        )
+        from references import display, participation, signals  # noqa: F401
 
+        register_body_filter(display.link_citations)
+        register_part(POST_BODY_END, "references/_post_references.html", display.post_references)
+        register_editor_section(
+            "references",
+            form_class=display.EditorReferencesForm,
+            template="references/_editor_section.html",
+            save=display.save_editor_section,
+            order=50,
+        )
         participation.register_columns()

@@ -1,22 +1,9 @@
-"""references reacts to blog's events: a post's body is rendered, a course's style changes."""
+"""references reacts to blog's events: a course's citation style changes."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from blog.models import Course, Post
-from references.citing import CITATION, Renderer
-from references.models import Reference
-
-
-@receiver(pre_save, sender=Post)
-def link_citations(sender, instance, **kwargs):
-    """blog has just rendered body_html from the Markdown: turn each [@key] into its
-    citation in the course's style. A body without brackets costs nothing."""
-    if instance.pk is None or not CITATION.search(instance.body_html):
-        return
-    references = Reference.objects.for_post(instance)
-    renderer = Renderer(references, instance.course.citation_style)
-    instance.body_html = renderer.link_citations(instance.body_html)
+from blog.models import Course
 
 
 @receiver(pre_save, sender=Course)

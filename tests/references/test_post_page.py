@@ -1,0 +1,121 @@
+import pytest
+from django.urls import reverse
+
+from references.models import Reference
+from references.services import save_reference
+from tests import factories
+from tests.references.test_pages import BOOK
+
+
+@pytest.fixture
+def post(course, student):
+    return factories.PostFactory(
+        course=course, author=student, title="Thaw", body="As Cohen argues [@cohen1985, p. 16]."
+    )
+
+
+def test_the_post_page_ends_its_body_with_the_references(client, post):
+    save_reference(post=post, values=BOOK)
+    html = client.get(post.get_absolute_url()).content.decode()
+    body_end = html.index('<section class="references" id="references"')
+    assert html.index("(Cohen, 1985, p. 16)") < body_end < html.index('id="post-likes"')
+    assert '<li id="ref-cohen1985" class="hanging-indent">Cohen, S. F. (1985).' in html
+    assert "Manage references" not in html  # for those who may edit the post
+
+
+def test_a_post_without_references_has_no_section(client, post):
+    assert 'id="references"' not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_author_gets_a_link_to_manage_references(client, post, student):
+    save_reference(post=post, values=BOOK)
+    client.force_login(student)
+    assert "Manage references" in client.get(post.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_references_cost_one_query_whatever_their_number(
+    client, post, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        Reference.objects.create(post=post, key=f"k{n}", title=f"Work {n}", html=f"Work {n}.")
+    client.get(post.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        response = client.get(post.get_absolute_url())
+    assert response.content.decode().count('class="hanging-indent"') == count
+
+
+# --- the editor: unknown keys are flagged in the preview and refused on publish ---
+
+
+def _editor(post):
+    return reverse("blog:post_edit", args=[post.course.slug, post.slug])
+
+
+def _data(post, action, body):
+    return {"title": post.title, "body": body, "action": action, "references-shown": "True"}
+
+
+def test_publishing_a_text_that_cites_an_unknown_key_is_refused_and_keeps_the_text(
+    client, course, student
+):
+    draft = factories.PostFactory(
+        course=course, author=student, status="draft", published_at=None, body="Draft."
+    )
+    save_reference(post=draft, values=BOOK)
+    client.force_login(student)
+    body = "Typed words [@cohen1985] and [@nobody2020, p. 3]."
+    response = client.post(_editor(draft), _data(draft, "publish", body))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Not published: your text cites [@nobody2020]" in html
+    assert "Typed words [@cohen1985] and [@nobody2020, p. 3]." in html
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.body == "Draft."
+
+
+def test_a_draft_may_cite_an_unknown_key_and_shows_it_flagged(client, course, student):
+    draft = factories.PostFactory(
+        course=course, author=student, status="draft", published_at=None, body="Draft."
+    )
+    client.force_login(student)
+    response = client.post(_editor(draft), _data(draft, "draft", "Later [@someday]."))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert '<mark class="citation-unknown">[@someday]</mark>' in draft.body_html
+
+
+def test_updating_a_published_post_checks_its_citations_too(client, post, student):
+    client.force_login(student)
+    response = client.post(_editor(post), _data(post, "update", "Now [@ghost]."))
+    assert "Not published: your text cites [@ghost]" in response.content.decode()
+
+
+def test_the_live_preview_renders_citations_and_flags_unknown_keys(client, post, student):
+    save_reference(post=post, values=BOOK)
+    client.force_login(student)
+    url = reverse("blog:post_preview", args=[post.course.slug]) + f"?post={post.slug}"
+    html = client.post(url, {"body": "See [@cohen1985] and [@ghost]."}).json()["html"]
+    assert '<a class="citation" href="#ref-cohen1985">(Cohen, 1985)</a>' in html
+    assert '<mark class="citation-unknown">[@ghost]</mark>' in html
+
+
+def test_the_preview_ignores_a_post_the_writer_may_not_edit(client, post, classmate):
+    save_reference(post=post, values=BOOK)
+    client.force_login(classmate)
+    url = reverse("blog:post_preview", args=[post.course.slug]) + f"?post={post.slug}"
+    html = client.post(url, {"body": "See [@cohen1985]."}).json()["html"]
+    assert "Cohen, 1985" not in html and "citation-unknown" in html
+
+
+def test_the_preview_without_javascript_flags_unknown_keys(client, post, student):
+    client.force_login(student)
+    response = client.post(_editor(post), _data(post, "preview", "See [@ghost]."))
+    assert '<mark class="citation-unknown">[@ghost]</mark>' in response.content.decode()
+
+
+def test_the_editor_lists_the_keys_to_cite(client, post, student):
+    save_reference(post=post, values=BOOK)
+    client.force_login(student)
+    html = client.get(_editor(post)).content.decode()
+    assert "<code>[@cohen1985]</code>" in html and "Add or edit references" in html
