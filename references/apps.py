@@ -8,6 +8,7 @@ class ReferencesConfig(AppConfig):
 
     def ready(self):
         from blog.extensions import (
+            COURSE_SIDEBAR,
             POST_BODY_END,
             register_body_filter,
             register_editor_section,
@@ -16,6 +17,7 @@ class ReferencesConfig(AppConfig):
         from references import display, participation, signals  # noqa: F401
 
         register_body_filter(display.link_citations)
+        register_part(COURSE_SIDEBAR, "references/_course_sidebar.html", order=60)
         register_part(POST_BODY_END, "references/_post_references.html", display.post_references)
         register_editor_section(
             "references",

@@ -1,5 +1,7 @@
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -38,6 +40,18 @@ class ReferenceForm(forms.ModelForm):
         )
         if self.instance.pk and not self.is_bound:
             self.initial["authors_text"] = format_authors(self.instance.authors)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "kind", "authors_text", "title", "container_title",
+            Row(Column("issued", css_class="col-sm-4"), Column("volume", css_class="col-sm-4"),
+                Column("issue", css_class="col-sm-4")),
+            Row(Column("pages", css_class="col-sm-4"), Column("publisher", css_class="col-sm-4"),
+                Column("place", css_class="col-sm-4")),
+            Row(Column("url", css_class="col-sm-8"), Column("accessed", css_class="col-sm-4")),
+            Row(Column("doi", css_class="col-sm-6"), Column("key", css_class="col-sm-6")),
+            "is_image_credit",
+        )  # fmt: skip
 
     def clean_authors_text(self):
         return parse_authors(self.cleaned_data["authors_text"])

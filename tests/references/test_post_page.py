@@ -119,3 +119,8 @@ def test_the_editor_lists_the_keys_to_cite(client, post, student):
     client.force_login(student)
     html = client.get(_editor(post)).content.decode()
     assert "<code>[@cohen1985]</code>" in html and "Add or edit references" in html
+
+
+def test_the_course_page_links_to_its_bibliography(client, course):
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("references:bibliography", args=[course.slug]) in html
