@@ -124,3 +124,18 @@ def test_the_editor_lists_the_keys_to_cite(client, post, student):
 def test_the_course_page_links_to_its_bibliography(client, course):
     html = client.get(course.get_absolute_url()).content.decode()
     assert reverse("references:bibliography", args=[course.slug]) in html
+
+
+def test_a_change_to_the_references_shows_to_the_next_anonymous_reader(client, post):
+    first = save_reference(post=post, values=BOOK)
+    second = save_reference(post=post, values={**BOOK, "key": "b2", "title": "Second work"})
+    client.get(post.get_absolute_url())  # now cached for anonymous readers
+    assert client.get(post.get_absolute_url()).headers.get("X-Page-Cache") == "hit"
+    from references.services import delete_reference, move_reference
+
+    move_reference(reference=second, up=True)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert html.index("Second work") < html.index("Rethinking the Soviet")
+    delete_reference(reference=first)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Rethinking the Soviet" not in html.split('id="references"')[1]
