@@ -43,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 CSRF_MARKER = "\x00csrf\x00"
 NONCE_MARKER = "\x00nonce\x00"
+MARKERS = re.compile("\x00(csrf|nonce)\x00")
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 ALLOWED_QUERY = {"page"}
 HEADER = "X-Page-Cache"
@@ -209,21 +210,28 @@ def page_key(request, versions):
 
 
 def to_cache(request, response):
+    """(content type, parts): the page as bytes, split at its per-request values; the
+    odd parts name them ("csrf", "nonce"). Stored once, joined per reader."""
     html = response.content.decode(response.charset)
     html = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARKER}\g<2>", html)
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         html = html.replace(str(nonce), NONCE_MARKER)
-    return (response["Content-Type"], html)
+    parts = MARKERS.split(html)
+    parts[::2] = [text.encode(response.charset) for text in parts[::2]]
+    return (response["Content-Type"], parts)
 
 
 def from_cache(request, stored):
-    content_type, html = stored
-    if CSRF_MARKER in html:
-        html = html.replace(CSRF_MARKER, get_token(request))
-    if NONCE_MARKER in html:
-        html = html.replace(NONCE_MARKER, str(getattr(request, "csp_nonce", "")))
-    response = HttpResponse(html, content_type=content_type)
+    content_type, parts = stored
+    if len(parts) > 1:
+        values = {}
+        if "csrf" in parts[1::2]:
+            values["csrf"] = get_token(request).encode()
+        if "nonce" in parts[1::2]:
+            values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
+        parts = [values[part] if n % 2 else part for n, part in enumerate(parts)]
+    response = HttpResponse(b"".join(parts), content_type=content_type)
     response[HEADER] = "hit"
     patch_vary_headers(response, ["Cookie"])
     return response
