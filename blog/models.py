@@ -195,12 +195,12 @@ class Course(VersionedModel, models.Model):
         the answer is cached on the user object, which lives as long as the request."""
         if user is None or not user.is_authenticated:
             return None
-        if is_site_staff(user):
-            return STAFF
         cache = user.__dict__.setdefault("_course_roles", {})
-        if self.pk not in cache:
+        if self.pk not in cache:  # asked again and again on a page: answered from here
             cache[self.pk] = (
-                Membership.objects.filter(course_id=self.pk, user_id=user.pk)
+                STAFF
+                if is_site_staff(user)
+                else Membership.objects.filter(course_id=self.pk, user_id=user.pk)
                 .values_list("role", flat=True)
                 .first()
             )

@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from blog.models import Post
 from blog.pagecache import ChangesPagesAdmin
-from comments.models import Comment, CommentLike, with_comment_counts
+from comments.models import Comment, CommentLike, like_counts, with_comment_counts
 from comments.services import moderate_comments
 
 EXCERPT_LENGTH = 60
@@ -32,14 +30,7 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     actions = ["approve", "mark_spam", "remove"]
 
     def get_queryset(self, request):
-        likes = (
-            CommentLike.objects.filter(comment=OuterRef("pk"))
-            .order_by()
-            .values("comment")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset(request).annotate(like_count=Coalesce(Subquery(likes), 0))
+        return super().get_queryset(request).annotate(like_count=like_counts())
 
     @admin.display(description="comment")
     def excerpt(self, comment):
@@ -65,7 +56,7 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
         if comment.parent_id is None:
             return "—"
         parent = comment.parent
-        who = parent.author.name if parent.author_id else parent.guest_name or "a guest"
+        who = parent.name
         url = reverse("admin:comments_comment_change", args=[parent.pk])
         return format_html('<a href="{}">#{} by {}</a>', url, parent.pk, who)
 

@@ -102,13 +102,13 @@ def card(c, *, urls, is_moderator):
         edited=EDITED if c.edited else "",
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
-        like=_like(c, urls) if c.can_like else _like_step(c),
-        liked_by=_liked_by(c) if c.liked_by or c.can_like else "",
+        like=_like(c, urls) if c.shows_like else _like_step(c),
+        liked_by=_liked_by(c) if c.liked_by or c.shows_like else "",
         reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
-        if c.can_reply
+        if c.shows_reply
         else "",
         own=OWN.format(edit_url=urls["edit"](c.id), delete_url=urls["delete"](c.id))
-        if c.can_edit
+        if c.shows_own
         else "",
         moderate=_moderate(c, urls) if is_moderator else "",
     )

@@ -12,6 +12,7 @@ from blog.rendering import render_comment_markdown
 
 MAX_BODY_LENGTH = 10_000
 MAX_GUEST_NAME_LENGTH = 100
+NAME_FALLBACK = "Someone"  # an author whose account was deleted, or a nameless import
 
 
 def has_control_characters(text):
@@ -49,13 +50,6 @@ class CommentQuerySet(models.QuerySet):
     def with_thread(self, *, viewer):
         """What a thread shows, in this one query: author, the author's role in the
         course, like counts and whether the viewer likes each comment."""
-        likes = (
-            CommentLike.objects.filter(comment=OuterRef("pk"))
-            .order_by()
-            .values("comment")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         role = Membership.objects.filter(
             course_id=OuterRef("post__course_id"), user_id=OuterRef("author_id")
         ).values("role")[:1]
@@ -67,7 +61,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.only(*THREAD_FIELDS)
             .annotate(
-                like_count=Coalesce(Subquery(likes), 0),
+                like_count=like_counts(),
                 author_role=Subquery(role),
                 liked_by_viewer=liked,
             )
@@ -75,17 +69,12 @@ class CommentQuerySet(models.QuerySet):
         )
 
     def deepest_allowed_parent_id(self, parent_id, *, depth):
-        """Id of the comment a reply to `parent_id` hangs under when threads nest
-        `depth` levels: the parent itself, or its deepest ancestor that may still have
-        replies (None: top level). One query, however deep the thread."""
+        """Id of the comment a reply to `parent_id` hangs under (``reply_parent_id``).
+        One query, however deep the thread."""
         if parent_id is None or depth <= 1:
             return None
         parents = dict(self.order_by().values_list("pk", "parent_id"))
-        chain = [parent_id]  # the parent, its parent, ... up to the top level
-        while parents.get(chain[-1]) is not None:
-            chain.append(parents[chain[-1]])
-        # chain[-1] is at level 1; a reply's parent may be at most at level depth - 1.
-        return chain[max(0, len(chain) - (depth - 1))]
+        return reply_parent_id(parent_id, parents, depth=depth)
 
     def thread_root_id(self, comment_id):
         """Id of the top-level comment whose thread holds `comment_id`. One query."""
@@ -93,6 +82,44 @@ class CommentQuerySet(models.QuerySet):
         while parents.get(comment_id) is not None:
             comment_id = parents[comment_id]
         return comment_id
+
+
+def reply_parent_id(parent_id, parents, *, depth, memo=None):
+    """The one depth rule: the id of the comment a reply to `parent_id` hangs under when
+    threads nest `depth` levels (1 = no replies). It is the parent itself if the parent
+    is at most at level depth - 1 (top level = 1), else where a reply to the parent's
+    parent would hang. None: the top level.
+
+    `parents` maps comment ids to their parent ids. `memo` ({id: (level, id)}), shared
+    across calls on one thread, makes each call constant time on average.
+    """
+    if parent_id is None or depth <= 1:
+        return None
+    memo = {} if memo is None else memo
+    path, pk = [], parent_id
+    while pk is not None and pk not in memo:  # up to the top, or to an answer known
+        path.append(pk)
+        pk = parents.get(pk)
+    level, target = memo[pk] if pk is not None else (0, None)
+    for pk in reversed(path):  # back down, top first
+        level += 1
+        target = pk if level <= depth - 1 else target
+        memo[pk] = (level, target)
+    return memo[parent_id][1]
+
+
+def like_counts():
+    """Subquery: the number of likes of the comment in the outer query (one rule)."""
+    return Coalesce(
+        Subquery(
+            CommentLike.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
 
 
 def with_comment_counts(posts):
@@ -159,9 +186,11 @@ class Comment(models.Model):
 
     @property
     def name(self):
+        """The name shown everywhere (thread, admin, emails): the author's, or the
+        guest's as typed."""
         if self.author_id:
             return self.author.name
-        return self.guest_name or "Someone"
+        return self.guest_name or NAME_FALLBACK
 
     @property
     def is_guest(self):

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from blog.likes import button_label, liked_by
 from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
-from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike
+from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
 
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
 REMOVED = "This comment was removed."
@@ -46,6 +46,7 @@ def load_thread(post, *, viewer, guest_comment_ids=()):
         .in_bulk({c.author_id for c in comments if c.author_id} | {u for _, u in likes or ()})
     )
     for c in comments:
+        c._state.fields_cache["post"] = post  # the predicates ask the post and its course
         if c.author_id:
             c._state.fields_cache["author"] = people[c.author_id]
     likers = None
@@ -65,20 +66,24 @@ def url_maker(name):
 
 
 class Thread:
+    """What each comment shows and offers comes from the Comment predicates (can_view,
+    can_reply, can_like, can_edit) and the one depth rule (``reply_parent_id``); the
+    roles they ask for are cached on the viewer, so a thread costs no query per comment."""
+
     def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None):
         self.post = post
         course = post.course
+        self.viewer = viewer
         self.viewer_id = viewer.pk if viewer.is_authenticated else None
         self.max_depth = course.thread_depth
         self.is_moderator = course.can_moderate(viewer)
         self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        self.parents = {c.id: c.parent_id for c in comments}
+        self.depth_memo = {}
         self.items = self._flatten(comments, guest_comment_ids)
-        self.can_reply = post.can_comment(viewer)
-        self.can_like = post.can_like(viewer)
         # Readers who may not like yet get a Like that leads to the missing step.
-        self.like_step = "" if self.can_like else post.step_to_like(viewer)
+        self.like_step = "" if post.can_like(viewer) else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
-        self.can_edit = course.can_participate(viewer)
         self.likers = likers  # {comment id: [people]} for members, else None
         self._decorate_all()
 
@@ -98,19 +103,17 @@ class Thread:
     # --- Building the flat list ---
 
     def _flatten(self, comments, guest_comment_ids):
-        by_id = {c.id: c for c in comments}
-        level = {}  # natural nesting level, 1 = top level
-        for c in comments:  # oldest first, so parents come before their replies
-            parent = by_id.get(c.parent_id)
-            level[c.id] = level.get(parent.id, 0) + 1 if parent else 1
         children = defaultdict(list)
         for c in comments:
-            children[self._hang_under(c, by_id, level)].append(c)
-        visible = {c.id for c in comments if self._may_see(c, guest_comment_ids)}
+            children[self._hang_under(c)].append(c)
+        viewer = self.viewer
+        visible = {
+            c.id for c in comments if c.can_view(viewer, guest_comment_ids=guest_comment_ids)
+        }
         shown = set(visible)
         for c in reversed(comments):  # replies first: a shown reply keeps its parent shown
-            if c.id in shown and c.parent_id in by_id:
-                shown.add(self._hang_under(c, by_id, level))
+            if c.id in shown and c.parent_id is not None:
+                shown.add(self._hang_under(c))
         items, stack = [], [(c, 0) for c in reversed(children[None])]
         while stack:
             c, depth = stack.pop()
@@ -126,24 +129,16 @@ class Thread:
             c.closing = mark_safe(closing) if following <= c.depth else ""  # noqa: S308
         return items
 
-    def _hang_under(self, c, by_id, level):
-        """The id of the comment c is shown under: its parent, or the deepest ancestor at
-        a level that may have replies (when the course's depth is lower than the thread's)."""
-        parent = by_id.get(c.parent_id)
-        while parent is not None and level[parent.id] >= self.max_depth:
-            parent = by_id.get(parent.parent_id)
-        return parent.id if parent else None
+    def _hang_under(self, c):
+        """The id of the comment c is shown under (None: top level)."""
+        return reply_parent_id(
+            c.parent_id, self.parents, depth=self.max_depth, memo=self.depth_memo
+        )
 
-    def _may_see(self, c, guest_comment_ids):
-        if c.status == Comment.Status.APPROVED:
-            return True
-        if c.status == Comment.Status.REMOVED:
-            return False
-        if self.is_moderator:
-            return True
-        return c.status == Comment.Status.PENDING and (
-            (c.author_id is not None and c.author_id == self.viewer_id)
-            or (c.author_id is None and c.id in guest_comment_ids)
+    def _takes_replies(self, c):
+        """A reply to c would hang under c itself, not under an ancestor."""
+        return (
+            reply_parent_id(c.id, self.parents, depth=self.max_depth, memo=self.depth_memo) == c.id
         )
 
     # --- What each comment shows ---
@@ -157,9 +152,11 @@ class Thread:
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
         like_step_url = self._like_step_urls()
+        viewer = self.viewer
+        labels = {}  # (like count, liked by viewer): (button label, "Liked by ...")
         for c in self.items:
             c.dom_id = f"comment-{c.id}"
-            c.display_name = c.author.name if c.author_id else (c.guest_name or "Someone")
+            c.display_name = c.name
             if not c.is_visible:
                 c.html = mark_safe(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))  # noqa: S308
                 continue
@@ -182,14 +179,16 @@ class Thread:
             c.iso_date = when.replace(microsecond=0).isoformat()
             c.date_text = f"{when.day} {months[when.month]} {when.year} at {when:%H:%M}"
             c.notice = self._notice(c)
-            c.can_reply = self.can_reply and c.is_approved and c.depth < self.max_depth - 1
-            c.can_like = self.can_like and c.is_approved
+            c.shows_reply = c.can_reply(viewer) and self._takes_replies(c)
+            c.shows_like = c.can_like(viewer)
+            c.shows_own = c.can_edit(viewer)
+            words = labels.get((c.like_count, c.liked_by_viewer))
+            if words is None:  # a thread has a few distinct counts: word each once
+                words = button_label(c.like_count, c.liked_by_viewer), liked_by(c.like_count)
+                labels[(c.like_count, c.liked_by_viewer)] = words
+            c.like_label, c.liked_by = words
             c.like_step = self.like_step
             c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
-            mine = c.author_id is not None and c.author_id == self.viewer_id
-            c.can_edit = self.can_edit and mine and c.status != Comment.Status.SPAM
-            c.like_label = button_label(c.like_count, c.liked_by_viewer)
-            c.liked_by = liked_by(c.like_count)
             c.likers = None if self.likers is None else self.likers.get(c.id, [])
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
             c.html = mark_safe(markup.card(c, urls=urls, is_moderator=self.is_moderator))  # noqa: S308

@@ -1,0 +1,132 @@
+"""Comment status x actor x action: the predicates, and the thread that shows them.
+
+Each rule lives once, in the Comment predicates (comments/models.py); the thread on the
+post page (comments/threads.py) asks them. So each case is checked twice: the
+predicate's answer, and what the post page shows that actor (the comment's words, its
+Edit/Delete links, its Like button, its Reply link).
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.views import MY_PENDING
+from tests import factories
+
+STATUSES = ["approved", "pending", "spam", "removed"]
+ACTORS = ["anonymous", "guest_author", "outsider", "classmate", "author", "instructor", "staff"]
+ACTIONS = ["view", "edit", "like", "reply"]
+
+# Who may, for each status and action. "author" wrote the comment as a member;
+# "guest_author" wrote it signed out, and their session remembers it. In a public
+# course that takes guest comments (held for moderation).
+MAY = {
+    ("approved", "view"): set(ACTORS),
+    ("approved", "edit"): {"author"},
+    ("approved", "like"): {"classmate", "author", "instructor", "staff"},
+    ("approved", "reply"): set(ACTORS),
+    ("pending", "view"): {"guest_author", "author", "instructor", "staff"},
+    ("pending", "edit"): {"author"},
+    ("pending", "like"): set(),
+    ("pending", "reply"): set(),
+    ("spam", "view"): {"instructor", "staff"},
+    ("spam", "edit"): set(),
+    ("spam", "like"): set(),
+    ("spam", "reply"): set(),
+    ("removed", "view"): set(),
+    ("removed", "edit"): set(),
+    ("removed", "like"): set(),
+    ("removed", "reply"): set(),
+}
+BODY = "Distinctive words about the reading."
+
+
+@pytest.fixture
+def case(request, post, student, classmate, instructor, staff, outsider):
+    """Make the comment with `status`, by the guest or by the student (the "author")."""
+
+    def make(status, actor):
+        if actor == "guest_author":
+            comment = factories.CommentFactory(
+                post=post, author=None, guest_name="Vera", guest_email="vera@example.org"
+            )
+        else:
+            comment = factories.CommentFactory(post=post, author=student)
+        Comment.objects.filter(pk=comment.pk).update(body=BODY, status=status)
+        comment = Comment.objects.select_related("post__course", "author").get(pk=comment.pk)
+        comment.body_html = f"<p>{BODY}</p>"
+        Comment.objects.filter(pk=comment.pk).update(body_html=comment.body_html)
+        users = {
+            "outsider": outsider,
+            "classmate": classmate,
+            "author": student,
+            "instructor": instructor,
+            "staff": staff,
+        }
+        return comment, users.get(actor, AnonymousUser())
+
+    return make
+
+
+def predicate(comment, user, action, guest_ids):
+    return {
+        "view": lambda: comment.can_view(user, guest_comment_ids=guest_ids),
+        "edit": lambda: comment.can_edit(user),
+        "delete": lambda: comment.can_delete(user),
+        "like": lambda: comment.can_like(user),
+        "reply": lambda: comment.can_reply(user),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_predicate_follows_the_table(case, status, actor, action):
+    comment, user = case(status, actor)
+    guest_ids = {comment.pk} if actor == "guest_author" else set()
+    assert predicate(comment, user, action, guest_ids) is (actor in MAY[(status, action)])
+    if action == "edit":  # delete follows edit
+        assert predicate(comment, user, "delete", guest_ids) is (actor in MAY[(status, action)])
+
+
+def shown(html, comment):
+    """What the post page offers for `comment`, by action."""
+    return {
+        "view": BODY in html,
+        "edit": reverse("comments:comment_edit", args=[comment.pk]) in html
+        and reverse("comments:comment_delete", args=[comment.pk]) in html,
+        "like": f'formaction="{reverse("comments:comment_like", args=[comment.pk])}"' in html,
+        "reply": f'href="{reverse("comments:comment_reply", args=[comment.pk])}"' in html,
+    }
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("status", STATUSES)
+def test_the_thread_shows_what_the_predicates_allow(client, case, post, status, actor):
+    comment, user = case(status, actor)
+    if user.is_authenticated:
+        client.force_login(user)
+    elif actor == "guest_author":
+        session = client.session
+        session[MY_PENDING] = [comment.pk]
+        session.save()
+    html = client.get(post.get_absolute_url()).content.decode()
+    expected = {action: actor in MAY[(status, action)] for action in ACTIONS}
+    assert shown(html, comment) == expected
+
+
+def test_no_reply_link_where_a_reply_would_hang_elsewhere(client, post, classmate):
+    """The one depth rule: at the deepest level, Reply would go to an ancestor."""
+    post.course.thread_depth = 2
+    post.course.save()
+    top = factories.CommentFactory(post=post)
+    reply = factories.CommentFactory(post=post, parent=top)
+    client.force_login(classmate)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert shown(html, top)["reply"] and not shown(html, reply)["reply"]
+
+
+def test_one_display_name_everywhere(post):
+    nameless = factories.CommentFactory(post=post, author=None, guest_name="")
+    assert nameless.name == "Someone"
