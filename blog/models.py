@@ -206,9 +206,11 @@ class Course(VersionedModel, models.Model):
             )
         return cache[self.pk]
 
-    def remember_role(self, user, role):
-        """Seed the role cache (used after loading roles in bulk)."""
+    def remember_role(self, user, membership_role):
+        """Seed the role cache with a membership role loaded in the same query as the
+        page's rows (role_of's answer: staff stay staff, whatever their membership)."""
         if user.is_authenticated:
+            role = STAFF if is_site_staff(user) else membership_role
             user.__dict__.setdefault("_course_roles", {})[self.pk] = role
 
     def forget_roles(self, user):
