@@ -16,6 +16,7 @@ from accounts import ratelimits, services, social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
+from config.storage import StorageUnavailable
 
 
 def profile(request, username):
@@ -39,12 +40,16 @@ def profile_edit(request):
     next_url = get_next_redirect_url(request)
     old_avatar = user.avatar.name
     if request.method == "POST" and form.is_valid():
-        services.save_profile(user=user, **form.cleaned_data)
-        delete_replaced_file(
-            storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
-        )
-        messages.success(request, "Your profile has been saved.")
-        return redirect(next_url or user.get_absolute_url())
+        try:
+            services.save_profile(user=user, **form.cleaned_data)
+        except StorageUnavailable:
+            form.add_error(None, StorageUnavailable.message)
+        else:
+            delete_replaced_file(
+                storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
+            )
+            messages.success(request, "Your profile has been saved.")
+            return redirect(next_url or user.get_absolute_url())
     return render(request, "accounts/user_form.html", {"form": form, "next": next_url})
 
 

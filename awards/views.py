@@ -11,6 +11,7 @@ from awards.models import Award, AwardGrant
 from blog.extensions import MANAGE_TABS, page_parts
 from blog.models import Post
 from blog.shortcuts import paginate, readable_course_or_404, readable_post_or_404
+from config.storage import StorageUnavailable
 
 
 def awarding_course_or_403(request, course_slug):
@@ -81,9 +82,13 @@ def _edit_award(request, course, award):
     adding = award.pk is None
     form = AwardForm(request.POST or None, request.FILES or None, instance=award)
     if request.method == "POST" and form.is_valid():
-        award = services.save_award(award=award, **form.cleaned_data)
-        messages.success(request, f"The “{award}” award is {'ready' if adding else 'saved'}.")
-        return redirect("awards:award_manage", course.slug)
+        try:
+            award = services.save_award(award=award, **form.cleaned_data)
+        except StorageUnavailable:
+            form.add_error(None, StorageUnavailable.message)
+        else:
+            messages.success(request, f"The “{award}” award is {'ready' if adding else 'saved'}.")
+            return redirect("awards:award_manage", course.slug)
     context = {"course": course, "award": award, "form": form, "adding": adding}
     return render(request, "awards/award_form.html", context)
 

@@ -16,11 +16,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from blog import media
 from blog.models import Course, Post
 
 FEED_ITEMS = 20
@@ -90,7 +90,7 @@ class PostFeed(Feed):
             post.feed_html = absolute_links(post.body_html, scope)
             image = post.large_image
             post.feed_image = image and Enclosure(
-                scope.absolute(default_storage.url(image["name"])),
+                scope.absolute(media.image_url(image["name"], post.course)),
                 str(image["bytes"]),  # recorded when the rendition was saved
                 IMAGE_MIME_TYPE,
             )

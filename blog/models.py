@@ -543,7 +543,8 @@ class PostQuerySet(models.QuerySet):
 
 
 def post_image_path(instance, filename):
-    return f"originals/posts/{secrets.token_hex(16)}.webp"
+    """The kept original: private on every storage (only renditions are shown)."""
+    return f"courses/{instance.course_id}/originals/{secrets.token_hex(16)}.webp"
 
 
 class Post(VersionedModel, models.Model):

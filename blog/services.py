@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
-from blog import pagecache
+from blog import media, pagecache
 from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic
 
 
@@ -120,7 +120,10 @@ def set_featured_image(post, clean):
     """Store the cleaned original (privately) and its public renditions on post."""
     content, _, _ = encode(clean.image)
     post.image.save("original.webp", content, save=False)
-    post.image_renditions = save_renditions(clean, folder="posts")
+    post.image_renditions = save_renditions(
+        clean, folder=media.course_folder(post.course_id, "posts")
+    )
+    media.set_course_media_access(post.course, [r["name"] for r in post.image_renditions])
 
 
 def _drop_image(post):
@@ -135,11 +138,11 @@ def _drop_image(post):
 
 def store_body_image(*, course, user, clean):
     """Keep an image inserted into a post body; returns the BodyImage."""
-    return BodyImage.objects.create(
-        course=course,
-        uploaded_by=user,
-        renditions=save_renditions(clean, folder="posts/body", widths=(800, 1600)),
+    renditions = save_renditions(
+        clean, folder=media.course_folder(course.pk, "body"), widths=(800, 1600)
     )
+    media.set_course_media_access(course, [r["name"] for r in renditions])
+    return BodyImage.objects.create(course=course, uploaded_by=user, renditions=renditions)
 
 
 @transaction.atomic
@@ -272,3 +275,14 @@ def remove_member(*, membership):
     _guard_last_instructor(membership)
     membership.delete()
     pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
+
+
+def apply_course_media_access(*, course):
+    """After a change of visibility: the course's stored images follow it (on S3 their
+    objects become public or private once the change has committed)."""
+    names = [
+        r["name"] for post in course.posts.only("image_renditions") for r in post.image_renditions
+    ]
+    for renditions in course.body_images.values_list("renditions", flat=True):
+        names += [r["name"] for r in renditions]
+    transaction.on_commit(lambda: media.set_course_media_access(course, names))

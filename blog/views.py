@@ -1,3 +1,4 @@
+import logging
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
@@ -7,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import pagecache, pending, services
+from blog import media, pagecache, pending, services
 from blog.extensions import (
     COURSE_INSTRUCTOR_LINKS,
     COURSE_SIDEBAR,
@@ -49,6 +49,9 @@ from blog.shortcuts import (
     readable_post_or_404,
 )
 from blog.sitemaps import sitemaps_for
+from config.storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 @pagecache.anonymous_page(pagecache.site_versions)
@@ -262,17 +265,30 @@ def _edit_post(request, course, post):
             raise PermissionDenied
         if all([form.is_valid(), *(section.form.is_valid() for section in sections)]):
             values = form.service_values()
-            if form.inserted_image:  # an image chosen for the text, sent with a save
-                image = services.store_body_image(
-                    course=course, user=request.user, clean=form.inserted_image
+            try:
+                if form.inserted_image:  # an image chosen for the text, sent with a save
+                    image = services.store_body_image(
+                        course=course, user=request.user, clean=form.inserted_image
+                    )
+                    markdown = _image_markdown(image)
+                    values["body"] = values["body"].rstrip() + "\n\n" + markdown + "\n"
+                post = services.save_post(
+                    post=post,
+                    action=action,
+                    sections=[(section.save, section.form.cleaned_data) for section in sections],
+                    **values,
                 )
-                values["body"] = values["body"].rstrip() + "\n\n" + _image_markdown(image) + "\n"
-            post = services.save_post(
-                post=post,
-                action=action,
-                sections=[(section.save, section.form.cleaned_data) for section in sections],
-                **values,
-            )
+            except StorageUnavailable as error:
+                logger.error("Media storage unavailable while saving a post: %s", error)
+                messages.error(request, StorageUnavailable.message)
+                context = {
+                    "course": course,
+                    "post": post,
+                    "form": form,
+                    "kept_image": kept,
+                    "editor_sections": sections,
+                }
+                return render(request, "blog/post_form.html", context, status=503)
             if kept:
                 pending.discard(kept)
             messages.success(request, _saved_message(post, action))
@@ -285,7 +301,7 @@ def _edit_post(request, course, post):
             request, "Your post was not saved yet: please check the fields marked below."
         )
         if form.featured_image and "image_upload" in request.FILES:  # valid: keep it
-            kept = pending.keep(request.FILES["image_upload"], user=request.user)
+            kept = _keep_upload(request, request.FILES["image_upload"])
     context = {
         "course": course,
         "post": post,
@@ -325,7 +341,17 @@ def _keep_featured_image(request):
         return kept
     if kept:
         pending.discard(kept)  # replaced by the new choice
-    return pending.keep(upload, user=request.user)
+    return _keep_upload(request, upload)
+
+
+def _keep_upload(request, upload):
+    """pending.keep, or None (and the reason shown) when the media storage is down."""
+    try:
+        return pending.keep(upload, user=request.user)
+    except StorageUnavailable as error:
+        logger.error("Media storage unavailable while keeping an image: %s", error)
+        messages.error(request, StorageUnavailable.message)
+        return None
 
 
 @dataclass
@@ -362,9 +388,15 @@ def _editor_roundtrip(request, course, post, action):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            image = services.store_body_image(course=course, user=request.user, clean=clean)
-            data["body"] = data.get("body", "").rstrip() + "\n\n" + _image_markdown(image) + "\n"
-            messages.success(request, "Image inserted at the end of your text.")
+            try:
+                image = services.store_body_image(course=course, user=request.user, clean=clean)
+            except StorageUnavailable as error:
+                logger.error("Media storage unavailable while inserting an image: %s", error)
+                messages.error(request, StorageUnavailable.message)
+            else:
+                markdown = _image_markdown(image)
+                data["body"] = data.get("body", "").rstrip() + "\n\n" + markdown + "\n"
+                messages.success(request, "Image inserted at the end of your text.")
     initial = {name: data.get(name, "") for name in PostForm.Meta.fields}
     initial["topics"] = data.getlist("topics")
     initial["new_topics"] = data.get("new_topics", "")
@@ -384,7 +416,7 @@ def _editor_roundtrip(request, course, post, action):
 
 def _image_markdown(image):
     rendition = image.body_rendition
-    return f"![Describe this image]({default_storage.url(rendition['name'])})"
+    return f"![Describe this image]({media.stable_url(rendition['name'])})"
 
 
 def _saved_message(post, action):
@@ -434,7 +466,11 @@ def body_image_upload(request, course_slug):
         clean = clean_image_upload(upload)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    image = services.store_body_image(course=course, user=request.user, clean=clean)
+    try:
+        image = services.store_body_image(course=course, user=request.user, clean=clean)
+    except StorageUnavailable as error:
+        logger.error("Media storage unavailable while inserting an image: %s", error)
+        return JsonResponse({"error": StorageUnavailable.message}, status=503)
     return JsonResponse({"markdown": _image_markdown(image)}, status=201)
 
 
@@ -528,6 +564,8 @@ def course_settings(request, course_slug):
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         services.save_course_settings(course=course, **form.cleaned_data)
+        if "visibility" in form.changed_data:
+            services.apply_course_media_access(course=course)
         messages.success(request, "The course settings are saved.")
         return redirect("blog:course_settings", course_slug=course.slug)
     context = {"form": form, **manage_context(request, course, "settings")}

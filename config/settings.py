@@ -199,10 +199,21 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-# Let Django serve uploads itself (development, demo and browser tests only).
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+# Uploads: the file system by default; an S3-compatible bucket when MEDIA_S3_BUCKET is
+# set (config/storage.py; docs/deploy.md lists the variables).
+if env("MEDIA_S3_BUCKET", default=""):
+    from config.storage import s3_options
+
+    MEDIA_STORAGE = {"BACKEND": "config.storage.MediaS3Storage", "OPTIONS": s3_options(env)}
+else:
+    MEDIA_STORAGE = {"BACKEND": "config.storage.MediaFileSystemStorage"}
+# How long a signed address of a members-only course image stays valid (seconds).
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=600)
+# Behind nginx, the media view answers with X-Accel-Redirect to this internal location
+# (deploy/nginx.conf) instead of streaming the file itself. Empty: Django streams it.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,9 +1,9 @@
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from accounts import views as accounts_views
+from blog import media as blog_media
 from blog import views as blog_views
 from config import views as config_views
 
@@ -30,11 +30,9 @@ urlpatterns += [
     if apps.is_installed(app)
 ]
 
-if settings.SERVE_MEDIA and settings.MEDIA_URL.startswith("/"):
-    # Development and browser tests; production serves media from its storage.
-    urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", config_views.media),
-    ]
+# Stored files through the app: course images with their access check (behind nginx
+# the answer is an X-Accel-Redirect); other uploads where nothing in front serves them.
+urlpatterns += [path("media/<path:name>", blog_media.media_file, name="media_file")]
 
 handler500 = "config.views.server_error"
 # allauth answers its rate limits with this (ROOT_URLCONF.handler429).

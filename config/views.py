@@ -34,13 +34,6 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
-def media(request, path):
-    """Uploaded files, served by Django when SERVE_MEDIA is on (never in production)."""
-    from django.views.static import serve
-
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
 csp_logger = logging.getLogger("commonplace.csp")
 
 

@@ -4,11 +4,10 @@ the page-part tag."""
 import datetime
 
 from django import template
-from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions
+from blog import extensions, media
 from blog.rendering import plain_text
 
 register = template.Library()
@@ -45,14 +44,17 @@ def can_join(course, user):
 
 
 @register.filter
-def media_url(name):
-    """URL of a stored file name (renditions are kept as names in JSON)."""
-    return default_storage.url(name) if name else ""
+def media_url(name, course=None):
+    """Address of a stored image (renditions are kept as names in JSON); with the
+    course, a members-only course's image gets a short-lived signed address."""
+    return media.image_url(name, course)
 
 
 @register.filter
-def srcset(renditions):
-    return ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in renditions or [])
+def srcset(renditions, course=None):
+    return ", ".join(
+        f"{media.image_url(r['name'], course)} {r['width']}w" for r in renditions or []
+    )
 
 
 @register.filter(name="plain_text")

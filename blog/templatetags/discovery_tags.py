@@ -1,7 +1,8 @@
 """Absolute addresses for sharing tags, and search snippets: no queries."""
 
 from django import template
-from django.core.files.storage import default_storage
+
+from blog import media
 
 register = template.Library()
 
@@ -13,8 +14,8 @@ def absolute_uri(context, path):
 
 
 @register.simple_tag(takes_context=True)
-def absolute_media_uri(context, name):
-    return context["request"].build_absolute_uri(default_storage.url(name))
+def absolute_media_uri(context, name, course=None):
+    return context["request"].build_absolute_uri(media.image_url(name, course))
 
 
 @register.filter

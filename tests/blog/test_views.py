@@ -196,7 +196,7 @@ def test_insert_image_without_javascript_adds_markdown_to_the_body(client, cours
     data["body_image"] = jpeg_upload()
     response = client.post(reverse("blog:post_create", args=[course.slug]), data)
     html = response.content.decode()
-    assert "Before the picture\n\n![Describe this image](/media/posts/body/" in html
+    assert f"Before the picture\n\n![Describe this image](/media/courses/{course.pk}/body/" in html
 
 
 def test_insert_image_endpoint_answers_with_markdown_or_a_clear_error(client, course, student):
@@ -204,7 +204,9 @@ def test_insert_image_endpoint_answers_with_markdown_or_a_clear_error(client, co
     url = reverse("blog:body_image_upload", args=[course.slug])
     ok = client.post(url, {"image": jpeg_upload()})
     assert ok.status_code == 201
-    assert ok.json()["markdown"].startswith("![Describe this image](/media/posts/body/")
+    assert ok.json()["markdown"].startswith(
+        f"![Describe this image](/media/courses/{course.pk}/body/"
+    )
     bad = client.post(url, {"image": SimpleUploadedFile("x.jpg", b"nope", "image/jpeg")})
     assert bad.status_code == 400
     assert "not an image" in bad.json()["error"]

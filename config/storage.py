@@ -1,0 +1,148 @@
+"""Where uploads live: the local file system by default, an S3-compatible bucket when
+MEDIA_S3_BUCKET is set. Both speak Django's storage API and add two things the
+course images need (see blog/media.py):
+
+- ``signed_url(name, seconds=...)``: an address that works for a limited time, for
+  images of members-only courses;
+- ``set_public(name, public)``: whether the object may be read without a signature.
+
+Nothing in the project reads a local path: files are opened, saved, deleted and
+addressed through the storage only.
+"""
+
+import hashlib
+import hmac
+import math
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.urls import reverse
+from django.utils.crypto import constant_time_compare
+
+SIGNATURE_SALT = b"commonplace.media"
+
+
+class StorageUnavailable(Exception):
+    """The media storage refused or could not be reached while saving a file."""
+
+    message = (
+        "The image store can't be reached right now, so nothing was saved. "
+        "Your text is kept below: choose the image again and retry in a minute."
+    )
+
+
+def media_signature(name, expires):
+    """HMAC (SHA-256, keyed by SECRET_KEY) of a stored name and its expiry time."""
+    key = hashlib.sha256(SIGNATURE_SALT + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, f"{name}\n{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(name, expires, signature, *, now=None):
+    """True for an unexpired signature made by media_signature for this name."""
+    try:
+        expires = int(expires)
+    except (TypeError, ValueError):
+        return False
+    if expires < (time.time() if now is None else now):
+        return False
+    return constant_time_compare(media_signature(name, expires), signature or "")
+
+
+class MediaFileSystemStorage(FileSystemStorage):
+    """The default: files under MEDIA_ROOT. Signed addresses point at the app's
+    permission-checking view (which answers with X-Accel-Redirect behind nginx)."""
+
+    def save(self, name, content, max_length=None):
+        try:
+            return super().save(name, content, max_length=max_length)
+        except OSError as error:
+            raise StorageUnavailable(str(error)) from error
+
+    def signed_url(self, name, *, seconds):
+        # Rounded up to a whole window, so a page shows the same address for a while
+        # (browsers cache it) and it stays valid at least `seconds`.
+        now = time.time()
+        expires = (math.ceil(now / seconds) + 1) * seconds
+        query = urlencode({"expires": expires, "signature": media_signature(name, expires)})
+        return f"{reverse('media_file', args=[name])}?{query}"
+
+    def set_public(self, name, public):
+        """The file system has no per-file access: the media view decides."""
+
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+    from storages.backends.s3 import S3Storage
+except ImportError:  # django-storages is only needed when MEDIA_S3_BUCKET is set
+    S3Storage = None
+
+if S3Storage is not None:
+
+    class MediaS3Storage(S3Storage):
+        """A private bucket: objects are private unless set_public made them readable;
+        url() gives the plain (cacheable) address, signed_url() a presigned one."""
+
+        def get_object_parameters(self, name):
+            """Course images start private (blog.media publishes a public course's);
+            avatars and award emblems are public."""
+            params = super().get_object_parameters(name)
+            params.setdefault("ACL", "private" if name.startswith("courses/") else "public-read")
+            return params
+
+        def save(self, name, content, max_length=None):
+            try:
+                return super().save(name, content, max_length=max_length)
+            except (BotoCoreError, ClientError) as error:
+                raise StorageUnavailable(str(error)) from error
+
+        def signed_url(self, name, *, seconds):
+            return self.connection.meta.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket_name, "Key": self._normalize_name(name)},
+                ExpiresIn=seconds,
+            )
+
+        def set_public(self, name, public):
+            try:
+                self.connection.meta.client.put_object_acl(
+                    Bucket=self.bucket_name,
+                    Key=self._normalize_name(name),
+                    ACL="public-read" if public else "private",
+                )
+            except (BotoCoreError, ClientError) as error:
+                raise StorageUnavailable(str(error)) from error
+
+
+def s3_options(env):
+    """STORAGES["default"]["OPTIONS"] for the bucket described by the environment."""
+    from botocore.config import Config
+
+    endpoint = env("MEDIA_S3_ENDPOINT_URL", default="")
+    path_style = env.bool("MEDIA_S3_PATH_STYLE", default=bool(endpoint))
+    options = {
+        "bucket_name": env("MEDIA_S3_BUCKET"),
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None) or None,
+        "region_name": env("MEDIA_S3_REGION", default="us-east-1"),
+        "access_key": env("MEDIA_S3_ACCESS_KEY_ID", default=None) or None,
+        "secret_key": env("MEDIA_S3_SECRET_ACCESS_KEY", default=None) or None,
+        "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default=None) or None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        "signature_version": "s3v4",
+        # Fail fast when the bucket is unreachable: the upload form says so.
+        "client_config": Config(
+            connect_timeout=env.int("MEDIA_S3_CONNECT_TIMEOUT", default=3),
+            read_timeout=env.int("MEDIA_S3_READ_TIMEOUT", default=20),
+            retries={"max_attempts": env.int("MEDIA_S3_ATTEMPTS", default=2), "mode": "standard"},
+            signature_version="s3v4",
+            s3={"addressing_style": "path"} if path_style else None,
+        ),
+    }
+    if endpoint.startswith("http://"):
+        options["url_protocol"] = "http:"
+    if path_style:
+        options["addressing_style"] = "path"
+    return options

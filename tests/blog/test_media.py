@@ -1,0 +1,100 @@
+"""Course images on the file system: members-only ones only with a valid signature
+(or to a member), public ones to anyone and long-cached."""
+
+import re
+import time
+
+import pytest
+from django.urls import reverse
+
+from config.storage import media_signature
+from tests import factories
+from tests.blog.test_views import editor_data, jpeg_upload
+
+
+def publish_with_image(client, course, author, title="With a picture"):
+    client.force_login(author)
+    data = editor_data(title=title, action="publish", image_alt="A teal square")
+    data["image_upload"] = jpeg_upload()
+    response = client.post(reverse("blog:post_create", args=[course.slug]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    return course.posts.get(title=title)
+
+
+@pytest.fixture
+def member_of_private(private_course):
+    return factories.MembershipFactory(course=private_course).user
+
+
+def image_src(html):
+    return re.search(r'<img src="([^"]+)" srcset', html)[1].replace("&amp;", "&")
+
+
+def test_public_course_image_is_public_and_long_cached(client, course, student):
+    post = publish_with_image(client, course, student)
+    name = post.large_image["name"]
+    assert name.startswith(f"courses/{course.pk}/posts/")
+    html = client.get(post.get_absolute_url()).content.decode()
+    src = image_src(html)
+    assert src == f"/media/{name}"
+    response = client.get(src)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:4] == b"RIFF"
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_members_only_image_needs_a_valid_unexpired_signature(
+    client, private_course, member_of_private, outsider
+):
+    post = publish_with_image(client, private_course, member_of_private)
+    name = post.large_image["name"]
+    client.force_login(member_of_private)
+    src = image_src(client.get(post.get_absolute_url()).content.decode())
+    assert src.startswith(f"/media/{name}?expires=")
+    client.logout()
+
+    assert client.get(src).status_code == 200  # the signature alone lets it through
+    assert client.get(f"/media/{name}").status_code == 403
+    client.force_login(outsider)
+    assert client.get(f"/media/{name}").status_code == 403
+    tampered = re.sub(r"signature=\w", "signature=0", src)
+    assert client.get(tampered).status_code == 403
+    other = post.image_renditions[0]["name"]
+    assert client.get(src.replace(name, other)).status_code == 403  # not this file's
+    past = int(time.time()) - 1
+    expired = f"/media/{name}?expires={past}&signature={media_signature(name, past)}"
+    assert client.get(expired).status_code == 403
+
+
+def test_a_member_reads_body_images_without_a_signature(client, private_course, member_of_private):
+    client.force_login(member_of_private)
+    url = reverse("blog:body_image_upload", args=[private_course.slug])
+    markdown = client.post(url, {"image": jpeg_upload()}).json()["markdown"]
+    src = re.search(r"\]\((/media/[^)]+)\)", markdown)[1]
+    assert client.get(src).status_code == 200
+    client.logout()
+    assert client.get(src).status_code == 403
+
+
+def test_behind_nginx_the_view_answers_with_x_accel_redirect(client, settings, course, student):
+    settings.MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    post = publish_with_image(client, course, student)
+    name = post.large_image["name"]
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == f"/protected-media/{name}"
+    assert response.content == b""
+
+
+def test_media_view_refuses_paths_outside_the_store(client, db):
+    assert client.get("/media/../config/settings.py").status_code == 404
+    assert client.get("/media/courses/999/posts/x.webp").status_code == 404
+    assert client.get("/media/avatars/missing.webp").status_code == 404
+
+
+def test_anonymous_pages_of_public_courses_carry_no_signed_addresses(client, course, student):
+    publish_with_image(client, course, student)
+    html = client.get(reverse("blog:course_detail", args=[course.slug])).content.decode()
+    assert "/media/courses/" in html
+    assert "signature=" not in html
