@@ -1,9 +1,59 @@
-"""Turn an unreachable database into a friendly 503 instead of a stack trace."""
+"""Site-wide middleware: request ids and the request log line; a friendly 503 for an
+unreachable database instead of a stack trace."""
+
+import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from config.logging import request_id_var
 from config.views import database_unavailable
+
+request_logger = logging.getLogger("commonplace.requests")
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Load balancers poll these: logged at DEBUG, not INFO.
+QUIET_PATHS = {"/healthz", "/readyz"}
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (the X-Request-ID it came with, if sane, else a new
+    one), puts it on the response and in every log record, and logs one line per
+    request when the response is ready."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.id = given if VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        # Not reset on the way out: Django logs 4xx/5xx responses after the
+        # middleware chain, and those lines must carry the id too.
+        request_id_var.set(request.id)
+        started = time.monotonic()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        user = getattr(request, "user", None)
+        request_logger.log(
+            logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
+            "%s %s %s %.1fms",
+            request.method,
+            request.path[:500],
+            response.status_code,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.path[:500],
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                # Only if authentication already ran: never a query for the log.
+                "user_id": getattr(getattr(user, "_wrapped", None), "pk", None),
+            },
+        )
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -138,18 +139,25 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Cache: local memory by default; Redis when REDIS_URL is set.
+# Cache: local memory by default; Redis when REDIS_URL is set, shared by every app
+# server: page cache, sessions (cached_db), allauth's rate limits, comment flood control.
+# Redis down: config/cache.py degrades to no cache and logs it; pages keep serving.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="commonplace"),
             # A cache that is down costs a request a fraction of a second, never a hang.
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+            },
         }
     }
+    # The database stays the truth; a session read from another server hits the cache.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -157,10 +165,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+    # A per-process cache must not hold sessions: another process could miss a logout.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Whole pages for anonymous readers (blog/pagecache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -316,6 +324,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers poll the health endpoints over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = (
         ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
     )
@@ -334,6 +344,10 @@ if not DEBUG:
 MEDIA_ORIGIN = env.list("MEDIA_ORIGIN", default=[])
 if not MEDIA_ORIGIN and urlsplit(MEDIA_URL).netloc:
     MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme or 'https'}://{urlsplit(MEDIA_URL).netloc}"]
+if not MEDIA_ORIGIN and MEDIA_STORAGE["BACKEND"] == "config.storage.MediaS3Storage":
+    from config.storage import s3_origins
+
+    MEDIA_ORIGIN = s3_origins(MEDIA_STORAGE["OPTIONS"])
 CSP_REPORT_PATH = "/csp-report/"
 CSP_REPORT_MAX_BYTES = 16 * 1024
 _CSP = {
@@ -360,10 +374,24 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
+# Logs: one line per request (config.middleware.RequestIdMiddleware), every record with
+# its request id; JSON lines when LOG_FORMAT=json, plain text otherwise.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -71,6 +71,14 @@ class MediaFileSystemStorage(FileSystemStorage):
     def set_public(self, name, public):
         """The file system has no per-file access: the media view decides."""
 
+    def ping(self):
+        """Raise unless the media folder can be written (for /readyz)."""
+        import os
+
+        os.makedirs(self.location, exist_ok=True)
+        if not os.access(self.location, os.W_OK):
+            raise OSError(f"media folder {self.location} is missing or read-only")
+
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -104,6 +112,10 @@ if S3Storage is not None:
                 ExpiresIn=seconds,
             )
 
+        def ping(self):
+            """Raise unless the bucket answers (for /readyz)."""
+            self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
+
         def set_public(self, name, public):
             try:
                 self.connection.meta.client.put_object_acl(
@@ -113,6 +125,26 @@ if S3Storage is not None:
                 )
             except (BotoCoreError, ClientError) as error:
                 raise StorageUnavailable(str(error)) from error
+
+
+def s3_origins(options):
+    """Where pages load bucket images from (for the Content-Security-Policy): the custom
+    domain, the endpoint, or AWS's own addresses for the bucket."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    if options.get("custom_domain"):
+        origins.append(f"{options.get('url_protocol', 'https:')}//{options['custom_domain']}")
+    if options.get("endpoint_url"):
+        parts = urlsplit(options["endpoint_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    else:
+        bucket, region = options["bucket_name"], options["region_name"]
+        origins += [
+            f"https://{bucket}.s3.{region}.amazonaws.com",
+            f"https://s3.{region}.amazonaws.com",
+        ]
+    return origins
 
 
 def s3_options(env):

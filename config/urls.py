@@ -12,6 +12,8 @@ admin.site.site_title = "Commonplace administration"
 admin.site.index_title = "Run the site"
 
 urlpatterns = [
+    path("healthz", config_views.healthz, name="healthz"),
+    path("readyz", config_views.readyz, name="readyz"),
     path("", blog_views.home, name="home"),
     # allauth's sign-in, answering 429 with Retry-After when rate-limited.
     path("accounts/login/", accounts_views.login, name="account_login"),

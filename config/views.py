@@ -7,9 +7,12 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -20,7 +23,8 @@ RETRY_AFTER_SECONDS = 30
 
 def database_unavailable(request):
     logger.error("Database unavailable while serving %s", request.path, exc_info=True)
-    body = loader.get_template("503.html").render({"request_path": request.path})
+    context = {"request_path": request.path, "request_id": getattr(request, "id", "")}
+    body = loader.get_template("503.html").render(context)
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -31,7 +35,58 @@ def server_error(request):
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
         return database_unavailable(request)
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    context = {"request_id": getattr(request, "id", "")}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+@never_cache
+def healthz(request):
+    """The process answers. Touches nothing: no database, cache or storage."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database, the cache and the media storage answer.
+    503 naming the failing parts otherwise."""
+    failing = [name for name, check in READINESS_CHECKS if not _passes(name, check)]
+    if failing:
+        return HttpResponse(
+            f"unavailable: {', '.join(failing)}\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ready\n", content_type="text/plain")
+
+
+def _passes(name, check):
+    try:
+        check()
+    except Exception as error:
+        logger.warning("Readiness check failed: %s: %s", name, error)
+        return False
+    return True
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache():
+    if hasattr(cache, "ping"):  # Redis: ask it directly, past the degrade-to-no-cache layer
+        cache.ping()
+    else:
+        cache.get("readyz")
+
+
+def _check_storage():
+    default_storage.ping()
+
+
+READINESS_CHECKS = [
+    ("database", _check_database),
+    ("cache", _check_cache),
+    ("storage", _check_storage),
+]
 
 
 csp_logger = logging.getLogger("commonplace.csp")

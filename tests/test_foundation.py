@@ -197,3 +197,14 @@ def test_migrations_check_runs_on_a_bare_checkout_but_nothing_else_does():
     refused = manage("migrate", "--plan")
     assert refused.returncode != 0
     assert "SECRET_KEY is not set" in refused.stderr
+
+
+def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
+    result = run_python(
+        "from django.conf import settings; print(settings.STORAGES['default']['BACKEND']);"
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1])",
+        DJANGO_DEBUG="1",
+        MEDIA_S3_BUCKET="course-media",
+        MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert result.stdout.split() == ["config.storage.MediaS3Storage", "http://127.0.0.1:9000"]
