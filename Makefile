@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve worker e2e migrate seed clean install bench
+.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ BENCH_PORT ?= 8131
 bench: $(STAMP)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) PORT=$(BENCH_PORT) $(BIN)/python bench/pages.py
+
+# A local production-like cluster: nginx on 127.0.0.1:8080 over two app servers, a task
+# worker, PostgreSQL, Redis and an S3 server (deploy/cluster.sh; docs/deploy.md).
+cluster: $(STAMP)
+	bash deploy/cluster.sh start
+
+cluster-stop:
+	bash deploy/cluster.sh stop
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -86,11 +86,15 @@ def test_deploy_check_is_clean_with_production_values():
 
 def test_redis_url_switches_cache_to_redis():
     result = run_python(
-        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        "from django.conf import settings;"
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)",
         DJANGO_DEBUG="1",
         REDIS_URL="redis://127.0.0.1:6379/3",
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.split() == [
+        "config.cache.ResilientRedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
 
 
 def test_postgres_url_enables_health_checks_and_pool():
