@@ -60,8 +60,7 @@ ensure_nginx() {
   command -v nginx >/dev/null 2>&1 && return
   log "installing nginx (Debian package)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light \
-    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx
 }
 
 ensure_postgres() {
