@@ -59,7 +59,10 @@ def cluster():
         "from accounts.models import User; from blog.models import Course, Membership;"
         f"u = User.objects.create_user('writer{tag}', 'w{tag}@example.edu', '{PASSWORD}');"
         f"c = Course.objects.create(title='Cluster {tag}', slug='cluster-{tag}', term='2026');"
-        "Membership.objects.create(course=c, user=u, role='student'); print('ok')"
+        "Membership.objects.create(course=c, user=u, role='student');"
+        "from allauth.account.models import EmailAddress;"
+        "EmailAddress.objects.create(user=u, email=u.email, verified=True, primary=True);"
+        "print('ok')"
     )
     return {"web": web, "nginx": nginx, "user": f"writer{tag}", "course": f"cluster-{tag}"}
 
@@ -195,3 +198,39 @@ def test_stopping_an_app_server_loses_no_acknowledged_write(cluster):
     assert set(acknowledged) <= stored  # every acknowledged write is there
     assert reads.count(200) == len(reads)  # nginx retried reads on the other server
     assert len(acknowledged) >= 25, (len(acknowledged), failed_writes)
+
+
+def set_database_open(env, open_):
+    """Refuse (or allow again) new connections to the cluster's database and drop the
+    open ones: for the app servers, the same as a PostgreSQL restart in progress, without
+    touching the server other databases live on."""
+    import psycopg
+
+    url = env["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS {str(open_).lower()}')
+        if not open_:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+
+
+def test_database_outage_gives_503_with_retry_after_on_every_server(cluster):
+    env = cluster_env()
+    bases = [*cluster["web"], cluster["nginx"]]
+    set_database_open(env, False)
+    try:
+        for base in bases:
+            response = requests.get(f"{base}/c/{cluster['course']}/", timeout=30)
+            assert response.status_code == 503, (base, response.status_code)
+            assert response.headers["Retry-After"] == "30"
+            assert "Back in a moment" in response.text
+            ready = requests.get(f"{base}/readyz", timeout=30)
+            assert (ready.status_code, ready.text) == (503, "unavailable: database\n")
+    finally:
+        set_database_open(env, True)
+    for base in bases:  # back at once: stale connections are checked before use
+        assert requests.get(f"{base}/c/{cluster['course']}/", timeout=30).status_code == 200
