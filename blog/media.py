@@ -10,7 +10,8 @@ long-cached. Images of a members-only course are never readable by outsiders:
 
 Signed addresses appear only on pages of members-only courses, which are never shown
 to anonymous readers and so never enter the anonymous page cache.
-Everything else (avatars, award emblems) is public.
+Avatars and award emblems are public; any other upload (an export being imported) is
+never served.
 """
 
 import mimetypes
@@ -24,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from blog.models import Course
-from config.storage import signature_is_valid
+from config.storage import PUBLIC_PREFIXES, signature_is_valid
 
 COURSE_NAME = re.compile(r"^courses/(?P<course_id>\d+)/")
 PUBLIC_CACHE = "public, max-age=31536000, immutable"
@@ -76,6 +77,8 @@ def media_file(request, name):
         raise Http404
     course_id = course_id_of(name)
     if course_id is None:
+        if not name.startswith(PUBLIC_PREFIXES):  # e.g. exports being imported
+            raise Http404
         return _send(name, cache=PUBLIC_CACHE)
     course = Course.objects.filter(pk=course_id).first()
     if course is None:

@@ -22,6 +22,10 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 
 SIGNATURE_SALT = b"commonplace.media"
+# Uploads anyone may read at a plain address. Everything else (course images, which
+# blog.media publishes for public courses; originals; WordPress exports being
+# imported) is private.
+PUBLIC_PREFIXES = ("avatars/", "awards/")
 
 
 class StorageUnavailable(Exception):
@@ -93,10 +97,12 @@ if S3Storage is not None:
         url() gives the plain (cacheable) address, signed_url() a presigned one."""
 
         def get_object_parameters(self, name):
-            """Course images start private (blog.media publishes a public course's);
-            avatars and award emblems are public."""
+            """Avatars and award emblems are public; everything else starts private
+            (blog.media publishes a public course's images)."""
             params = super().get_object_parameters(name)
-            params.setdefault("ACL", "private" if name.startswith("courses/") else "public-read")
+            params.setdefault(
+                "ACL", "public-read" if name.startswith(PUBLIC_PREFIXES) else "private"
+            )
             return params
 
         def save(self, name, content, max_length=None):

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from accounts.images import clean_image_upload
 from awards.models import Award, AwardGrant
-from blog import pagecache
+from blog import media, pagecache
 from blog.models import (
     RESERVED_POST_SLUGS,
     BodyImage,
@@ -334,7 +334,7 @@ class Importer:
             if path in cache:
                 return cache[path]
             if path in self.images:  # imported before
-                cache[path] = default_storage.url(self.images[path].body_rendition["name"])
+                cache[path] = media.stable_url(self.images[path].body_rendition["name"])
                 return cache[path]
             upload = self.media.open(path)
             self.report["media"]["found"] += 1
@@ -349,7 +349,7 @@ class Importer:
                 cache[path] = src
                 return src
             self._remember(Kind.IMAGE, None, image.pk, guid=path)
-            cache[path] = default_storage.url(image.body_rendition["name"])
+            cache[path] = media.stable_url(image.body_rendition["name"])
             return cache[path]
 
         return image_url

@@ -98,3 +98,13 @@ def test_anonymous_pages_of_public_courses_carry_no_signed_addresses(client, cou
     html = client.get(reverse("blog:course_detail", args=[course.slug])).content.decode()
     assert "/media/courses/" in html
     assert "signature=" not in html
+
+
+def test_uploads_other_than_avatars_emblems_and_course_images_are_never_served(client, db):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("imports/export.xml", ContentFile(b"<rss>emails</rss>"))
+    assert client.get(f"/media/{name}").status_code == 404
+    avatar = default_storage.save("avatars/2026/12/a.webp", ContentFile(b"RIFF"))
+    assert client.get(f"/media/{avatar}").status_code == 200

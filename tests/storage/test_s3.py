@@ -97,3 +97,13 @@ def test_unreachable_storage_keeps_the_form_and_says_so(client, settings, course
     assert "The image store can&#x27;t be reached right now" in html
     assert "Kept title" in html and "Kept words" in html
     assert not course.posts.exists()
+
+
+def test_uploads_other_than_avatars_and_emblems_are_private_objects(bucket):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    export = default_storage.save("imports/export.xml", ContentFile(b"<rss/>"))
+    avatar = default_storage.save("avatars/2026/12/a.webp", ContentFile(b"RIFF"))
+    assert requests.get(default_storage.url(export), timeout=5).status_code == 403
+    assert requests.get(default_storage.url(avatar), timeout=5).status_code == 200
