@@ -1,7 +1,25 @@
 """What assignments add to blog's pages (registered in AssignmentsConfig.ready)."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
 from assignments.forms import FeedbackForm
-from assignments.models import Feedback, Submission
+from assignments.models import Assignment, Extension, Feedback, Submission
+from assignments.times import course_zone, due_text, reader_zone
+from blog.models import Course, Role
+
+RECENT = timedelta(days=21)  # how far back "missing" looks
+UPCOMING_SHOWN = 5
+
+
+@dataclass
+class DueItem:
+    assignment: Assignment
+    due_text: str
+    window: str
+    extended: bool
 
 
 def feedback_context(request, post, *, next_url):
@@ -20,7 +38,7 @@ def post_feedback_part(request, post):
     """The post page's private part: the author's grade and the feedback thread."""
     context = feedback_context(request, post, next_url=post.get_absolute_url())
     if not context:
-        return {}
+        return None  # not shown: the thread is private
     submission = (
         Submission.objects.filter(post=post)
         .select_related("assignment", "grade")
@@ -28,3 +46,58 @@ def post_feedback_part(request, post):
         .first()
     )
     return {**context, "post_submission": submission}
+
+
+def whats_due(request, obj=None):
+    """The home page's "What's due" for a signed-in student: the next deadlines of their
+    courses and what is missing (past due, not submitted). Four queries."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    now = timezone.now()
+    courses = Course.objects.filter(memberships__user=user, memberships__role=Role.STUDENT)
+    assignments = list(
+        Assignment.objects.filter(course__in=courses, due_at__gte=now - RECENT)
+        .select_related("course")
+        .in_order()
+    )
+    if not assignments:
+        return None
+    submitted = set(
+        Submission.objects.submitted()
+        .filter(student=user, assignment__in=assignments)
+        .values_list("assignment_id", flat=True)
+    )
+    extensions = {
+        e.assignment_id: e
+        for e in Extension.objects.filter(student=user, assignment__in=assignments)
+    }
+    mine = reader_zone(request)
+    upcoming, missing = [], []
+    for assignment in assignments:
+        if assignment.pk in submitted:
+            continue
+        extension = extensions.get(assignment.pk)
+        due = assignment.due_for(extension)
+        item = DueItem(
+            assignment=assignment,
+            due_text=due_text(due, course_zone(assignment.course), mine, now=now),
+            window=assignment.window_at(now, extension),
+            extended=extension is not None,
+        )
+        if due >= now:
+            upcoming.append(item)
+        else:
+            missing.append(item)
+    if not (upcoming or missing):
+        return None
+    return {"due_upcoming": upcoming[:UPCOMING_SHOWN], "due_missing": missing}
+
+
+def if_member(request, course):
+    """Show the part to the course's members (and staff) only."""
+    return {} if course.role_of(request.user) is not None else None
+
+
+def if_grading(request, course):
+    return {} if course.can_see_gradebook(request.user) else None

@@ -15,6 +15,7 @@ from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
 from assignments.times import course_zone, due_text, reader_zone
+from blog.extensions import MANAGE_TABS, page_parts
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
 
 
@@ -230,7 +231,13 @@ def course_gradebook(request, course_slug):
     if not course.can_see_gradebook(request.user):
         raise PermissionDenied("Only the course's instructors see the gradebook.")
     assignments, rows = gradebook(course)
-    context = {"course": course, "assignments": assignments, "rows": rows}
+    context = {
+        "course": course,
+        "assignments": assignments,
+        "rows": rows,
+        "manage_tab": "gradebook",
+        **page_parts(request, course, MANAGE_TABS),
+    }
     return render(request, "assignments/gradebook.html", context)
 
 

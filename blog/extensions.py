@@ -60,10 +60,11 @@ POST_CARD_STATS = "post_card_stats"
 COURSE_SIDEBAR = "course_sidebar"
 COURSE_INSTRUCTOR_LINKS = "course_instructor_links"
 MANAGE_TABS = "manage_tabs"
+HOME = "home"  # obj None: the signed-in home page, above "Your courses"
 SLOTS = frozenset(
     {
         SITE_NAV, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,
-        COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+        COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, HOME,
     }
 )  # fmt: skip
 EVERY_PAGE_SLOTS = frozenset({SITE_NAV, POST_CARD_BADGES, POST_CARD_STATS})
@@ -143,6 +144,11 @@ class EditorSection:
     the transaction that saves the post, after it, for "draft", "publish", "update" and
     "unpublish" alike. A section's ``form_class`` may return a form with no fields to
     step aside for this post (for example, a course with no assignments).
+
+    ``refuse(*, post, action, cleaned_data) -> str | None``, optional, may refuse to let
+    the post go live: given a reason, "publish" saves the post as a draft instead and
+    shows the reason; "update" of a published post saves nothing and shows it on the
+    section's form, so nothing typed is lost.
     """
 
     key: str
@@ -150,15 +156,16 @@ class EditorSection:
     template: str
     save: object
     order: int = 100
+    refuse: object = None
 
 
 _editor_sections = []
 
 
-def register_editor_section(key, *, form_class, template, save, order=100):
+def register_editor_section(key, *, form_class, template, save, order=100, refuse=None):
     """Add a section to the post editor, below blog's own fields."""
     section = EditorSection(
-        key=key, form_class=form_class, template=template, save=save, order=order
+        key=key, form_class=form_class, template=template, save=save, order=order, refuse=refuse
     )
     _editor_sections.append(section)
     _editor_sections.sort(key=lambda s: s.order)
@@ -210,9 +217,23 @@ def register_participation_column(key, label, func, *, order=100, combine="sum")
     return func
 
 
-def participation_columns():
-    """The registered columns, in display order."""
-    return sorted(_participation_columns.values(), key=lambda column: column.order)
+_participation_column_providers = []
+
+
+def register_participation_columns(func):
+    """Columns that depend on the course (one per assignment, say): ``func(course) ->
+    [ParticipationColumn]``, each with its ``sources``; one query at most to list them."""
+    _participation_column_providers.append(func)
+    return func
+
+
+def participation_columns(course=None):
+    """The registered columns (and, given a course, its own), in display order."""
+    columns = list(_participation_columns.values())
+    if course is not None:
+        for func in _participation_column_providers:
+            columns += func(course)
+    return sorted(columns, key=lambda column: column.order)
 
 
 # --- Body filters: other apps' additions to a post's stored HTML. ---

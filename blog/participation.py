@@ -126,7 +126,7 @@ def participation_table(course, *, start=None, end=None, sort=NAME, direction=No
     Sorted by `sort` (a column key or "name"; anything else means name), descending if
     `direction` is "desc" (figures default to descending, names to ascending).
     """
-    columns = participation_columns()
+    columns = participation_columns(course)
     students = [
         m.user for m in Membership.objects.for_course(course).students().with_user().by_name()
     ]

@@ -20,6 +20,7 @@ from blog import media, pagecache, pending, services
 from blog.extensions import (
     COURSE_INSTRUCTOR_LINKS,
     COURSE_SIDEBAR,
+    HOME,
     MANAGE_TABS,
     POST_AFTER_BODY,
     POST_BANNERS,
@@ -75,6 +76,7 @@ def home(request):
         "public_courses": [c for c in courses if c.visibility == Course.Visibility.PUBLIC][:12],
     }
     if user.is_authenticated:
+        context.update(page_parts(request, None, HOME))
         context["my_courses"] = my_courses
         context["my_feed"] = list(published.filter(course__in=[c.pk for c in my_courses])[:6])
     prefetch_related_objects(context["public_posts"] + context.get("my_feed", []), *lookups)
@@ -263,7 +265,14 @@ def _edit_post(request, course, post):
             action == "unpublish" and not post.can_unpublish(request.user)
         ):
             raise PermissionDenied
-        if all([form.is_valid(), *(section.form.is_valid() for section in sections)]):
+        valid = all([form.is_valid(), *(section.form.is_valid() for section in sections)])
+        refusal = valid and section_refusal(sections, post=post, action=action)
+        if refusal and action != "publish":  # a published post: change nothing, say why
+            refusal.form.add_error(None, refusal.message)
+            valid = False
+        elif refusal:  # keep it as a draft, and say why it didn't go live
+            action = "draft"
+        if valid:
             values = form.service_values()
             try:
                 if form.inserted_image:  # an image chosen for the text, sent with a save
@@ -291,7 +300,10 @@ def _edit_post(request, course, post):
                 return render(request, "blog/post_form.html", context, status=503)
             if kept:
                 pending.discard(kept)
-            messages.success(request, _saved_message(post, action))
+            if refusal:
+                messages.error(request, f"{refusal.message} Your post is saved as a draft.")
+            else:
+                messages.success(request, _saved_message(post, action))
             return redirect(
                 post
                 if post.is_published
@@ -361,6 +373,24 @@ class EditorSectionForm:
     template: str
     form: object
     save: object
+    refuse: object = None
+
+
+@dataclass
+class Refusal:
+    form: object
+    message: str
+
+
+def section_refusal(sections, *, post, action):
+    """The first editor section's refusal to let the post go live now, or None."""
+    for section in sections:
+        if section.refuse is None:
+            continue
+        message = section.refuse(post=post, action=action, cleaned_data=section.form.cleaned_data)
+        if message:
+            return Refusal(section.form, message)
+    return None
 
 
 def editor_section_forms(data, *, post, course, as_typed=False):
@@ -373,7 +403,7 @@ def editor_section_forms(data, *, post, course, as_typed=False):
             typed = {name: form[name].value() for name in form.fields}
             form = section.form_class(post=post, course=course, prefix=section.key, initial=typed)
         if form.fields:
-            sections.append(EditorSectionForm(section.template, form, section.save))
+            sections.append(EditorSectionForm(section.template, form, section.save, section.refuse))
     return sections
 
 

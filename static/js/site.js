@@ -30,3 +30,18 @@
   window.Commonplace = window.Commonplace || {};
   window.Commonplace.paintAwards = paint;
 })();
+
+// The reader's own time zone, for due times shown "in your time" too (a cookie the
+// server reads; without it, times show in the course's zone only).
+(function () {
+  "use strict";
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (error) {
+    return;
+  }
+  if (!zone || document.cookie.indexOf("tz=" + encodeURIComponent(zone)) !== -1) return;
+  document.cookie =
+    "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+})();

@@ -1,0 +1,146 @@
+"""What assignments add to blog's pages: the editor's assignment choice and the
+submission rule, the private part of the post page, the home page's "What's due",
+the course page links and the participation columns."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from assignments import services
+from assignments.models import Submission
+from tests import factories
+from tests.assignments.conftest import at
+from tests.assignments.test_pages import actors  # noqa: F401  (fixture)
+from tests.assignments.test_permissions import ACTORS, ALLOWED
+
+
+def editor_data(assignment=None, action="publish", **extra):
+    return {
+        "title": "My answer on the Thaw",
+        "body": "Khrushchev's speech *changed* the question.",
+        "assignment-assignment": assignment.pk if assignment else "",
+        "action": action,
+        **extra,
+    }
+
+
+def write(client, course, user=None, **data):
+    if user is not None:  # signed in at the travelled-to time (sessions expire)
+        client.force_login(user)
+    return client.post(reverse("blog:post_create", args=[course.slug]), editor_data(**data))
+
+
+@pytest.mark.parametrize(
+    ("moment", "late"), [(at(2027, 3, 12, 16, 59), False), (at(2027, 3, 14, 9), True)]
+)
+def test_publishing_from_the_editor_submits(client, student, assignment, moment, late):
+    with time_machine.travel(moment, tick=False):
+        response = write(client, assignment.course, student, assignment=assignment)
+    submission = Submission.objects.get()
+    assert response.status_code == 302
+    assert submission.submitted_at == moment and submission.is_late is late
+    assert submission.snapshot.body == "Khrushchev's speech *changed* the question."
+
+
+def test_after_the_cutoff_publishing_is_refused_and_the_draft_kept(client, student, assignment):
+    with time_machine.travel(at(2027, 3, 20, 9), tick=False):
+        response = write(client, assignment.course, student, assignment=assignment)
+        page = client.get(response["Location"])
+    post = student.posts.get()
+    assert post.status == "draft" and post.body.startswith("Khrushchev")
+    assert not post.submission.is_submitted
+    text = page.content.decode()
+    assert "no longer accepts responses" in text and "saved as a draft" in text
+
+
+def test_the_editor_lists_open_assignments(client, student, assignment):
+    with time_machine.travel(at(2027, 3, 2, 9), tick=False):
+        client.force_login(student)
+        page = client.get(reverse("blog:post_create", args=[assignment.course.slug]))
+    assert "This post answers" in page.content.decode()
+    assert assignment.title in page.content.decode()
+
+
+def test_a_course_without_assignments_has_no_assignment_choice(client, student, course):
+    client.force_login(student)
+    page = client.get(reverse("blog:post_create", args=[course.slug]))
+    assert "This post answers" not in page.content.decode()
+
+
+def test_an_ordinary_post_still_publishes(client, student, assignment):
+    with time_machine.travel(at(2027, 3, 20, 9), tick=False):
+        write(client, assignment.course, student)
+    assert student.posts.get().status == "published"
+    assert not Submission.objects.exists()
+
+
+@pytest.fixture
+def submission(assignment, post):
+    with time_machine.travel(at(2027, 3, 10, 12), tick=False):
+        return services.submit(assignment=assignment, post=post)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_who_sees_the_feedback_on_the_post_page(client, actors, submission, actor):  # noqa: F811
+    services.add_feedback(post=submission.post, author=submission.post.author, body="Hidden")
+    client.force_login(actors[actor])
+    response = client.get(submission.post.get_absolute_url())
+    allowed = actor in ALLOWED["see_feedback"]
+    assert response.status_code == 200
+    assert ('id="feedback"' in response.content.decode()) is allowed
+    assert ("Hidden" in response.content.decode()) is allowed
+
+
+def test_student_sees_grade_and_feedback_on_their_post(client, instructor, submission):
+    services.grade(submission=submission, grader=instructor, points=9)
+    services.add_feedback(post=submission.post, author=instructor, body="Strong *close* reading.")
+    client.force_login(submission.post.author)
+    content = client.get(submission.post.get_absolute_url()).content.decode()
+    assert "Strong <em>close</em> reading." in content
+    assert "9 / 10" in content
+
+
+def test_whats_due_on_the_students_home_page(client, student, course, assignment):
+    services.create_assignment(
+        course=course, title="Past and missing", prompt="x",
+        opens_at=at(2027, 2, 1, 9), due_at=at(2027, 3, 5, 17), cutoff_at=at(2027, 3, 6, 17),
+    )  # fmt: skip
+    client.cookies["tz"] = "America%2FNew_York"  # as static/js/site.js sets it
+    with time_machine.travel(at(2027, 3, 8, 10), tick=False):  # a Monday
+        client.force_login(student)
+        content = client.get(reverse("home")).content.decode()
+    assert "What's due" in content
+    assert "Due Friday, 17:00 (GMT); Friday, 12:00 your time (EST)" in content
+    assert "Missing" in content and "Past and missing" in content
+
+
+def test_whats_due_leaves_out_what_is_submitted(client, student, assignment):
+    post = factories.PostFactory(course=assignment.course, author=student)
+    with time_machine.travel(at(2027, 3, 8, 10), tick=False):
+        services.submit(assignment=assignment, post=post)
+        client.force_login(student)
+        content = client.get(reverse("home")).content.decode()
+    assert "What's due" not in content
+
+
+def test_course_page_links_for_members_and_instructors(client, course, student, instructor):
+    client.force_login(student)
+    content = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("assignments:assignment_list", args=[course.slug]) in content
+    assert reverse("assignments:course_gradebook", args=[course.slug]) not in content
+    client.force_login(instructor)
+    content = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("assignments:course_gradebook", args=[course.slug]) in content
+
+
+def test_participation_has_a_column_per_assignment(client, instructor, submission):
+    client.force_login(instructor)
+    course = submission.assignment.course
+    response = client.get(
+        reverse("blog:course_participation", args=[course.slug]), {"period": "term"}
+    )
+    headers = [h["label"] for h in response.context["headers"]]
+    assert "Submitted: The Thaw in three documents" in headers
+    row = next(r for r in response.context["table"].rows if r.user == submission.student)
+    key = f"assignment-{submission.assignment_id}"
+    assert row.values[key] == submission.submitted_at
