@@ -126,7 +126,7 @@ class AssignmentForm(CourseTimeMixin, forms.ModelForm):
 class ExtensionForm(CourseTimeMixin, forms.Form):
     course_time_fields = ("due_at",)
     student = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Student")
-    due_at = forms.DateTimeField(label="new due time", widget=DATETIME_WIDGET)
+    due_at = forms.DateTimeField(label="New due time", widget=DATETIME_WIDGET)
 
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, time_zone=course_zone(course), **kwargs)

@@ -51,7 +51,9 @@ def test_post_page_runs_the_same_queries_with_5_and_500_comments(
             client.force_login(instructor)
         counts.append(count_queries(client, post.get_absolute_url()))
     assert counts[0] == counts[1]
-    with django_assert_max_num_queries(14):
+    # An instructor (like the author) also loads the post's private feedback thread and
+    # its submission (assignments' part): one query more, whatever the discussion.
+    with django_assert_max_num_queries(15 if viewer == "instructor" else 14):
         client.get(post.get_absolute_url())
 
 

@@ -32,7 +32,7 @@ def test_assignment_from_prompt_to_grade(new_page):
 
     teacher = new_page(user=instructor)
     teacher.goto(course.get_absolute_url())
-    teacher.get_by_role("link", name="Assignments", exact=True).first.click()
+    teacher.get_by_role("link", name="Prompts and due dates").click()
     teacher.get_by_role("link", name="New assignment").click()
     teacher.get_by_role("textbox", name=re.compile(r"^Title")).fill("The Thaw in three documents")
     teacher.get_by_role("textbox", name=re.compile(r"^Prompt")).fill(
