@@ -116,8 +116,10 @@ def test_signed_in_post_page_query_budget(
     post = PostFactory(course=course)
     people = make_discussion(post, size)
     client.force_login(people[0] if viewer == "member" else instructor)
-    # Issue 13 asks for 10; the references page part (one query) came after: 11.
-    with django_assert_max_num_queries(11):
+    # Issue 13 asks for 10; the references page part (one query) came after: 11. The
+    # post's author and the instructors also load its private feedback thread and its
+    # submission (assignments' part, docs/assignments.md): two queries more.
+    with django_assert_max_num_queries(13 if viewer == "instructor" else 11):
         html = client.get(post.get_absolute_url()).content.decode()
     assert html.count('<li class="comment"') >= size * 0.9
 
@@ -148,7 +150,8 @@ def test_course_and_home_pages_query_budgets(
     client.get(PostFactory().get_absolute_url())  # warm per-process caches
     if signed_in:
         client.force_login(student)
-    with django_assert_max_num_queries(8):
+    # Signed in, home also asks what is due in the reader's courses (assignments): 9.
+    with django_assert_max_num_queries(9 if signed_in else 8):
         assert client.get("/").status_code == 200
     # Signed in, the course page adds the session, the user and the unread count to
     # its 7 queries: 10 (issue 13 asks for 8; see docs/decisions.md).
