@@ -20,9 +20,9 @@ mkdir -p bench/results
 from blog.models import Course
 import sys; sys.exit(0 if Course.objects.filter(slug='hist-247').exists() else 1)" \
   || .venv/bin/python manage.py seed_demo --force > /dev/null
-POST=$(.venv/bin/python manage.py shell -c "
+POST=$(.venv/bin/python manage.py shell -v0 -c "
 from blog.models import Post
-print(Post.objects.published().filter(course__slug='hist-247').first().get_absolute_url())")
+print(Post.objects.published().filter(course__slug='hist-247').first().get_absolute_url())" | tail -1)
 
 run() {  # label
   for path in /healthz / /c/hist-247/ "$POST"; do
