@@ -16,9 +16,9 @@ class ReferencesConfig(AppConfig):
         )
         from references import display, participation, signals  # noqa: F401
 
-        register_body_filter(display.link_citations)
+        register_body_filter(display.add_references)
         register_part(COURSE_SIDEBAR, "references/_course_sidebar.html", order=60)
-        register_part(POST_BODY_END, "references/_post_references.html", display.post_references)
+        register_part(POST_BODY_END, "references/_post_links.html", display.post_reference_links)
         register_editor_section(
             "references",
             form_class=display.EditorReferencesForm,

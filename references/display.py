@@ -2,27 +2,34 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 
 from references.citing import CITATION, Renderer, unknown_keys
 from references.models import Reference
 
+REFERENCES_SECTION = '<section class="references" id="references"'
 
-def post_references(request, post):
-    """The post's "References" section, after its body: one query."""
-    references = list(Reference.objects.for_post(post))
-    if not references:
+
+def add_references(post, html):
+    """Body filter: each [@key …] in the rendered body becomes its citation in the
+    course's style (keys the post has no reference for are marked), and the post's
+    references follow the text as a "References" section. Stored with the body, so the
+    post page spends no query on them; services re-render the body on every change."""
+    references = list(Reference.objects.for_post(post)) if post.pk else []
+    if CITATION.search(html):
+        html = Renderer(references, post.course.citation_style).link_citations(html)
+    if references:
+        section = render_to_string("references/_post_references.html", {"references": references})
+        html = f"{html}\n{section}"
+    return html
+
+
+def post_reference_links(request, post):
+    """Under a post with references: download them, and manage them for its editors.
+    No query: the stored body says whether there are any."""
+    if REFERENCES_SECTION not in post.body_html:
         return None
-    return {"references": references, "can_edit_references": post.can_edit(request.user)}
-
-
-def link_citations(post, html):
-    """Body filter: each [@key …] in the rendered body becomes its citation, in the
-    course's style; keys the post has no reference for are marked. No query when the
-    body cites nothing."""
-    if not CITATION.search(html):
-        return html
-    references = Reference.objects.for_post(post) if post.pk else Reference.objects.none()
-    return Renderer(references, post.course.citation_style).link_citations(html)
+    return {"can_edit_references": post.can_edit(request.user)}
 
 
 class EditorReferencesForm(forms.Form):

@@ -77,8 +77,10 @@ def delete_reference(*, reference):
 
 @transaction.atomic
 def move_reference(*, reference, up):
-    pagecache.changed(posts=[reference.post])
-    return reference.move(up=up)
+    moved = reference.move(up=up)
+    if moved:
+        render_references(post=reference.post)  # the list is stored in the body, in order
+    return moved
 
 
 def render_course(*, course):
