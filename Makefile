@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop
+.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ cluster: $(STAMP)
 
 cluster-stop:
 	bash deploy/cluster.sh stop
+
+# Rebuilds static/css/base.css (fonts + the Bootstrap parts we use) and static/fonts/
+# from assets/ (npm). The output is committed: only run this after changing assets/,
+# or when a template starts using a Bootstrap class that base.css lacks.
+css: $(STAMP)
+	cd assets && npm ci --no-audit --no-fund --loglevel=error
+	cd assets && node build.mjs $$(../$(BIN)/python -c "import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / 'templates' / 'bootstrap5')")
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -45,3 +45,28 @@
   document.cookie =
     "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
 })();
+
+// The phone menu: the button folds and unfolds the header's menu. Without this script
+// the button stays hidden and the menu stays open (see .site-menu-toggle in main.css).
+(function () {
+  "use strict";
+  var button = document.querySelector(".site-menu-toggle");
+  var menu = document.getElementById("site-nav");
+  if (!button || !menu) return;
+  button.addEventListener("click", function () {
+    var open = menu.classList.toggle("is-open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+
+// Dismissible messages: the close button appears only when it can work.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-dismiss=alert]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var alert = button.closest(".alert");
+      if (alert) alert.remove();
+    });
+  });
+})();

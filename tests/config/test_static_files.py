@@ -1,0 +1,86 @@
+"""Production static files: our CSS minified, every file hashed, compressed and served
+as immutable; the style sheets small; fonts self-hosted with their licences."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+STATIC = Path(settings.BASE_DIR) / "static"
+PRODUCTION_STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "config.staticfiles.StaticStorage"},
+}
+
+
+@pytest.fixture(scope="module")
+def collected(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        from django.contrib.staticfiles.storage import staticfiles_storage
+
+        staticfiles_storage._setup()
+        names = {
+            name: staticfiles_storage.stored_name(name) for name in ("css/main.css", "css/base.css")
+        }
+    return root, names
+
+
+def test_main_css_is_minified_hashed_and_compressed(collected):
+    root, names = collected
+    hashed = root / names["css/main.css"]
+    assert hashed.name != "main.css"
+    text = hashed.read_text()
+    assert "/*" not in text and "\n  " not in text
+    assert ".site-header{" in text.replace(" {", "{")
+    assert (root / (names["css/main.css"] + ".gz")).exists()
+    assert (root / (names["css/main.css"] + ".br")).exists()
+
+
+def test_css_sent_to_the_browser_stays_small(collected):
+    root, names = collected
+    total = sum((root / name).stat().st_size for name in names.values())
+    assert total <= 70 * 1024, f"{total} bytes of CSS"
+
+
+def test_hashed_static_files_are_served_compressed_and_immutable(collected):
+    root, names = collected
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES, DEBUG=False):
+        response = Client().get(
+            "/static/" + names["css/base.css"],
+            HTTP_ACCEPT_ENCODING="br, gzip",
+        )
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    assert response["Content-Encoding"] in ("br", "gzip")
+
+
+@pytest.mark.django_db
+def test_pages_load_self_hosted_fonts_and_no_bootstrap_script(client):
+    html = client.get("/").content.decode()
+    assert 'rel="preload"' in html and "source-serif-4-latin-600-normal.woff2" in html
+    assert "css/base.css" in html and "js/theme.js" in html
+    assert "bootstrap.bundle" not in html
+    assert "fonts.googleapis" not in html
+
+
+def test_fonts_are_woff2_with_their_licences_and_the_css_names_only_those():
+    fonts = {path.name for path in (STATIC / "fonts").iterdir()}
+    assert {"source-serif-4-LICENSE.txt", "source-sans-3-LICENSE.txt"} <= fonts
+    assert "Open Font License" in (STATIC / "fonts" / "source-serif-4-LICENSE.txt").read_text()
+    base = (STATIC / "css" / "base.css").read_text()
+    for subset in ("latin", "latin-ext", "cyrillic"):
+        assert f"source-serif-4-{subset}-400-normal.woff2" in base
+    assert base.count("font-display:swap") == base.count("@font-face")
+    for name in fonts - {"source-serif-4-LICENSE.txt", "source-sans-3-LICENSE.txt"}:
+        assert name.endswith(".woff2") and name in base
+
+
+def test_fonts_one_page_of_latin_text_downloads_are_at_most_150_kb():
+    # Every face a page can use, in the Latin subset, plus the Cyrillic of the body text.
+    faces = list((STATIC / "fonts").glob("*-latin-[46]00-*.woff2"))
+    faces += list((STATIC / "fonts").glob("source-serif-4-cyrillic-400-*.woff2"))
+    assert sum(path.stat().st_size for path in faces) <= 150 * 1024
