@@ -1,15 +1,13 @@
 """Demo courses and posts for seed_demo. All text written for this demo."""
 
 import io
-import random
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
 from accounts.images import clean_image_upload
-from blog import services
+from blog import demo_art, services
 from blog.models import Course, Membership, Post, Role
 
 COURSE = {
@@ -197,39 +195,23 @@ DRAFT = (
 )
 
 
-def poster(title, colours, seed):
-    """A simple poster-like picture: bands, a sun and the post's first words."""
-    rng = random.Random(seed)
-    width, height = 1600, 900
-    dark, light = colours
-    image = Image.new("RGB", (width, height), light)
-    draw = ImageDraw.Draw(image)
-    for i in range(7):
-        y = rng.randint(0, height)
-        draw.rectangle([0, y, width, y + rng.randint(20, 90)], fill=dark if i % 2 else "#ffffff")
-    cx, cy, r = rng.randint(300, 1300), rng.randint(200, 500), rng.randint(140, 260)
-    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=dark)
-    for k in range(12):
-        angle = k * 30
-        draw.pieslice(
-            [cx - r - 60, cy - r - 60, cx + r + 60, cy + r + 60], angle, angle + 8, fill=dark
-        )
-    draw.rectangle([0, height - 230, width, height], fill=dark)
-    font = ImageFont.load_default(size=64)
-    words = title.split()
-    lines, line = [], ""
-    for word in words:
-        if len(line) + len(word) > 34:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    for n, text in enumerate(lines[:2]):
-        draw.text((70, height - 200 + n * 80), text, fill=light, font=font)
+# The picture for each post (blog/demo_art.py): a scene, never the title again.
+ART = {
+    "What the Secret Speech did not say": "congress_hall",
+    "Corn, chemistry and the limits of a campaign": "cornfield",
+    "Why everyone read Novy Mir in 1962": "journals",
+    "Queues, kitchens and the meaning of stagnation": "queue",
+    "Samizdat as a network, not a genre": "network",
+    "Reading the 1979 five-year plan as a map": "plan_map",
+    "Glasnost began with a disaster": "reactor",
+    "The films that waited on the shelf": "film",
+}
+
+
+def jpeg(image):
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=88)
-    return SimpleUploadedFile("poster.jpg", buffer.getvalue(), content_type="image/jpeg")
+    image.save(buffer, format="JPEG", quality=86, optimize=True)
+    return SimpleUploadedFile("illustration.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def seed(ctx):
@@ -260,10 +242,13 @@ def seed(ctx):
         post = Post.objects.filter(course=course, title=title).first()
         if post is None:
             post = Post(course=course, author=users[author], title=title, body=body.strip())
-            post.image_alt = f"Poster-style illustration for “{title}”"
-            post.image_caption = "Illustration made for this post."
-            post.image_credit = f"{users[author].name}"
-            services.set_featured_image(post, clean_image_upload(poster(title, colours, n)))
+            motif = ART.get(title)
+            if motif:
+                post.image_alt = demo_art.alt_text(motif)
+                post.image_caption = "Illustration made for this post."
+                post.image_credit = f"{users[author].name}"
+                picture = demo_art.illustration(motif, colours, n)
+                services.set_featured_image(post, clean_image_upload(jpeg(picture)))
             post.publish()
             post.published_at = now - timedelta(days=days_ago, hours=n)
             post.save()
