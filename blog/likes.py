@@ -44,5 +44,15 @@ def like_response(request, *, summary, next_url):
     if wants_json(request):
         likers = summary["likers"]
         names = None if likers is None else [user.name for user in likers]
-        return JsonResponse({**summary, "likers": names})
+        faces = None
+        if likers is not None:
+            faces = [
+                {
+                    "name": user.name,
+                    "initials": user.initials,
+                    "avatar": user.avatar.url if user.avatar else "",
+                }
+                for user in likers
+            ]
+        return JsonResponse({**summary, "likers": names, "liker_faces": faces})
     return redirect(next_url)

@@ -10,6 +10,7 @@ class CommentsConfig(AppConfig):
         from accounts.signals import profile_changed
         from blog.extensions import (
             COURSE_INSTRUCTOR_LINKS,
+            HOME,
             MANAGE_TABS,
             POST_AFTER_BODY,
             POST_CARD_STATS,
@@ -17,6 +18,7 @@ class CommentsConfig(AppConfig):
             register_part,
         )
         from comments import participation
+        from comments.home import home_activity
         from comments.models import with_comment_counts
         from comments.services import commenter_changed
         from comments.views import course_moderation_context, post_discussion_context
@@ -30,3 +32,4 @@ class CommentsConfig(AppConfig):
         register_part(MANAGE_TABS, "comments/_manage_tab.html", course_moderation_context)
         participation.register_columns()
         profile_changed.connect(commenter_changed, dispatch_uid="comments.commenter_changed")
+        register_part(HOME, "comments/_home_activity.html", home_activity)

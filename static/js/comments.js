@@ -21,10 +21,25 @@
     var summary = line.querySelector("[data-liked-by-text]");
     if (summary) summary.textContent = data.liked_by;
     var list = line.querySelector(".likers__list");
-    if (list && data.likers) {
-      list.replaceChildren.apply(list, data.likers.map(function (name) {
+    if (list && data.liker_faces) {
+      list.replaceChildren.apply(list, data.liker_faces.map(function (person) {
         var li = document.createElement("li");
-        li.textContent = name;
+        var face;
+        if (person.avatar) {
+          face = document.createElement("img");
+          face.src = person.avatar;
+          face.alt = "";
+          face.width = face.height = 40;
+          face.className = "avatar avatar--xs";
+        } else {
+          face = document.createElement("span");
+          face.className = "avatar avatar--initials avatar--xs";
+          face.setAttribute("aria-hidden", "true");
+          face.textContent = person.initials;
+        }
+        var name = document.createElement("span");
+        name.textContent = person.name;
+        li.append(face, name);
         return li;
       }));
     }
@@ -53,17 +68,20 @@
       .finally(function () { button.removeAttribute("aria-busy"); });
   });
 
-  // --- Who liked: open the list on hover too (details already opens on tap and keys) ---
-  if (window.matchMedia && window.matchMedia("(hover: hover)").matches) {
-    document.addEventListener("mouseover", function (event) {
-      var details = event.target.closest && event.target.closest("[data-likers]");
-      if (details) details.open = true;
+  // --- Who liked: a disclosure. Click (or Enter) toggles it; hovering changes nothing,
+  // so a click never closes what a hover opened. A click elsewhere or Escape closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("[data-likers][open]").forEach(function (details) {
+      if (!details.contains(event.target)) details.open = false;
     });
-    document.addEventListener("mouseout", function (event) {
-      var details = event.target.closest && event.target.closest("[data-likers]");
-      if (details && !details.contains(event.relatedTarget)) details.open = false;
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("[data-likers][open]").forEach(function (details) {
+      details.open = false;
+      details.querySelector("summary").focus();
     });
-  }
+  });
 
   // --- Reply inline: move the one reply form under the comment ---
   var respond = document.getElementById("respond");

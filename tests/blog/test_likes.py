@@ -64,6 +64,10 @@ def test_json_answer_updates_the_button_in_place(client, post, classmate, studen
         "label": "Unlike, 2 people like this",
         "liked_by": "Liked by 2 people",
         "likers": [student.name, classmate.name],
+        "liker_faces": [
+            {"name": person.name, "initials": person.initials, "avatar": ""}
+            for person in (student, classmate)
+        ],
     }
 
 
@@ -73,11 +77,11 @@ def test_members_see_who_liked_and_others_only_the_count(client, post, classmate
     client.force_login(classmate)
     html = client.get(post.get_absolute_url()).content.decode()
     assert '<details class="likers" data-likers>' in html
-    assert f"<li>{post.author.name}</li>" in html
+    assert f"<span>{post.author.name}</span></li>" in html
     client.force_login(outsider)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Liked by 2 people" in html
-    assert f"<li>{post.author.name}</li>" not in html
+    assert f"<span>{post.author.name}</span></li>" not in html
     assert "data-like-button" not in html
 
 

@@ -67,11 +67,12 @@ def new_page(browser, live_server, csp_violations):
     """A factory of pages in fresh browser contexts (one per person)."""
     contexts = []
 
-    def make(*, user=None, javascript=True, width=1280):
+    def make(*, user=None, javascript=True, width=1280, color_scheme="light"):
         context = browser.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
+            color_scheme=color_scheme,
         )
         context.set_default_timeout(10_000)
         context.expose_binding("__cspViolation", lambda source, text: csp_violations.append(text))

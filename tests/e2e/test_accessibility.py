@@ -66,16 +66,19 @@ def url_for(name, site):
     }[name]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "who, pages",
     [(None, PAGES_FOR_EVERYONE), ("student", PAGES_FOR_STUDENT), ("prof", PAGES_FOR_INSTRUCTOR)],
 )
-def test_pages_have_no_serious_accessibility_violations(new_page, site, who, pages):
-    page = new_page(user=site[who] if who else None)
+def test_pages_have_no_serious_accessibility_violations(new_page, site, who, pages, scheme):
+    """In both colour schemes: the browser's preference picks the scheme (theme.js)."""
+    page = new_page(user=site[who] if who else None, color_scheme=scheme)
     for name in pages:
         response = page.goto(url_for(name, site))
         assert response.status == 200, name
-        assert_accessible(page, label=f"{name} ({who or 'signed out'})")
+        assert page.locator("html").get_attribute("data-bs-theme") == scheme
+        assert_accessible(page, label=f"{name} ({who or 'signed out'}, {scheme})")
 
 
 def test_phone_width_post_page_is_accessible(new_page, site):
