@@ -18,6 +18,20 @@ export DJANGO_DEBUG=0 SECRET_KEY="look-$(head -c 48 /dev/urandom | base64 | tr -
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0
 export CSRF_COOKIE_SECURE=0 SERVE_MEDIA=1 SECURE_HSTS_SECONDS=0
 .venv/bin/python manage.py collectstatic --noinput -v0
+# Signed-in screenshots use sessions made here (no password round trip).
+export LOOK_SESSIONS="$(.venv/bin/python manage.py shell -c "
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+for name in ('anya', 'hmarsh'):
+    user = get_user_model().objects.get(username=name)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    print(name + '=' + store.session_key, end=' ')
+")"
 .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
 SERVER=$!
 trap 'kill $SERVER' EXIT

@@ -4,6 +4,7 @@ server with the demo data (bench/look.sh starts one). Not a test: for looking at
     .venv/bin/python bench/screenshots.py http://127.0.0.1:8171 bench/results/look
 """
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -21,6 +22,12 @@ def post_path(page, base):
 
 
 def sign_in(page, base, username):
+    """With a session bench/look.sh made (LOOK_SESSIONS="name=key ..."), or the login form."""
+    pairs = os.environ.get("LOOK_SESSIONS", "").split()
+    sessions = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+    if username in sessions:
+        page.context.add_cookies([{"name": "sessionid", "value": sessions[username], "url": base}])
+        return
     page.goto(base + "/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", PASSWORD)
