@@ -12,7 +12,7 @@ def test_phone_menu_without_javascript_reaches_every_link(new_page):
     page = new_page(user=user, javascript=False, width=390)
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("button", name="Log out").is_visible()
+    assert nav.get_by_role("button", name="Sign out").is_visible()
     assert nav.get_by_role("searchbox", name="Search posts").is_visible()
     assert nav.get_by_role("link", name="My posts").is_visible()
     assert nav.get_by_role("link", name="Notifications").is_visible()
@@ -24,10 +24,10 @@ def test_phone_menu_with_javascript_folds_behind_the_button(new_page):
     page.goto("/")
     nav = page.get_by_role("navigation", name="Main")
     toggle = nav.get_by_role("button", name="Menu")
-    assert not nav.get_by_role("link", name="Log in").is_visible()
+    assert not nav.get_by_role("link", name="Sign in").is_visible()
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert nav.get_by_role("link", name="Log in").is_visible()
+    assert nav.get_by_role("link", name="Sign in").is_visible()
 
 
 def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(new_page):
