@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css
+.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,5 +73,13 @@ css: $(STAMP)
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
 	cd assets && node build.mjs $$(../$(BIN)/python -c "import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / 'templates' / 'bootstrap5')")
 
+# Mutation testing of the permission predicates (pyproject.toml [tool.mutmut]): each
+# change mutmut makes to a can_* predicate or role_of must fail a permission test.
+# Not in CI: it runs the permission tests once per mutant (see docs/architecture.md).
+MUTANTS ?= *ǁCourseǁrole_of__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_* *ǁSubmissionǁcan_*
+mutants: $(STAMP)
+	$(BIN)/mutmut run $(foreach m,$(MUTANTS),"$(m)")
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf mutants $(VENV) staticfiles .pytest_cache .ruff_cache

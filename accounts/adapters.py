@@ -1,7 +1,8 @@
 """allauth customisation lives here (see STYLE.md).
 
-- Redirects (``?next=``) only ever go to this site: allauth's ``is_safe_url``
-  is used everywhere allauth redirects, and by our own views.
+- Redirects (``?next=``) only ever go to this site: allauth checks its own with its
+  adapter's ``is_safe_url``; our views check theirs with Django's
+  ``url_has_allowed_host_and_scheme``.
 - The session remembers which provider a social login used (``accounts.social``).
 - Stand-in mode: a provider without credentials gets an in-memory SocialApp
   (never saved; no admin step) whose provider sends people to the local

@@ -6,22 +6,25 @@ button's fetch and the tests all agree on them.
 
 from django.http import JsonResponse
 from django.shortcuts import redirect
-
-
-def people(count):
-    return "1 person" if count == 1 else f"{count} people"
+from django.utils.translation import ngettext
 
 
 def button_label(count, liked):
     """The button's accessible name: "Like", or "Unlike, 3 people like this"."""
     if not liked:
         return "Like"
-    return f"Unlike, {people(count)} {'likes' if count == 1 else 'like'} this"
+    return ngettext(
+        "Unlike, %(count)d person likes this", "Unlike, %(count)d people like this", count
+    ) % {"count": count}
 
 
 def liked_by(count):
     """The line under the button: "Liked by 1 person", "Liked by 3 people" (or "")."""
-    return f"Liked by {people(count)}" if count else ""
+    if not count:
+        return ""
+    return ngettext("Liked by %(count)d person", "Liked by %(count)d people", count) % {
+        "count": count
+    }
 
 
 def likes_summary(*, count, liked, likers=None):

@@ -4,7 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -58,10 +58,11 @@ def is_site_staff(user):
     return user.is_authenticated and (user.is_staff or user.is_superuser)
 
 
-def search_document():
-    """The weighted full-text document of a post, as stored in Post.search_vector."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "body", weight="B", config=SEARCH_CONFIG
+def search_document(title="title", body="body"):
+    """The weighted full-text document of a post, as stored in Post.search_vector: from
+    the row's columns, or (a post being saved) from Value(title) and Value(body)."""
+    return SearchVector(title, weight="A", config=SEARCH_CONFIG) + SearchVector(
+        body, weight="B", config=SEARCH_CONFIG
     )
 
 
@@ -214,13 +215,11 @@ class Course(VersionedModel, models.Model):
             user.__dict__.setdefault("_course_roles", {})[self.pk] = role
 
     def forget_roles(self, user):
+        """Drop the roles cached on `user`; the services that change memberships call it."""
         user.__dict__.pop("_course_roles", None)
 
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
-
-    def is_instructor(self, user):
-        return self.role_of(user) == Role.INSTRUCTOR
 
     # --- Predicates: DESIGN.md's table, one rule each. ---
 
@@ -233,6 +232,22 @@ class Course(VersionedModel, models.Model):
     def can_participate(self, user):
         """Like posts and comments, comment as themself."""
         return self.role_of(user) is not None
+
+    def instructors(self):
+        """The course's instructors, as users (staff hold no membership)."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(
+            memberships__course_id=self.pk, memberships__role=Role.INSTRUCTOR
+        )
+
+    def can_manage_posts(self, user):
+        """Read, edit and unpublish anyone's post here; read its private feedback."""
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_delete_posts(self, user):
+        """Delete anyone's post here (instructors unpublish; only staff delete)."""
+        return self.role_of(user) == STAFF
 
     def can_moderate(self, user):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
@@ -416,7 +431,7 @@ class PostQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.filter(readable, status=Post.Status.PUBLISHED)
         member_of = Membership.objects.filter(user=user).values("course_id")
-        teaches = Membership.objects.filter(user=user, role=Role.INSTRUCTOR).values("course_id")
+        teaches = Membership.objects.filter(user=user).instructors().values("course_id")
         published = Q(status=Post.Status.PUBLISHED) & (readable | Q(course_id__in=member_of))
         drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
         return self.filter(published | drafts)
@@ -606,8 +621,18 @@ class Post(VersionedModel, models.Model):
             if not self.slug or self.slug != current:
                 self.slug = unique_slug(self.title, taken, reserved=RESERVED_POST_SLUGS)
         self.body_html = apply_body_filters(self, render_post_markdown(self.body))
+        fields = kwargs.get("update_fields")
+        using = kwargs.get("using") or router.db_for_write(Post, instance=self)
+        indexed = connections[using].vendor == "postgresql" and (
+            fields is None or {"title", "body"} & set(fields)
+        )
+        if indexed:  # the search document goes in the same INSERT or UPDATE
+            self.search_vector = search_document(models.Value(self.title), models.Value(self.body))
+            if fields is not None:
+                kwargs["update_fields"] = [*fields, "search_vector"]
         super().save(*args, **kwargs)
-        Post.objects.filter(pk=self.pk).refresh_search_vectors()
+        if indexed:
+            del self.search_vector  # an expression until read again from the database
 
     def get_absolute_url(self):
         return reverse(
@@ -655,15 +680,14 @@ class Post(VersionedModel, models.Model):
             return self.course.can_read(user)
         return self.can_edit(user)
 
+    def is_by(self, user):
+        return user.is_authenticated and self.author_id == user.pk
+
     def can_edit(self, user):
-        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
-            user
-        ) in (Role.INSTRUCTOR, STAFF)
+        return self.is_by(user) or self.course.can_manage_posts(user)
 
     def can_delete(self, user):
-        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
-            user
-        ) == STAFF
+        return self.is_by(user) or self.course.can_delete_posts(user)
 
     def can_unpublish(self, user):
         return self.is_published and self.can_edit(user)
@@ -681,9 +705,7 @@ class Post(VersionedModel, models.Model):
 
     def can_see_feedback(self, user):
         """The private feedback thread (and grade): the author, instructors, staff."""
-        return (user.is_authenticated and self.author_id == user.pk) or self.course.role_of(
-            user
-        ) in (Role.INSTRUCTOR, STAFF)
+        return self.is_by(user) or self.course.can_manage_posts(user)
 
     def can_write_feedback(self, user):
         return self.can_see_feedback(user)

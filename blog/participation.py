@@ -36,8 +36,6 @@ def per_user(queryset, user_field, aggregate):
 
 # --- Periods ---
 
-PERIODS = {"week": "This week", "7days": "Last 7 days", "term": "Whole term", "custom": "Dates"}
-
 
 def start_of_day(day):
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -265,6 +265,7 @@ def change_role(*, membership, role):
     membership.role = role
     membership.save(update_fields=["role"])
     pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
+    membership.course.forget_roles(membership.user)
     return membership
 
 
@@ -275,6 +276,7 @@ def remove_member(*, membership):
     _guard_last_instructor(membership)
     membership.delete()
     pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
+    membership.course.forget_roles(membership.user)
 
 
 def apply_course_media_access(*, course):

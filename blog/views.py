@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
@@ -129,9 +130,7 @@ def course_detail(request, course_slug):
     published = Post.objects.published().for_course(course)
     by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
     posts = published.with_cards().newest_first()
-    instructors = get_user_model().objects.filter(
-        memberships__course=course, memberships__role=Role.INSTRUCTOR
-    )
+    instructors = course.instructors()
     return render(
         request,
         "blog/course_detail.html",
@@ -629,8 +628,9 @@ def report_added_members(request, result):
         return ", ".join(getattr(p, "name", p) for p in people)
 
     if result.added:
-        role = f"{result.role.label.lower()}{'s' if len(result.added) != 1 else ''}"
-        messages.success(request, f"Added {len(result.added)} as {role}: {names(result.added)}.")
+        n, role = len(result.added), result.role.label.lower()
+        roles = ngettext("%(role)s", "%(role)ss", n) % {"role": role}
+        messages.success(request, f"Added {n} as {roles}: {names(result.added)}.")
     if result.already_members:
         messages.info(request, f"Already members, unchanged: {names(result.already_members)}.")
     if result.duplicates:
@@ -643,9 +643,18 @@ def report_added_members(request, result):
         )
 
 
+def member_or_404(request, course, membership_id):
+    """The course's membership; when it is the user's own, with request.user itself, so
+    the service that changes it refreshes the roles this request has cached."""
+    membership = get_object_or_404(course.memberships.with_user(), pk=membership_id)
+    if membership.user_id == request.user.pk:
+        membership.user = request.user
+    membership.course = course
+    return membership
+
+
 def back_to_roster(request, course):
     """The roster, or the course page if the user has just given up running the course."""
-    course.forget_roles(request.user)
     if course.can_manage(request.user):
         return redirect("blog:course_roster", course_slug=course.slug)
     return redirect(course)
@@ -655,7 +664,7 @@ def back_to_roster(request, course):
 @login_required
 def membership_role(request, course_slug, membership_id):
     course = managed_course_or_403(request, course_slug)
-    membership = get_object_or_404(course.memberships.with_user(), pk=membership_id)
+    membership = member_or_404(request, course, membership_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose student or instructor.")
@@ -678,7 +687,7 @@ def article(word):
 @login_required
 def membership_remove(request, course_slug, membership_id):
     course = managed_course_or_403(request, course_slug)
-    membership = get_object_or_404(course.memberships.with_user(), pk=membership_id)
+    membership = member_or_404(request, course, membership_id)
     try:
         services.remove_member(membership=membership)
     except ValidationError as error:

@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from blog.models import Post
 from blog.pagecache import ChangesPagesAdmin
 from comments.models import Comment, CommentLike, like_counts, with_comment_counts
-from comments.services import moderate_comments
+from comments.services import comments_count, moderate_comments
 
 EXCERPT_LENGTH = 60
 POST_TITLE_LENGTH = 40
@@ -65,7 +65,7 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 
     def _moderate(self, request, queryset, action, done):
         changed = moderate_comments(comments=queryset, action=action)
-        self.message_user(request, f"{done} {changed} comment{'s' if changed != 1 else ''}.")
+        self.message_user(request, f"{done} {comments_count(changed)}.")
 
     @admin.action(description="Approve selected comments")
     def approve(self, request, queryset):

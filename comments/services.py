@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from blog import pagecache
 from blog.models import Course, Post
@@ -79,6 +80,11 @@ def post_comment(
     pagecache.changed(post=post)
     comment_posted.send(sender=Comment, comment=comment, notify=bool(notify))
     return comment
+
+
+def comments_count(n):
+    """ "1 comment", "3 comments": for messages about moderation."""
+    return ngettext("%(n)d comment", "%(n)d comments", n) % {"n": n}
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from blog.likes import button_label, liked_by
 from blog.models import JOIN, SIGN_IN, Role
@@ -92,7 +93,12 @@ class Thread:
         n, title = self.approved_count, self.post.title
         if not n:
             return "No comments yet"
-        return f"One thought on “{title}”" if n == 1 else f"{n} thoughts on “{title}”"
+        if n == 1:
+            return f"One thought on “{title}”"
+        return ngettext("%(n)d thought on “%(title)s”", "%(n)d thoughts on “%(title)s”", n) % {
+            "n": n,
+            "title": title,
+        }
 
     def __iter__(self):
         return iter(self.items)

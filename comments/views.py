@@ -215,9 +215,9 @@ def comment_moderate(request, pk):
 
 
 MODERATED = {
-    "approve": lambda n: f"Approved {n} comment{'s' if n != 1 else ''}.",
-    "spam": lambda n: f"Marked {n} comment{'s' if n != 1 else ''} as spam.",
-    "remove": lambda n: f"Removed {n} comment{'s' if n != 1 else ''}.",
+    "approve": lambda n: f"Approved {services.comments_count(n)}.",
+    "spam": lambda n: f"Marked {services.comments_count(n)} as spam.",
+    "remove": lambda n: f"Removed {services.comments_count(n)}.",
 }
 
 

@@ -6,7 +6,6 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from blog.models import Role
 from comments.models import Comment
 from notifications import tasks
 from notifications.models import GuestSubscription, Notification
@@ -55,12 +54,7 @@ def notify_feedback(*, feedback):
     post = feedback.post
     if feedback.author_id == post.author_id:
         recipients = (
-            get_user_model()
-            .objects.filter(
-                memberships__course_id=post.course_id, memberships__role=Role.INSTRUCTOR
-            )
-            .exclude(pk=feedback.author_id)
-            .values_list("pk", flat=True)
+            post.course.instructors().exclude(pk=feedback.author_id).values_list("pk", flat=True)
         )
     else:
         recipients = [post.author_id]
@@ -113,12 +107,7 @@ def _notify_discussion(comment):
 
 def _notify_moderators(comment):
     instructors = (
-        get_user_model()
-        .objects.filter(
-            memberships__course_id=comment.post.course_id, memberships__role=Role.INSTRUCTOR
-        )
-        .exclude(pk=comment.author_id)
-        .values_list("pk", flat=True)
+        comment.post.course.instructors().exclude(pk=comment.author_id).values_list("pk", flat=True)
     )
     _notify(
         [(pk, Notification.Kind.COMMENT_PENDING) for pk in instructors],

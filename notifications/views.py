@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -42,7 +43,11 @@ def notification_read(request, pk):
 def notification_read_all(request):
     changed = Notification.objects.for_recipient(request.user).mark_read()
     messages.success(
-        request, f"Marked {changed} notification{'s' if changed != 1 else ''} as read."
+        request,
+        ngettext(
+            "Marked %(n)d notification as read.", "Marked %(n)d notifications as read.", changed
+        )
+        % {"n": changed},
     )
     return back_to_list(request)
 
