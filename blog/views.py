@@ -74,7 +74,9 @@ def home(request):
     public = published.filter(course__visibility=Course.Visibility.PUBLIC)
     context = {
         "public_posts": list(public.exclude(course__in=[c.pk for c in my_courses])[:6]),
-        "public_courses": [c for c in courses if c.visibility == Course.Visibility.PUBLIC][:12],
+        "public_courses": [  # other open courses: a member's own are listed as theirs
+            c for c in courses if c.visibility == Course.Visibility.PUBLIC and not c.viewer_role
+        ][:12],
     }
     if user.is_authenticated:
         context.update(page_parts(request, None, HOME))

@@ -449,3 +449,11 @@ def test_home_does_not_repeat_my_courses_posts_under_other_open_courses(client, 
     html = client.get(reverse("home")).content.decode()
     assert html.count("A published post") == 1
     assert "From other open courses" in html and "Elsewhere entirely" in html
+
+
+def test_home_does_not_repeat_a_members_courses_under_open_courses(client, course, student):
+    other = factories.CourseFactory(title="Modern Europe", slug="modern-europe")
+    client.force_login(student)
+    response = client.get(reverse("home"))
+    assert [c.slug for c in response.context["public_courses"]] == [other.slug]
+    assert [c.slug for c in response.context["my_courses"]] == [course.slug]
