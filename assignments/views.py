@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from assignments import services
 from assignments.calendar import course_calendar
+from assignments.extensions import response_figures
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
 from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, status_of
 from assignments.models import Assignment, CalendarFeed, Extension, Submission
@@ -70,9 +71,23 @@ def assignment_detail(request, course_slug, assignment_slug):
         "can_edit": assignment.can_edit(user),
     }
     if assignment.can_grade(user):
-        context["rows"] = gradebook(course, assignments=[assignment], now=now)[1]
+        rows = gradebook(course, assignments=[assignment], now=now)[1]
+        add_response_figures(rows, context)
+        context["rows"] = rows
         context["extension_form"] = ExtensionForm(course=course)
     return render(request, "assignments/assignment_detail.html", context)
+
+
+def add_response_figures(rows, context):
+    """Other apps' figures beside each response (assignments.extensions)."""
+    post_ids = [row.cells[0].submission.post_id for row in rows if row.cells[0].submission]
+    figures = response_figures(post_ids)
+    context["figure_labels"] = [label for label, _ in figures]
+    for row in rows:
+        submission = row.cells[0].submission
+        row.figures = [
+            values.get(submission.post_id, "—") if submission else "—" for _, values in figures
+        ]
 
 
 @require_POST

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ReferencesConfig(AppConfig):
@@ -27,3 +27,7 @@ class ReferencesConfig(AppConfig):
             order=50,
         )
         participation.register_columns()
+        if apps.is_installed("assignments"):  # beside each response on an assignment page
+            from assignments.extensions import register_response_figure
+
+            register_response_figure("References", participation.reference_figures)

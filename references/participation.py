@@ -1,7 +1,7 @@
 """References' figures on the participation page (see blog.extensions): how many
 references a student's published posts have, and how many of them lack a URL or a date."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from blog.extensions import register_participation_column
 from blog.models import Post
@@ -30,3 +30,24 @@ def register_columns():
         "incomplete_references", "References lacking a URL or date", incomplete_references,
         order=61,
     )  # fmt: skip
+
+
+def reference_figures(post_ids):
+    """Beside each response on an assignment's page: "3 (1 lacking a URL or date)".
+    One query."""
+    rows = (
+        Reference.objects.filter(post_id__in=post_ids)
+        .order_by()
+        .values("post_id")
+        .annotate(
+            total=Count("pk"),
+            incomplete=Count("pk", filter=Q(url="", doi="") | Q(issued="")),
+        )
+    )
+    figures = {}
+    for row in rows:
+        text = str(row["total"])
+        if row["incomplete"]:
+            text += f" ({row['incomplete']} lacking a URL or date)"
+        figures[row["post_id"]] = text
+    return {post_id: figures.get(post_id, "0") for post_id in post_ids}

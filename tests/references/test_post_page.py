@@ -144,3 +144,31 @@ def test_a_change_to_the_references_shows_to_the_next_anonymous_reader(client, p
     delete_reference(reference=first)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Rethinking the Soviet" not in html.split('id="references"')[1]
+
+
+def test_instructors_see_each_responses_references_on_the_assignment_page(
+    client, course, student, instructor
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assignments import services as assignments
+
+    now = timezone.now()
+    assignment = assignments.create_assignment(
+        course=course,
+        title="Week 4",
+        prompt="Answer.",
+        opens_at=now - timedelta(days=2),
+        due_at=now + timedelta(days=2),
+    )
+    response = factories.PostFactory(course=course, author=student, title="My answer")
+    assignments.submit(assignment=assignment, post=response)
+    save_reference(post=response, values=BOOK)
+    save_reference(post=response, values={**BOOK, "key": "w", "url": "https://example.org/w"})
+    client.force_login(instructor)
+    url = reverse("assignments:assignment_detail", args=[course.slug, assignment.slug])
+    html = client.get(url).content.decode()
+    assert '<th scope="col">References</th>' in html
+    assert "<td>2 (1 lacking a URL or date)</td>" in html
