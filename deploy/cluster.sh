@@ -181,8 +181,10 @@ NGINX
 
 stop_pid() {  # pid file, name
   local file=$1
-  [ -f "$file" ] || return 0
-  local pid; pid=$(cat "$file")
+  local pid
+  # The process may remove its own pid file meanwhile (nginx does on quit).
+  pid=$(cat "$file" 2>/dev/null) || return 0
+  [ -n "$pid" ] || return 0
   if kill -0 "$pid" 2>/dev/null; then
     log "stopping $2 ($pid)"
     kill -TERM "$pid" 2>/dev/null || true
