@@ -199,6 +199,24 @@ def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, w
     assert course.can_moderate(user) is moderate
     assert course.can_grant_awards(user) is moderate
     assert course.can_manage(user) is moderate
+    assert course.can_import(user) is moderate  # DESIGN.md: import a WordPress export
+
+
+@pytest.mark.parametrize(
+    "who, may_join",
+    [
+        ("anonymous", False),  # signs in first
+        ("outsider", True),
+        ("student", False),  # already a member
+        ("author", False),
+        ("instructor", False),
+        ("other_instructor", True),
+        ("staff", False),  # staff belong everywhere already
+    ],
+)
+def test_who_may_join_a_course(actors, course, who, may_join):
+    user = actors[who] or anonymous_user()
+    assert course.can_join(user) is may_join
 
 
 def test_role_of_asks_the_database_once_per_request(course, student, django_assert_num_queries):

@@ -222,3 +222,16 @@ def test_spam_and_removed_comments_are_not_found_by_readers(client, post, classm
     client.force_login(classmate)
     assert client.get(reverse("comments:comment_reply", args=[spam.pk])).status_code == 404
     assert client.post(reverse("comments:comment_like", args=[spam.pk])).status_code == 404
+
+
+def test_in_a_course_without_guest_comments_members_reply_and_readers_do_not(
+    course, post, classmate
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    course.guest_comments = "off"
+    course.save()
+    comment = CommentFactory(post=post, author=post.author)
+    comment = Comment.objects.select_related("post__course").get(pk=comment.pk)
+    assert comment.can_reply(classmate) is True
+    assert comment.can_reply(AnonymousUser()) is False
