@@ -135,6 +135,12 @@ class ExtensionForm(CourseTimeMixin, forms.Form):
 
 
 class FeedbackForm(forms.Form):
+    """Its ids start with "feedback_": the post page also has the comment form's body."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "feedback_%s")
+        super().__init__(*args, **kwargs)
+
     body = forms.CharField(
         label="Private feedback",
         max_length=10_000,
