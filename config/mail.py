@@ -65,7 +65,12 @@ def queue_email(message):
 @task()
 def send_email(message, attempt=1):
     """Send one rendered message; on failure log it and enqueue it again, up to the limit."""
-    email = message_from(message)
+    return deliver(message_from(message), task=send_email, attempt=attempt, message=message)
+
+
+def deliver(email, *, task, attempt, **arguments):
+    """Send email; on failure log it and enqueue `task` again with `arguments` and the
+    next attempt number, up to NOTIFICATION_EMAIL_ATTEMPTS (every email task uses this)."""
     try:
         email.send()
     except Exception as error:
@@ -80,10 +85,10 @@ def send_email(message, attempt=1):
             limit,
             error,
         )
-        retry = send_email
-        if send_email.get_backend().supports_defer:
+        retry = task
+        if task.get_backend().supports_defer:
             delay = timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_DELAY)
-            retry = send_email.using(run_after=timezone.now() + delay)
-        retry.enqueue(message=message, attempt=attempt + 1)
+            retry = task.using(run_after=timezone.now() + delay)
+        retry.enqueue(attempt=attempt + 1, **arguments)
         return "retrying"
     return "sent"

@@ -2,15 +2,13 @@
 is logged and the task is enqueued again, later when the backend can defer tasks."""
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 from django_tasks import task
 
 from assignments.models import DueReminder
 from comments.models import Comment
+from config.mail import deliver
 from notifications import emails
 from notifications.models import GuestSubscription, Notification
 
@@ -76,28 +74,3 @@ def send_due_reminder_email(reminder_id, attempt=1):
     if message is None:
         return "skipped"
     return deliver(message, task=send_due_reminder_email, attempt=attempt, reminder_id=reminder_id)
-
-
-def deliver(message, *, task, attempt, **arguments):
-    """Send message; on failure log it and enqueue task again, up to the attempt limit."""
-    try:
-        message.send()
-    except Exception as error:
-        limit = settings.NOTIFICATION_EMAIL_ATTEMPTS
-        if attempt >= limit:
-            logger.error("Gave up emailing %s after %d attempts: %r", message.to, attempt, error)
-            return "failed"
-        logger.warning(
-            "Could not email %s (attempt %d of %d), will retry: %r",
-            message.to,
-            attempt,
-            limit,
-            error,
-        )
-        retry = task
-        if task.get_backend().supports_defer:
-            delay = timedelta(seconds=settings.NOTIFICATION_EMAIL_RETRY_DELAY)
-            retry = task.using(run_after=timezone.now() + delay)
-        retry.enqueue(attempt=attempt + 1, **arguments)
-        return "retrying"
-    return "sent"
