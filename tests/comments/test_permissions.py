@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment, CommentLike
+from tests import factories
 from tests.comments.conftest import create_url
 from tests.factories import CommentFactory, MembershipFactory
 
@@ -235,3 +236,25 @@ def test_in_a_course_without_guest_comments_members_reply_and_readers_do_not(
     comment = Comment.objects.select_related("post__course").get(pk=comment.pk)
     assert comment.can_reply(classmate) is True
     assert comment.can_reply(AnonymousUser()) is False
+
+
+def test_comment_visibility_edges(course, post, classmate, outsider, private_course):
+    """Mutants of can_view and can_see_likers that survived before: a member of a
+    members-only course sees its comments; a member (not an outsider) sees who liked;
+    a held comment by one guest is not shown to a reader who doesn't hold its id."""
+    from django.contrib.auth.models import AnonymousUser
+
+    member = MembershipFactory(course=private_course).user
+    hidden_post = factories.PostFactory(course=private_course, author=member)
+    comment = CommentFactory(post=hidden_post, author=member)
+    comment = Comment.objects.select_related("post__course").get(pk=comment.pk)
+    assert comment.can_view(member) is True
+    assert comment.can_view(outsider) is False
+    assert course.can_see_likers(classmate) is True
+    assert course.can_see_likers(outsider) is False
+    held = CommentFactory(
+        post=post, author=None, guest_name="G", guest_email="g@example.org", status="pending"
+    )
+    held = Comment.objects.select_related("post__course").get(pk=held.pk)
+    assert held.can_view(AnonymousUser(), guest_comment_ids=[held.pk]) is True
+    assert held.can_view(AnonymousUser(), guest_comment_ids=[]) is False
