@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
+from accounts.avatars import initials_of
+
 
 class User(AbstractUser):
     """A person with an account. Guests who comment are not users."""
@@ -31,8 +33,7 @@ class User(AbstractUser):
 
     @property
     def initials(self):
-        parts = [p for p in self.name.replace("_", " ").replace(".", " ").split() if p]
-        return "".join(p[0] for p in parts[:2]).upper() or "?"
+        return initials_of(self.name)
 
     def can_edit(self, user):
         """Only the person themself edits their profile."""

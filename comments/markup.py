@@ -10,6 +10,9 @@ Change the markup here and in ``tests/comments/test_thread.py`` together.
 
 from html import escape
 
+from accounts.avatars import avatar_html
+from blog.icons import icon_use
+
 CARD = (
     '<article class="{card_class}"><header class="comment__header">{avatar}'
     '<p class="comment__meta"><span class="comment__author">{author}</span>{labels} '
@@ -19,9 +22,8 @@ CARD = (
     '<footer class="comment__actions" data-likes>{like}{liked_by}{reply}{own}{moderate}</footer>'
     "</article>"
 )
+HEART = icon_use("heart", 14, "like-button__icon")
 PLACEHOLDER = '<p class="comment__placeholder">{}</p>'
-AVATAR = '<img class="avatar avatar--sm" src="{}" alt="" width="32" height="32" loading="lazy">'
-INITIALS = '<span class="avatar avatar--initials avatar--sm" aria-hidden="true">{}</span>'
 PROFILE_LINK = '<a href="{}">{}</a>'
 WEBSITE_LINK = '<a href="{}" rel="nofollow ugc">{}</a>'
 INSTRUCTOR = ' <span class="comment__label comment__label--instructor">Instructor</span>'
@@ -31,15 +33,14 @@ NOTICE = '<p class="comment__notice">{}</p>'
 LIKE = (
     '<button type="submit" form="comment-actions" formaction="{url}" name="liked" '
     'value="{value}" class="like-button like-button--sm{liked_class}" aria-label="{label}" '
-    'data-like-button><svg class="like-button__icon" width="14" height="14" aria-hidden="true">'
-    '<use href="#icon-heart"/></svg><span class="like-button__text" data-like-text>{text}</span>'
+    "data-like-button>" + HEART + '<span class="like-button__text" data-like-text>{text}</span>'
     "</button>"
 )
 # A reader who may not like yet: the same button, leading to the step they are missing.
 LIKE_STEP = (
     '<a class="like-button like-button--sm" href="{url}" aria-label="{label}">'
-    '<svg class="like-button__icon" width="14" height="14" aria-hidden="true">'
-    '<use href="#icon-heart"/></svg><span class="like-button__text">Like</span></a>'
+    + HEART
+    + '<span class="like-button__text">Like</span></a>'
 )
 LIKE_STEP_LABELS = {
     "sign_in": "Like: sign in to like this comment",
@@ -91,9 +92,7 @@ def card(c, *, urls, is_moderator):
         author = name
     return CARD.format(
         card_class=c.card_class,
-        avatar=AVATAR.format(escape(c.avatar_url))
-        if c.avatar_url
-        else INITIALS.format(escape(c.initials)),
+        avatar=avatar_html(c.avatar_url, c.initials, "sm"),
         author=author,
         labels=(INSTRUCTOR if c.is_instructor else "") + (AUTHOR if c.is_post_author else ""),
         dom_id=c.dom_id,

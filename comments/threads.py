@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from accounts.avatars import initials_of
 from blog.likes import button_label, liked_by
 from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
@@ -177,7 +178,7 @@ class Thread:
                 c.profile_url, c.avatar_url, c.initials = people[c.author_id]
             else:
                 c.profile_url = c.avatar_url = ""
-                c.initials = "".join(w[0] for w in c.display_name.split()[:2]).upper() or "?"
+                c.initials = initials_of(c.display_name)
             c.is_instructor = c.author_role == Role.INSTRUCTOR
             c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
             c.card_class = self._card_class(c)

@@ -1,11 +1,11 @@
 from django import template
 
-from accounts.social import provider_of
+from accounts.avatars import avatar_of
 
 register = template.Library()
 
 
-@register.filter
-def signed_in_with(request):
-    """``{{ request|signed_in_with }}``: "WordPress.com", "Facebook" or None."""
-    return provider_of(request)
+@register.simple_tag
+def avatar(person, size=""):
+    """``{% avatar person "lg" %}``: the person's picture or initials (accounts.avatars)."""
+    return avatar_of(person, size)

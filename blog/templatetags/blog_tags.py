@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions, media
+from blog import extensions, icons, media
 from blog.rendering import plain_text
 
 register = template.Library()
@@ -91,3 +91,15 @@ def page_parts(context, slot):
         with context.push(part.context):
             html += template.render(context)
     return html
+
+
+@register.simple_tag
+def icon(name, size, css_class=""):
+    """``{% icon "heart" 18 "like-button__icon" %}``: a decorative icon (blog.icons)."""
+    return icons.icon_svg(name, size, css_class)
+
+
+@register.simple_tag
+def icon_symbol(name):
+    """``{% icon_symbol "heart" %}``: the symbol that a thread's many icons point at."""
+    return icons.icon_symbol(name)

@@ -1,0 +1,73 @@
+"""One avatar markup (accounts.avatars) and one drawing of each icon (blog.icons), used
+by the templates and by the comment cards alike."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from accounts.avatars import avatar_html, initials_of
+from blog.icons import PATHS
+from comments.models import Comment
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [("Vera Ilyina", "VI"), ("anna_k", "AK"), ("j.smith", "JS"), ("Cher", "C"), ("  ", "?")],
+)
+def test_initials(name, initials):
+    assert initials_of(name) == initials
+
+
+def test_avatar_escapes_what_it_is_given():
+    html = avatar_html("", "<b>", "sm")
+    assert (
+        html
+        == '<span class="avatar avatar--sm avatar--initials" aria-hidden="true">&lt;b&gt;</span>'
+    )
+    html = avatar_html('/m/a".png', "VI", "lg")
+    assert 'src="/m/a&quot;.png"' in html
+    assert 'width="80" height="80"' in html
+
+
+@pytest.mark.django_db
+def test_pages_and_comment_cards_draw_the_same_avatar(client, post, student, classmate):
+    Comment.objects.create(post=post, author=classmate, body="A first thought.")
+    page = client.get(post.get_absolute_url()).content.decode()
+    # The byline (template tag) and the comment card (comments.markup) share the markup.
+    assert avatar_html("", student.initials) in page
+    assert avatar_html("", classmate.initials, "sm") in page
+    profile = client.get(reverse("accounts:profile", args=[student.username])).content.decode()
+    assert avatar_html("", student.initials, "lg") in profile
+
+
+@pytest.mark.django_db
+def test_an_uploaded_picture_replaces_the_initials(client, student):
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), "teal").save(buffer, "PNG")
+    client.force_login(student)
+    response = client.post(
+        reverse("accounts:profile_edit"),
+        {
+            "display_name": student.name,
+            "avatar": SimpleUploadedFile("me.png", buffer.getvalue(), "image/png"),
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    student.refresh_from_db()
+    profile = client.get(reverse("accounts:profile", args=[student.username])).content.decode()
+    assert avatar_html(student.avatar.url, student.initials, "lg") in profile
+
+
+@pytest.mark.django_db
+def test_a_thread_draws_the_heart_once(client, post, classmate):
+    for n in range(5):
+        Comment.objects.create(post=post, author=classmate, body=f"Comment {n}.")
+    client.force_login(classmate)
+    page = client.get(post.get_absolute_url()).content.decode()
+    # One symbol for the comments' hearts, one inline heart on the post's own button.
+    assert page.count(PATHS["heart"]) == 2
+    assert page.count('<use href="#icon-heart"/>') == 5
