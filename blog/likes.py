@@ -4,9 +4,17 @@ The words are worked out once in Python, so the page, the JSON answer to the
 button's fetch and the tests all agree on them.
 """
 
+from html import escape
+from urllib.parse import quote
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
+
+from accounts.avatars import avatar_of
+from blog.icons import icon_svg, icon_use
 
 
 def button_label(count, liked):
@@ -25,6 +33,63 @@ def liked_by(count):
     return ngettext("Liked by %(count)d person", "Liked by %(count)d people", count) % {
         "count": count
     }
+
+
+# What the Like control's accessible name says to a reader who may not like yet.
+STEP_LABELS = {
+    "sign_in": "Like: sign in to like this {thing}",
+    "join": "Like: join this course to like its {things}",
+}
+
+
+def like_button(*, liked, label, small=False, form="", formaction=""):
+    """The Like toggle, a submit button: of its enclosing form, or (``form`` and
+    ``formaction``) of a shared form elsewhere on the page, as a thread's comments do.
+    Small buttons draw their heart from the page's ``icon_symbol("heart")``."""
+    target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
+    icon = (
+        icon_use("heart", 14, "like-button__icon")
+        if small
+        else icon_svg("heart", 18, "like-button__icon")
+    )
+    return SafeString(
+        f'<button type="submit"{target} name="liked" value="{"0" if liked else "1"}" '
+        f'class="like-button{" like-button--sm" if small else ""}{" is-liked" if liked else ""}" '
+        f'aria-label="{escape(label)}" data-like-button>{icon}'
+        f'<span class="like-button__text" data-like-text>{"Liked" if liked else "Like"}</span>'
+        "</button>"
+    )
+
+
+def step_url(step, next_url):
+    """Where Like leads a reader who may not like yet: signing in (and back to
+    ``next_url``), or the Join a course page."""
+    if step == "sign_in":
+        return f"{reverse('account_login')}?next={quote(next_url)}"
+    return reverse("blog:course_join")
+
+
+def like_step_link(*, step, url, thing, small=False, describedby=""):
+    """The Like control for a reader missing a step: the same look, a link to the step.
+    ``thing`` is "post" or "comment"."""
+    label = STEP_LABELS[step].format(thing=thing, things=f"{thing}s")
+    icon = (
+        icon_use("heart", 14, "like-button__icon")
+        if small
+        else icon_svg("heart", 18, "like-button__icon")
+    )
+    described = f' aria-describedby="{describedby}"' if describedby else ""
+    return SafeString(
+        f'<a class="like-button{" like-button--sm" if small else ""}" href="{escape(url)}" '
+        f'aria-label="{label}"{described}>{icon}<span class="like-button__text">Like</span></a>'
+    )
+
+
+def likers_html(likers):
+    """The items of a "Liked by" list: each person's face and name."""
+    return SafeString(
+        "".join(f"<li>{avatar_of(p, 'xs')}<span>{escape(p.name)}</span></li>" for p in likers)
+    )
 
 
 def likes_summary(*, count, liked, likers=None):
@@ -46,16 +111,8 @@ def like_response(request, *, summary, next_url):
     """JSON for the button's fetch; otherwise back to the liked thing's anchor."""
     if wants_json(request):
         likers = summary["likers"]
-        names = None if likers is None else [user.name for user in likers]
-        faces = None
+        names = html = None
         if likers is not None:
-            faces = [
-                {
-                    "name": user.name,
-                    "initials": user.initials,
-                    "avatar": user.avatar.url if user.avatar else "",
-                }
-                for user in likers
-            ]
-        return JsonResponse({**summary, "likers": names, "liker_faces": faces})
+            names, html = [user.name for user in likers], likers_html(likers)
+        return JsonResponse({**summary, "likers": names, "likers_html": html})
     return redirect(next_url)

@@ -11,7 +11,7 @@ Change the markup here and in ``tests/comments/test_thread.py`` together.
 from html import escape
 
 from accounts.avatars import avatar_html
-from blog.icons import icon_use
+from blog.likes import like_button, like_step_link, likers_html
 
 CARD = (
     '<article class="{card_class}"><header class="comment__header">{avatar}'
@@ -22,7 +22,6 @@ CARD = (
     '<footer class="comment__actions" data-likes>{like}{liked_by}{reply}{own}{moderate}</footer>'
     "</article>"
 )
-HEART = icon_use("heart", 14, "like-button__icon")
 PLACEHOLDER = '<p class="comment__placeholder">{}</p>'
 PROFILE_LINK = '<a href="{}">{}</a>'
 WEBSITE_LINK = '<a href="{}" rel="nofollow ugc">{}</a>'
@@ -30,22 +29,6 @@ INSTRUCTOR = ' <span class="comment__label comment__label--instructor">Instructo
 AUTHOR = ' <span class="comment__label">Author</span>'
 EDITED = ' <span class="comment__edited">(edited)</span>'
 NOTICE = '<p class="comment__notice">{}</p>'
-LIKE = (
-    '<button type="submit" form="comment-actions" formaction="{url}" name="liked" '
-    'value="{value}" class="like-button like-button--sm{liked_class}" aria-label="{label}" '
-    "data-like-button>" + HEART + '<span class="like-button__text" data-like-text>{text}</span>'
-    "</button>"
-)
-# A reader who may not like yet: the same button, leading to the step they are missing.
-LIKE_STEP = (
-    '<a class="like-button like-button--sm" href="{url}" aria-label="{label}">'
-    + HEART
-    + '<span class="like-button__text">Like</span></a>'
-)
-LIKE_STEP_LABELS = {
-    "sign_in": "Like: sign in to like this comment",
-    "join": "Like: join this course to like its comments",
-}
 LIKED_BY = (
     '<div class="liked-by" data-liked-by{hidden}><span data-liked-by-text>{text}</span></div>'
 )
@@ -114,27 +97,26 @@ def card(c, *, urls, is_moderator):
 
 
 def _like(c, urls):
-    return LIKE.format(
-        url=urls["like"](c.id),
-        value="0" if c.liked_by_viewer else "1",
-        liked_class=" is-liked" if c.liked_by_viewer else "",
-        label=escape(c.like_label),
-        text="Liked" if c.liked_by_viewer else "Like",
+    return like_button(
+        liked=c.liked_by_viewer,
+        label=c.like_label,
+        small=True,
+        form="comment-actions",
+        formaction=urls["like"](c.id),
     )
 
 
 def _like_step(c):
     if not c.like_step_url:
         return ""
-    return LIKE_STEP.format(url=escape(c.like_step_url), label=LIKE_STEP_LABELS[c.like_step])
+    return like_step_link(step=c.like_step, url=c.like_step_url, thing="comment", small=True)
 
 
 def _liked_by(c):
     hidden = "" if c.liked_by else " hidden"
     if c.likers is None:
         return LIKED_BY.format(hidden=hidden, text=c.liked_by)
-    names = "".join(f"<li>{escape(person.name)}</li>" for person in c.likers)
-    return LIKERS.format(hidden=hidden, text=c.liked_by, names=names)
+    return LIKERS.format(hidden=hidden, text=c.liked_by, names=likers_html(c.likers))
 
 
 def _moderate(c, urls):

@@ -8,7 +8,6 @@ plain lookups (DESIGN.md, Performance: under 0.1 ms per comment).
 """
 
 from collections import defaultdict
-from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from accounts.avatars import initials_of
-from blog.likes import button_label, liked_by
+from blog.likes import button_label, liked_by, step_url
 from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
@@ -203,11 +202,10 @@ class Thread:
     def _like_step_urls(self):
         """comment id -> where its Like leads a reader who may not like yet (or None)."""
         if self.like_step == SIGN_IN:
-            back = quote(self.post.get_absolute_url())
-            prefix = f"{reverse('account_login')}?next={back}%23comment-"
+            prefix = step_url(SIGN_IN, f"{self.post.get_absolute_url()}#comment-")
             return lambda pk: f"{prefix}{pk}"
         if self.like_step == JOIN:
-            join = reverse("blog:course_join")
+            join = step_url(JOIN, "")
             return lambda pk: join
         return None
 

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions, icons, media
+from blog import extensions, icons, likes, media
 from blog.rendering import plain_text
 
 register = template.Library()
@@ -103,3 +103,27 @@ def icon(name, size, css_class=""):
 def icon_symbol(name):
     """``{% icon_symbol "heart" %}``: the symbol that a thread's many icons point at."""
     return icons.icon_symbol(name)
+
+
+@register.simple_tag
+def like_button(summary):
+    """``{% like_button post_likes %}``: the post's Like toggle (blog.likes)."""
+    return likes.like_button(liked=summary["liked"], label=summary["label"])
+
+
+@register.simple_tag
+def like_step_link(step, post):
+    """``{% like_step_link like_step post %}``: Like for a reader who must sign in or
+    join first; the join hint beside it has the id ``post-likes-join``."""
+    return likes.like_step_link(
+        step=step,
+        url=likes.step_url(step, f"{post.get_absolute_url()}#post-likes"),
+        thing="post",
+        describedby="post-likes-join" if step == "join" else "",
+    )
+
+
+@register.filter
+def likers_html(likers):
+    """The "Liked by" list's items, faces and names (blog.likes)."""
+    return likes.likers_html(likers)

@@ -21,27 +21,9 @@
     var summary = line.querySelector("[data-liked-by-text]");
     if (summary) summary.textContent = data.liked_by;
     var list = line.querySelector(".likers__list");
-    if (list && data.liker_faces) {
-      list.replaceChildren.apply(list, data.liker_faces.map(function (person) {
-        var li = document.createElement("li");
-        var face;
-        if (person.avatar) {
-          face = document.createElement("img");
-          face.src = person.avatar;
-          face.alt = "";
-          face.width = face.height = 40;
-          face.className = "avatar avatar--xs";
-        } else {
-          face = document.createElement("span");
-          face.className = "avatar avatar--initials avatar--xs";
-          face.setAttribute("aria-hidden", "true");
-          face.textContent = person.initials;
-        }
-        var name = document.createElement("span");
-        name.textContent = person.name;
-        li.append(face, name);
-        return li;
-      }));
+    // The server sends the list's items ready-made (blog.likes.likers_html, escaped there).
+    if (list && data.likers_html !== null && data.likers_html !== undefined) {
+      list.innerHTML = data.likers_html;
     }
   }
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
-from blog.likes import button_label, liked_by
+from blog.likes import button_label, liked_by, likers_html
 from blog.models import PostLike
 from blog.services import like_post
 from tests.factories import MembershipFactory, PostFactory, PostLikeFactory
@@ -64,10 +64,7 @@ def test_json_answer_updates_the_button_in_place(client, post, classmate, studen
         "label": "Unlike, 2 people like this",
         "liked_by": "Liked by 2 people",
         "likers": [student.name, classmate.name],
-        "liker_faces": [
-            {"name": person.name, "initials": person.initials, "avatar": ""}
-            for person in (student, classmate)
-        ],
+        "likers_html": likers_html([student, classmate]),
     }
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, connections
 from django.urls import reverse
 
+from blog.likes import likers_html
 from comments.models import CommentLike
 from comments.services import like_comment
 from tests.factories import CommentFactory, CommentLikeFactory, MembershipFactory
@@ -63,7 +64,8 @@ def test_page_shows_state_count_and_names_to_members(client, post, classmate, st
     html = client.get(post.get_absolute_url()).content.decode()
     assert 'aria-label="Unlike, 2 people like this"' in html
     assert "Liked by 2 people" in html
-    assert f"<li>{student.name}</li>" in html
+    # Each liker with their face, as on the post's own list (blog.likes.likers_html).
+    assert likers_html([student]) in html
 
 
 def test_readers_outside_the_course_see_only_the_count(client, post, student):
@@ -71,7 +73,7 @@ def test_readers_outside_the_course_see_only_the_count(client, post, student):
     CommentLikeFactory(comment=comment, user=student)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Liked by 1 person" in html
-    assert f"<li>{student.name}</li>" not in html
+    assert f"<span>{student.name}</span></li>" not in html
     assert "data-like-button" not in html
 
 
