@@ -22,6 +22,7 @@ from blog.search import (
     safe_headline,
     search_terms,
 )
+from config.db import count_of
 
 META_DESCRIPTION_LENGTH = 160  # what search engines show of a page's description
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -438,14 +439,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_like_counts(self):
         """Annotate ``like_count`` (a subquery, so it stays right beside other counts)."""
-        likes = (
-            PostLike.objects.filter(post=models.OuterRef("pk"))
-            .order_by()
-            .values("post")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(like_count=Coalesce(models.Subquery(likes), 0))
+        return self.annotate(like_count=count_of(PostLike.objects.all(), "post"))
 
     def with_viewer_role(self, user):
         """Annotate ``viewer_role``: the user's membership role in each post's course

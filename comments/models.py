@@ -2,13 +2,13 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Membership, Post
 from blog.rendering import render_comment_markdown
+from config.db import count_of
 
 MAX_BODY_LENGTH = 10_000
 MAX_GUEST_NAME_LENGTH = 100
@@ -110,29 +110,12 @@ def reply_parent_id(parent_id, parents, *, depth, memo=None):
 
 def like_counts():
     """Subquery: the number of likes of the comment in the outer query (one rule)."""
-    return Coalesce(
-        Subquery(
-            CommentLike.objects.filter(comment=OuterRef("pk"))
-            .order_by()
-            .values("comment")
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
+    return count_of(CommentLike.objects.all(), "comment")
 
 
 def with_comment_counts(posts):
     """Card loader: annotate ``comment_count``, the post's approved comments."""
-    approved = (
-        Comment.objects.approved()
-        .filter(post=OuterRef("pk"))
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return posts.annotate(comment_count=Coalesce(Subquery(approved), 0))
+    return posts.annotate(comment_count=count_of(Comment.objects.approved(), "post"))
 
 
 class Comment(models.Model):
