@@ -324,12 +324,6 @@ class Submission(models.Model):
     def is_submitted(self):
         return self.submitted_at is not None
 
-    def can_grade(self, user):
-        return self.assignment.can_grade(user)
-
-    def can_see_grade(self, user):
-        return self.post.can_see_feedback(user)
-
 
 class Extension(models.Model):
     """A new due time for one student on one assignment."""
