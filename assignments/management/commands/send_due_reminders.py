@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from assignments import services
 
@@ -12,4 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = services.send_due_reminders()
-        self.stdout.write(f"Sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Sent %(n)d reminder.", "Sent %(n)d reminders.", len(sent)) % {"n": len(sent)}
+        )

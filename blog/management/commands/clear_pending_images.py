@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from blog import pending
 
@@ -8,4 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         deleted = pending.clear_stale()
-        self.stdout.write(f"Deleted {deleted} kept image{'s' if deleted != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Deleted %(n)d kept image.", "Deleted %(n)d kept images.", deleted)
+            % {"n": deleted}
+        )
