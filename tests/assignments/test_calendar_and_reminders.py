@@ -69,8 +69,10 @@ def test_reminders_go_once_to_those_who_have_not_submitted(
         time_machine.travel(at(2027, 3, 11, 17, 30), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        call_command("send_due_reminders", stdout=io.StringIO())
-        call_command("send_due_reminders", stdout=io.StringIO())
+        first, again = io.StringIO(), io.StringIO()
+        call_command("send_due_reminders", stdout=first)
+        call_command("send_due_reminders", stdout=again)
+    assert (first.getvalue(), again.getvalue()) == ("Sent 1 reminder.\n", "Sent 0 reminders.\n")
     assert [m.to for m in mail.outbox] == [[pending.email]]
     assert "Due Tomorrow, 17:00 (GMT)" in mail.outbox[0].subject
     with (
