@@ -3,7 +3,7 @@
 Each function loads everything its template shows in a fixed number of queries.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from awards.models import AwardGrant
 from blog.models import Post
@@ -27,6 +27,12 @@ def with_award_badges(queryset):
             to_attr="award_badges",
         )
     )
+
+
+def is_awarded():
+    """Post ranking: awarded posts first among home's recent posts (an EXISTS in the
+    query that lists them; granting and revoking bump the post's pages)."""
+    return Exists(AwardGrant.objects.filter(post=OuterRef("pk")))
 
 
 def profile_awards_section(request, profile_user):

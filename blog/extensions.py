@@ -36,13 +36,15 @@ A view prepares the slots its page shows with ``page_parts(request, obj, *slots)
 page, so the tag prepares them itself: their parts must not query (card parts) or
 must defer the query to a lazy value (header parts).
 
-Three more extension points take other shapes:
+More extension points take other shapes:
 
 - ``register_card_loader(func)``: ``func(queryset) -> queryset`` adding annotations or
   prefetches that card parts show; ``PostQuerySet.with_cards()`` applies them all.
 - ``register_editor_section(...)``: fields of another app in the post editor, saved
   with the post in one transaction (see the function).
 - ``register_participation_column(...)``: a figure on the participation page.
+- ``register_post_ranking(func)``: ``func() -> expression`` over Post; the recent
+  posts of the home page show the posts it ranks higher first (see the function).
 - ``register_body_filter(func)``: ``func(post, html) -> html`` applied to a post's
   rendered, sanitised body when it is saved and in the editor's preview (references
   turns ``[@key]`` into citations). It must keep the HTML safe and may query only when
@@ -251,3 +253,27 @@ def apply_body_filters(post, html):
     for func in _body_filters:
         html = func(post, html)
     return html
+
+
+# --- Ranking: which of the home page's recent posts come first. ---
+
+_post_rankings = []
+
+
+def register_post_ranking(func, *, order=100):
+    """Rank the recent posts of the home page: ``func() -> expression``, a boolean or
+    numeric query expression over Post (for example ``Exists()`` over the app's own
+    rows). Posts with a higher value come first; ties, and every post when no app
+    ranks, newest first. The expression joins the one query that lists the posts, so
+    a ranking costs no query of its own. What it reads must bump the post's pages
+    when it changes (``pagecache.changed(post=...)``), or home's page cache would keep
+    the old order.
+    """
+    _post_rankings.append((order, func))
+    _post_rankings.sort(key=lambda entry: entry[0])
+    return func
+
+
+def post_rankings():
+    """``{annotation name: expression}``, highest priority first."""
+    return {f"extension_rank_{n}": func() for n, (_, func) in enumerate(_post_rankings)}

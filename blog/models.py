@@ -541,6 +541,18 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
 
+    def ranked_newest_first(self):
+        """Newest first, after the posts that other apps rank higher (the home page's
+        recent posts: awarded ones first; blog.extensions.register_post_ranking)."""
+        from blog.extensions import post_rankings
+
+        ranks = post_rankings()
+        return self.annotate(**ranks).order_by(
+            *(models.F(name).desc() for name in ranks),
+            models.F("published_at").desc(nulls_first=True),
+            "-created",
+        )
+
     def with_cards(self):
         """Everything a post card shows: author, course, topics, and what other apps
         add through blog.extensions (counts, badges)."""

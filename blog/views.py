@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, prefetch_related_objects
@@ -56,12 +57,16 @@ from config.storage import StorageUnavailable
 logger = logging.getLogger(__name__)
 
 
+HOME_POSTS = 6
+HOME_RECENT = 24  # the newest open posts home chooses from: awarded ones first
+
+
 @pagecache.anonymous_page(pagecache.site_versions)
 def home(request):
-    """Signed in: your courses and what they are writing. Everyone: open courses' posts
-    (a member sees those of courses other than their own, which the feed already shows).
-    Your courses and the open ones come from one query; both card lists share their
-    prefetches."""
+    """Signed in: your courses and what they are writing. Everyone: recent posts of open
+    courses, those other apps rank higher (awarded ones) first (a member sees those of
+    courses other than their own, which the feed already shows). Your courses and the
+    open ones come from one query; both card lists share their prefetches."""
     user = request.user
     listed = Q(visibility=Course.Visibility.PUBLIC)
     if user.is_authenticated:
@@ -71,9 +76,12 @@ def home(request):
     published = Post.objects.published().with_cards().newest_first()
     lookups = published._prefetch_related_lookups  # run once over both lists, below
     published = published.prefetch_related(None)
-    public = published.filter(course__visibility=Course.Visibility.PUBLIC)
+    open_posts = Post.objects.visible_to(AnonymousUser()).exclude(
+        course__in=[c.pk for c in my_courses]
+    )
+    recent = open_posts.newest_first().values("pk")[:HOME_RECENT]
     context = {
-        "public_posts": list(public.exclude(course__in=[c.pk for c in my_courses])[:6]),
+        "public_posts": list(published.filter(pk__in=recent).ranked_newest_first()[:HOME_POSTS]),
         "public_courses": [  # other open courses: a member's own are listed as theirs
             c for c in courses if c.visibility == Course.Visibility.PUBLIC and not c.viewer_role
         ][:12],

@@ -285,3 +285,19 @@ def test_a_cached_page_carries_this_response_s_csp_nonce(reader, post):
         header = response.get("Content-Security-Policy", "")
         for nonce in re.findall(r'nonce="([^"]+)"', response.content.decode()):
             assert f"'nonce-{nonce}'" in header
+
+
+def test_an_award_granted_and_revoked_reorders_home(reader, post, instructor):
+    factories.PostFactory(course=post.course, title="Newer thoughts")
+    award = factories.AwardFactory(course=post.course, name="Clearest Argument")
+    html = primed(reader, "/")
+    assert html.index("Newer thoughts") < html.index("On the thaw")
+    grant = grant_award(award=award, post=post, granted_by=instructor)
+    html = page(reader, "/")
+    assert html.index("On the thaw") < html.index("Newer thoughts")
+    assert "Clearest Argument" in html
+    page(reader, "/", "hit")
+    revoke_award(grant=grant)
+    html = page(reader, "/")
+    assert html.index("Newer thoughts") < html.index("On the thaw")
+    assert "Clearest Argument" not in html

@@ -5,12 +5,15 @@ tests/blog/test_optional_apps.py runs it in a fresh process with settings.py her
 because INSTALLED_APPS can't change inside a running Django.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from blog.extensions import post_rankings
 from blog.models import Course, Membership, Post, Topic
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +44,21 @@ def test_the_optional_apps_are_really_absent():
     assert not apps.is_installed("awards")
     assert not apps.is_installed("notifications")
     assert apps.is_installed("blog") and apps.is_installed("comments")
+    assert post_rankings() == {}  # nothing ranks home's posts: newest first
+
+
+def test_home_lists_recent_posts_newest_first_with_no_ranking(client, site):
+    older = Post.objects.create(
+        course=site["course"],
+        author=site["stu"],
+        title="An older post",
+        body="Words.",
+        status="published",
+        published_at=site["post"].published_at - timedelta(days=1),
+    )
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert response.context["public_posts"] == [site["post"], older]
 
 
 def pages(site):
