@@ -41,7 +41,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin, with our grouped site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,10 +7,6 @@ from blog import media as blog_media
 from blog import views as blog_views
 from config import views as config_views
 
-admin.site.site_header = "Commonplace administration"
-admin.site.site_title = "Commonplace administration"
-admin.site.index_title = "Run the site"
-
 urlpatterns = [
     path("healthz", config_views.healthz, name="healthz"),
     path("readyz", config_views.readyz, name="readyz"),
