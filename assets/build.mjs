@@ -56,7 +56,10 @@ function mainCssVariables() {
 
 // crispy-bootstrap5's templates for the layouts our forms use (not tabs, accordions,
 // modals, switches or floating labels, whose class names would keep unused CSS).
-const UNUSED_CRISPY = /accordion|modal|floating|switch|tab|inline_field|table_inline/;
+// Nor layout objects no form of ours uses (no FormHelper layout but references' Field and
+// Div), nor horizontal forms: crispy's field.html only adds col-form-label for those.
+const UNUSED_CRISPY =
+  /accordion|modal|floating|switch|tab|inline|alert|prepended|with_buttons|uneditable|column|row|multifield|formset|betterform/;
 function crispyTemplates(dir) {
   return readdirSync(resolve(dir), { recursive: true })
     .filter((name) => name.endsWith(".html") && !UNUSED_CRISPY.test(name))
@@ -83,13 +86,25 @@ async function bootstrap(extraContent) {
     // Custom properties nothing reads are dropped too, except those main.css reads.
     variables: true,
     safelist: {
-      greedy: [/^is-(in)?valid/, /(in)?valid-feedback/],
+      greedy: [/^is-invalid/, /invalid-feedback/],
       // Message levels and badge tones that templates build from variables.
       standard: ["show", "active", "disabled", ...["info", "success", "warning", "danger"].flatMap((tone) => [`alert-${tone}`, `text-bg-${tone}`]), "text-bg-primary", "text-bg-secondary"],
       variables: mainCssVariables(),
     },
+    // Class names in selectors of layouts and branches of crispy-bootstrap5's templates
+    // that no form of ours takes (horizontal and inline fields, floating labels).
+    blocklist: ["col-form-label", "form-floating", "form-check-inline", "collapse"],
   });
-  return result.css;
+  return tidy(result.css);
+}
+
+// What Dart Sass leaves for a minifier: ten decimals (33.3333333333%) and a space after
+// the colon of a custom property. Four decimals are far below a pixel; a custom
+// property's leading space is not part of its value (an empty one keeps its space).
+function tidy(css) {
+  return css
+    .replace(/(\d*\.\d{5,})/g, (number) => String(Number(Number(number).toFixed(4))).replace(/^0\./, "."))
+    .replace(/(--[\w-]+): (?=[^\s;}])/g, "$1:");
 }
 
 copyFileSync(join(here, "node_modules", "bootstrap", "LICENSE"), join(root, "static", "css", "bootstrap-LICENSE.txt"));

@@ -7,11 +7,20 @@ storage minifies the copy that collectstatic writes, before it is hashed, so wha
 browsers download is small. static/css/base.css is already minified by `make css`.
 """
 
+import re
+
 import rcssmin
 from django.core.files.base import ContentFile
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 MINIFY = ("css/main.css",)
+# "0.5rem" -> ".5rem": a zero before a decimal point, not inside a name, hex colour or
+# longer number (rcssmin keeps it). main.css has no quoted string with such a number.
+LEADING_ZERO = re.compile(r"(?<![\w.#-])0\.(?=\d)")
+
+
+def minify(text):
+    return LEADING_ZERO.sub(".", rcssmin.cssmin(text))
 
 
 class StaticStorage(CompressedManifestStaticFilesStorage):
@@ -25,6 +34,6 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
                 with source_storage.open(source_path) as source:
                     text = source.read().decode("utf-8")
                 self.delete(name)
-                self._save(name, ContentFile(rcssmin.cssmin(text).encode("utf-8")))
+                self._save(name, ContentFile(minify(text).encode("utf-8")))
                 paths[name] = (self, name)  # hash and compress the minified copy
         yield from super().post_process(paths, dry_run=dry_run, **options)

@@ -43,7 +43,9 @@ def test_main_css_is_minified_hashed_and_compressed(collected):
 def test_css_sent_to_the_browser_stays_small(collected):
     root, names = collected
     total = sum((root / name).stat().st_size for name in names.values())
-    assert total <= 75 * 1024, f"{total} bytes of CSS"  # issue 13 asks 60 KB: not yet
+    # 69,077 bytes after make css trims Bootstrap (docs/decisions.md); issue 13 asks
+    # 60 KB (61,440 bytes): not met yet.
+    assert total <= 68 * 1024, f"{total} bytes of CSS"
 
 
 def test_hashed_static_files_are_served_compressed_and_immutable(collected):
