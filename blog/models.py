@@ -121,6 +121,10 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(memberships__user=user)
 
 
+# Where role_of keeps its answers on a user object: {course pk: role}, for the request.
+ROLE_CACHE = "_course_roles"
+
+
 class Course(VersionedModel, models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public: anyone can read"
@@ -197,7 +201,7 @@ class Course(VersionedModel, models.Model):
         the answer is cached on the user object, which lives as long as the request."""
         if user is None or not user.is_authenticated:
             return None
-        cache = user.__dict__.setdefault("_course_roles", {})
+        cache = user.__dict__.setdefault(ROLE_CACHE, {})
         if self.pk not in cache:  # asked again and again on a page: answered from here
             cache[self.pk] = (
                 STAFF
@@ -213,11 +217,11 @@ class Course(VersionedModel, models.Model):
         page's rows (role_of's answer: staff stay staff, whatever their membership)."""
         if user.is_authenticated:
             role = STAFF if is_site_staff(user) else membership_role
-            user.__dict__.setdefault("_course_roles", {})[self.pk] = role
+            user.__dict__.setdefault(ROLE_CACHE, {})[self.pk] = role
 
     def forget_roles(self, user):
         """Drop the roles cached on `user`; the services that change memberships call it."""
-        user.__dict__.pop("_course_roles", None)
+        user.__dict__.pop(ROLE_CACHE, None)
 
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)

@@ -8,7 +8,8 @@ of this course, an instructor of another course, and staff.
 import pytest
 from django.urls import reverse
 
-from blog.models import STAFF, Course, Post
+from blog import services
+from blog.models import STAFF, Course, Post, Role
 from tests import factories
 
 ACTORS = ["anonymous", "outsider", "student", "author", "instructor", "other_instructor", "staff"]
@@ -225,6 +226,24 @@ def test_role_of_asks_the_database_once_per_request(course, student, django_asse
             course.role_of(student)
             course.can_moderate(student)
             course.can_write_post(student)
+
+
+def test_anonymous_readers_have_no_role_and_cost_no_query(course, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert course.role_of(anonymous_user()) is None
+        assert course.role_of(None) is None
+
+
+def test_a_remembered_role_is_the_one_role_of_answers(course, outsider, django_assert_num_queries):
+    course.remember_role(outsider, Role.INSTRUCTOR)  # as if loaded with the page's rows
+    with django_assert_num_queries(0):
+        assert course.role_of(outsider) == Role.INSTRUCTOR
+
+
+def test_a_role_changed_in_the_request_is_not_answered_from_the_cache(course, outsider):
+    assert course.role_of(outsider) is None
+    services.join_course(course=course, user=outsider)  # same user object, same request
+    assert course.role_of(outsider) == Role.STUDENT
 
 
 def test_roles_are_per_course(course, instructor):
