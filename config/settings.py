@@ -77,14 +77,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Headers for every response, cached pages included:
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    # Anonymous readers' cached pages, answered before the rest (blog/pagecache.py):
+    "blog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last: answers old WordPress permalinks that would otherwise be 404 (imports).
     "imports.middleware.OldLinkRedirectMiddleware",

@@ -66,6 +66,79 @@ def test_anonymous_pages_come_from_the_cache(reader, post, django_assert_max_num
         assert "On the thaw" in html
 
 
+def test_a_hit_reads_only_the_versions(reader, post, django_assert_max_num_queries):
+    """No session, user or role lookups: one small query, then the cache."""
+    for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
+        page(reader, url, "miss")
+        with django_assert_max_num_queries(1):
+            page(reader, url, "hit")
+
+
+reached_inner_middleware = []
+
+
+def recording_middleware(get_response):
+    def middleware(request):
+        reached_inner_middleware.append(request.path)
+        return get_response(request)
+
+    return middleware
+
+
+def test_hits_are_answered_before_sessions_csrf_and_users(reader, post, settings):
+    """PageCacheMiddleware answers a hit itself: nothing after it runs (sessions, CSRF,
+    authentication, messages, allauth, the view); a miss goes on down the stack."""
+    at = settings.MIDDLEWARE.index("blog.pagecache.PageCacheMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: at + 1],
+        "tests.test_page_cache.recording_middleware",
+        *settings.MIDDLEWARE[at + 1 :],
+    ]
+    reached_inner_middleware.clear()
+    page(reader, post.get_absolute_url(), "miss")
+    assert reached_inner_middleware == [post.get_absolute_url()]
+    page(reader, post.get_absolute_url(), "hit")
+    assert reached_inner_middleware == [post.get_absolute_url()]
+
+
+def test_a_hit_carries_the_headers_of_a_rendered_page(reader, post):
+    rendered = reader.get(post.get_absolute_url())
+    cached = Client().get(post.get_absolute_url())
+    assert cached["X-Page-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+    ):
+        assert cached[header] == rendered[header], header
+    assert "Cookie" in cached["Vary"]
+    assert int(cached["Content-Length"]) == len(cached.content)
+
+
+def test_a_reader_keeps_their_csrf_cookie_on_a_hit(reader, post):
+    """A reader who has a CSRF cookie gets a form token for it, and keeps the cookie."""
+    primed(reader, post.get_absolute_url())
+    guest = Client(enforce_csrf_checks=True)
+    guest.cookies["csrftoken"] = "a" * 32
+    response = guest.get(post.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert guest.cookies["csrftoken"].value == "a" * 32
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    url = reverse("comments:comment_create", args=[post.course.slug, post.slug])
+    data = {"body": "Kept cookie.", "guest_name": "Kim", "guest_email": "k@example.org"}
+    assert guest.post(url, {**data, "csrfmiddlewaretoken": token.group(1)}).status_code == 302
+
+
+def test_a_missing_page_is_answered_by_its_view(reader, post):
+    missing = post.course.get_absolute_url() + "no-such-post/"
+    page(reader, missing, expect=None, status=404)
+    page(reader, missing, expect=None, status=404)
+
+
 def test_signed_in_readers_never_get_cached_pages(reader, post, student):
     primed(reader, post.get_absolute_url())
     html = page(member_client(student), post.get_absolute_url(), expect=None)
