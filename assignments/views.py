@@ -8,7 +8,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assignments import services
-from assignments.calendar import course_calendar
 from assignments.extensions import response_figures
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
 from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, status_of
@@ -287,6 +286,8 @@ def calendar_subscribe(request, course_slug):
 
 def calendar_feed(request, token):
     """The .ics itself: the token is the key (calendar apps send no cookies)."""
+    from assignments.calendar import course_calendar  # icalendar: only for feeds
+
     feed = get_object_or_404(CalendarFeed.objects.select_related("course", "user"), token=token)
     if feed.course.role_of(feed.user) is None:
         raise Http404("No such calendar.")

@@ -16,6 +16,7 @@ from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
     SEARCH_CONFIG,
+    SEARCH_RANKED,
     SNIPPET_WORDS,
     clean_query,
     highlight,
@@ -483,7 +484,8 @@ class PostQuerySet(models.QuerySet):
 
         PostgreSQL: full-text search (title above body above topic names), ranked, with a
         ``search_headline``. Elsewhere: every word in the title, body or a topic name,
-        title matches first. Either way ``post.search_snippet(text)`` gives the snippet.
+        title matches first. Either way only the newest ``SEARCH_RANKED`` matches are
+        ranked and returned, and ``post.search_snippet(text)`` gives the snippet.
         """
         terms = search_terms(text)
         if not terms:
@@ -493,31 +495,23 @@ class PostQuerySet(models.QuerySet):
         return self._simple_search(terms)
 
     def _full_text_search(self, text):
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-        config = SEARCH_CONFIG
-        query = SearchQuery(text, search_type="websearch", config=config)
-        # The stored document (title A, body B) answers from its GIN index; topic names
-        # match through their own small query and lift the rank a little (weight C).
-        in_topics = Topic.objects.annotate(document=SearchVector("name", config=config)).filter(
-            document=query
-        )
+        query, in_topics = self._full_text_query(text)
         topic_bonus = models.Case(
             models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
             default=models.Value(0.0),
             output_field=models.FloatField(),
         )
+        newest = [pk for pk, _ in self.newest_matches(text)]  # one query, at most 200 rows
         return (
-            self.filter(
-                Q(pk__in=Post.objects.filter(search_vector=query).values("pk"))
-                | Q(pk__in=in_topics.values("posts"))
-            )
+            Post.objects.filter(pk__in=newest)
             .annotate(
                 search_rank=SearchRank(models.F("search_vector"), query) + topic_bonus,
                 search_headline=SearchHeadline(
                     "body",
                     query,
-                    config=config,
+                    config=SEARCH_CONFIG,
                     start_sel="<mark>",
                     stop_sel="</mark>",
                     min_words=15,
@@ -526,6 +520,44 @@ class PostQuerySet(models.QuerySet):
             )
             .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
         )
+
+    def _full_text_query(self, text):
+        """The query, and the topics whose names match it (PostgreSQL)."""
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        in_topics = Topic.objects.annotate(
+            document=SearchVector("name", config=SEARCH_CONFIG)
+        ).filter(document=query)
+        return query, in_topics
+
+    def newest_matches(self, text):
+        """(pk, published_at) of the newest SEARCH_RANKED posts matching `text`
+        (PostgreSQL): the rows full-text search ranks.
+
+        Ranking every match of a common word (half of the posts say "thaw") cost more
+        than the rest of the page, so search ranks only these. They come from one query
+        of two LIMIT-friendly halves: the stored document (title A, body B), where
+        PostgreSQL walks published_at down and stops when it has enough of a common
+        word's matches, or takes the GIN index for a rare word; and topic names, whose
+        matches lift the rank a little (weight C). Headlines are computed for the rows
+        shown only: the database puts them after the sort and the page's LIMIT."""
+        query, in_topics = self._full_text_query(text)
+
+        def newest(matching):
+            return matching.order_by("-published_at").values_list("pk", "published_at")[
+                :SEARCH_RANKED
+            ]
+
+        tagged = Post.topics.through.objects.filter(topic__in=in_topics).values("post_id")
+        # Inside CASE the topic test stays a hashed lookup beside the walk down
+        # published_at; a plain IN would become a join over every tagged post.
+        in_topic = models.Case(
+            models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
+        )
+        by_words = newest(self.filter(search_vector=query))
+        by_topics = newest(self.filter(in_topic))
+        return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
 
     def _simple_search(self, terms):
         matches, in_title = Q(), Q()
@@ -536,8 +568,9 @@ class PostQuerySet(models.QuerySet):
         title_first = models.Case(
             models.When(in_title, then=models.Value(1)), default=models.Value(0)
         )
+        newest = self.filter(matches).order_by("-published_at").values("pk")[:SEARCH_RANKED]
         return (
-            self.filter(matches)
+            Post.objects.filter(pk__in=newest)
             .annotate(search_rank=title_first)
             .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
         )

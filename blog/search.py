@@ -17,6 +17,9 @@ SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 SNIPPET_WORDS = 30
+# Full-text search ranks the newest this many matches (PostQuerySet.search): enough for
+# twenty pages, and cheap however common the words are.
+SEARCH_RANKED = 200
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")

@@ -44,7 +44,7 @@ from blog.likes import like_response, likes_summary
 from blog.models import Course, Post, PostLike, Role
 from blog.participation import participation_table, write_csv
 from blog.rendering import render_post_markdown
-from blog.search import clean_query, search_terms
+from blog.search import SEARCH_RANKED, clean_query, search_terms
 from blog.shortcuts import (
     managed_course_or_403,
     paginate,
@@ -556,6 +556,8 @@ def search(request, course_slug=None):
             "query": query,
             "has_words": has_words,
             "page_obj": page,
+            # Only the newest SEARCH_RANKED matches are ranked and shown: say so.
+            "capped": page is not None and page.paginator.count >= SEARCH_RANKED,
             "query_string": urlencode({"q": query, **({"course": course.slug} if course else {})}),
         },
     )

@@ -38,7 +38,6 @@ from blog.models import (
 from blog.rendering import plain_text, render_comment_markdown, render_post_markdown
 from blog.services import _drop_image, get_or_create_topic, set_featured_image, store_body_image
 from comments.models import MAX_GUEST_NAME_LENGTH, Comment
-from imports.convert import convert_comment, convert_post
 from imports.media import MediaSource, uploads_path
 from imports.models import ImportedItem, ImportRun, OldLink, Placeholder
 from imports.wxr import parse
@@ -355,6 +354,8 @@ class Importer:
         return image_url
 
     def _import_posts(self, items):
+        from imports import convert  # bs4 and markdownify: only while importing
+
         attachments = self._attachment_info()
         taken = set(Post.objects.filter(course=self.course).values_list("slug", flat=True))
         existing_ids = {
@@ -373,7 +374,7 @@ class Importer:
                 self.report["posts"]["skipped"] += 1
                 continue
             author = self._author_of(item)
-            conversion = convert_post(item.content, attachments=attachments,
+            conversion = convert.convert_post(item.content, attachments=attachments,
                                       image_url=self._body_image_url(author))  # fmt: skip
             for name in conversion.unknown_shortcodes:
                 self.report["shortcodes"][name].append(item.title)
@@ -491,6 +492,8 @@ class Importer:
     # --- comments ---
 
     def _import_comments(self, items):
+        from imports import convert  # bs4 and markdownify: only while importing
+
         known = self.mapping[Kind.COMMENT]
         existing = Comment.objects.in_bulk(set(known.values()))
         levels = defaultdict(list)  # depth -> [(wp comment, Comment)]
@@ -511,7 +514,7 @@ class Importer:
                 before = _values(comment, COMMENT_FIELDS) if comment.pk else None
                 comment.post = post
                 self._comment_author(comment, wp_comment)
-                body = convert_comment(wp_comment.content)
+                body = convert.convert_comment(wp_comment.content)
                 if body != comment.body or not comment.pk:
                     comment.body = body
                     comment.body_html = render_comment_markdown(body)
