@@ -215,3 +215,19 @@ def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
         MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9000",
     )
     assert result.stdout.split() == ["config.storage.MediaS3Storage", "http://127.0.0.1:9000"]
+
+
+def test_a_worker_loads_s3_import_and_calendar_libraries_only_when_used():
+    """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import) and icalendar
+    (.ics feeds) cost a worker about 25 MiB: loading the site and every view must not
+    import them (docs/decisions.md, issue 13)."""
+    heavy = ["boto3", "botocore", "storages", "bs4", "markdownify", "icalendar"]
+    result = run_python(
+        "import sys, django; django.setup();"
+        "import config.wsgi, config.urls;"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))",
+        DJANGO_DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
