@@ -9,6 +9,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
 import { PurgeCSS } from "purgecss";
+import postcss from "postcss";
+import cssnano from "cssnano";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -82,7 +84,10 @@ async function bootstrap(extraContent) {
   ];
   const [result] = await new PurgeCSS().purge({
     content,
-    css: [{ raw: compiled.css }],
+    // Dart Sass starts compressed output that has a non-ASCII character with a byte order
+    // mark; in the middle of base.css (after the font faces) it would become part of the
+    // first selector, and ":root" would match nothing.
+    css: [{ raw: compiled.css.replace(/^\uFEFF/, "") }],
     // Custom properties nothing reads are dropped too, except those main.css reads.
     variables: true,
     safelist: {
@@ -95,7 +100,17 @@ async function bootstrap(extraContent) {
     // that no form of ours takes (horizontal and inline fields, floating labels).
     blocklist: ["col-form-label", "form-floating", "form-check-inline", "collapse"],
   });
-  return tidy(result.css);
+  return tidy(await optimise(result.css));
+}
+
+// Sass's "compressed" style only removes whitespace; cssnano (its safe default preset,
+// declarations kept in Bootstrap's order)
+// also writes colours in their shortest form (Sass leaves rgb(10.33%, ...) from
+// colour functions), merges rules with the same selector and drops overridden
+// declarations.
+async function optimise(css) {
+  const result = await postcss([cssnano({ preset: ["default", { cssDeclarationSorter: false }] })]).process(css, { from: undefined });
+  return result.css;
 }
 
 // What Dart Sass leaves for a minifier: ten decimals (33.3333333333%) and a space after

@@ -43,9 +43,16 @@ def test_main_css_is_minified_hashed_and_compressed(collected):
 def test_css_sent_to_the_browser_stays_small(collected):
     root, names = collected
     total = sum((root / name).stat().st_size for name in names.values())
-    # 69,077 bytes after make css trims Bootstrap (docs/decisions.md); issue 13 asks
-    # 60 KB (61,440 bytes): not met yet.
-    assert total <= 68 * 1024, f"{total} bytes of CSS"
+    # 68,328 bytes once make css runs cssnano over Bootstrap (docs/decisions.md); issue
+    # 13 asks 60 KB (61,440 bytes): not met yet.
+    assert total <= 67 * 1024, f"{total} bytes of CSS"
+
+
+def test_base_css_has_no_byte_order_mark_before_its_first_selector():
+    # Dart Sass starts output that has a non-ASCII character with U+FEFF; after the
+    # font faces it made ":root" a selector that matched nothing (no Bootstrap
+    # variables in the dark scheme).
+    assert "\ufeff" not in (STATIC / "css" / "base.css").read_text(encoding="utf-8")
 
 
 def test_hashed_static_files_are_served_compressed_and_immutable(collected):
