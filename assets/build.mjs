@@ -92,8 +92,8 @@ async function bootstrap(extraContent) {
     variables: true,
     safelist: {
       greedy: [/^is-invalid/, /invalid-feedback/],
-      // Message levels and badge tones that templates build from variables.
-      standard: ["show", "active", "disabled", ...["info", "success", "warning", "danger"].flatMap((tone) => [`alert-${tone}`, `text-bg-${tone}`]), "text-bg-primary", "text-bg-secondary"],
+      // Badge tones that templates build from variables (alerts and buttons are main.css's).
+      standard: ["show", "active", "disabled", ...["primary", "secondary", "info", "success", "warning", "danger"].map((tone) => `text-bg-${tone}`)],
       variables: mainCssVariables(),
     },
     // Class names in selectors of layouts and branches of crispy-bootstrap5's templates
