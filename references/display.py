@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
-from references.citing import CITATION, Renderer, unknown_keys
+from references.citekeys import CITATION, unknown_keys
 from references.models import Reference
 
 REFERENCES_SECTION = '<section class="references" id="references"'
@@ -17,6 +17,8 @@ def add_references(post, html):
     post page spends no query on them; services re-render the body on every change."""
     references = list(Reference.objects.for_post(post)) if post.pk else []
     if CITATION.search(html):
+        from references.citing import Renderer  # citeproc-py: only to render citations
+
         html = Renderer(references, post.course.citation_style).link_citations(html)
     if references:
         section = render_to_string("references/_post_references.html", {"references": references})

@@ -8,9 +8,6 @@ reader. Nothing is saved here.
 import logging
 import re
 
-import bibtexparser
-import rispy
-
 from references.models import Reference, parse_authors
 
 Kind = Reference.Kind
@@ -76,6 +73,8 @@ def _clean(value):
 
 
 def parse_bibtex(text):
+    import bibtexparser  # loaded when someone pastes or imports, not by every worker
+
     # bibtexparser logs each block it cannot parse; the reader gets our sentence instead.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text or "")
@@ -145,6 +144,8 @@ def _bibtex_name(name):
 def parse_ris(text):
     if not re.search(r"^TY  - ", text or "", re.MULTILINE):
         return [], ["This is neither BibTeX (it starts with @) nor RIS (it starts with TY  - )."]
+    import rispy  # loaded when someone pastes or imports
+
     try:
         records = rispy.loads(text)
     except (ValueError, KeyError, IndexError) as error:
@@ -251,4 +252,6 @@ def to_ris(references):
             if end:
                 record["end_page"] = end.strip()
         records.append({name: value for name, value in record.items() if value})
+    import rispy  # loaded when someone downloads references as RIS
+
     return rispy.dumps(records)

