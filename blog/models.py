@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,8 @@ from blog.search import (
     SEARCH_CONFIG,
     SEARCH_RANKED,
     SNIPPET_WORDS,
+    AnyOf,
+    PositionIn,
     clean_query,
     highlight,
     safe_headline,
@@ -495,19 +498,13 @@ class PostQuerySet(models.QuerySet):
         return self._simple_search(terms)
 
     def _full_text_search(self, text):
-        from django.contrib.postgres.search import SearchHeadline, SearchRank
+        from django.contrib.postgres.search import SearchHeadline
 
-        query, in_topics = self._full_text_query(text)
-        topic_bonus = models.Case(
-            models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
-            default=models.Value(0.0),
-            output_field=models.FloatField(),
-        )
-        newest = [pk for pk, _ in self.newest_matches(text)]  # one query, at most 200 rows
+        ranked = [pk for pk, _ in self.ranked_matches(text)]  # one query, at most 200 rows
+        query, _ = self._full_text_query(text)
         return (
-            Post.objects.filter(pk__in=newest)
+            Post.objects.filter(AnyOf("pk", ranked))
             .annotate(
-                search_rank=SearchRank(models.F("search_vector"), query) + topic_bonus,
                 search_headline=SearchHeadline(
                     "body",
                     query,
@@ -518,7 +515,34 @@ class PostQuerySet(models.QuerySet):
                     max_words=SNIPPET_WORDS,
                 ),
             )
-            .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
+            .order_by(PositionIn(ranked, "pk"))
+        )
+
+    def ranked_matches(self, text):
+        """[(pk, rank)] of the newest SEARCH_RANKED matches of `text`, best first
+        (PostgreSQL): one query that ranks ``newest_matches`` (title above body above
+        topic names, then newest first). The page then asks for its own rows by these
+        ids, as one array parameter, and the database computes headlines only for
+        them (they are not a sort key, so they come after the page's LIMIT)."""
+        from django.contrib.postgres.search import SearchRank
+
+        query, in_topics = self._full_text_query(text)
+        topic_bonus = models.Case(
+            models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
+            default=models.Value(0.0),
+            output_field=models.FloatField(),
+        )
+        # The ids of newest_matches as a subquery: Django puts a two-column UNION ordered
+        # by its second column in no `__in`, so its compiled SQL is wrapped (with its
+        # own bound parameters; no text of the reader's reaches the SQL string).
+        newest_sql, params = self.newest_matches(text).query.get_compiler(self.db).as_sql()
+        newest = RawSQL(f"SELECT id FROM ({newest_sql}) AS newest (id, published_at)", params)  # noqa: S608, S611
+        return list(
+            Post.objects.using(self.db)
+            .filter(pk__in=newest)
+            .annotate(rank=SearchRank(models.F("search_vector"), query) + topic_bonus)
+            .order_by("-rank", models.F("published_at").desc(nulls_last=True), "-pk")
+            .values_list("pk", "rank")
         )
 
     def _full_text_query(self, text):
@@ -589,6 +613,16 @@ class PostQuerySet(models.QuerySet):
             models.F("published_at").desc(nulls_first=True),
             "-created",
         )
+
+    def with_results(self):
+        """What a search result shows: title, course, author, date, snippet and topics
+        (no like counts or badges, unlike a card). The full-text search's snippet is a
+        database headline, so the post's texts and search document stay in the
+        database (the fallback's snippet is made from body_html)."""
+        results = self.select_related("author", "course").prefetch_related("topics")
+        if connections[self.db].vendor == "postgresql":
+            results = results.defer("body", "body_html", "excerpt", "search_vector")
+        return results
 
     def with_cards(self):
         """Everything a post card shows: author, course, topics, and what other apps

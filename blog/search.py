@@ -8,6 +8,7 @@ that reaches a template is built here, where only our own ``<mark>`` tags surviv
 import re
 
 import nh3
+from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -23,6 +24,45 @@ SEARCH_RANKED = 200
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
+
+
+class AnyOf(models.Expression):
+    """``field = ANY(%s::bigint[])`` (PostgreSQL): the ids as ONE parameter. An IN list of
+    200 ids is 200 placeholders that Django and psycopg build and parse on every query
+    (a statement that long isn't cached), which cost more than the query."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, field, ids):
+        super().__init__()
+        self.column = models.F(field) if isinstance(field, str) else field
+        self.ids = [int(pk) for pk in ids]
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"{sql} = ANY(%s::bigint[])", (*params, self.ids)
+
+
+class PositionIn(AnyOf):
+    """Where ``field`` stands in ``ids`` (1 for the first): ``order_by`` it to keep an
+    order decided by an earlier query (PostgreSQL)."""
+
+    output_field = models.IntegerField()
+    conditional = False
+
+    def __init__(self, ids, field):
+        super().__init__(field, ids)
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"array_position(%s::bigint[], {sql})", (self.ids, *params)
 
 
 def clean_query(text):

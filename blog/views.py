@@ -547,7 +547,7 @@ def search(request, course_slug=None):
     if course:
         posts = posts.for_course(course)
     has_words = bool(search_terms(query))
-    page = paginate(request, posts.search(query).with_cards()) if has_words else None
+    page = paginate(request, posts.search(query).with_results()) if has_words else None
     return render(
         request,
         "blog/post_search.html",
