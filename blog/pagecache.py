@@ -290,9 +290,10 @@ def from_cache(request, stored):
         if "nonce" in parts[1::2]:
             values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
         parts = [values[part] if n % 2 else part for n, part in enumerate(parts)]
-    response = HttpResponse(b"".join(parts), content_type=content_type)
+    body = b"".join(parts)  # the one copy of the page a hit makes
+    response = HttpResponse(body, content_type=content_type)
     response[HEADER] = "hit"
-    response["Content-Length"] = str(len(response.content))
+    response["Content-Length"] = str(len(body))  # not response.content: a second copy
     patch_vary_headers(response, ["Cookie"])
     return response
 

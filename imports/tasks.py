@@ -11,8 +11,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from imports.models import ImportRun
-from imports.services import import_export
-from imports.wxr import WxrError
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +37,11 @@ def run_import(run_id):
 
     def progress(done, total):
         cache.set(progress_key(run.pk), (done, total), 60 * 60)
+
+    # The importer (its WXR parser, defusedxml, media handling) loads with the first
+    # import, not in every web worker that enqueues or shows one (docs/decisions.md).
+    from imports.services import import_export
+    from imports.wxr import WxrError
 
     with tempfile.TemporaryDirectory() as folder:
         media = None

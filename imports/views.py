@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from blog.extensions import MANAGE_TABS, page_parts
 from blog.shortcuts import readable_course_or_404
-from imports import services, tasks
+from imports import tasks
 from imports.forms import ImportForm
 from imports.models import ImportRun
 
@@ -73,6 +73,8 @@ def import_undo(request, course_slug, run_id):
     if not run.can_be_undone:
         messages.error(request, "This import can't be undone: it didn't finish or was undone.")
     else:
-        services.undo_import(run=run)
+        from imports.services import undo_import  # the importer loads when it is used
+
+        undo_import(run=run)
         messages.success(request, "The import is undone: what it added is gone.")
     return redirect("imports:import_detail", course_slug=course.slug, run_id=run.pk)
