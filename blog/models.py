@@ -488,7 +488,9 @@ class PostQuerySet(models.QuerySet):
         PostgreSQL: full-text search (title above body above topic names), ranked, with a
         ``search_headline``. Elsewhere: every word in the title, body or a topic name,
         title matches first. Either way only the newest ``SEARCH_RANKED`` matches are
-        ranked and returned, and ``post.search_snippet(text)`` gives the snippet.
+        ranked and returned, and ``post.search_snippet(text)`` gives the snippet. On
+        PostgreSQL the returned queryset's ``match_count`` is their number (a clone, such
+        as ``.with_results()``, doesn't carry it).
         """
         terms = search_terms(text)
         if not terms:
@@ -502,7 +504,7 @@ class PostQuerySet(models.QuerySet):
 
         ranked = [pk for pk, _ in self.ranked_matches(text)]  # one query, at most 200 rows
         query, _ = self._full_text_query(text)
-        return (
+        found = (
             Post.objects.filter(AnyOf("pk", ranked))
             .annotate(
                 search_headline=SearchHeadline(
@@ -517,6 +519,8 @@ class PostQuerySet(models.QuerySet):
             )
             .order_by(PositionIn(ranked, "pk"))
         )
+        found.match_count = len(ranked)  # known already: the paginator needs no COUNT
+        return found
 
     def ranked_matches(self, text):
         """[(pk, rank)] of the newest SEARCH_RANKED matches of `text`, best first

@@ -547,7 +547,11 @@ def search(request, course_slug=None):
     if course:
         posts = posts.for_course(course)
     has_words = bool(search_terms(query))
-    page = paginate(request, posts.search(query).with_results()) if has_words else None
+    page = None
+    if has_words:
+        found = posts.search(query)
+        count = getattr(found, "match_count", None)  # PostgreSQL knows it: no COUNT query
+        page = paginate(request, found.with_results(), count=count)
     return render(
         request,
         "blog/post_search.html",
