@@ -21,12 +21,19 @@ class AssignmentsConfig(AppConfig):
             POST_AFTER_BODY,
             register_editor_section,
             register_part,
+            register_post_page_loader,
         )
 
         register_part(HOME, "assignments/_whats_due.html", parts.whats_due)
+        # Private to the post's author and the instructors: a hole in cached pages.
         register_part(
-            POST_AFTER_BODY, "assignments/_post_feedback.html", parts.post_feedback_part, order=10
+            POST_AFTER_BODY,
+            "assignments/_post_feedback.html",
+            parts.post_feedback_part,
+            order=10,
+            per_viewer=True,
         )
+        register_post_page_loader(parts.with_submission)
         register_part(COURSE_SIDEBAR, "assignments/_course_link.html", parts.if_member, order=10)
         register_part(
             COURSE_INSTRUCTOR_LINKS, "assignments/_instructor_links.html", parts.if_grading

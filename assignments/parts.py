@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from assignments.forms import FeedbackForm
@@ -39,13 +40,18 @@ def post_feedback_part(request, post):
     context = feedback_context(request, post, next_url=post.get_absolute_url())
     if not context:
         return None  # not shown: the thread is private
-    submission = (
-        Submission.objects.filter(post=post)
-        .select_related("assignment", "grade")
-        .prefetch_related("grade__levels__criterion")
-        .first()
-    )
+    # Joined by the post page's query (with_submission); a missing one raises
+    # RelatedObjectDoesNotExist, an AttributeError.
+    submission = getattr(post, "submission", None)
+    grade = getattr(submission, "grade", None)
+    if grade is not None:
+        prefetch_related_objects([grade], "levels__criterion")
     return {**context, "post_submission": submission}
+
+
+def with_submission(posts):
+    """Post page loader: the post's submission, its assignment and grade, joined."""
+    return posts.select_related("submission__assignment", "submission__grade")
 
 
 def whats_due(request, obj=None):

@@ -40,6 +40,8 @@ More extension points take other shapes:
 
 - ``register_card_loader(func)``: ``func(queryset) -> queryset`` adding annotations or
   prefetches that card parts show; ``PostQuerySet.with_cards()`` applies them all.
+- ``register_post_page_loader(func)``: the same for the post page's one query of the
+  post (assignments joins the post's submission there).
 - ``register_editor_section(...)``: fields of another app in the post editor, saved
   with the post in one transaction (see the function).
 - ``register_participation_column(...)``: a figure on the participation page.
@@ -78,6 +80,7 @@ class PagePart:
     template: str
     context: object = None  # (request, obj) -> dict | None, or None: the page's context
     order: int = 100
+    per_viewer: bool = False  # its HTML is the reader's own: a hole in cached pages
 
 
 @dataclass(frozen=True)
@@ -86,16 +89,23 @@ class PreparedPart:
 
     template: str
     context: dict
+    per_viewer: bool = False
 
 
 _parts = []
 
 
-def register_part(slot, template, context=None, *, order=100):
-    """Show `template` in `slot` of blog's pages (see the module's docstring)."""
+def register_part(slot, template, context=None, *, order=100, per_viewer=False):
+    """Show `template` in `slot` of blog's pages (see the module's docstring). A part
+    that shows the reader something of their own beyond their role in the course (their
+    private feedback, say) is `per_viewer`: pages cached for signed-in readers
+    (blog/pagecache.py) hold a hole there, filled for each reader by running the part."""
     if slot not in SLOTS:
         raise ValueError(f"Unknown page slot {slot!r}; the slots are {sorted(SLOTS)}.")
-    _parts.append(PagePart(slot=slot, template=template, context=context, order=order))
+    part = PagePart(
+        slot=slot, template=template, context=context, order=order, per_viewer=per_viewer
+    )
+    _parts.append(part)
     _parts.sort(key=lambda part: part.order)
     return context
 
@@ -108,13 +118,40 @@ def prepare(slot, request, obj=None):
             continue
         context = {} if part.context is None else part.context(request, obj)
         if context is not None:
-            prepared.append(PreparedPart(template=part.template, context=context))
+            prepared.append(PreparedPart(part.template, context, part.per_viewer))
     return prepared
+
+
+def prepare_one(slot, template, request, obj=None):
+    """The part of `slot` drawn by `template`, prepared for this request (or None)."""
+    for part in _parts:
+        if part.slot == slot and part.template == template:
+            context = {} if part.context is None else part.context(request, obj)
+            return None if context is None else PreparedPart(template, context, part.per_viewer)
+    return None
 
 
 def page_parts(request, obj, *slots):
     """Context for a page showing `slots` about `obj`: ``{"page_parts": {slot: [...]}}``."""
     return {"page_parts": {slot: prepare(slot, request, obj) for slot in slots}}
+
+
+# --- The post page's query: loaders add what the post page's parts show. ---
+
+_post_page_loaders = []
+
+
+def register_post_page_loader(func):
+    """``func(queryset) -> queryset``: joins (``select_related``) that the post page's
+    parts read from the post, so that they need no query of their own."""
+    _post_page_loaders.append(func)
+    return func
+
+
+def with_post_page_loaders(queryset):
+    for func in _post_page_loaders:
+        queryset = func(queryset)
+    return queryset
 
 
 # --- Cards: loaders add what card parts show, in a fixed number of queries. ---

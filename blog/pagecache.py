@@ -40,6 +40,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ def page_key(request, versions):
     return f"page:{request.path}:{query}:{'.'.join(str(v) for v in versions)}"
 
 
-def to_cache(request, response):
+def to_cache(request, response, markers=MARKERS):
     """(content type, parts): the page as bytes, split at its per-request values; the
     odd parts name them ("csrf", "nonce"). Stored once, joined per reader."""
     html = response.content.decode(response.charset)
@@ -276,7 +277,7 @@ def to_cache(request, response):
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         html = html.replace(str(nonce), NONCE_MARKER)
-    parts = MARKERS.split(html)
+    parts = markers.split(html)
     parts[::2] = [text.encode(response.charset) for text in parts[::2]]
     return (response["Content-Type"], parts)
 
@@ -311,3 +312,145 @@ def cache_set(key, value):
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.exception("Page cache unavailable (set); the page was rendered")
+
+
+# --- Pages for signed-in readers: one copy per role, the reader's own parts filled in ---
+#
+# A signed-in reader's post page is rendered once per (page versions, the reader's
+# standing: role in the course and whether they wrote the post) with a HOLE wherever
+# the page shows something of the reader's own: the header's name and bell, the
+# post's Like, each comment's Like and the reader's own Edit and Delete, "Signed in
+# as", the private feedback part. That skeleton goes to the shared cache. Every reader
+# then gets it with their holes filled: by the code that drew the part in the first
+# place (a template block or page part rendered again, the comments' fillers), never
+# by a copy of a rule. A reader the skeleton can't serve (their own comment waits for
+# moderation, a message to show) gets the page rendered as before.
+
+
+HOLE = "\x00h{}\x00"
+SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
+_fillers = {}
+
+
+class Bypass(Exception):
+    """Raised by a filler: this reader needs the page rendered for them."""
+
+
+def register_filler(kind, func):
+    """``func(filling, spec) -> str``: the HTML of a hole of `kind` for ``filling.request``
+    (a ``Filling``); ``spec`` is what ``Skeleton.hole`` stored. Raise ``Bypass`` when the
+    skeleton can't serve this reader."""
+    _fillers[kind] = func
+    return func
+
+
+class Skeleton:
+    """Collects the holes of a page being rendered for a role; ``request.page_skeleton``
+    while the view runs. Each hole has a cacheable spec and this reader's value."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.specs = []
+        self.values = []
+        self.usable = True  # False: this reader sees what their role's peers don't
+
+    def hole(self, spec, value):
+        self.specs.append(spec)
+        self.values.append(str(value))
+        return mark_safe(HOLE.format(len(self.specs) - 1))  # noqa: S308
+
+
+class Filling:
+    """What fillers share while one reader's holes are filled (``memo``: one query for
+    all the holes of a kind, say)."""
+
+    def __init__(self, request, obj):
+        self.request = request
+        self.obj = obj
+        self.memo = {}
+
+
+def skeleton_of(request):
+    """The Skeleton being drawn for this request, or None (a page rendered as usual)."""
+    return getattr(request, "page_skeleton", None)
+
+
+def may_use_member_cache(request):
+    session = getattr(request, "session", None)
+    return (
+        request.method == "GET"
+        and settings.PAGE_CACHE_SECONDS > 0
+        and getattr(request.user, "is_authenticated", False)
+        and set(request.GET) <= ALLOWED_QUERY
+        and "messages" not in request.COOKIES
+        and not (session is not None and session.get("_messages"))
+    )
+
+
+def member_page(request, *, obj, versions, standing, render):
+    """The page ``render()`` draws, for a signed-in reader: from the cache under
+    (path, versions, standing) with this reader's holes filled, or drawn as a skeleton,
+    stored, and filled. `standing` is everything besides the holes that the page's
+    predicates answer differently for different readers (role, authorship)."""
+    if not may_use_member_cache(request):
+        return render()
+    key = "member:" + page_key(request, (*versions, *standing))
+    stored = cache_get(key)
+    if stored is not None:
+        try:
+            response = from_skeleton(request, stored, fill(request, obj, stored[2]))
+        except Bypass:
+            return render()
+        response[HEADER] = "hit"
+        return response
+    request.page_skeleton = skeleton = Skeleton(obj)
+    try:
+        response = render()
+    finally:
+        request.page_skeleton = None
+    if response.status_code != 200 or response.streaming:
+        return render()  # not a page to keep: drawn again, as usual
+    stored = to_skeleton(request, response, skeleton.specs)
+    # Filled with this reader's own values, the skeleton is their page, whether or not
+    # their peers may share it (not when it shows this reader's held comments).
+    if skeleton.usable and may_store_member(request, response):
+        cache_set(key, stored)
+    values = {f"h{n}": value for n, value in enumerate(skeleton.values)}
+    response = from_skeleton(request, stored, values, like=response)
+    response[HEADER] = "miss"
+    return response
+
+
+def may_store_member(request, response):
+    messages = getattr(request, "_messages", None)
+    return not response.cookies and not (
+        messages is not None and (messages.added_new or getattr(messages, "_loaded_data", None))
+    )
+
+
+def fill(request, obj, specs):
+    filling = Filling(request, obj)
+    return {f"h{n}": _fillers[spec[0]](filling, spec) for n, spec in enumerate(specs)}
+
+
+def to_skeleton(request, response, specs):
+    content_type, parts = to_cache(request, response, markers=SKELETON_MARKERS)
+    return (content_type, parts, specs)
+
+
+def from_skeleton(request, stored, values, like=None):
+    content_type, parts, _specs = stored
+    values = {name: value.encode() for name, value in values.items()}
+    if "csrf" in parts[1::2]:
+        values["csrf"] = get_token(request).encode()
+    if "nonce" in parts[1::2]:
+        values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
+    body = b"".join(values[part] if n % 2 else part for n, part in enumerate(parts))
+    response = HttpResponse(body, content_type=content_type)
+    if like is not None:
+        for header, value in like.items():
+            if header.lower() not in ("content-length", "content-type"):
+                response[header] = value
+        response.cookies = like.cookies
+    patch_vary_headers(response, ["Cookie"])
+    return response

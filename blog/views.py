@@ -30,6 +30,7 @@ from blog.extensions import (
     apply_body_filters,
     editor_sections,
     page_parts,
+    with_post_page_loaders,
 )
 from blog.forms import (
     AddMembersForm,
@@ -186,25 +187,42 @@ def my_posts(request):
 
 @pagecache.anonymous_page(pagecache.post_versions)
 def post_detail(request, course_slug, post_slug):
-    """The post page: post, course, the reader's role and the like count in one query."""
-    queryset = (
-        Post.objects.select_related("author", "course")
-        .prefetch_related("topics")
-        .with_like_counts()
-        .with_viewer_role(request.user)
-    )
+    """The post page: post, course, the reader's role and the like count in one query.
+    Signed in, the page comes from the member page cache (blog/pagecache.py) when it
+    can: one copy per page version and standing in the course, the reader's own parts
+    filled in."""
+    queryset = with_post_page_loaders(
+        Post.objects.select_related("author", "course").with_like_counts()
+    ).with_viewer_role(request.user)
     post = get_object_or_404(queryset, course__slug=course_slug, slug=post_slug)
     course = post.course
-    course.remember_role(request.user, post.viewer_role)
-    if not course.can_read(request.user) or not post.can_read(request.user):
+    user = request.user
+    course.remember_role(user, post.viewer_role)
+    if not course.can_read(user) or not post.can_read(user):
         raise Http404("No such post.")
+    return pagecache.member_page(
+        request,
+        obj=post,
+        versions=(course.common_version, post.page_version),
+        standing=(course.role_of(user), post.is_by(user)),
+        render=lambda: _render_post(request, post),
+    )
+
+
+def _render_post(request, post):
+    prefetch_related_objects([post], "topics")
     context = {
-        "course": course,
+        "course": post.course,
         "post": post,
         **post_likes_context(request, post),
         **page_parts(request, post, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY),
     }
     return render(request, "blog/post_detail.html", context)
+
+
+def post_likes_viewer_context(request, post):
+    """What ``{% per_viewer "post_likes" %}`` needs to draw this reader's Like again."""
+    return {"post": post, "course": post.course, **post_likes_context(request, post)}
 
 
 def post_likes_context(request, post):

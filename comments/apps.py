@@ -17,11 +17,16 @@ class CommentsConfig(AppConfig):
             register_card_loader,
             register_part,
         )
+        from blog.templatetags.blog_tags import register_viewer_context
         from comments import participation
         from comments.home import home_activity
         from comments.models import with_comment_counts
         from comments.services import commenter_changed
-        from comments.views import course_moderation_context, post_discussion_context
+        from comments.views import (
+            comment_who_context,
+            course_moderation_context,
+            post_discussion_context,
+        )
 
         register_part(POST_AFTER_BODY, "comments/_discussion.html", post_discussion_context)
         register_card_loader(with_comment_counts)
@@ -33,3 +38,4 @@ class CommentsConfig(AppConfig):
         participation.register_columns()
         profile_changed.connect(commenter_changed, dispatch_uid="comments.commenter_changed")
         register_part(HOME, "comments/_home_activity.html", home_activity)
+        register_viewer_context("comment_who", comment_who_context)

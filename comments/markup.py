@@ -64,8 +64,10 @@ def placeholder(text):
     return PLACEHOLDER.format(escape(text))
 
 
-def card(c, *, urls, is_moderator):
-    """The HTML of comment c, decorated by comments.threads.Thread."""
+def card(c, *, urls, is_moderator, like=None, own=None):
+    """The HTML of comment c, decorated by comments.threads.Thread. `like` and `own`,
+    when given, stand in for the Like button and the Edit and Delete links (the holes
+    of a page cached for signed-in readers)."""
     name = escape(c.display_name)
     if c.profile_url:
         author = PROFILE_LINK.format(escape(c.profile_url), name)
@@ -84,22 +86,24 @@ def card(c, *, urls, is_moderator):
         edited=EDITED if c.edited else "",
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
-        like=_like(c, urls) if c.shows_like else _like_step(c),
+        like=like if like is not None else _like(c, urls) if c.shows_like else _like_step(c),
         liked_by=_liked_by(c) if c.liked_by or c.shows_like else "",
         reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
         if c.shows_reply
         else "",
-        own=OWN.format(edit_url=urls["edit"](c.id), delete_url=urls["delete"](c.id))
-        if c.shows_own
-        else "",
+        own=own if own is not None else _own(c, urls) if c.shows_own else "",
         moderate=_moderate(c, urls) if is_moderator else "",
     )
 
 
-def _like(c, urls):
+def _own(c, urls):
+    return OWN.format(edit_url=urls["edit"](c.id), delete_url=urls["delete"](c.id))
+
+
+def _like(c, urls, liked=None, label=None):
     return like_button(
-        liked=c.liked_by_viewer,
-        label=c.like_label,
+        liked=c.liked_by_viewer if liked is None else liked,
+        label=c.like_label if label is None else label,
         small=True,
         form="comment-actions",
         formaction=urls["like"](c.id),

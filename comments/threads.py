@@ -19,9 +19,11 @@ from django.utils.translation import ngettext
 from accounts.avatars import initials_of
 from blog.likes import button_label, liked_by, step_url
 from blog.models import JOIN, SIGN_IN, Role
+from blog.pagecache import Bypass, register_filler
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
 
+MY_PENDING = "comments_awaiting"  # session: a guest's own comments held for moderation
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
 REMOVED = "This comment was removed."
 OPEN_REPLIES = mark_safe('<ol class="comment-list comment-list--replies">')  # noqa: S308
@@ -29,9 +31,11 @@ CLOSE_ITEM = "</li>"
 CLOSE_REPLIES = "</ol></li>"
 
 
-def load_thread(post, *, viewer, guest_comment_ids=()):
+def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
     """The Thread of post as `viewer` sees it: one query for the comments, one for who
-    liked what (course members only) and one for the people (authors and likers)."""
+    liked what (course members only) and one for the people (authors and likers).
+    With a `skeleton` (blog.pagecache.Skeleton), the page is being drawn for everyone
+    of the viewer's standing: the viewer's own parts of each card become holes."""
     comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
     likes = None
     if post.course.can_see_likers(viewer):
@@ -56,7 +60,12 @@ def load_thread(post, *, viewer, guest_comment_ids=()):
         for comment_id, user_id in likes:
             likers[comment_id].append(people[user_id])
     return Thread(
-        post, comments, viewer=viewer, guest_comment_ids=set(guest_comment_ids), likers=likers
+        post,
+        comments,
+        viewer=viewer,
+        guest_comment_ids=set(guest_comment_ids),
+        likers=likers,
+        skeleton=skeleton,
     )
 
 
@@ -71,8 +80,9 @@ class Thread:
     can_reply, can_like, can_edit) and the one depth rule (``reply_parent_id``); the
     roles they ask for are cached on the viewer, so a thread costs no query per comment."""
 
-    def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None):
+    def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None, skeleton=None):
         self.post = post
+        self.skeleton = skeleton
         course = post.course
         self.viewer = viewer
         self.viewer_id = viewer.pk if viewer.is_authenticated else None
@@ -86,7 +96,20 @@ class Thread:
         self.like_step = "" if post.can_like(viewer) else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
         self.likers = likers  # {comment id: [people]} for members, else None
+        self.guard = ""
+        if skeleton is not None:
+            self._guard(comments, guest_comment_ids)
         self._decorate_all()
+
+    def _guard(self, comments, guest_comment_ids):
+        """A page drawn for the viewer's standing must not show one reader's held
+        comments to another: readers with held comments of their own (which only they,
+        and moderators, see, with their own notice) get the page drawn for them alone."""
+        held = {c.author_id for c in comments if c.status == Comment.Status.PENDING}
+        held.discard(None)
+        if self.viewer_id in held or guest_comment_ids:
+            self.skeleton.usable = False
+        self.guard = self.skeleton.hole(("comment_guard", sorted(held)), "")
 
     @property
     def title(self):
@@ -196,8 +219,31 @@ class Thread:
             c.like_step = self.like_step
             c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
             c.likers = None if self.likers is None else self.likers.get(c.id, [])
+            like = own = None
+            if self.skeleton is not None:
+                like, own = self._holes(c, urls)
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
-            c.html = mark_safe(markup.card(c, urls=urls, is_moderator=self.is_moderator))  # noqa: S308
+            c.html = mark_safe(  # noqa: S308
+                markup.card(c, urls=urls, is_moderator=self.is_moderator, like=like, own=own)
+            )
+
+    def _holes(self, c, urls):
+        """(Like, Edit and Delete) of card c as holes of a page drawn for the viewer's
+        standing (blog.pagecache): each hole keeps every way it can look, and the
+        fillers below pick one for each reader: the Like as liked or not; Edit and
+        Delete when ``Comment.can_edit`` says so for that reader."""
+        like = None
+        if c.shows_like:  # can_like: the comment's status and the reader's role
+            off = markup._like(c, urls, liked=False, label=button_label(c.like_count, False))
+            on = markup._like(c, urls, liked=True, label=button_label(c.like_count, True))
+            current = on if c.liked_by_viewer else off
+            like = self.skeleton.hole(("comment_like", c.id, off, on), current)
+        own = ""
+        if c.author_id is not None:
+            html = markup._own(c, urls)
+            current = html if c.shows_own else ""
+            own = self.skeleton.hole(("comment_own", c.id, c.author_id, c.status, html), current)
+        return like, own
 
     def _like_step_urls(self):
         """comment id -> where its Like leads a reader who may not like yet (or None)."""
@@ -225,3 +271,42 @@ class Thread:
         if self.is_moderator and not (c.author_id is not None and c.author_id == self.viewer_id):
             return "Awaiting moderation."
         return " ".join(filter(None, ["Your comment is awaiting moderation.", self.hold_reason]))
+
+
+# --- Filling the holes of a page cached for signed-in readers (blog.pagecache) ---
+
+
+def fill_guard(filling, spec):
+    request = filling.request
+    if request.user.pk in spec[1] or request.session.get(MY_PENDING):
+        raise Bypass  # their own held comments: drawn for them alone
+    return ""
+
+
+def fill_like(filling, spec):
+    """The reader's Like on a comment: their likes on the post's comments, one query."""
+    liked = filling.memo.get("comment_likes")
+    if liked is None:
+        liked = filling.memo["comment_likes"] = set(
+            CommentLike.objects.filter(
+                user_id=filling.request.user.pk, comment__post_id=filling.obj.pk
+            ).values_list("comment_id", flat=True)
+        )
+    _, comment_id, off, on = spec
+    return on if comment_id in liked else off
+
+
+def fill_own(filling, spec):
+    """Edit and Delete, when the Comment predicate lets this reader (no query)."""
+    _, comment_id, author_id, status, html = spec
+    user = filling.request.user
+    if author_id != user.pk:  # can_edit starts with is_by: nobody else's
+        return ""
+    comment = Comment(pk=comment_id, author_id=author_id, status=status)
+    comment._state.fields_cache["post"] = filling.obj
+    return html if comment.can_edit(user) else ""
+
+
+register_filler("comment_guard", fill_guard)
+register_filler("comment_like", fill_like)
+register_filler("comment_own", fill_own)

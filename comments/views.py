@@ -12,18 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
+from blog import pagecache
 from blog.extensions import MANAGE_TABS, page_parts
 from blog.likes import like_response, likes_summary
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm
 from comments.models import Comment
-from comments.threads import load_thread
+from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
 
 GUEST_COOKIE = "comment_author"
 GUEST_COOKIE_SALT = "comments.guest"
 GUEST_COOKIE_AGE = 60 * 60 * 24 * 365
-MY_PENDING = "comments_awaiting"  # session: the guest's own comments held for moderation
 
 
 # --- Helpers shared by the views ---
@@ -100,7 +100,10 @@ def safe_next(request, fallback):
 def post_discussion_context(request, post):
     """The thread and "Leave a reply" under a post: a fixed number of queries."""
     thread = load_thread(
-        post, viewer=request.user, guest_comment_ids=request.session.get(MY_PENDING, [])
+        post,
+        viewer=request.user,
+        guest_comment_ids=request.session.get(MY_PENDING, []),
+        skeleton=pagecache.skeleton_of(request),
     )
     return {
         "thread": thread,
@@ -108,6 +111,11 @@ def post_discussion_context(request, post):
         "can_moderate_comments": post.course.can_moderate(request.user),
         **form_context(request, post, comment_form(request, post)),
     }
+
+
+def comment_who_context(request, post):
+    """What ``{% per_viewer "comment_who" %}`` ("Signed in as ...") needs again."""
+    return {"signed_in_with": provider_of(request)}
 
 
 def course_moderation_context(request, course):

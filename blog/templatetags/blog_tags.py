@@ -4,10 +4,12 @@ the page-part tag."""
 import datetime
 
 from django import template
+from django.template import RequestContext
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions, icons, likes, media
+from blog import extensions, icons, likes, media, pagecache
 from blog.rendering import plain_text
 
 register = template.Library()
@@ -85,11 +87,16 @@ def page_parts(context, slot):
         parts = extensions.prepare(slot, getattr(context, "request", None))
     else:
         raise LookupError(f"The view did not prepare the {slot!r} parts (page_parts()).")
+    request = getattr(context, "request", None)
+    skeleton = pagecache.skeleton_of(request)
     html = SafeString()  # each part's template escapes its own values
     for part in parts:
         template = context.template.engine.get_template(part.template)
         with context.push(part.context):
-            html += template.render(context)
+            rendered = template.render(context)
+        if skeleton is not None and part.per_viewer:  # the reader's own: a hole
+            rendered = skeleton.hole(("part", slot, part.template), rendered)
+        html += rendered
     return html
 
 
@@ -127,3 +134,77 @@ def like_step_link(step, post):
 def likers_html(likers):
     """The "Liked by" list's items, faces and names (blog.likes)."""
     return likes.likers_html(likers)
+
+
+def fill_part(filling, spec):
+    """A per-viewer page part's hole, for this reader: the part prepared and drawn."""
+    _, slot, template_name = spec
+    request = filling.request
+    part = extensions.prepare_one(slot, template_name, request, filling.obj)
+    if part is None:
+        return ""
+    return render_to_string(template_name, part.context, request)
+
+
+class PerViewerNode(template.Node):
+    """``{% per_viewer "name" %}...{% end_per_viewer %}``: the reader's own part of a
+    page (the header's name and bell, a Like button's state). Rendered as usual, except
+    in a page drawn for the member page cache, where it becomes a hole that is filled
+    for each reader by rendering this same block again in a context of the request
+    alone, plus what ``register_viewer_context(name, func)``'s function gives."""
+
+    def __init__(self, name, nodelist, origin, key):
+        self.name = name
+        self.nodelist = nodelist
+        self.origin_name = origin
+        self.key = key
+        _per_viewer_nodes[(origin, key)] = self
+
+    def render(self, context):
+        html = self.nodelist.render(context)
+        skeleton = pagecache.skeleton_of(getattr(context, "request", None))
+        if skeleton is None:
+            return html
+        return skeleton.hole(("block", self.origin_name, self.key, self.name), html)
+
+
+_per_viewer_nodes = {}
+_viewer_contexts = {}
+
+
+def register_viewer_context(name, func):
+    """``func(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block is
+    filled with (besides the request's own: user, request, csrf_token, ...)."""
+    _viewer_contexts[name] = func
+    return func
+
+
+@register.tag
+def per_viewer(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("per_viewer takes one quoted name")
+    name = bits[1].strip("\"'")
+    nodelist = parser.parse(("end_per_viewer",))
+    parser.delete_first_token()
+    origin = parser.origin.template_name
+    return PerViewerNode(name, nodelist, origin, f"{token.lineno}:{name}")
+
+
+def fill_block(filling, spec):
+    """A ``{% per_viewer %}`` block's hole, for this reader: the block rendered again."""
+    _, origin, key, name = spec
+    compiled = get_template(origin).template
+    node = _per_viewer_nodes.get((origin, key))
+    if node is None:  # compiled before this registry was (another worker's copy, say)
+        node = next(n for n in compiled.nodelist.get_nodes_by_type(PerViewerNode) if n.key == key)
+        _per_viewer_nodes[(origin, key)] = node
+    func = _viewer_contexts.get(name)
+    extra = func(filling.request, filling.obj) if func else {}
+    context = RequestContext(filling.request, extra)
+    with context.bind_template(compiled):
+        return node.nodelist.render(context)
+
+
+pagecache.register_filler("part", fill_part)
+pagecache.register_filler("block", fill_block)

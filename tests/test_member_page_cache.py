@@ -1,0 +1,322 @@
+"""The member page cache (blog/pagecache.py, member_page): a signed-in reader's post
+page is drawn once per page version and standing in the course (role, authorship),
+with holes where the reader's own parts go, and filled for each reader.
+
+Every reader must get exactly the page drawn for them alone, whoever's visit drew the
+copy in the cache; every change that shows on a post page shows on the next GET.
+
+CI runs this module twice: with the local-memory cache and with Redis (REDIS_URL).
+"""
+
+import re
+from itertools import product
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.forms import ProfileForm
+from accounts.services import save_profile
+from assignments.services import add_feedback
+from awards.services import grant_award
+from blog import services as blog_services
+from blog.forms import CourseForm
+from blog.models import Course
+from blog.templatetags import blog_tags
+from comments import services as comment_services
+from comments.models import Comment
+from comments.views import MY_PENDING
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+TOKENS = [
+    (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1TOKEN"),
+    (re.compile(r'(nonce=")[^"]*'), r"\1NONCE"),
+]
+
+
+def normalised(html):
+    for pattern, replacement in TOKENS:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+def signed_in(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+ANY = object()
+
+
+def get(client, url, expect=ANY):
+    """GET url; `expect`: "hit", "miss" (drawn and kept) or None (drawn as usual)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    if expect is not ANY:
+        assert response.get("X-Page-Cache") == expect
+    return response.content.decode()
+
+
+@pytest.fixture
+def scene(course, instructor, student, staff):
+    """A post whose page shows every kind of per-reader part: comments by several
+    people (approved, held, spam, removed with a reply), guests' held and approved
+    comments, likes on comments and on the post, private feedback, a notification."""
+    course.guest_comments = "moderated"
+    course.save()
+
+    def member(username, first_name):
+        user = factories.UserFactory(username=username, first_name=first_name, last_name="Test")
+        return factories.MembershipFactory(course=course, user=user).user
+
+    author = member("auth", "Arthur")
+    classmate = member("cla", "Clara")
+    quiet = member("qui", "Quincy")
+    outsider = factories.UserFactory(username="out", first_name="Otto", last_name="Test")
+    post = factories.PostFactory(course=course, author=author, title="On the thaw")
+    c = factories.CommentFactory
+    mine = c(post=post, author=student, body="Student approved words.")
+    c(post=post, author=student, body="Student held words.", status="pending")
+    reply = c(post=post, author=classmate, parent=mine, body="Classmate reply words.")
+    c(post=post, author=None, guest_name="Gina", body="Guest held words.", status="pending")
+    guest = c(post=post, author=None, guest_name="Gus", body="Guest approved words.")
+    c(post=post, author=None, guest_name="Spammy", body="Spam words.", status="spam")
+    removed = c(post=post, author=classmate, body="", status="removed")
+    c(post=post, author=instructor, parent=removed, body="Instructor reply words.")
+    c(post=post, author=author, body="Post author comment words.")
+    factories.CommentLikeFactory(comment=mine, user=classmate)
+    factories.CommentLikeFactory(comment=reply, user=student)
+    factories.CommentLikeFactory(comment=guest, user=instructor)
+    factories.PostLikeFactory(post=post, user=student)
+    add_feedback(post=post, author=instructor, body="Private feedback words.")
+    factories.NotificationFactory(post=factories.PostFactory(course=course, author=quiet))
+    return {
+        "anonymous": None,
+        "student": student,  # has a held comment: drawn for them alone
+        "classmate": classmate,
+        "quiet": quiet,  # one unread notification
+        "author": author,
+        "instructor": instructor,
+        "staff": staff,
+        "outsider": outsider,  # signed in, not a member
+        "post": post,
+    }
+
+
+VIEWERS = [
+    "anonymous",
+    "student",
+    "classmate",
+    "quiet",
+    "author",
+    "instructor",
+    "staff",
+    "outsider",
+]
+
+
+def fresh(user, url):
+    """The page drawn for this reader alone: no cache at all."""
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        return normalised(get(signed_in(user), url))
+
+
+def test_every_reader_gets_their_own_page_whoever_drew_the_cached_copy(scene):
+    url = scene["post"].get_absolute_url()
+    expected = {name: fresh(scene[name], url) for name in VIEWERS}
+    for first, then in product(VIEWERS, VIEWERS):
+        cache.clear()
+        get(signed_in(scene[first]), url)
+        get(signed_in(scene[then]), url)  # drawn by one, served to another: both ways
+        html = normalised(get(signed_in(scene[then]), url))
+        assert html == expected[then], f"{then} after {first}"
+
+
+def test_the_pages_differ_where_they_should(scene):
+    """The comparison above means something: what each reader's own parts show."""
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    pages = {name: get(signed_in(scene[name]), url) for name in VIEWERS}
+    classmate = pages["classmate"]
+    assert "Signed in as <a" in classmate and "Clara Test</a>" in classmate
+    assert classmate.count('class="comment__action"') == 2  # own Edit and Delete: the reply
+    assert classmate.count("is-liked") == 1  # the one comment they like
+    assert "Student held words." not in classmate and "Private feedback words." not in classmate
+    assert "Student held words." in pages["student"]
+    assert "Your comment is awaiting moderation." in pages["student"]
+    assert "Private feedback words." in pages["author"]
+    assert "Private feedback words." in pages["instructor"]
+    assert "site-bell__count" in pages["quiet"] and "site-bell__count" not in classmate
+    assert 'value="approve"' in pages["instructor"] and 'value="approve"' not in classmate
+    assert "join this course to like" in pages["outsider"]
+    assert "Guest held words." in pages["instructor"] and "Guest held words." not in classmate
+
+
+def test_a_hit_is_filled_per_reader_in_a_fixed_number_of_queries(
+    scene, django_assert_max_num_queries
+):
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    # session, user, post (with course, role, versions), Like of the post, likes of the
+    # comments, the bell's count
+    classmate, author = signed_in(scene["classmate"]), signed_in(scene["author"])
+    with django_assert_max_num_queries(6):
+        get(classmate, url, "hit")
+    get(author, url, "miss")
+    with django_assert_max_num_queries(7):  # and the private feedback
+        get(author, url, "hit")
+
+
+def test_a_reader_with_a_held_comment_is_never_served_the_shared_copy(scene):
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["student"]), url, "miss")  # drawn with their held comment: not kept
+    get(signed_in(scene["classmate"]), url, "miss")
+    html = get(signed_in(scene["student"]), url, None)  # drawn for them again, as usual
+    assert "Student held words." in html
+
+
+def test_a_member_with_their_held_guest_comments_in_the_session_gets_their_own_page(scene):
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["classmate"]), url, "miss")
+    client = signed_in(scene["quiet"])
+    session = client.session
+    session[MY_PENDING] = [Comment.objects.get(guest_name="Gina").pk]
+    session.save()
+    assert "Guest held words." in get(client, url, None)  # drawn for them, as usual
+
+
+def test_a_message_is_shown_and_not_kept(scene):
+    url = scene["post"].get_absolute_url()
+    client = signed_in(scene["classmate"])
+    client.post(
+        reverse("comments:comment_create", args=[scene["post"].course.slug, scene["post"].slug]),
+        {"body": "Fresh."},
+    )
+    get(client, url)
+    assert "Fresh." in get(signed_in(scene["quiet"]), url)
+
+
+def test_a_process_that_never_compiled_the_templates_fills_the_holes(scene, monkeypatch):
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    monkeypatch.setattr(blog_tags, "_per_viewer_nodes", {})  # another app server, fresh
+    html = get(signed_in(scene["classmate"]), url, "hit")
+    assert "Signed in as <a" in html and "Clara Test</a>" in html
+
+
+def test_the_cache_down_still_gives_each_reader_their_page(scene, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    html = get(signed_in(scene["classmate"]), scene["post"].get_absolute_url(), "miss")
+    assert "Classmate reply words." in html and "Signed in as <a" in html
+
+
+# --- Every change shows on the next signed-in GET ---
+
+
+@pytest.fixture
+def watched(scene):
+    """A post page in the cache for a classmate: (client, url, post)."""
+    client = signed_in(scene["classmate"])
+    url = scene["post"].get_absolute_url()
+    get(client, url, "miss")
+    get(client, url, "hit")
+    return client, url, scene["post"]
+
+
+def test_changes_by_comments_show(watched, scene):
+    client, url, post = watched
+    comment = Comment.objects.get(body="Student approved words.")
+    comment_services.edit_comment(comment=comment, body="Student second thoughts.")
+    assert "Student second thoughts." in get(client, url, "miss")
+    signed_in(scene["quiet"]).post(
+        reverse("comments:comment_create", args=[post.course.slug, post.slug]),
+        {"body": "A new one."},
+    )
+    assert "A new one." in get(client, url, "miss")
+    held = Comment.objects.get(guest_name="Gina")
+    signed_in(scene["instructor"]).post(
+        reverse("comments:comment_moderate", args=[held.pk]), {"action": "approve"}
+    )
+    assert "Guest held words." in get(client, url, "miss")
+    comment_services.withdraw_comment(comment=comment)
+    assert "Student second thoughts." not in get(client, url, "miss")
+
+
+def test_likes_show_for_the_liker_and_for_others(watched, scene):
+    client, url, post = watched
+    guest = Comment.objects.get(guest_name="Gus")
+    before = get(client, url, "hit").count("is-liked")
+    client.post(reverse("comments:comment_like", args=[guest.pk]), {"liked": "1"})
+    assert get(client, url, "miss").count("is-liked") == before + 1
+    assert "Liked by 2 people" in get(signed_in(scene["quiet"]), url, "hit")
+    signed_in(scene["quiet"]).post(
+        reverse("blog:post_like", args=[post.course.slug, post.slug]), {"liked": "1"}
+    )
+    assert "Liked by 2 people" in get(client, url, "miss").split('id="post-likes"')[1][:3000]
+
+
+def test_an_award_post_edit_and_settings_show(watched, scene):
+    client, url, post = watched
+    award = factories.AwardFactory(course=post.course, name="Clearest Argument")
+    grant_award(award=award, post=post, granted_by=scene["instructor"])
+    assert "Clearest Argument" in get(client, url, "miss")
+    author = signed_in(scene["author"])
+    data = {"title": "On the thaw, revised", "body": "New words.", "action": "update"}
+    author.post(reverse("blog:post_edit", args=[post.course.slug, post.slug]), data)
+    assert "On the thaw, revised" in get(client, url, "miss")
+    course = Course.objects.get(pk=post.course.pk)
+    form = CourseForm(instance=course)
+    values = {name: form.initial[name] for name in form.fields} | {"title": "History Renamed"}
+    signed_in(scene["instructor"]).post(reverse("blog:course_settings", args=[course.slug]), values)
+    assert "History Renamed" in get(client, url, "miss")
+
+
+def test_names_and_topics_show(watched, scene, staff):
+    client, url, post = watched
+    form = ProfileForm({"display_name": "Student Renamed"}, instance=scene["student"])
+    assert form.is_valid(), form.errors
+    save_profile(user=form.instance, **form.cleaned_data)
+    assert "Student Renamed" in get(client, url, "miss")
+    topic = factories.TopicFactory(course=post.course, name="Week One", slug="week-one")
+    post.topics.add(topic)
+    blog_services.pagecache.changed(post=post)
+    assert "Week One" in get(client, url, "miss")
+    url_admin = reverse("admin:blog_topic_change", args=[topic.pk])
+    data = {"name": "Week Uno", "slug": "week-one", "course": post.course.pk}
+    assert signed_in(staff).post(url_admin, data).status_code == 302
+    assert "Week Uno" in get(client, url, "miss")
+
+
+def test_the_reader_s_own_name_notifications_and_role_show(watched, scene):
+    client, url, post = watched
+    form = ProfileForm({"display_name": "Classmate Renamed"}, instance=scene["classmate"])
+    assert form.is_valid(), form.errors
+    save_profile(user=form.instance, **form.cleaned_data)
+    assert "Signed in as <a" in (html := get(client, url)) and "Classmate Renamed" in html
+    factories.NotificationFactory(
+        post=factories.PostFactory(course=post.course, author=scene["classmate"])
+    )
+    assert "site-bell__count" in get(client, url)
+    membership = scene["classmate"].memberships.get(course=post.course)
+    blog_services.change_role(membership=membership, role="instructor")
+    assert 'value="approve"' in get(client, url)  # moderation buttons, now theirs
+
+
+def test_private_feedback_shows_at_once_without_a_version(watched, scene):
+    _client, url, post = watched
+    author = signed_in(scene["author"])
+    get(author, url)
+    get(author, url, "hit")
+    add_feedback(post=post, author=scene["instructor"], body="Second private note.")
+    assert "Second private note." in get(author, url, "hit")  # the part is the reader's own
