@@ -89,6 +89,7 @@ def scene(course, instructor, student, staff):
     removed = c(post=post, author=classmate, body="", status="removed")
     c(post=post, author=instructor, parent=removed, body="Instructor reply words.")
     c(post=post, author=author, body="Post author comment words.")
+    c(post=post, author=outsider, body="Former member words.")  # no longer may edit it
     factories.CommentLikeFactory(comment=mine, user=classmate)
     factories.CommentLikeFactory(comment=reply, user=student)
     factories.CommentLikeFactory(comment=guest, user=instructor)
@@ -154,6 +155,7 @@ def test_the_pages_differ_where_they_should(scene):
     assert "site-bell__count" in pages["quiet"] and "site-bell__count" not in classmate
     assert 'value="approve"' in pages["instructor"] and 'value="approve"' not in classmate
     assert "join this course to like" in pages["outsider"]
+    assert 'class="comment__action"' not in pages["outsider"]  # their old comment: no Edit
     assert "Guest held words." in pages["instructor"] and "Guest held words." not in classmate
 
 
