@@ -48,7 +48,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(author__isnull=True, guest_email__iexact=email)
 
     def with_thread(self, *, viewer):
-        """What a thread shows, in this one query: author, the author's role in the
+        """What a thread shows, in this one query: the author and their role in the
         course, like counts and whether the viewer likes each comment."""
         role = Membership.objects.filter(
             course_id=OuterRef("post__course_id"), user_id=OuterRef("author_id")
@@ -59,7 +59,8 @@ class CommentQuerySet(models.QuerySet):
             else models.Value(False)
         )
         return (
-            self.only(*THREAD_FIELDS)
+            self.select_related("author")
+            .only(*THREAD_FIELDS, *(f"author__{f}" for f in THREAD_AUTHOR_FIELDS))
             .annotate(
                 like_count=like_counts(),
                 author_role=Subquery(role),

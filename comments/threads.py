@@ -9,7 +9,6 @@ plain lookups (DESIGN.md, Performance: under 0.1 ms per comment).
 
 from collections import defaultdict
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -32,33 +31,24 @@ CLOSE_REPLIES = "</ol></li>"
 
 
 def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
-    """The Thread of post as `viewer` sees it: one query for the comments, one for who
-    liked what (course members only) and one for the people (authors and likers).
+    """The Thread of post as `viewer` sees it: one query for the comments with their
+    authors, and one for who liked what, with the likers (course members only).
     With a `skeleton` (blog.pagecache.Skeleton), the page is being drawn for everyone
     of the viewer's standing: the viewer's own parts of each card become holes."""
     comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
-    likes = None
+    likers = None
     if post.course.can_see_likers(viewer):
-        likes = list(
+        likes = (
             CommentLike.objects.filter(comment__post=post)
+            .select_related("user")
+            .only("comment_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
             .order_by("created", "pk")
-            .values_list("comment_id", "user_id")
         )
-    # People in one more query: a few dozen rather than one row per comment.
-    people = (
-        get_user_model()
-        .objects.only(*THREAD_AUTHOR_FIELDS)
-        .in_bulk({c.author_id for c in comments if c.author_id} | {u for _, u in likes or ()})
-    )
+        likers = defaultdict(list)
+        for like in likes:
+            likers[like.comment_id].append(like.user)
     for c in comments:
         c._state.fields_cache["post"] = post  # the predicates ask the post and its course
-        if c.author_id:
-            c._state.fields_cache["author"] = people[c.author_id]
-    likers = None
-    if likes is not None:
-        likers = defaultdict(list)
-        for comment_id, user_id in likes:
-            likers[comment_id].append(people[user_id])
     return Thread(
         post,
         comments,

@@ -412,7 +412,7 @@ def test_post_page_query_count_is_constant(
 ):
     post = make_posts(course, count)
     client.force_login(student)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
