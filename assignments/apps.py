@@ -24,7 +24,7 @@ class AssignmentsConfig(AppConfig):
             register_post_page_loader,
         )
 
-        register_part(HOME, "assignments/_whats_due.html", parts.whats_due)
+        register_part(HOME, "assignments/_whats_due.html", parts.whats_due, per_viewer=True)
         # Private to the post's author and the instructors: a hole in cached pages.
         register_part(
             POST_AFTER_BODY,

@@ -88,7 +88,7 @@ class PreparedPart:
     """A part ready to render: its template and the context it loaded."""
 
     template: str
-    context: dict
+    context: dict  # None: a per-viewer part this reader doesn't see
     per_viewer: bool = False
 
 
@@ -117,7 +117,9 @@ def prepare(slot, request, obj=None):
         if part.slot != slot:
             continue
         context = {} if part.context is None else part.context(request, obj)
-        if context is not None:
+        # A per-viewer part hidden from this reader stays, empty: in a page cached for
+        # signed-in readers it is still a hole, which another reader may fill.
+        if context is not None or part.per_viewer:
             prepared.append(PreparedPart(part.template, context, part.per_viewer))
     return prepared
 

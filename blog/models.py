@@ -336,8 +336,15 @@ class Course(VersionedModel, models.Model):
         return user.is_authenticated and (user.is_staff or user.has_perm("blog.add_course"))
 
     def regenerate_join_code(self):
-        self.join_code = new_join_code()
-        self.save(update_fields=["join_code"])
+        """A new code; instructors see it on the course page, also when cached."""
+        from django.db import transaction
+
+        from blog import pagecache
+
+        with transaction.atomic():
+            self.join_code = new_join_code()
+            self.save(update_fields=["join_code"])
+            pagecache.changed(course=self)
 
 
 class MembershipQuerySet(models.QuerySet):

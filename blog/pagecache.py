@@ -28,6 +28,7 @@ The cache is an optimisation only: when it fails, the error is logged and the pa
 is rendered as if the cache were empty.
 """
 
+import hashlib
 import logging
 import re
 from functools import lru_cache, wraps
@@ -394,7 +395,8 @@ def member_page(request, *, obj, versions, standing, render):
     predicates answer differently for different readers (role, authorship)."""
     if not may_use_member_cache(request):
         return render()
-    key = "member:" + page_key(request, (*versions, *standing))
+    digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
+    key = "member:" + page_key(request, (*versions, digest))
     stored = cache_get(key)
     if stored is not None:
         try:

@@ -67,12 +67,26 @@ def home(request):
     """Signed in: your courses and what they are writing. Everyone: recent posts of open
     courses, those other apps rank higher (awarded ones) first (a member sees those of
     courses other than their own, which the feed already shows). Your courses and the
-    open ones come from one query; both card lists share their prefetches."""
+    open ones come from one query; both card lists share their prefetches. Signed in,
+    the page comes from the member page cache when it can: one copy per set of listed
+    courses and roles in them, keyed by their versions; the reader's panels (HOME
+    parts) are per-viewer holes."""
     user = request.user
     listed = Q(visibility=Course.Visibility.PUBLIC)
     if user.is_authenticated:
         listed |= Q(memberships__user=user)
     courses = list(Course.objects.filter(listed).with_viewer_role(user).distinct())
+    return pagecache.member_page(
+        request,
+        obj=None,
+        versions=(sum(course.pages_version for course in courses),),
+        standing=tuple(sorted((course.pk, course.viewer_role or "") for course in courses)),
+        render=lambda: _render_home(request, courses),
+    )
+
+
+def _render_home(request, courses):
+    user = request.user
     my_courses = [course for course in courses if course.viewer_role]
     published = Post.objects.published().with_cards().newest_first()
     lookups = published._prefetch_related_lookups  # run once over both lists, below
@@ -137,7 +151,18 @@ def course_join_code_regenerate(request, course_slug):
 
 @pagecache.anonymous_page(pagecache.course_versions)
 def course_detail(request, course_slug):
+    """Signed in, from the member page cache when it can (one copy per standing)."""
     course = readable_course_or_404(request, course_slug)
+    return pagecache.member_page(
+        request,
+        obj=course,
+        versions=(course.pages_version,),
+        standing=(course.role_of(request.user),),
+        render=lambda: _render_course(request, course),
+    )
+
+
+def _render_course(request, course):
     published = Post.objects.published().for_course(course)
     by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
     posts = published.with_cards().newest_first()

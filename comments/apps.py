@@ -37,5 +37,5 @@ class CommentsConfig(AppConfig):
         register_part(MANAGE_TABS, "comments/_manage_tab.html", course_moderation_context)
         participation.register_columns()
         profile_changed.connect(commenter_changed, dispatch_uid="comments.commenter_changed")
-        register_part(HOME, "comments/_home_activity.html", home_activity)
+        register_part(HOME, "comments/_home_activity.html", home_activity, per_viewer=True)
         register_viewer_context("comment_who", comment_who_context)

@@ -322,3 +322,87 @@ def test_private_feedback_shows_at_once_without_a_version(watched, scene):
     get(author, url, "hit")
     add_feedback(post=post, author=scene["instructor"], body="Second private note.")
     assert "Second private note." in get(author, url, "hit")  # the part is the reader's own
+
+
+# --- The course page and home ---
+
+
+@pytest.fixture
+def lists(scene, course):
+    """Home and the course page with every per-reader part: a due assignment for the
+    students, news on a student's post, a pending comment for the instructors."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assignments.services import create_assignment
+
+    create_assignment(
+        course=course,
+        title="Essay on the thaw",
+        prompt="Write.",
+        opens_at=timezone.now() - timedelta(days=1),
+        due_at=timezone.now() + timedelta(days=3),
+    )
+    theirs = factories.PostFactory(course=course, author=scene["student"], title="Student post")
+    factories.CommentFactory(post=theirs, author=scene["classmate"], body="News for the student.")
+    other = factories.CourseFactory(title="Other course", slug="other-course")
+    factories.MembershipFactory(course=other, user=scene["outsider"])
+    return scene
+
+
+def test_every_reader_gets_their_own_course_page_and_home(lists, course):
+    for url in ("/", course.get_absolute_url()):
+        expected = {name: fresh(lists[name], url) for name in VIEWERS}
+        for first, then in product(VIEWERS, VIEWERS):
+            cache.clear()
+            get(signed_in(lists[first]), url)
+            html = normalised(get(signed_in(lists[then]), url))
+            assert html == expected[then], f"{url}: {then} after {first}"
+
+
+def test_home_and_course_pages_differ_where_they_should(lists, course):
+    get(signed_in(lists["quiet"]), "/", "miss")
+    homes = {name: get(signed_in(lists[name]), "/") for name in ("student", "classmate", "quiet")}
+    assert "Hello, Clara Test" in homes["classmate"]
+    assert "News for the student." in homes["student"]
+    assert "News for the student." not in homes["classmate"]
+    assert "Essay on the thaw" in homes["classmate"]
+    get(signed_in(lists["instructor"]), course.get_absolute_url(), "miss")
+    staff_page = get(signed_in(lists["staff"]), course.get_absolute_url(), "miss")
+    teacher = get(signed_in(lists["instructor"]), course.get_absolute_url(), "hit")
+    assert course.join_code in teacher and course.join_code in staff_page
+    student = get(signed_in(lists["classmate"]), course.get_absolute_url(), "miss")
+    assert course.join_code not in student
+
+
+def test_hits_on_home_and_course_pages_in_a_fixed_number_of_queries(
+    lists, course, django_assert_max_num_queries
+):
+    quiet, classmate = signed_in(lists["quiet"]), signed_in(lists["classmate"])
+    get(quiet, course.get_absolute_url(), "miss")
+    with django_assert_max_num_queries(4):  # session, user, course with role, the bell
+        get(classmate, course.get_absolute_url(), "hit")
+    get(quiet, "/", "miss")
+    # session, user, the listed courses, the bell, and the reader's own panels: news on
+    # their posts (one), what's due (four at most)
+    with django_assert_max_num_queries(9):
+        get(classmate, "/", "hit")
+
+
+def test_changes_show_on_the_course_page_and_home(lists, course):
+    classmate, teacher = signed_in(lists["classmate"]), signed_in(lists["instructor"])
+    for client in (classmate, teacher):
+        for url in ("/", course.get_absolute_url()):
+            get(client, url)
+    post = factories.PostFactory.build(course=course, author=lists["quiet"])
+    blog_services.save_post(post=post, action="publish", title="A fresh post", body="Words.")
+    assert "A fresh post" in get(classmate, course.get_absolute_url(), "miss")
+    assert "A fresh post" in get(classmate, "/", "miss")
+    old_code = Course.objects.get(pk=course.pk).join_code
+    teacher.post(reverse("blog:course_join_code_regenerate", args=[course.slug]))
+    new_code = Course.objects.get(pk=course.pk).join_code
+    html = get(teacher, course.get_absolute_url())
+    assert new_code in html and old_code not in html
+    signed_in(lists["outsider"]).post(reverse("blog:course_join"), {"code": new_code})
+    assert "History 101" in get(signed_in(lists["outsider"]), "/").split("Your courses")[1][:2000]

@@ -91,9 +91,11 @@ def page_parts(context, slot):
     skeleton = pagecache.skeleton_of(request)
     html = SafeString()  # each part's template escapes its own values
     for part in parts:
-        template = context.template.engine.get_template(part.template)
-        with context.push(part.context):
-            rendered = template.render(context)
+        rendered = SafeString()
+        if part.context is not None:
+            template = context.template.engine.get_template(part.template)
+            with context.push(part.context):
+                rendered = template.render(context)
         if skeleton is not None and part.per_viewer:  # the reader's own: a hole
             rendered = skeleton.hole(("part", slot, part.template), rendered)
         html += rendered
