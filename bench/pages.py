@@ -8,7 +8,8 @@ Seeds issue 13's data shape once (course "bench": 100 published posts of about 1
 one hour apart; the two oldest carry 500 and 7 approved guest comments in threads at
 most 5 deep, 0-3 likes each from 20 student members), then:
 
-1. an in-process profile of P7 and P500 (test client, cProfile), signed out and in;
+1. an in-process profile of P7 and P500 (test client, cProfile), signed out and in,
+   each from the page cache (anonymous or member) and rendered;
 2. gunicorn on PORT (default 8131) and wrk -t2 -cCONNECTIONS for DURATION per page,
    pages alternating, ROUNDS rounds; the median req/s, p50 and p99 of the rounds and
    the ratio to the bare view;
@@ -179,7 +180,7 @@ def profile(urls):
     reader = User.objects.get(username="bench-reader0")
     print("\nIn-process profile (test client, median of 15 requests after a warm-up)")
     print(f"{'page':<28}{'ms':>8}{'SQL':>5}{'SQL ms':>8}{'template ms':>13}{'thread ms':>11}")
-    for signed_in, cached in ((False, True), (False, False), (True, False)):
+    for signed_in, cached in ((False, True), (False, False), (True, True), (True, False)):
         client = Client()
         if signed_in:
             client.force_login(reader)
@@ -206,7 +207,7 @@ def profile_page(client, name, url, signed_in, cached):
     sql = cumulative(stats, "execute", "backends/utils.py") / 5
     template = cumulative(stats, "render", "django/template/base.py", line_max=200) / 5
     thread = cumulative(stats, "load_thread", "threads.py") / 5
-    who = "member" if signed_in else "anonymous, " + ("cache" if cached else "render")
+    who = ("member, " if signed_in else "anonymous, ") + ("cache" if cached else "render")
     label = f"{name} {who}"
     print(
         f"{label:<28}{statistics.median(times):>8.1f}{len(queries):>5}"

@@ -16,5 +16,5 @@ class BlogConfig(AppConfig):
 
         register_section(posts_section, order=10)
         participation.register_columns()
-        register_viewer_context("post_likes", post_likes_viewer_context)
+        register_viewer_context("post_like", post_likes_viewer_context)
         profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")

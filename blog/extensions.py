@@ -30,6 +30,11 @@ COURSE_INSTRUCTOR_LINKS  course        the course page's "Instructor tools" box
 MANAGE_TABS              course        the tabs of the instructor pages
 ======================== ============= =============================================
 
+A part showing the reader something of their own beyond their standing in the course
+(private feedback, their news, what they have due) is registered ``per_viewer=True``:
+pages kept for signed-in readers (blog/pagecache.py, member_page) hold a hole there,
+filled for each reader by running the part's function and template again.
+
 A view prepares the slots its page shows with ``page_parts(request, obj, *slots)``
 (context functions run there, never in the template); templates render a slot with
 ``{% page_parts "slot" %}`` (blog_tags). The card and header slots appear on every

@@ -456,6 +456,13 @@ class PostQuerySet(models.QuerySet):
         """Annotate ``like_count`` (a subquery, so it stays right beside other counts)."""
         return self.annotate(like_count=count_of(PostLike.objects.all(), "post"))
 
+    def with_viewer_like(self, user):
+        """Annotate ``viewer_liked``: whether the user likes each post."""
+        if not user.is_authenticated:
+            return self.annotate(viewer_liked=models.Value(False))
+        mine = PostLike.objects.filter(post=models.OuterRef("pk"), user_id=user.pk)
+        return self.annotate(viewer_liked=models.Exists(mine))
+
     def with_viewer_role(self, user):
         """Annotate ``viewer_role``: the user's membership role in each post's course
         (None for anonymous users and non-members). ``Course.remember_role`` takes it."""

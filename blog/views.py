@@ -216,9 +216,12 @@ def post_detail(request, course_slug, post_slug):
     Signed in, the page comes from the member page cache (blog/pagecache.py) when it
     can: one copy per page version and standing in the course, the reader's own parts
     filled in."""
-    queryset = with_post_page_loaders(
-        Post.objects.select_related("author", "course").with_like_counts()
-    ).with_viewer_role(request.user)
+    queryset = (
+        with_post_page_loaders(Post.objects.select_related("author", "course"))
+        .with_like_counts()
+        .with_viewer_role(request.user)
+        .with_viewer_like(request.user)
+    )
     post = get_object_or_404(queryset, course__slug=course_slug, slug=post_slug)
     course = post.course
     user = request.user
@@ -246,8 +249,17 @@ def _render_post(request, post):
 
 
 def post_likes_viewer_context(request, post):
-    """What ``{% per_viewer "post_likes" %}`` needs to draw this reader's Like again."""
-    return {"post": post, "course": post.course, **post_likes_context(request, post)}
+    """What ``{% per_viewer "post_like" %}`` needs to draw this reader's Like button
+    again: whether they like the post came with it (``with_viewer_like``), no query."""
+    user = request.user
+    can_like = post.can_like(user)
+    return {
+        "post": post,
+        "course": post.course,
+        "post_likes": likes_summary(count=post.like_count, liked=post.viewer_liked),
+        "can_like_post": can_like,
+        "like_step": "" if can_like else post.step_to_like(user),
+    }
 
 
 def post_likes_context(request, post):

@@ -164,13 +164,13 @@ def test_a_hit_is_filled_per_reader_in_a_fixed_number_of_queries(
 ):
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["quiet"]), url, "miss")
-    # session, user, post (with course, role, versions), Like of the post, likes of the
-    # comments, the bell's count
+    # session, user, post (with course, role, versions, whether they like it), their
+    # likes of the comments, the bell's count
     classmate, author = signed_in(scene["classmate"]), signed_in(scene["author"])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(5):
         get(classmate, url, "hit")
     get(author, url, "miss")
-    with django_assert_max_num_queries(7):  # and the private feedback
+    with django_assert_max_num_queries(6):  # and the private feedback
         get(author, url, "hit")
 
 
