@@ -4,7 +4,7 @@ the page-part tag."""
 import datetime
 
 from django import template
-from django.template import RequestContext
+from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -201,9 +201,18 @@ def fill_block(filling, spec):
     if node is None:  # compiled before this registry was (another worker's copy, say)
         node = next(n for n in compiled.nodelist.get_nodes_by_type(PerViewerNode) if n.key == key)
         _per_viewer_nodes[(origin, key)] = node
+    request = filling.request
     func = _viewer_contexts.get(name)
-    extra = func(filling.request, filling.obj) if func else {}
-    context = RequestContext(filling.request, extra)
+    extra = func(request, filling.obj) if func else {}
+    # What the context processors give (user, csrf_token, ...), asked once per reader
+    # for all the blocks, as a RequestContext would for each.
+    processed = filling.memo.get("context_processors")
+    if processed is None:
+        processed = filling.memo["context_processors"] = {}
+        for processor in compiled.engine.template_context_processors:
+            processed.update(processor(request))
+    context = Context({**processed, **extra}, autoescape=compiled.engine.autoescape)
+    context.request = request
     with context.bind_template(compiled):
         return node.nodelist.render(context)
 
