@@ -174,6 +174,33 @@ def test_a_hit_is_filled_per_reader_in_a_fixed_number_of_queries(
         get(author, url, "hit")
 
 
+def test_the_compiled_post_query_loads_what_the_queryset_loads(scene, staff):
+    """Signed-in readers' post query is compiled once (config.db.PreparedQuery): each
+    reader gets the post, its joined rows and their own annotations as the ORM gives."""
+    from blog.views import POST_PAGE_QUERY, post_page_queryset
+
+    post = scene["post"]
+
+    def fields(obj):
+        return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+    for user in (scene["student"], scene["author"], scene["outsider"], staff):
+        prepared = POST_PAGE_QUERY.get(
+            user_id=user.pk, course_slug=post.course.slug, slug=post.slug
+        )
+        loaded = post_page_queryset(user).get(course__slug=post.course.slug, slug=post.slug)
+        assert fields(prepared) == fields(loaded)
+        for name in ("author", "course", "submission"):
+            mine, theirs = (o._state.fields_cache[name] for o in (prepared, loaded))
+            assert (mine and fields(mine)) == (theirs and fields(theirs))
+    assert (prepared.viewer_role, prepared.viewer_liked) == (None, False)
+    student = POST_PAGE_QUERY.get(
+        user_id=scene["student"].pk, course_slug=post.course.slug, slug=post.slug
+    )
+    assert (student.viewer_role, student.viewer_liked, student.like_count) == ("student", True, 1)
+    assert POST_PAGE_QUERY.get(user_id=staff.pk, course_slug=post.course.slug, slug="no") is None
+
+
 def test_a_reader_with_a_held_comment_is_never_served_the_shared_copy(scene):
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["student"]), url, "miss")  # drawn with their held comment: not kept
