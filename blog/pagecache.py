@@ -329,6 +329,7 @@ def cache_set(key, value):
 
 
 HOLE = "\x00h{}\x00"
+SKELETON_FORMAT = "member2:"  # the key's prefix: a new one when to_skeleton's layout changes
 SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
 _fillers = {}
 
@@ -339,7 +340,8 @@ class Bypass(Exception):
 
 def register_filler(kind, func):
     """``func(filling, spec) -> str``: the HTML of a hole of `kind` for ``filling.request``
-    (a ``Filling``); ``spec`` is what ``Skeleton.hole`` stored. Raise ``Bypass`` when the
+    (a ``Filling``), or bytes (UTF-8 HTML, joined as is: a spec's stored variants);
+    ``spec`` is what ``Skeleton.hole`` stored. Raise ``Bypass`` when the
     skeleton can't serve this reader."""
     _fillers[kind] = func
     return func
@@ -396,7 +398,7 @@ def member_page(request, *, obj, versions, standing, render):
     if not may_use_member_cache(request):
         return render()
     digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
-    key = "member:" + page_key(request, (*versions, digest))
+    key = SKELETON_FORMAT + page_key(request, (*versions, digest))
     stored = cache_get(key)
     if stored is not None:
         try:
@@ -417,7 +419,7 @@ def member_page(request, *, obj, versions, standing, render):
     # their peers may share it (not when it shows this reader's held comments).
     if skeleton.usable and may_store_member(request, response):
         cache_set(key, stored)
-    values = {f"h{n}": value for n, value in enumerate(skeleton.values)}
+    values = [value.encode() for value in skeleton.values]
     response = from_skeleton(request, stored, values, like=response)
     response[HEADER] = "miss"
     return response
@@ -431,23 +433,32 @@ def may_store_member(request, response):
 
 
 def fill(request, obj, specs):
+    """This reader's value of each hole, as bytes, in the holes' order."""
     filling = Filling(request, obj)
-    return {f"h{n}": _fillers[spec[0]](filling, spec) for n, spec in enumerate(specs)}
+    values = [_fillers[spec[0]](filling, spec) for spec in specs]
+    return [v if v.__class__ is bytes else str(v).encode() for v in values]
 
 
 def to_skeleton(request, response, specs):
+    """(content type, parts, specs): the page as bytes split at its holes, each odd part
+    the hole's number (an int) or "csrf"/"nonce". Fillers may return bytes (a spec's
+    HTML kept encoded, say), so that a hit only picks and joins."""
     content_type, parts = to_cache(request, response, markers=SKELETON_MARKERS)
+    parts[1::2] = [int(name[1:]) if name[0] == "h" else name for name in parts[1::2]]
     return (content_type, parts, specs)
 
 
 def from_skeleton(request, stored, values, like=None):
+    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number)."""
     content_type, parts, _specs = stored
-    values = {name: value.encode() for name, value in values.items()}
+    tokens = {}
     if "csrf" in parts[1::2]:
-        values["csrf"] = get_token(request).encode()
+        tokens["csrf"] = get_token(request).encode()
     if "nonce" in parts[1::2]:
-        values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
-    body = b"".join(values[part] if n % 2 else part for n, part in enumerate(parts))
+        tokens["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
+    joined = parts[:]
+    joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
+    body = b"".join(joined)
     response = HttpResponse(body, content_type=content_type)
     if like is not None:
         for header, value in like.items():

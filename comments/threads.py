@@ -227,12 +227,15 @@ class Thread:
             off = markup._like(c, urls, liked=False, label=button_label(c.like_count, False))
             on = markup._like(c, urls, liked=True, label=button_label(c.like_count, True))
             current = on if c.liked_by_viewer else off
-            like = self.skeleton.hole(("comment_like", c.id, off, on), current)
+            # Kept as bytes: a hit joins them into the page as they are.
+            spec = ("comment_like", c.id, off.encode(), on.encode())
+            like = self.skeleton.hole(spec, current)
         own = ""
         if c.author_id is not None:
             html = markup._own(c, urls)
             current = html if c.shows_own else ""
-            own = self.skeleton.hole(("comment_own", c.id, c.author_id, c.status, html), current)
+            spec = ("comment_own", c.id, c.author_id, c.status, html.encode())
+            own = self.skeleton.hole(spec, current)
         return like, own
 
     def _like_step_urls(self):
@@ -291,10 +294,10 @@ def fill_own(filling, spec):
     _, comment_id, author_id, status, html = spec
     user = filling.request.user
     if author_id != user.pk:  # can_edit starts with is_by: nobody else's
-        return ""
+        return b""
     comment = Comment(pk=comment_id, author_id=author_id, status=status)
     comment._state.fields_cache["post"] = filling.obj
-    return html if comment.can_edit(user) else ""
+    return html if comment.can_edit(user) else b""
 
 
 register_filler("comment_guard", fill_guard)
