@@ -1,5 +1,7 @@
 """Query pieces that every app uses the same way."""
 
+import weakref
+
 from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -39,11 +41,13 @@ class PreparedQuery:
     def __init__(self, build, **placeholders):
         self.build = build
         self.placeholders = placeholders
-        self._compiled = {}  # database alias -> (compiler, sql, parameter slots)
+        # connection -> (compiler, sql, parameters, slots): per connection, because a
+        # compiler keeps the connection it compiled for (threads each have their own)
+        self._compiled = weakref.WeakKeyDictionary()
 
-    def _compile(self, using):
+    def _compile(self, connection):
         queryset = self.build(**self.placeholders)
-        compiler = queryset.query.chain().get_compiler(using=using)
+        compiler = queryset.query.chain().get_compiler(connection=connection)
         sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
         slots = []
         for param in params:
@@ -52,13 +56,15 @@ class PreparedQuery:
         missing = set(self.placeholders) - set(slots)
         if missing or queryset._prefetch_related_lookups:
             raise ValueError(f"Cannot prepare this query (missing {missing or 'none'}).")
-        compiled = self._compiled[using] = (compiler, sql, list(params), slots)
+        compiled = self._compiled[connection] = (compiler, sql, list(params), slots)
         return compiled
 
     def get(self, using="default", **values):
-        compiler, sql, params, slots = self._compiled.get(using) or self._compile(using)
+        connection = connections[using]
+        compiled = self._compiled.get(connection) or self._compile(connection)
+        compiler, sql, params, slots = compiled
         params = [values[slot] if slot else p for slot, p in zip(slots, params, strict=True)]
-        with connections[using].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchmany(2)
         if len(rows) != 1:
