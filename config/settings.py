@@ -14,8 +14,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# CI's migrations check runs on a bare checkout, without production secrets: it says
-# so with DJANGO_SECRETS_OPTIONAL=1 (.ci/run). Nothing that serves or signs sets it.
+# `manage.py makemigrations` runs on a bare checkout, without production secrets: the
+# entry point says so with DJANGO_SECRETS_OPTIONAL=1 (manage.py); settings don't read the
+# command line. Nothing that serves or signs sets it.
 NEEDS_NO_SECRETS = env.bool("DJANGO_SECRETS_OPTIONAL", default=False)
 
 # Secrets and hosts: development gets safe local defaults, production must say.
