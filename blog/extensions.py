@@ -145,36 +145,35 @@ def page_parts(request, obj, *slots):
 
 # --- The post page's query: loaders add what the post page's parts show. ---
 
-_post_page_loaders = []
+
+class QuerysetLoaders:
+    """Functions ``func(queryset) -> queryset`` that apps register, applied in order."""
+
+    def __init__(self):
+        self.funcs = []
+
+    def register(self, func):
+        self.funcs.append(func)
+        return func
+
+    def apply(self, queryset):
+        for func in self.funcs:
+            queryset = func(queryset)
+        return queryset
 
 
-def register_post_page_loader(func):
-    """``func(queryset) -> queryset``: joins (``select_related``) that the post page's
-    parts read from the post, so that they need no query of their own."""
-    _post_page_loaders.append(func)
-    return func
-
-
-def with_post_page_loaders(queryset):
-    for func in _post_page_loaders:
-        queryset = func(queryset)
-    return queryset
+# Joins (``select_related``) that the post page's parts read from the post, so that
+# they need no query of their own.
+_post_page_loaders = QuerysetLoaders()
+register_post_page_loader = _post_page_loaders.register
+with_post_page_loaders = _post_page_loaders.apply
 
 
 # --- Cards: loaders add what card parts show, in a fixed number of queries. ---
 
-_card_loaders = []
-
-
-def register_card_loader(func):
-    _card_loaders.append(func)
-    return func
-
-
-def apply_card_loaders(queryset):
-    for func in _card_loaders:
-        queryset = func(queryset)
-    return queryset
+_card_loaders = QuerysetLoaders()
+register_card_loader = _card_loaders.register
+apply_card_loaders = _card_loaders.apply
 
 
 # --- The post editor: other apps' fields, saved with the post. ---

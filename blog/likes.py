@@ -47,11 +47,7 @@ def like_button(*, liked, label, small=False, form="", formaction=""):
     ``formaction``) of a shared form elsewhere on the page, as a thread's comments do.
     Small buttons draw their heart from the page's ``icon_symbol("heart")``."""
     target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
-    icon = (
-        icon_use("heart", 14, "like-button__icon")
-        if small
-        else icon_svg("heart", 18, "like-button__icon")
-    )
+    icon = _heart(small)
     return SafeString(
         f'<button type="submit"{target} name="liked" value="{"0" if liked else "1"}" '
         f'class="like-button{" like-button--sm" if small else ""}{" is-liked" if liked else ""}" '
@@ -59,6 +55,13 @@ def like_button(*, liked, label, small=False, form="", formaction=""):
         f'<span class="like-button__text" data-like-text>{"Liked" if liked else "Like"}</span>'
         "</button>"
     )
+
+
+def _heart(small):
+    """The Like control's heart: small ones point at the page's symbol (a thread)."""
+    if small:
+        return icon_use("heart", 14, "like-button__icon")
+    return icon_svg("heart", 18, "like-button__icon")
 
 
 def step_url(step, next_url):
@@ -73,11 +76,7 @@ def like_step_link(*, step, url, thing, small=False, describedby=""):
     """The Like control for a reader missing a step: the same look, a link to the step.
     ``thing`` is "post" or "comment"."""
     label = STEP_LABELS[step].format(thing=thing, things=f"{thing}s")
-    icon = (
-        icon_use("heart", 14, "like-button__icon")
-        if small
-        else icon_svg("heart", 18, "like-button__icon")
-    )
+    icon = _heart(small)
     described = f' aria-describedby="{describedby}"' if describedby else ""
     return SafeString(
         f'<a class="like-button{" like-button--sm" if small else ""}" href="{escape(url)}" '

@@ -4,7 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from blog import pagecache
 from blog.extensions import apply_body_filters
 from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
@@ -337,10 +338,6 @@ class Course(VersionedModel, models.Model):
 
     def regenerate_join_code(self):
         """A new code; instructors see it on the course page, also when cached."""
-        from django.db import transaction
-
-        from blog import pagecache
-
         with transaction.atomic():
             self.join_code = new_join_code()
             self.save(update_fields=["join_code"])
