@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     # Anonymous readers' cached pages, answered before the rest (blog/pagecache.py):
     "blog.pagecache.PageCacheMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "blog.pagecache.SessionMiddleware",  # Django's, taking a session it loaded
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +135,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DB_CONNECT_TIMEOUT", default=5
     )
+    # Server-side parameters, so that psycopg prepares a statement the connection has
+    # run PREPARE_THRESHOLD times: PostgreSQL then skips planning it, which took longer
+    # than running the post page's queries (docs/decisions.md). Off (0) behind a pooler
+    # in transaction mode that can't keep prepared statements.
+    PREPARE_THRESHOLD = env.int("DB_PREPARE_THRESHOLD", default=5)
+    if PREPARE_THRESHOLD:
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD
 # A restarted database costs no request once it is back: stale connections are
 # checked before use instead of failing the first query.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
