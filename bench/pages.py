@@ -16,7 +16,9 @@ most 5 deep, 0-3 likes each from 20 student members), then:
 3. the workers' resident memory after the load.
 
 Environment: PORT, DURATION (5s), ROUNDS (3), CONNECTIONS (16), WORKERS (4),
-REDIS_URL (unset: local-memory cache in each worker).
+REDIS_URL (unset: local-memory cache in each worker); while working on one page,
+PAGES="P7 member,P500 anonymous" loads only those (and the bare view) and PROFILE=0
+skips step 1.
 """
 
 import cProfile
@@ -308,6 +310,9 @@ def load(urls):
     runs = [("bare", "/bench/bare/", "")]
     runs += [(f"{name} anonymous", path, "") for name, path in urls.items()]
     runs += [(f"{name} member", path, cookie) for name, path in urls.items()]
+    chosen = {name.strip() for name in os.environ.get("PAGES", "").split(",") if name.strip()}
+    if chosen:
+        runs = [run for run in runs if run[0] == "bare" or run[0] in chosen]
     results = {name: [] for name, _, _ in runs}
     master = start_gunicorn()
     try:
@@ -364,7 +369,8 @@ def main():
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(f"database {connection.settings_dict['NAME']}, cache {cache}")
     print("pages: " + ", ".join(f"{k} {v}" for k, v in urls.items()))
-    profile(urls)
+    if os.environ.get("PROFILE", "1") != "0":
+        profile(urls)
     load(urls)
 
 
