@@ -20,6 +20,8 @@ Slots, and the object their context functions get:
 slot                     obj           where
 ======================== ============= =============================================
 SITE_NAV                 None          the header's menu, signed-in users
+HOME                     courses       the home page's side panels, signed-in users
+                                       (the courses it lists: theirs, the open ones)
 POST_BANNERS             post          above a post's body
 POST_BODY_END            post          at the end of a post's body, before its likes
 POST_AFTER_BODY          post          under a post's body, after its likes
@@ -69,7 +71,7 @@ POST_CARD_STATS = "post_card_stats"
 COURSE_SIDEBAR = "course_sidebar"
 COURSE_INSTRUCTOR_LINKS = "course_instructor_links"
 MANAGE_TABS = "manage_tabs"
-HOME = "home"  # obj None: the signed-in home page, above "Your courses"
+HOME = "home"  # obj: the courses listed; the signed-in home page, above "Your courses"
 SLOTS = frozenset(
     {
         SITE_NAV, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,

@@ -118,7 +118,7 @@ class CourseQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.annotate(viewer_role=models.Value(None, output_field=models.CharField()))
         role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
-        return self.annotate(viewer_role=models.Subquery(role.values("role")[:1]))
+        return self.annotate(viewer_role=models.Subquery(role.order_by().values("role")[:1]))
 
     def for_member(self, user):
         if not user.is_authenticated:
@@ -128,6 +128,17 @@ class CourseQuerySet(models.QuerySet):
 
 # Where role_of keeps its answers on a user object: {course pk: role}, for the request.
 ROLE_CACHE = "_course_roles"
+
+
+def roles_cached_on(user):
+    """The user's role cache, created on first use. Through getattr and setattr, so that
+    it lives on the user itself when `user` is request.user's lazy wrapper: whoever
+    loaded the user first (PageCacheMiddleware, say) shares it with the views."""
+    cache = getattr(user, ROLE_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, ROLE_CACHE, cache)
+    return cache
 
 
 class Course(VersionedModel, models.Model):
@@ -206,7 +217,7 @@ class Course(VersionedModel, models.Model):
         the answer is cached on the user object, which lives as long as the request."""
         if user is None or not user.is_authenticated:
             return None
-        cache = user.__dict__.setdefault(ROLE_CACHE, {})
+        cache = roles_cached_on(user)
         if self.pk not in cache:  # asked again and again on a page: answered from here
             cache[self.pk] = (
                 STAFF
@@ -222,11 +233,11 @@ class Course(VersionedModel, models.Model):
         page's rows (role_of's answer: staff stay staff, whatever their membership)."""
         if user.is_authenticated:
             role = STAFF if is_site_staff(user) else membership_role
-            user.__dict__.setdefault(ROLE_CACHE, {})[self.pk] = role
+            roles_cached_on(user)[self.pk] = role
 
     def forget_roles(self, user):
         """Drop the roles cached on `user`; the services that change memberships call it."""
-        user.__dict__.pop(ROLE_CACHE, None)
+        setattr(user, ROLE_CACHE, None)
 
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
@@ -465,9 +476,13 @@ class PostQuerySet(models.QuerySet):
         (None for anonymous users and non-members). ``Course.remember_role`` takes it."""
         if not user.is_authenticated:
             return self.annotate(viewer_role=models.Value(None, output_field=models.CharField()))
-        role = Membership.objects.filter(
-            course_id=models.OuterRef("course_id"), user_id=user.pk
-        ).values("role")[:1]
+        role = (
+            Membership.objects.filter(  # one row at most: no ordering (nor its joins)
+                course_id=models.OuterRef("course_id"), user_id=user.pk
+            )
+            .order_by()
+            .values("role")[:1]
+        )
         return self.annotate(viewer_role=models.Subquery(role))
 
     def for_month(self, year, month):

@@ -31,16 +31,24 @@ is rendered as if the cache were empty.
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from functools import lru_cache, wraps
+from importlib import import_module
+from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
@@ -202,12 +210,20 @@ def lookup(request, versions, args, kwargs):
 
 
 class PageCacheMiddleware:
-    """Answers anonymous readers from the page cache before sessions, CSRF, users,
-    messages and the rest run: a hit costs the URL match, the versions query and one
-    cache get. Place it after the middleware that only add headers (security,
-    X-Frame-Options, CSP, Permissions-Policy), which treat a hit like any response,
-    and before SessionMiddleware. A miss goes on down the stack, with the key on the
-    request so the view's decorator doesn't look the versions up again."""
+    """Answers cached pages before sessions, CSRF, users, messages and the rest run.
+
+    An anonymous reader's hit costs the URL match, the versions query and one cache
+    get. A signed-in member's hit (a view marked with ``member_lookup``) costs the
+    session, the user (``signed_in_user``: only one that Django's ``get_user`` would
+    accept as it is), the view's lookup and the fillers' queries. Only a session that
+    holds nothing but the sign-in (``MEMBER_SESSION_KEYS``) is served here, so whatever
+    else a session may carry (held comments, messages, a sign-in in progress) reaches
+    the middleware and views that handle it.
+
+    Place it after the middleware that only add headers (security, X-Frame-Options,
+    CSP, Permissions-Policy), which treat a hit like any response, and before
+    SessionMiddleware. A miss goes on down the stack, an anonymous one with the key on
+    the request so the view's decorator doesn't look the versions up again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -215,13 +231,16 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        page = may_use_cache(request) and cached_view(request.path_info, urlconf)
-        if page:
-            versions, args, kwargs = page
-            key, stored = lookup(request, versions, args, kwargs)
+        page = request.method == "GET" and cached_view(request.path_info, urlconf)
+        if page and may_use_cache(request):
+            key, stored = lookup(request, page.versions, page.args, page.kwargs)
             if stored is not None:
                 return self.hit(request, stored)
             request.page_cache_key = key
+        elif page and page.member_lookup and may_try_member_hit(request):
+            response = self.member_hit(request, page)
+            if response is not None:
+                return response
         return self.get_response(request)
 
     def hit(self, request, stored):
@@ -229,18 +248,119 @@ class PageCacheMiddleware:
         response = from_cache(request, stored)
         return self.csrf.process_response(request, response)  # a new reader's cookie
 
+    def member_hit(self, request, page):
+        """The member's page from the cache, or None: on down the stack, which gets
+        what was loaded here (the session, the verified user, the view's lookup) so
+        that a miss costs no query twice."""
+        engine = import_module(settings.SESSION_ENGINE)
+        session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        request.preloaded_session = session  # for SessionMiddleware, below
+        if not set(session.keys()) <= MEMBER_SESSION_KEYS:
+            return None
+        user = signed_in_user(session)
+        if user is None:
+            return None
+        request._cached_user = user  # what AuthenticationMiddleware's get_user takes
+        request.session, request.user = session, user
+        self.csrf.process_request(request)
+        try:
+            found = page.member_lookup(request, *page.args, **page.kwargs)
+        except Http404:
+            return None
+        request.member_found = (page.member_lookup, found)  # for look_up(), below
+        try:
+            response = member_hit(request, *found)
+        except Bypass:
+            return None
+        if response is None:
+            return None
+        return self.csrf.process_response(request, response)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that it keeps the session PageCacheMiddleware loaded for a
+    member's page it didn't have: one session query per request, not two."""
+
+    def process_request(self, request):
+        preloaded = request.__dict__.pop("preloaded_session", None)
+        if preloaded is None:
+            super().process_request(request)
+        else:
+            request.session = preloaded
+
+
+def look_up(request, lookup, *args, **kwargs):
+    """``lookup(request, *args, **kwargs)`` (a ``member_lookup``), or its answer if
+    PageCacheMiddleware asked it already for this request (a member's miss)."""
+    found = request.__dict__.pop("member_found", None)
+    if found is not None and found[0] is lookup:
+        return found[1]
+    return lookup(request, *args, **kwargs)
+
+
+def signed_in_user(session):
+    """The session's user if Django's ``get_user`` would return them and leave the
+    session as it is: the backend still knows them (active) and the session's hash
+    matches their password's under the current secret key. Else None, and the request
+    goes down the stack, where ``get_user`` renews the hash or signs them out."""
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = auth.load_backend(backend_path).get_user(user_id)
+    if user is None or not hasattr(user, "get_session_auth_hash"):
+        return None
+    if not constant_time_compare(
+        session.get(auth.HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+    ):
+        return None
+    return user
+
+
+# What a session may hold for PageCacheMiddleware to serve a member's page itself: the
+# sign-in (Django's keys, how allauth signed them in, which provider): nothing that
+# another middleware or view would act on.
+MEMBER_SESSION_KEYS = {
+    "_auth_user_id",
+    "_auth_user_backend",
+    "_auth_user_hash",
+    "account_authentication_methods",
+    "accounts_signed_in_with",
+}
+
+
+def may_try_member_hit(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and settings.SESSION_COOKIE_NAME in request.COOKIES
+        and set(request.COOKIES) <= {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+        and set(request.GET) <= ALLOWED_QUERY
+    )
+
+
+class CachedView(NamedTuple):
+    versions: Callable  # anonymous_page's
+    member_lookup: Callable | None  # member_lookup's
+    args: tuple
+    kwargs: dict
+
 
 @lru_cache(maxsize=2048)
 def cached_view(path, urlconf):
-    """(versions function, args, kwargs) of the cached view at this path, else None.
-    URLs map to views the same way for the life of the process, so the answer is kept
-    (bounded: paths come from anyone)."""
+    """The CachedView at this path, else None. URLs map to views the same way for the
+    life of the process, so the answer is kept (bounded: paths come from anyone)."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
         return None
     versions = getattr(match.func, "page_versions", None)
-    return (versions, match.args, match.kwargs) if versions else None
+    if versions is None:
+        return None
+    lookup = getattr(match.func, "member_lookup", None)
+    return CachedView(versions, lookup, match.args, match.kwargs)
 
 
 def may_use_cache(request):
@@ -390,6 +510,19 @@ def may_use_member_cache(request):
     )
 
 
+def member_lookup(lookup):
+    """Marks a view whose signed-in pages go through ``member_page``:
+    ``lookup(request, *args, **kwargs) -> (obj, versions, standing)`` is what the view
+    passes it (raising Http404 for a page the reader may not see). With it,
+    PageCacheMiddleware serves a member's hit before the rest of the stack runs."""
+
+    def decorator(view):
+        view.member_lookup = lookup
+        return view
+
+    return decorator
+
+
 def member_page(request, *, obj, versions, standing, render):
     """The page ``render()`` draws, for a signed-in reader: from the cache under
     (path, versions, standing) with this reader's holes filled, or drawn as a skeleton,
@@ -397,15 +530,11 @@ def member_page(request, *, obj, versions, standing, render):
     predicates answer differently for different readers (role, authorship)."""
     if not may_use_member_cache(request):
         return render()
-    digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
-    key = SKELETON_FORMAT + page_key(request, (*versions, digest))
-    stored = cache_get(key)
-    if stored is not None:
-        try:
-            response = from_skeleton(request, stored, fill(request, obj, stored[2]))
-        except Bypass:
-            return render()
-        response[HEADER] = "hit"
+    try:
+        response = member_hit(request, obj, versions, standing)
+    except Bypass:
+        return render()
+    if response is not None:
         return response
     request.page_skeleton = skeleton = Skeleton(obj)
     try:
@@ -418,10 +547,26 @@ def member_page(request, *, obj, versions, standing, render):
     # Filled with this reader's own values, the skeleton is their page, whether or not
     # their peers may share it (not when it shows this reader's held comments).
     if skeleton.usable and may_store_member(request, response):
-        cache_set(key, stored)
+        cache_set(member_key(request, versions, standing), stored)
     values = [value.encode() for value in skeleton.values]
     response = from_skeleton(request, stored, values, like=response)
     response[HEADER] = "miss"
+    return response
+
+
+def member_key(request, versions, standing):
+    digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
+    return SKELETON_FORMAT + page_key(request, (*versions, digest))
+
+
+def member_hit(request, obj, versions, standing):
+    """The reader's page from the cached skeleton, or None: not cached. Raises Bypass
+    when a filler says this reader needs the page drawn for them."""
+    stored = cache_get(member_key(request, versions, standing))
+    if stored is None:
+        return None
+    response = from_skeleton(request, stored, fill(request, obj, stored[2]))
+    response[HEADER] = "hit"
     return response
 
 

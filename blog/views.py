@@ -64,25 +64,33 @@ HOME_POSTS = 6
 HOME_RECENT = 24  # the newest open posts home chooses from: awarded ones first
 
 
-@pagecache.anonymous_page(pagecache.site_versions)
-def home(request):
-    """Signed in: your courses and what they are writing. Everyone: recent posts of open
-    courses, those other apps rank higher (awarded ones) first (a member sees those of
-    courses other than their own, which the feed already shows). Your courses and the
-    open ones come from one query; both card lists share their prefetches. Signed in,
-    the page comes from the member page cache when it can: one copy per set of listed
-    courses and roles in them, keyed by their versions; the reader's panels (HOME
-    parts) are per-viewer holes."""
+def home_for_reader(request):
+    """The courses home lists for this reader (theirs and the open ones, with their
+    role in each: one query), with what their member page is cached under
+    (pagecache.member_lookup): one copy per set of listed courses and roles."""
     user = request.user
     listed = Q(visibility=Course.Visibility.PUBLIC)
     if user.is_authenticated:
         listed |= Q(memberships__user=user)
     courses = list(Course.objects.filter(listed).with_viewer_role(user).distinct())
+    versions = (sum(course.pages_version for course in courses),)
+    return courses, versions, tuple(sorted((c.pk, c.viewer_role or "") for c in courses))
+
+
+@pagecache.anonymous_page(pagecache.site_versions)
+@pagecache.member_lookup(home_for_reader)
+def home(request):
+    """Signed in: your courses and what they are writing. Everyone: recent posts of open
+    courses, those other apps rank higher (awarded ones) first (a member sees those of
+    courses other than their own, which the feed already shows). Both card lists share
+    their prefetches. Signed in, the page comes from the member page cache when it can;
+    the reader's panels (HOME parts) are per-viewer holes."""
+    courses, versions, standing = pagecache.look_up(request, home_for_reader)
     return pagecache.member_page(
         request,
-        obj=None,
-        versions=(sum(course.pages_version for course in courses),),
-        standing=tuple(sorted((course.pk, course.viewer_role or "") for course in courses)),
+        obj=courses,
+        versions=versions,
+        standing=standing,
         render=lambda: _render_home(request, courses),
     )
 
@@ -104,7 +112,7 @@ def _render_home(request, courses):
         ][:12],
     }
     if user.is_authenticated:
-        context.update(page_parts(request, None, HOME))
+        context.update(page_parts(request, courses, HOME))
         context["my_courses"] = my_courses
         context["my_feed"] = list(published.filter(course__in=[c.pk for c in my_courses])[:6])
     prefetch_related_objects(context["public_posts"] + context.get("my_feed", []), *lookups)
@@ -151,15 +159,22 @@ def course_join_code_regenerate(request, course_slug):
     return redirect(target)
 
 
+def course_for_reader(request, course_slug):
+    """The course, with what its member page is cached under (pagecache.member_lookup)."""
+    course = readable_course_or_404(request, course_slug)
+    return course, (course.pages_version,), (course.role_of(request.user),)
+
+
 @pagecache.anonymous_page(pagecache.course_versions)
+@pagecache.member_lookup(course_for_reader)
 def course_detail(request, course_slug):
     """Signed in, from the member page cache when it can (one copy per standing)."""
-    course = readable_course_or_404(request, course_slug)
+    course, versions, standing = pagecache.look_up(request, course_for_reader, course_slug)
     return pagecache.member_page(
         request,
         obj=course,
-        versions=(course.pages_version,),
-        standing=(course.role_of(request.user),),
+        versions=versions,
+        standing=standing,
         render=lambda: _render_course(request, course),
     )
 
@@ -225,7 +240,7 @@ def post_page_queryset(user):
 
 def _signed_in_post_page_queryset(user_id, course_slug, slug):
     reader = SimpleNamespace(pk=user_id, is_authenticated=True)
-    return post_page_queryset(reader).filter(course__slug=course_slug, slug=slug)
+    return post_page_queryset(reader).filter(course__slug=course_slug, slug=slug).order_by()
 
 
 # Placeholders that appear nowhere else in the query's parameters (config.db).
@@ -237,12 +252,10 @@ POST_PAGE_QUERY = PreparedQuery(
 )
 
 
-@pagecache.anonymous_page(pagecache.post_versions)
-def post_detail(request, course_slug, post_slug):
-    """The post page: post, course, the reader's role and the like count in one query.
-    Signed in, the page comes from the member page cache (blog/pagecache.py) when it
-    can: one copy per page version and standing in the course, the reader's own parts
-    filled in."""
+def post_for_reader(request, course_slug, post_slug):
+    """The post page's post for this reader, with the versions and standing its member
+    page is cached under (pagecache.member_lookup): post, course, the reader's role and
+    Like and the like count in one query. 404 when they may not read it."""
     user = request.user
     if user.is_authenticated:  # every signed-in GET runs it: compiled once (config.db)
         post = POST_PAGE_QUERY.get(user_id=user.pk, course_slug=course_slug, slug=post_slug)
@@ -254,11 +267,25 @@ def post_detail(request, course_slug, post_slug):
     course.remember_role(user, post.viewer_role)
     if not course.can_read(user) or not post.can_read(user):
         raise Http404("No such post.")
+    return (
+        post,
+        (course.common_version, post.page_version),
+        (course.role_of(user), post.is_by(user)),
+    )
+
+
+@pagecache.anonymous_page(pagecache.post_versions)
+@pagecache.member_lookup(post_for_reader)
+def post_detail(request, course_slug, post_slug):
+    """The post page. Signed in, it comes from the member page cache (blog/pagecache.py)
+    when it can: one copy per page version and standing in the course, the reader's own
+    parts filled in."""
+    post, versions, standing = pagecache.look_up(request, post_for_reader, course_slug, post_slug)
     return pagecache.member_page(
         request,
         obj=post,
-        versions=(course.common_version, post.page_version),
-        standing=(course.role_of(user), post.is_by(user)),
+        versions=versions,
+        standing=standing,
         render=lambda: _render_post(request, post),
     )
 

@@ -33,7 +33,8 @@ class PreparedQuery:
     ``build(**values)`` returns the queryset for some values; its shape (joins,
     annotations, select_related) must not depend on them. ``get(**values)`` returns the
     one model instance it finds, with its select_related rows and annotations, as
-    ``queryset.get()`` would, or None. Values are swapped into the compiled SQL's
+    ``queryset.get()`` would, or None; ``rows(**values)`` the raw rows of a
+    ``values_list()``. Values are swapped into the compiled SQL's
     parameters by position: each placeholder value given to ``__init__`` must appear in
     the compiled parameters only where that value is meant (pick unlikely ones).
     """
@@ -59,14 +60,22 @@ class PreparedQuery:
         compiled = self._compiled[connection] = (compiler, sql, list(params), slots)
         return compiled
 
-    def get(self, using="default", **values):
+    def _execute(self, using, values, fetch):
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(connection)
         compiler, sql, params, slots = compiled
         params = [values[slot] if slot else p for slot, p in zip(slots, params, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            rows = cursor.fetchmany(2)
+            return compiler, fetch(cursor)
+
+    def rows(self, using="default", **values):
+        """The rows as the database gives them, no converters applied: for a
+        ``values_list()`` of ids or counts."""
+        return self._execute(using, values, lambda cursor: cursor.fetchall())[1]
+
+    def get(self, using="default", **values):
+        compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))
         if len(rows) != 1:
             if rows:
                 raise compiler.query.model.MultipleObjectsReturned

@@ -1,8 +1,28 @@
 """What notifications adds to other apps' pages, through blog's page parts."""
 
+from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
 
+from config.db import PreparedQuery
 from notifications.models import Notification
+
+# The bell's count: asked on every signed-in page, so compiled once (config.db).
+UNREAD_COUNT = PreparedQuery(
+    lambda user_id: (
+        Notification.objects.filter(recipient_id=user_id)
+        .unread()
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+    user_id=-730_113_591,
+)
+
+
+def unread_count(user):
+    rows = UNREAD_COUNT.rows(user_id=user.pk)
+    return rows[0][0] if rows else 0
 
 
 def nav_bell_context(request, obj=None):
@@ -11,8 +31,4 @@ def nav_bell_context(request, obj=None):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    return {
-        "unread_notification_count": SimpleLazyObject(
-            lambda: Notification.objects.for_recipient(user).unread().count()
-        )
-    }
+    return {"unread_notification_count": SimpleLazyObject(lambda: unread_count(user))}

@@ -250,6 +250,90 @@ def test_the_cache_down_still_gives_each_reader_their_page(scene, settings):
     assert "Classmate reply words." in html and "Signed in as <a" in html
 
 
+# --- Hits answered by PageCacheMiddleware, before sessions and auth run ---
+
+
+def served_before_the_stack(monkeypatch):
+    """Count the requests AuthenticationMiddleware sees: a hit the page cache middleware
+    answers itself never reaches it."""
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+
+    seen = []
+    original = AuthenticationMiddleware.process_request
+    monkeypatch.setattr(
+        AuthenticationMiddleware,
+        "process_request",
+        lambda self, request: seen.append(request.path) or original(self, request),
+    )
+    return seen
+
+
+def test_a_member_s_hit_is_answered_before_the_stack_and_the_rest_go_down_it(scene, monkeypatch):
+    url = scene["post"].get_absolute_url()
+    seen = served_before_the_stack(monkeypatch)
+    get(signed_in(scene["quiet"]), url, "miss")
+    assert seen == [url]
+    classmate = signed_in(scene["classmate"])
+    html = get(classmate, url, "hit")
+    assert seen == [url] and "Clara Test</a>" in html
+    get(signed_in(scene["student"]), url, None)  # their held comment: the stack draws it
+    assert seen == [url, url]
+    classmate.cookies["theme"] = "dark"  # a cookie the middleware doesn't know
+    get(classmate, url, "hit")
+    assert seen == [url, url, url]
+
+
+def test_a_changed_password_signs_the_reader_out_of_cached_pages_too(scene):
+    url = scene["post"].get_absolute_url()
+    classmate = scene["classmate"]
+    client = signed_in(classmate)
+    get(client, url, "miss")
+    get(client, url, "hit")
+    classmate.set_password("a new and different passphrase")
+    classmate.save()
+    html = get(client, url)
+    assert "Signed in as" not in html and ">Sign in</a>" in html
+    assert client.cookies["sessionid"].value == ""  # the stale session, ended
+
+
+def test_a_deactivated_reader_is_signed_out_of_cached_pages_too(scene):
+    url = scene["post"].get_absolute_url()
+    client = signed_in(scene["classmate"])
+    get(client, url, "miss")
+    type(scene["classmate"]).objects.filter(pk=scene["classmate"].pk).update(is_active=False)
+    html = get(client, url)
+    assert "Signed in as" not in html and ">Sign in</a>" in html
+
+
+def test_a_session_signed_under_an_old_secret_key_is_renewed_by_the_stack(scene, settings):
+    url = scene["post"].get_absolute_url()
+    client = signed_in(scene["classmate"])
+    get(client, url, "miss")
+    old_key = client.cookies["sessionid"].value
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-rotated-secret-key-for-this-test-0123456789-abcdefghijklmnop"
+    html = get(client, url)  # Django's get_user verifies it by the fallback, cycles the key
+    assert "Clara Test</a>" in html
+    assert client.cookies["sessionid"].value not in ("", old_key)
+    assert "Clara Test</a>" in get(client, url, "hit")  # and the renewed session hits
+
+
+def test_a_member_s_cached_page_keeps_a_csrf_token_that_works(scene):
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scene["classmate"])
+    html = get(client, url, "hit")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    post = scene["post"]
+    response = client.post(
+        reverse("blog:post_like", args=[post.course.slug, post.slug]),
+        {"csrfmiddlewaretoken": token, "liked": "1"},
+    )
+    assert response.status_code == 302
+    assert post.likes.filter(user=scene["classmate"]).exists()
+
+
 # --- Every change shows on the next signed-in GET ---
 
 
