@@ -51,6 +51,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 
+from config.db import PreparedQuery
+
 logger = logging.getLogger(__name__)
 
 CSRF_MARKER = "\x00csrf\x00"
@@ -277,6 +279,23 @@ class PageCacheMiddleware:
         return self.csrf.process_response(request, response)
 
 
+def backend_user(backend, user_id):
+    """``backend.get_user(user_id)``; for ModelBackend's (allauth's backend inherits it),
+    its query compiled once, since every member's hit runs it."""
+    from django.contrib.auth.backends import ModelBackend  # needs the app registry
+
+    if type(backend).get_user is not ModelBackend.get_user:
+        return backend.get_user(user_id)
+    user = USER_ROW.get(user_id=user_id)
+    return user if user is not None and backend.user_can_authenticate(user) else None
+
+
+USER_ROW = PreparedQuery(
+    lambda user_id: get_user_model()._default_manager.filter(pk=user_id),
+    user_id=-730_113_601,
+)
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
     """Django's, except that it keeps the session PageCacheMiddleware loaded for a
     member's page it didn't have: one session query per request, not two."""
@@ -310,7 +329,7 @@ def signed_in_user(session):
         return None
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None
-    user = auth.load_backend(backend_path).get_user(user_id)
+    user = backend_user(auth.load_backend(backend_path), user_id)
     if user is None or not hasattr(user, "get_session_auth_hash"):
         return None
     if not constant_time_compare(

@@ -177,7 +177,7 @@ else:
         }
     }
     # A per-process cache must not hold sessions: another process could miss a logout.
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "config.sessions"  # Django's database store, its query compiled once
 # Whole pages for anonymous readers (blog/pagecache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 

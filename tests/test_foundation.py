@@ -108,6 +108,18 @@ def test_postgres_url_enables_health_checks_and_pool():
     assert result.stdout.split() == ["django.db.backends.postgresql", "True", "True"]
 
 
+def test_postgres_prepares_repeated_statements_unless_told_not_to():
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS'];"
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    url = "postgres://u@127.0.0.1:5432/x"
+    prepared = run_python(code, DJANGO_DEBUG="1", DATABASE_URL=url)
+    assert prepared.stdout.split() == ["True", "5"]
+    pooled = run_python(code, DJANGO_DEBUG="1", DATABASE_URL=url, DB_PREPARE_THRESHOLD="0")
+    assert pooled.stdout.split() == ["None", "None"]
+
+
 def test_unreachable_database_answers_503_with_retry_after():
     # A real PostgreSQL URL on a port where nothing listens: every query fails.
     code = (
