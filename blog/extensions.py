@@ -49,6 +49,9 @@ More extension points take other shapes:
   prefetches that card parts show; ``PostQuerySet.with_cards()`` applies them all.
 - ``register_post_page_loader(func)``: the same for the post page's one query of the
   post (assignments joins the post's submission there).
+- ``register_reader_loader(func)``: the same for the signed-in reader's row, where
+  PageCacheMiddleware loads it (notifications annotates the bell's unread count); a
+  part reads the annotation when it is there and queries when it isn't.
 - ``register_editor_section(...)``: fields of another app in the post editor, saved
   with the post in one transaction (see the function).
 - ``register_participation_column(...)``: a figure on the participation page.
@@ -169,6 +172,14 @@ class QuerysetLoaders:
 _post_page_loaders = QuerysetLoaders()
 register_post_page_loader = _post_page_loaders.register
 with_post_page_loaders = _post_page_loaders.apply
+
+
+# Annotations on the signed-in reader's row, for header parts (the bell's count): the
+# pages PageCacheMiddleware serves load the reader with them, so that those parts need
+# no query of their own there (elsewhere the part asks, as it would without them).
+_reader_loaders = QuerysetLoaders()
+register_reader_loader = _reader_loaders.register
+with_reader_loaders = _reader_loaders.apply
 
 
 # --- Cards: loaders add what card parts show, in a fixed number of queries. ---

@@ -281,7 +281,8 @@ class PageCacheMiddleware:
 
 def backend_user(backend, user_id):
     """``backend.get_user(user_id)``; for ModelBackend's (allauth's backend inherits it),
-    its query compiled once, since every member's hit runs it."""
+    its query compiled once, since every member's hit runs it, with what the reader
+    loaders annotate (blog.extensions.register_reader_loader)."""
     from django.contrib.auth.backends import ModelBackend  # needs the app registry
 
     if type(backend).get_user is not ModelBackend.get_user:
@@ -290,10 +291,13 @@ def backend_user(backend, user_id):
     return user if user is not None and backend.user_can_authenticate(user) else None
 
 
-USER_ROW = PreparedQuery(
-    lambda user_id: get_user_model()._default_manager.filter(pk=user_id),
-    user_id=-730_113_601,
-)
+def _user_row(user_id):
+    from blog.extensions import with_reader_loaders  # blog.models imports this module
+
+    return with_reader_loaders(get_user_model()._default_manager.filter(pk=user_id))
+
+
+USER_ROW = PreparedQuery(_user_row, user_id=-730_113_601)
 
 
 class SessionMiddleware(DjangoSessionMiddleware):

@@ -164,13 +164,13 @@ def test_a_hit_is_filled_per_reader_in_a_fixed_number_of_queries(
 ):
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["quiet"]), url, "miss")
-    # session, user, post (with course, role, versions, whether they like it), their
-    # likes of the comments, the bell's count
+    # session, user (with the bell's count), post (with course, role, versions, whether
+    # they like it), their likes of the comments
     classmate, author = signed_in(scene["classmate"]), signed_in(scene["author"])
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         get(classmate, url, "hit")
     get(author, url, "miss")
-    with django_assert_max_num_queries(6):  # and the private feedback
+    with django_assert_max_num_queries(5):  # and the private feedback
         get(author, url, "hit")
 
 
@@ -492,12 +492,12 @@ def test_hits_on_home_and_course_pages_in_a_fixed_number_of_queries(
 ):
     quiet, classmate = signed_in(lists["quiet"]), signed_in(lists["classmate"])
     get(quiet, course.get_absolute_url(), "miss")
-    with django_assert_max_num_queries(4):  # session, user, course with role, the bell
+    with django_assert_max_num_queries(3):  # session, user with the bell, course with role
         get(classmate, course.get_absolute_url(), "hit")
     get(quiet, "/", "miss")
-    # session, user, the listed courses, the bell, and the reader's own panels: news on
-    # their posts (one), what's due (four at most)
-    with django_assert_max_num_queries(9):
+    # session, user with the bell, the listed courses, and the reader's own panels: news
+    # on their posts (one), what's due (four at most)
+    with django_assert_max_num_queries(8):
         get(classmate, "/", "hit")
 
 

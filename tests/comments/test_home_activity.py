@@ -42,9 +42,9 @@ def test_home_for_a_member_stays_within_its_query_budget(
     for _ in range(8):
         factories.CommentFactory(post=mine)
     client.force_login(user)
-    with django_assert_max_num_queries(10):  # drawn
+    with django_assert_max_num_queries(9):  # drawn
         assert client.get("/").status_code == 200
-    with django_assert_max_num_queries(6):  # from the member page cache
+    with django_assert_max_num_queries(5):  # from the member page cache
         assert client.get("/").status_code == 200
 
 
