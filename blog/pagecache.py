@@ -344,13 +344,15 @@ def signed_in_user(session):
 
 
 # What a session may hold for PageCacheMiddleware to serve a member's page itself: the
-# sign-in (Django's keys, how allauth signed them in, which provider): nothing that
-# another middleware or view would act on.
+# sign-in (Django's keys and the session's own expiry, how allauth signed them in,
+# which provider): nothing that another middleware or view would act on.
 MEMBER_SESSION_KEYS = {
     "_auth_user_id",
     "_auth_user_backend",
     "_auth_user_hash",
+    "_session_expiry",
     "account_authentication_methods",
+    "account_authentication_methods_user",
     "accounts_signed_in_with",
 }
 

@@ -283,6 +283,23 @@ def test_a_member_s_hit_is_answered_before_the_stack_and_the_rest_go_down_it(sce
     assert seen == [url, url, url]
 
 
+def test_a_session_from_the_sign_in_form_is_served_before_the_stack(scene, monkeypatch):
+    """What allauth's sign-in leaves in a session (MEMBER_SESSION_KEYS) lets the
+    middleware serve the page; the first page after it, with its flash message, not."""
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": "cla", "password": "pass-word-123"}, follow=True
+    )
+    assert response.status_code == 200 and "Clara Test" in response.content.decode()
+    assert client.cookies["messages"].value == ""  # shown, and deleted: a browser drops it
+    del client.cookies["messages"]
+    seen = served_before_the_stack(monkeypatch)
+    html = get(client, url, "hit")
+    assert seen == [] and "Signed in as <a" in html and "Clara Test</a>" in html
+
+
 def test_a_changed_password_signs_the_reader_out_of_cached_pages_too(scene):
     url = scene["post"].get_absolute_url()
     classmate = scene["classmate"]
