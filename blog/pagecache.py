@@ -344,8 +344,9 @@ def signed_in_user(session):
 
 
 # What a session may hold for PageCacheMiddleware to serve a member's page itself: the
-# sign-in (Django's keys and the session's own expiry, how allauth signed them in,
-# which provider): nothing that another middleware or view would act on.
+# sign-in (Django's keys and the session's own expiry, how allauth signed them in and
+# the address a provider vouched for, which provider): nothing that another middleware
+# or view would act on when reading a page.
 MEMBER_SESSION_KEYS = {
     "_auth_user_id",
     "_auth_user_backend",
@@ -353,6 +354,7 @@ MEMBER_SESSION_KEYS = {
     "_session_expiry",
     "account_authentication_methods",
     "account_authentication_methods_user",
+    "account_verified_email",
     "accounts_signed_in_with",
 }
 
