@@ -22,7 +22,9 @@ from blog.search import (
     SNIPPET_WORDS,
     AnyOf,
     PositionIn,
+    UnestimatedSearchQuery,
     clean_query,
+    has_phrase,
     highlight,
     safe_headline,
     search_terms,
@@ -594,9 +596,21 @@ class PostQuerySet(models.QuerySet):
         of two LIMIT-friendly halves: the stored document (title A, body B), where
         PostgreSQL walks published_at down and stops when it has enough of a common
         word's matches, or takes the GIN index for a rare word; and topic names, whose
-        matches lift the rank a little (weight C). Headlines are computed for the rows
-        shown only: the database puts them after the sort and the page's LIMIT."""
+        matches lift the rank a little (weight C), asked only when a topic's name
+        matches at all (else the walk would read every post to find none). Headlines
+        are computed for the rows shown only: the database puts them after the sort and
+        the page's LIMIT.
+
+        A phrase ("iron curtain") is looked up with its value hidden from the planner:
+        PostgreSQL estimates its matches as those of its words anywhere in a post, walks
+        published_at expecting to stop early, and reads every post when the phrase is
+        rare (15 ms on 10,000 posts, against 4 ms from the GIN index)."""
         query, in_topics = self._full_text_query(text)
+        document_query = query
+        if has_phrase(text):
+            document_query = UnestimatedSearchQuery(
+                text, search_type="websearch", config=SEARCH_CONFIG
+            )
 
         def newest(matching):
             return matching.order_by("-published_at").values_list("pk", "published_at")[
@@ -609,8 +623,8 @@ class PostQuerySet(models.QuerySet):
         in_topic = models.Case(
             models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
         )
-        by_words = newest(self.filter(search_vector=query))
-        by_topics = newest(self.filter(in_topic))
+        by_words = newest(self.filter(search_vector=document_query))
+        by_topics = newest(self.filter(models.Exists(in_topics), in_topic))
         return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
 
     def _simple_search(self, terms):

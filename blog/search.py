@@ -8,6 +8,7 @@ that reaches a template is built here, where only our own ``<mark>`` tags surviv
 import re
 
 import nh3
+from django.contrib.postgres.search import SearchQuery
 from django.db import models
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -24,6 +25,9 @@ SEARCH_RANKED = 200
 
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
+# What websearch_to_tsquery turns into a phrase (words next to each other): a quoted
+# group, or a word with punctuation inside ("cold-war", "o'brien", "1953-56").
+_PHRASE = re.compile(r'"|\w[^\w\s]+\w')
 
 
 class AnyOf(models.Expression):
@@ -63,6 +67,24 @@ class PositionIn(AnyOf):
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.column)
         return f"array_position(%s::bigint[], {sql})", (self.ids, *params)
+
+
+class UnestimatedSearchQuery(SearchQuery):
+    """A SearchQuery that PostgreSQL plans without knowing its value, ``(SELECT
+    websearch_to_tsquery(...))``: its matches are estimated as few, so the planner reads
+    them from the GIN index. For phrases, whose matches it would otherwise count as if
+    their words could stand anywhere in a post (see ``PostQuerySet.newest_matches``)."""
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"(SELECT {sql})", params
+
+
+def has_phrase(text):
+    """Whether websearch_to_tsquery makes a phrase of `text` (a word with punctuation
+    inside may not, e.g. "i.e": a few such queries take the phrase's plan, which suits
+    any query with few matches)."""
+    return bool(_PHRASE.search(text or ""))
 
 
 def clean_query(text):
