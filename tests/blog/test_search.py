@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from blog.search import highlight, search_terms
+from blog.search import has_phrase, highlight, search_terms
 from tests import factories
 
 postgres_only = pytest.mark.skipif(
@@ -206,6 +206,21 @@ def test_search_terms_are_the_words_of_the_query():
     assert search_terms("?!, ...") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ('"iron curtain"', True),
+        ("cold-war", True),
+        ("o'brien", True),
+        ("iron curtain", False),
+        ("samizdat -film", False),
+        ("thaw or spring", False),
+    ],
+)
+def test_a_phrase_is_a_quoted_group_or_a_word_with_punctuation_inside(text, phrase):
+    assert has_phrase(text) is phrase
+
+
 def test_fallback_highlight_escapes_text_and_marks_every_match():
     snippet = highlight("a < b & the Thaw, thawing, rethaw", ["thaw"])
     assert snippet == "a &lt; b &amp; the <mark>Thaw</mark>, <mark>thaw</mark>ing, rethaw"
@@ -269,6 +284,47 @@ def test_full_text_search_understands_phrases_and_exclusions(course, student):
     factories.PostFactory(course=course, author=student, title="Curtain of iron", body="Film.")
     assert [p.title for p in Post.objects.search('"iron curtain"')] == ["The iron curtain falls"]
     assert [p.title for p in Post.objects.search("iron -film")] == ["The iron curtain falls"]
+
+
+@postgres_only
+def test_a_rare_phrase_is_read_from_the_gin_index_not_by_walking_every_post(course, student):
+    """PostgreSQL estimates a phrase's matches as those of its words anywhere in a post:
+    with "iron" and "curtain" in every post it expected "iron curtain" to match most of
+    them and walked down published_at, reading every post to find the one that does.
+    The phrase is planned without its value, so its matches come from the GIN index."""
+    now = timezone.now()
+    Post.objects.bulk_create(
+        factories.PostFactory.build(
+            course=course,
+            author=student,
+            slug=f"iron-{n}",
+            title=f"Curtain of iron {n}",
+            published_at=now - timedelta(hours=n),
+        )
+        for n in range(500)
+    )
+    Post.objects.refresh_search_vectors()
+    factories.PostFactory(course=course, author=student, title="The iron curtain falls")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE blog_post")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small is read whole
+    words_half = Post.objects.newest_matches('"iron curtain"').explain().split("Limit")[2]
+    assert "blog_post_search_vector_gin" in words_half
+    assert "blog_post_published_at" not in words_half
+    assert [p.title for p in Post.objects.search('"iron curtain"')] == ["The iron curtain falls"]
+
+
+@postgres_only
+def test_posts_are_looked_up_by_topic_only_when_a_topic_name_matches(course, student):
+    """The topic half of newest_matches walks down published_at; with no topic of that
+    name it would read every post to find none."""
+    factories.TopicFactory(course=course, name="Poetry")
+    factories.PostFactory(course=course, author=student, title="Khrushchev")
+    plan = Post.objects.newest_matches("khrushchev").explain(analyze=True)
+    topics_half = plan.split("Limit")[3]
+    post_scans = [line for line in topics_half.splitlines() if " on blog_post " in line]
+    assert post_scans and all("never executed" in line for line in post_scans)
+    assert [p.title for p in Post.objects.search("khrushchev")] == ["Khrushchev"]
 
 
 @postgres_only
