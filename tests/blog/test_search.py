@@ -287,11 +287,12 @@ def test_full_text_search_understands_phrases_and_exclusions(course, student):
 
 
 @postgres_only
-def test_a_rare_phrase_is_read_from_the_gin_index_not_by_walking_every_post(course, student):
+def test_a_rare_phrase_is_not_expected_wherever_its_words_are(course, student):
     """PostgreSQL estimates a phrase's matches as those of its words anywhere in a post:
-    with "iron" and "curtain" in every post it expected "iron curtain" to match most of
-    them and walked down published_at, reading every post to find the one that does.
-    The phrase is planned without its value, so its matches come from the GIN index."""
+    with "iron" and "curtain" in every post it expected "iron curtain" in all of them,
+    walked down published_at to stop after 200, and read every post to find the one. The
+    phrase is planned without its value: few matches are expected, which the planner
+    reads from the GIN index (bench/search_bench.py: 10,000 posts)."""
     now = timezone.now()
     Post.objects.bulk_create(
         factories.PostFactory.build(
@@ -307,10 +308,9 @@ def test_a_rare_phrase_is_read_from_the_gin_index_not_by_walking_every_post(cour
     factories.PostFactory(course=course, author=student, title="The iron curtain falls")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE blog_post")
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a table this small is read whole
     words_half = Post.objects.newest_matches('"iron curtain"').explain().split("Limit")[2]
-    assert "blog_post_search_vector_gin" in words_half
-    assert "blog_post_published_at" not in words_half
+    expected_rows = int(re.search(r"rows=(\d+)", words_half)[1])
+    assert expected_rows < 50  # planned from its words: 200 (the LIMIT), a walk
     assert [p.title for p in Post.objects.search('"iron curtain"')] == ["The iron curtain falls"]
 
 
