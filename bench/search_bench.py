@@ -6,11 +6,12 @@
 
 Migrates the database, seeds it once (10,000 published posts in 8 courses with
 topics, bodies of 120-600 words drawn from a history-seminar vocabulary with a
-Zipf-like spread), then times each query twice: the queries alone (the ranked ids and
-one page of results, as the view asks; the count is the number of ranked ids) and the
-whole search page through the test client. Each is run WARM_UP times first, so that
-psycopg has prepared its statements and PostgreSQL has had the chance to switch them
-to a generic plan, as it does after five runs when it expects that to be no slower.
+Zipf-like spread), then times each query, signed out (and two signed in as a member
+of every course), twice: the queries alone (the ranked ids and one page of results, as
+the view asks; the count is the number of ranked ids) and the whole search page through
+the test client. Each is run WARM_UP times first, so that psycopg has prepared its
+statements and PostgreSQL has had the chance to switch them to a generic plan (it may,
+from the sixth run of a prepared statement, when it expects that to be no slower).
 Prints the median of RUNS runs, the number of SQL queries, how the newest matches of
 the words are found (the GIN index or a walk down published_at), and at the end how
 many times the ranked-ids statements were planned for their values (custom) or once
@@ -55,6 +56,7 @@ QUERIES = [
     "zhivago nobel prize",
     "thaw",  # again, after the others have run the same statements
 ]
+MEMBER_QUERIES = ["thaw", '"iron curtain"']  # signed in, members-only course included
 
 VOCABULARY_TEXT = """
 the of and to in a is that was for as with by on it this his were be from at which
@@ -186,28 +188,33 @@ def main():
     call_command("migrate", verbosity=0)
     seed()
     anonymous = AnonymousUser()
-    client = Client(HTTP_HOST="localhost")
+    member = get_user_model().objects.get(username="bench0")  # of all 8 courses
     url = reverse("blog:search")
     empty = Post.objects.filter(search_vector=None).count()
     print(
         f"{Post.objects.count()} posts ({empty} without a search vector); "
         f"median of {RUNS} runs after {WARM_UP}"
     )
-    print(f"{'query':<22}{'results':>8}{'queries ms':>12}{'page ms':>9}{'SQL':>5}  words from")
-    readable = Post.objects.visible_to(anonymous).published()
-    for text in QUERIES:
+    print(f"{'query':<26}{'results':>8}{'queries ms':>12}{'page ms':>9}{'SQL':>5}  words from")
+    searches = [(text, anonymous) for text in QUERIES] + [(text, member) for text in MEMBER_QUERIES]
+    for text, user in searches:
+        readable = Post.objects.visible_to(user).published()
+        client = Client(HTTP_HOST="localhost")
+        if user.is_authenticated:
+            client.force_login(user)
         found = readable.search(text)
 
-        def queries(text=text):  # what the view asks: the ranked ids, then page 1
+        def queries(text=text, readable=readable):  # what the view asks: ranked ids, page 1
             results = readable.search(text)
             return results.match_count, list(results.with_results()[:10])
 
-        def page(text=text):
+        def page(text=text, client=client):
             assert client.get(url, {"q": text}).status_code == 200
 
         sql = count_queries(page)
+        label = f"{text} (member)" if user.is_authenticated else text
         print(
-            f"{text:<22}{found.match_count:>8}{median_ms(queries):>12.1f}{median_ms(page):>9.1f}"
+            f"{label:<26}{found.match_count:>8}{median_ms(queries):>12.1f}{median_ms(page):>9.1f}"
             f"{sql:>5}  {words_plan(readable, text)}"
         )
     print("ranked-ids statements (generic plans, custom plans):", plan_counts())
