@@ -49,7 +49,7 @@ def post_feedback_part(request, post):
     return {**context, "post_submission": submission}
 
 
-def with_submission(posts):
+def with_submission(posts, reader):
     """Post page loader: the post's submission, its assignment and grade, joined."""
     return posts.select_related("submission__assignment", "submission__grade")
 

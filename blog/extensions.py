@@ -47,8 +47,9 @@ More extension points take other shapes:
 
 - ``register_card_loader(func)``: ``func(queryset) -> queryset`` adding annotations or
   prefetches that card parts show; ``PostQuerySet.with_cards()`` applies them all.
-- ``register_post_page_loader(func)``: the same for the post page's one query of the
-  post (assignments joins the post's submission there).
+- ``register_post_page_loader(func)``: ``func(queryset, reader)``, the same for the
+  post page's one query of the post (assignments joins the post's submission there;
+  comments annotates the reader's likes of its comments).
 - ``register_reader_loader(func)``: the same for the signed-in reader's row, where
   PageCacheMiddleware loads it (notifications annotates the bell's unread count); a
   part reads the annotation when it is there and queries when it isn't.
@@ -161,14 +162,16 @@ class QuerysetLoaders:
         self.funcs.append(func)
         return func
 
-    def apply(self, queryset):
+    def apply(self, queryset, *args):
         for func in self.funcs:
-            queryset = func(queryset)
+            queryset = func(queryset, *args)
         return queryset
 
 
-# Joins (``select_related``) that the post page's parts read from the post, so that
-# they need no query of their own.
+# Joins (``select_related``) and annotations that the post page's parts read from the
+# post, so that they need no query of their own: ``func(queryset, reader)``, where the
+# reader is the signed-in user (or AnonymousUser); the query's shape may depend on
+# whether they are signed in, never on who they are (blog.views.POST_PAGE_QUERY).
 _post_page_loaders = QuerysetLoaders()
 register_post_page_loader = _post_page_loaders.register
 with_post_page_loaders = _post_page_loaders.apply

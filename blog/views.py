@@ -231,7 +231,7 @@ def post_page_queryset(user):
     """The post page's one query: post, author, course, the reader's role and Like, the
     like count, and what other apps' post page loaders join."""
     return (
-        with_post_page_loaders(Post.objects.select_related("author", "course"))
+        with_post_page_loaders(Post.objects.select_related("author", "course"), user)
         .with_like_counts()
         .with_viewer_role(user)
         .with_viewer_like(user)

@@ -16,11 +16,12 @@ class CommentsConfig(AppConfig):
             POST_CARD_STATS,
             register_card_loader,
             register_part,
+            register_post_page_loader,
         )
         from blog.templatetags.blog_tags import register_viewer_context
         from comments import participation
         from comments.home import home_activity
-        from comments.models import with_comment_counts
+        from comments.models import with_comment_counts, with_reader_comment_likes
         from comments.services import commenter_changed
         from comments.views import (
             comment_who_context,
@@ -30,6 +31,7 @@ class CommentsConfig(AppConfig):
 
         register_part(POST_AFTER_BODY, "comments/_discussion.html", post_discussion_context)
         register_card_loader(with_comment_counts)
+        register_post_page_loader(with_reader_comment_likes)
         register_part(POST_CARD_STATS, "comments/_card_stat.html")
         register_part(
             COURSE_INSTRUCTOR_LINKS, "comments/_instructor_link.html", course_moderation_context

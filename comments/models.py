@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from blog.models import Membership, Post
 from blog.rendering import render_comment_markdown
-from config.db import count_of
+from config.db import count_of, ids_of
 
 MAX_BODY_LENGTH = 10_000
 MAX_GUEST_NAME_LENGTH = 100
@@ -112,6 +112,16 @@ def reply_parent_id(parent_id, parents, *, depth, memo=None):
 def like_counts():
     """Subquery: the number of likes of the comment in the outer query (one rule)."""
     return count_of(CommentLike.objects.all(), "comment")
+
+
+def with_reader_comment_likes(posts, reader):
+    """Post page loader: annotate ``reader_comment_likes``, the ids of the post's
+    comments the signed-in reader likes (``config.db.id_set`` reads it), for the
+    member page cache's Like holes (comments.threads.fill_like)."""
+    if not reader.is_authenticated:
+        return posts
+    mine = CommentLike.objects.filter(user_id=reader.pk)
+    return posts.annotate(reader_comment_likes=ids_of(mine, "comment__post", "comment_id"))
 
 
 def with_comment_counts(posts):

@@ -21,7 +21,7 @@ from blog.models import JOIN, SIGN_IN, Role
 from blog.pagecache import Bypass, register_filler
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
-from config.db import PreparedQuery
+from config.db import id_set
 
 MY_PENDING = "comments_awaiting"  # session: a guest's own comments held for moderation
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
@@ -277,25 +277,12 @@ def fill_guard(filling, spec):
     return ""
 
 
-# The comments of a post that a reader likes: asked on every member's hit of a post
-# page, so compiled once (config.db.PreparedQuery; unlikely placeholders).
-READER_COMMENT_LIKES = PreparedQuery(
-    lambda user_id, post_id: (
-        CommentLike.objects.filter(user_id=user_id, comment__post_id=post_id)
-        .order_by()
-        .values_list("comment_id")
-    ),
-    user_id=-730_113_581,
-    post_id=-730_113_582,
-)
-
-
 def fill_like(filling, spec):
-    """The reader's Like on a comment: their likes on the post's comments, one query."""
+    """The reader's Like on a comment: their likes on the post's comments, which came
+    with the post (``with_reader_comment_likes``, a post page loader)."""
     liked = filling.memo.get("comment_likes")
     if liked is None:
-        rows = READER_COMMENT_LIKES.rows(user_id=filling.request.user.pk, post_id=filling.obj.pk)
-        liked = filling.memo["comment_likes"] = {row[0] for row in rows}
+        liked = filling.memo["comment_likes"] = id_set(filling.obj.reader_comment_likes)
     _, comment_id, off, on = spec
     return on if comment_id in liked else off
 

@@ -3,7 +3,7 @@
 import weakref
 
 from django.db import connections
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Aggregate, Count, IntegerField, OuterRef, Subquery, TextField
 from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 
@@ -23,6 +23,42 @@ def count_of(related, field):
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class _Joined(Aggregate):
+    """The values as one comma-separated text: ``GROUP_CONCAT`` (SQLite), ``STRING_AGG``
+    (PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra,
+        )
+
+
+def ids_of(related, field, value):
+    """A subquery: the ``value`` ids of the rows of ``related`` (a queryset) that point
+    through ``field`` at the outer query's row, as a set once read with ``id_set``. For
+    a page's one query that also carries a reader's own picks (the comments they like)."""
+    joined = (
+        related.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(ids=_Joined(value))
+        .values("ids")
+    )
+    return Subquery(joined, output_field=TextField())
+
+
+def id_set(joined):
+    """The ids ``ids_of`` gave (None: none)."""
+    return {int(pk) for pk in joined.split(",")} if joined else set()
 
 
 class PreparedQuery:
