@@ -5,10 +5,9 @@ import zoneinfo
 from datetime import timedelta
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-
-READER_ZONE_COOKIE = "tz"  # set by static/js/site.js from the browser's own zone
 
 
 def zone(name):
@@ -28,7 +27,7 @@ def course_zone(course):
 
 def reader_zone(request):
     """The reader's zone, from the cookie their browser set (None if unknown)."""
-    return zone(unquote(request.COOKIES.get(READER_ZONE_COOKIE, ""))[:64])
+    return zone(unquote(request.COOKIES.get(settings.READER_ZONE_COOKIE, ""))[:64])
 
 
 def when_label(moment, tz, *, now=None):

@@ -17,7 +17,8 @@ then the shared cache for the page: a page rendered before a change was stored u
 the old versions, so nobody reads it again. Several app servers share the versions
 through the database, so a change shows from all of them at once, whatever the cache.
 
-Only requests with no cookie but the CSRF one, and no query but ``page``, are served
+Only requests with no cookie but the CSRF one (and the reader's time zone, which only
+per-viewer parts read), and no query but ``page``, are served
 from or stored in the cache: no session (so nobody signed in, no guest's held
 comments), no flash messages, no remembered guest details. A page is stored only when
 its response set no cookie and used no message or session. Per-request values in the
@@ -363,7 +364,7 @@ def may_try_member_hit(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and settings.SESSION_COOKIE_NAME in request.COOKIES
-        and set(request.COOKIES) <= {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+        and set(request.COOKIES) <= {settings.SESSION_COOKIE_NAME, *neutral_cookies()}
         and set(request.GET) <= ALLOWED_QUERY
     )
 
@@ -390,11 +391,17 @@ def cached_view(path, urlconf):
     return CachedView(versions, lookup, match.args, match.kwargs)
 
 
+def neutral_cookies():
+    """Cookies that change no cached page outside its holes: the CSRF token (filled in
+    per reader) and the reader's time zone (read only by per-viewer parts)."""
+    return {settings.CSRF_COOKIE_NAME, settings.READER_ZONE_COOKIE}
+
+
 def may_use_cache(request):
     return (
         request.method == "GET"
         and settings.PAGE_CACHE_SECONDS > 0
-        and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
+        and set(request.COOKIES) <= neutral_cookies()
         and set(request.GET) <= ALLOWED_QUERY
     )
 

@@ -293,6 +293,9 @@ def test_a_member_s_hit_is_answered_before_the_stack_and_the_rest_go_down_it(sce
     assert seen == [url] and "Clara Test</a>" in html
     get(signed_in(scene["student"]), url, None)  # their held comment: the stack draws it
     assert seen == [url, url]
+    classmate.cookies["tz"] = "Europe%2FLondon"  # static/js/site.js sets it everywhere
+    get(classmate, url, "hit")
+    assert seen == [url, url]
     classmate.cookies["theme"] = "dark"  # a cookie the middleware doesn't know
     get(classmate, url, "hit")
     assert seen == [url, url, url]

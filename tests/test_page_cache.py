@@ -101,6 +101,18 @@ def test_hits_are_answered_before_sessions_csrf_and_users(reader, post, settings
     assert reached_inner_middleware == [post.get_absolute_url()]
 
 
+def test_a_browser_s_zone_cookie_still_gets_the_cached_page(reader, post):
+    """static/js/site.js sets the reader's time zone on every page; it must not keep
+    a browser from the cache (only per-viewer parts read it)."""
+    page(reader, post.get_absolute_url(), "miss")
+    reader.cookies["tz"] = "Europe%2FBerlin"
+    page(reader, post.get_absolute_url(), "hit")
+    page(reader, "/", "miss")
+    page(reader, "/", "hit")
+    reader.cookies["theme"] = "dark"  # any other cookie: drawn as usual
+    assert reader.get(post.get_absolute_url()).get("X-Page-Cache") is None
+
+
 def test_a_hit_carries_the_headers_of_a_rendered_page(reader, post):
     rendered = reader.get(post.get_absolute_url())
     cached = Client().get(post.get_absolute_url())

@@ -4,6 +4,7 @@ the course page links and the participation columns."""
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from assignments import services
@@ -112,6 +113,27 @@ def test_whats_due_on_the_students_home_page(client, student, course, assignment
     assert "What's due" in content
     assert "Due Friday, 17:00 (GMT); Friday, 12:00 your time (EST)" in content
     assert "Missing" in content and "Past and missing" in content
+
+
+def test_whats_due_shows_each_reader_their_own_zone_from_the_member_page_cache(
+    student, course, assignment
+):
+    """The zone cookie keeps nobody from the cached home page: "What's due" is a hole,
+    filled for each reader with their own cookie."""
+    other = factories.MembershipFactory(course=course).user
+    pages = {}
+    with time_machine.travel(at(2027, 3, 8, 10), tick=False):  # a Monday
+        for user, zone in ((student, "America%2FNew_York"), (other, "Asia%2FTokyo")):
+            client = Client()
+            client.cookies["tz"] = zone  # as static/js/site.js sets it
+            client.force_login(user)
+            client.get(reverse("home"))
+            response = client.get(reverse("home"))
+            pages[zone] = (response["X-Page-Cache"], response.content.decode())
+    assert [hit for hit, _ in pages.values()] == ["hit", "hit"]
+    assert "Friday, 12:00 your time (EST)" in pages["America%2FNew_York"][1]
+    tokyo = pages["Asia%2FTokyo"][1]
+    assert "your time (JST)" in tokyo and "(EST)" not in tokyo
 
 
 def test_whats_due_leaves_out_what_is_submitted(client, student, assignment):
