@@ -32,6 +32,8 @@ is rendered as if the cache were empty.
 import hashlib
 import logging
 import re
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from importlib import import_module
@@ -446,23 +448,90 @@ def from_cache(request, stored):
         if "nonce" in parts[1::2]:
             values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
         parts = [values[part] if n % 2 else part for n, part in enumerate(parts)]
-    body = b"".join(parts)  # the one copy of the page a hit makes
-    response = HttpResponse(body, content_type=content_type)
+    # Written part by part, never joined: the server sends the few parts as they are,
+    # so a hit copies none of a long page (P500: 560 KB), nor asks for a fresh buffer.
+    response = HttpResponse(content_type=content_type)
+    for part in parts:
+        response.write(part)
     response[HEADER] = "hit"
-    response["Content-Length"] = str(len(body))  # not response.content: a second copy
+    response["Content-Length"] = str(sum(len(part) for part in parts))
     patch_vary_headers(response, ["Cookie"])
     return response
 
 
+class RecentPages:
+    """The pages this process served last, as the shared cache gave them, in front of
+    it: a hit then neither waits for the cache nor unpickles (and copies) the page.
+
+    Exact, like the shared cache: a key holds the versions its page was drawn under,
+    read from the database on every request, so a change gives a new key and the old
+    copy is never asked for again. An entry lives no longer than the shared cache would
+    keep it (PAGE_CACHE_SECONDS: what a page shows that depends on the clock), and the
+    whole is bounded by PAGE_CACHE_LOCAL_BYTES (0: off), least recently used first."""
+
+    def __init__(self):
+        self.entries = OrderedDict()  # key -> (value, size, expires)
+        self.size = 0
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry[2] <= time.monotonic():
+            self._drop(key)
+            return None
+        self.entries.move_to_end(key)
+        return entry[0]
+
+    def put(self, key, value):
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        size = _bytes_in(value)
+        if size > limit // 2:
+            return  # a page this large would push out all the others
+        self._drop(key)
+        self.entries[key] = (value, size, time.monotonic() + settings.PAGE_CACHE_SECONDS)
+        self.size += size
+        while self.size > limit:
+            self._drop(next(iter(self.entries)))
+
+    def clear(self):
+        self.entries.clear()
+        self.size = 0
+
+    def _drop(self, key):
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= entry[1]
+
+
+def _bytes_in(value):
+    """About how much memory a stored page takes: the bytes in it."""
+    if isinstance(value, bytes | str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(_bytes_in(item) for item in value)
+    return 64
+
+
+recent_pages = RecentPages()
+
+
 def cache_get(key):
+    value = recent_pages.get(key)
+    if value is not None:
+        return value
     try:
-        return cache.get(key)
+        value = cache.get(key)
     except Exception:
         logger.exception("Page cache unavailable (get); rendering the page")
         return None
+    if value is not None:
+        recent_pages.put(key, value)
+    return value
 
 
 def cache_set(key, value):
+    recent_pages.put(key, value)
     try:
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
     except Exception:

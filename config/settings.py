@@ -180,6 +180,9 @@ else:
     SESSION_ENGINE = "config.sessions"  # Django's database store, its query compiled once
 # Whole pages for anonymous readers (blog/pagecache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Each process also keeps the pages it served last, unpickled, up to this many bytes
+# (blog.pagecache.RecentPages; 0: off).
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=2 * 1024 * 1024)
 # The reader's time zone, set by static/js/site.js on every page for due times "in
 # your time". Only per-viewer parts read it (assignments' "What's due"), so it keeps
 # nobody from the page cache (blog/pagecache.py).

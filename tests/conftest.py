@@ -17,11 +17,16 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """The shared cache and each process's recent pages in front of it (pagecache)."""
     from django.core.cache import cache
 
+    from blog.pagecache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
     yield
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture

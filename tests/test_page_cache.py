@@ -387,3 +387,38 @@ def test_an_award_granted_and_revoked_reorders_home(reader, post, instructor):
     html = page(reader, "/")
     assert html.index("Newer thoughts") < html.index("On the thaw")
     assert "Clearest Argument" not in html
+
+
+# --- Each process's recent pages, in front of the shared cache ---
+
+
+def test_a_recent_page_is_served_without_asking_the_shared_cache(reader, post, monkeypatch):
+    from blog import pagecache
+
+    page(reader, post.get_absolute_url(), "miss")
+    asked = []
+    monkeypatch.setattr(pagecache.cache, "get", lambda key: asked.append(key))
+    html = page(reader, post.get_absolute_url(), "hit")
+    assert post.title in html and asked == []
+    post.title = "Retitled after the copy was kept"
+    blog_services.save_post(post=post, action="update", title=post.title, body=post.body)
+    assert "Retitled after the copy was kept" in page(Client(), post.get_absolute_url(), "miss")
+
+
+def test_recent_pages_are_bounded_and_expire(settings, monkeypatch):
+    from blog import pagecache
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 120  # each page below takes 49 (the type too)
+    settings.PAGE_CACHE_SECONDS = 60
+    now = [1000.0]
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
+    recent = pagecache.RecentPages()
+    recent.put("a", ("text/html", [b"x" * 40]))
+    recent.put("b", ("text/html", [b"y" * 40]))
+    recent.put("big", ("text/html", [b"z" * 52]))  # over half the budget: not kept
+    assert recent.get("a") is not None and recent.get("big") is None
+    recent.put("c", ("text/html", [b"w" * 40]))  # over budget: b, least recently used, goes
+    assert recent.get("b") is None and recent.get("a") and recent.get("c")
+    assert recent.size == 98
+    now[0] += 61  # older than the shared cache would keep it
+    assert recent.get("a") is None and recent.size == 49
