@@ -32,6 +32,7 @@ is rendered as if the cache were empty.
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -472,31 +473,35 @@ class RecentPages:
     def __init__(self):
         self.entries = OrderedDict()  # key -> (value, size, expires)
         self.size = 0
+        self.lock = threading.Lock()  # threaded servers share one per process
 
     def get(self, key):
-        entry = self.entries.get(key)
-        if entry is None:
-            return None
-        if entry[2] <= time.monotonic():
-            self._drop(key)
-            return None
-        self.entries.move_to_end(key)
-        return entry[0]
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[2] <= time.monotonic():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry[0]
 
     def put(self, key, value):
         limit = settings.PAGE_CACHE_LOCAL_BYTES
         size = _bytes_in(value)
         if size > limit // 2:
             return  # a page this large would push out all the others
-        self._drop(key)
-        self.entries[key] = (value, size, time.monotonic() + settings.PAGE_CACHE_SECONDS)
-        self.size += size
-        while self.size > limit:
-            self._drop(next(iter(self.entries)))
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = (value, size, time.monotonic() + settings.PAGE_CACHE_SECONDS)
+            self.size += size
+            while self.size > limit:
+                self._drop(next(iter(self.entries)))
 
     def clear(self):
-        self.entries.clear()
-        self.size = 0
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
 
     def _drop(self, key):
         entry = self.entries.pop(key, None)
