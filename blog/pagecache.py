@@ -278,7 +278,7 @@ class PageCacheMiddleware:
             response = member_hit(request, *found)
         except Bypass:
             return None
-        if response is None:
+        if response is None or session.modified:  # a filler wrote to it: the stack saves it
             return None
         return self.csrf.process_response(request, response)
 
@@ -364,8 +364,11 @@ MEMBER_SESSION_KEYS = {
 
 
 def may_try_member_hit(request):
+    # SessionMiddleware's response step doesn't run on such a hit: no session may need it.
     return (
         settings.PAGE_CACHE_SECONDS > 0
+        and not settings.CSRF_USE_SESSIONS
+        and not settings.SESSION_SAVE_EVERY_REQUEST
         and settings.SESSION_COOKIE_NAME in request.COOKIES
         and set(request.COOKIES) <= {settings.SESSION_COOKIE_NAME, *neutral_cookies()}
         and set(request.GET) <= ALLOWED_QUERY

@@ -332,6 +332,28 @@ def test_a_session_from_a_real_sign_in_is_served_before_the_stack(scene, monkeyp
     assert seen == [] and f"Signed in as </span>{name}" in html  # the header
 
 
+def test_sessions_kept_for_csrf_or_saved_every_request_go_down_the_stack(
+    scene, monkeypatch, settings
+):
+    url = scene["post"].get_absolute_url()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(scene["classmate"])
+    get(client, url, "miss")
+    seen = served_before_the_stack(monkeypatch)
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    assert "Clara Test</a>" in get(client, url, "hit")  # from the cache, by the view
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+    settings.CSRF_USE_SESSIONS = True
+    html = get(client, url, "hit")
+    assert seen == [url, url]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post(
+        reverse("blog:post_like", args=[scene["post"].course.slug, scene["post"].slug]),
+        {"csrfmiddlewaretoken": token, "liked": "1"},
+    )
+    assert response.status_code == 302  # the token the session keeps works
+
+
 def test_a_changed_password_signs_the_reader_out_of_cached_pages_too(scene):
     url = scene["post"].get_absolute_url()
     classmate = scene["classmate"]
