@@ -219,7 +219,7 @@ class PageCacheMiddleware:
     """Answers cached pages before sessions, CSRF, users, messages and the rest run.
 
     An anonymous reader's hit costs the URL match, the versions query and one cache
-    get. A signed-in member's hit (a view marked with ``member_lookup``) costs the
+    get. A signed-in member's hit (a view made by ``member_view``) costs the
     session, the user (``signed_in_user``: only one that Django's ``get_user`` would
     accept as it is), the view's lookup and the fillers' queries. Only a session that
     holds nothing but the sign-in (``MEMBER_SESSION_KEYS``) is served here, so whatever
@@ -273,7 +273,7 @@ class PageCacheMiddleware:
             found = page.member_lookup(request, *page.args, **page.kwargs)
         except Http404:
             return None
-        request.member_found = (page.member_lookup, found)  # for look_up(), below
+        request.member_found = (page.member_lookup, found)  # for the view: member_view
         try:
             response = member_hit(request, *found)
         except Bypass:
@@ -314,15 +314,6 @@ class SessionMiddleware(DjangoSessionMiddleware):
             super().process_request(request)
         else:
             request.session = preloaded
-
-
-def look_up(request, lookup, *args, **kwargs):
-    """``lookup(request, *args, **kwargs)`` (a ``member_lookup``), or its answer if
-    PageCacheMiddleware asked it already for this request (a member's miss)."""
-    found = request.__dict__.pop("member_found", None)
-    if found is not None and found[0] is lookup:
-        return found[1]
-    return lookup(request, *args, **kwargs)
 
 
 def signed_in_user(session):
@@ -377,7 +368,7 @@ def may_try_member_hit(request):
 
 class CachedView(NamedTuple):
     versions: Callable  # anonymous_page's
-    member_lookup: Callable | None  # member_lookup's
+    member_lookup: Callable | None  # member_view's lookup
     args: tuple
     kwargs: dict
 
@@ -621,13 +612,30 @@ def may_use_member_cache(request):
     )
 
 
-def member_lookup(lookup):
-    """Marks a view whose signed-in pages go through ``member_page``:
-    ``lookup(request, *args, **kwargs) -> (obj, versions, standing)`` is what the view
-    passes it (raising Http404 for a page the reader may not see). With it,
-    PageCacheMiddleware serves a member's hit before the rest of the stack runs."""
+def member_view(lookup):
+    """Makes the view of a page that signed-in readers get through ``member_page``,
+    from ``draw(request, obj)``: ``lookup(request, *args, **kwargs) -> (obj, versions,
+    standing)`` runs first with the URL's arguments (raising Http404 for a page the
+    reader may not see), then the page comes from the member cache or ``draw`` draws
+    it. PageCacheMiddleware runs the same lookup to answer a member's hit before the
+    rest of the stack; on its miss the view takes the lookup's answer from the request
+    (``member_found``) instead of asking again."""
 
-    def decorator(view):
+    def decorator(draw):
+        @wraps(draw)
+        def view(request, *args, **kwargs):
+            found = request.__dict__.pop("member_found", None)
+            if found is None or found[0] is not lookup:
+                found = (lookup, lookup(request, *args, **kwargs))
+            obj, versions, standing = found[1]
+            return member_page(
+                request,
+                obj=obj,
+                versions=versions,
+                standing=standing,
+                render=lambda: draw(request, obj),
+            )
+
         view.member_lookup = lookup
         return view
 

@@ -67,7 +67,7 @@ HOME_RECENT = 24  # the newest open posts home chooses from: awarded ones first
 def home_for_reader(request):
     """The courses home lists for this reader (theirs and the open ones, with their
     role in each: one query), with what their member page is cached under
-    (pagecache.member_lookup): one copy per set of listed courses and roles."""
+    (pagecache.member_view): one copy per set of listed courses and roles."""
     user = request.user
     listed = Q(visibility=Course.Visibility.PUBLIC)
     if user.is_authenticated:
@@ -78,24 +78,13 @@ def home_for_reader(request):
 
 
 @pagecache.anonymous_page(pagecache.site_versions)
-@pagecache.member_lookup(home_for_reader)
-def home(request):
+@pagecache.member_view(home_for_reader)
+def home(request, courses):
     """Signed in: your courses and what they are writing. Everyone: recent posts of open
     courses, those other apps rank higher (awarded ones) first (a member sees those of
     courses other than their own, which the feed already shows). Both card lists share
     their prefetches. Signed in, the page comes from the member page cache when it can;
     the reader's panels (HOME parts) are per-viewer holes."""
-    courses, versions, standing = pagecache.look_up(request, home_for_reader)
-    return pagecache.member_page(
-        request,
-        obj=courses,
-        versions=versions,
-        standing=standing,
-        render=lambda: _render_home(request, courses),
-    )
-
-
-def _render_home(request, courses):
     user = request.user
     my_courses = [course for course in courses if course.viewer_role]
     published = Post.objects.published().with_cards().newest_first()
@@ -160,26 +149,15 @@ def course_join_code_regenerate(request, course_slug):
 
 
 def course_for_reader(request, course_slug):
-    """The course, with what its member page is cached under (pagecache.member_lookup)."""
+    """The course, with what its member page is cached under (pagecache.member_view)."""
     course = readable_course_or_404(request, course_slug)
     return course, (course.pages_version,), (course.role_of(request.user),)
 
 
 @pagecache.anonymous_page(pagecache.course_versions)
-@pagecache.member_lookup(course_for_reader)
-def course_detail(request, course_slug):
+@pagecache.member_view(course_for_reader)
+def course_detail(request, course):
     """Signed in, from the member page cache when it can (one copy per standing)."""
-    course, versions, standing = pagecache.look_up(request, course_for_reader, course_slug)
-    return pagecache.member_page(
-        request,
-        obj=course,
-        versions=versions,
-        standing=standing,
-        render=lambda: _render_course(request, course),
-    )
-
-
-def _render_course(request, course):
     published = Post.objects.published().for_course(course)
     by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
     posts = published.with_cards().newest_first()
@@ -254,7 +232,7 @@ POST_PAGE_QUERY = PreparedQuery(
 
 def post_for_reader(request, course_slug, post_slug):
     """The post page's post for this reader, with the versions and standing its member
-    page is cached under (pagecache.member_lookup): post, course, the reader's role and
+    page is cached under (pagecache.member_view): post, course, the reader's role and
     Like and the like count in one query. 404 when they may not read it."""
     user = request.user
     if user.is_authenticated:  # every signed-in GET runs it: compiled once (config.db)
@@ -275,22 +253,11 @@ def post_for_reader(request, course_slug, post_slug):
 
 
 @pagecache.anonymous_page(pagecache.post_versions)
-@pagecache.member_lookup(post_for_reader)
-def post_detail(request, course_slug, post_slug):
+@pagecache.member_view(post_for_reader)
+def post_detail(request, post):
     """The post page. Signed in, it comes from the member page cache (blog/pagecache.py)
     when it can: one copy per page version and standing in the course, the reader's own
     parts filled in."""
-    post, versions, standing = pagecache.look_up(request, post_for_reader, course_slug, post_slug)
-    return pagecache.member_page(
-        request,
-        obj=post,
-        versions=versions,
-        standing=standing,
-        render=lambda: _render_post(request, post),
-    )
-
-
-def _render_post(request, post):
     prefetch_related_objects([post], "topics")
     context = {
         "course": post.course,
