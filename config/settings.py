@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.facebook",
     "accounts.providers.wordpress_com",
+    "config.apps.HooksConfig",  # imports every app's hooks.py (config/hooks.py)
     "accounts",
     "blog",
     "comments",
