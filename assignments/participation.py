@@ -1,10 +1,9 @@
-"""A participation column per assignment: when each student submitted (see
-blog.extensions.register_participation_columns). Two queries whatever the number of
-assignments: their list, and every submission of the period."""
+"""A participation column per assignment: when each student submitted
+(hooks.COURSE_PARTICIPATION_COLUMNS, registered in assignments/hooks.py). Two queries
+whatever the number of assignments: their list, and every submission of the period."""
 
 from assignments.models import Assignment, Submission
-from blog.extensions import ParticipationColumn, register_participation_columns
-from blog.participation import in_period
+from blog.participation import ParticipationColumn, in_period
 
 
 def assignment_columns(course):
@@ -39,7 +38,3 @@ def assignment_columns(course):
         )
         for n, (pk, title) in enumerate(assignments)
     ]
-
-
-def register_columns():
-    register_participation_columns(assignment_columns)

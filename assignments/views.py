@@ -8,15 +8,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assignments import services
-from assignments.extensions import response_figures
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
 from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, status_of
 from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
 from assignments.times import course_zone, due_text, reader_zone
-from blog.extensions import MANAGE_TABS, page_parts
+from blog.extensions import page_parts
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
+from config.hooks import MANAGE_TABS, RESPONSE_FIGURES
 
 
 def _copy_errors(form, error):
@@ -78,9 +78,9 @@ def assignment_detail(request, course_slug, assignment_slug):
 
 
 def add_response_figures(rows, context):
-    """Other apps' figures beside each response (assignments.extensions)."""
+    """Other apps' figures beside each response (config.hooks.RESPONSE_FIGURES), one query each."""
     post_ids = [row.cells[0].submission.post_id for row in rows if row.cells[0].submission]
-    figures = response_figures(post_ids)
+    figures = [(figure.label, figure.figures(post_ids)) for figure in RESPONSE_FIGURES]
     context["figure_labels"] = [label for label, _ in figures]
     for row in rows:
         submission = row.cells[0].submission

@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from awards import services
 from awards.forms import AwardForm, GrantForm
 from awards.models import Award, AwardGrant
-from blog.extensions import MANAGE_TABS, page_parts
+from blog.extensions import page_parts
 from blog.models import Post
 from blog.shortcuts import paginate, readable_course_or_404, readable_post_or_404
+from config.hooks import MANAGE_TABS
 from config.storage import StorageUnavailable
 
 

@@ -648,7 +648,7 @@ class PostQuerySet(models.QuerySet):
 
     def ranked_newest_first(self):
         """Newest first, after the posts that other apps rank higher (the home page's
-        recent posts: awarded ones first; blog.extensions.register_post_ranking)."""
+        recent posts: awarded ones first; hooks.POST_RANKINGS in config/hooks.py)."""
         from blog.extensions import post_rankings
 
         ranks = post_rankings()
@@ -670,7 +670,7 @@ class PostQuerySet(models.QuerySet):
 
     def with_cards(self):
         """Everything a post card shows: author, course, topics, and what other apps
-        add through blog.extensions (counts, badges)."""
+        add through hooks.CARD_LOADERS (counts, badges)."""
         from blog.extensions import apply_card_loaders
 
         return apply_card_loaders(

@@ -56,6 +56,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.safestring import mark_safe
 
 from config.db import PreparedQuery
+from config.hooks import HOLE_FILLERS
 
 logger = logging.getLogger(__name__)
 
@@ -553,20 +554,11 @@ def cache_set(key, value):
 HOLE = "\x00h{}\x00"
 SKELETON_FORMAT = "member2:"  # the key's prefix: a new one when to_skeleton's layout changes
 SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
-_fillers = {}
 
 
 class Bypass(Exception):
-    """Raised by a filler: this reader needs the page rendered for them."""
-
-
-def register_filler(kind, func):
-    """``func(filling, spec) -> str``: the HTML of a hole of `kind` for ``filling.request``
-    (a ``Filling``), or bytes (UTF-8 HTML, joined as is: a spec's stored variants);
-    ``spec`` is what ``Skeleton.hole`` stored. Raise ``Bypass`` when the
-    skeleton can't serve this reader."""
-    _fillers[kind] = func
-    return func
+    """Raised by a filler (config.hooks.HOLE_FILLERS): this reader needs the page
+    rendered for them."""
 
 
 class Skeleton:
@@ -699,7 +691,8 @@ def may_store_member(request, response):
 def fill(request, obj, specs):
     """This reader's value of each hole, as bytes, in the holes' order."""
     filling = Filling(request, obj)
-    values = [_fillers[spec[0]](filling, spec) for spec in specs]
+    fillers = {filler.kind: filler.fill for filler in HOLE_FILLERS}
+    values = [fillers[spec[0]](filling, spec) for spec in specs]
     return [v if v.__class__ is bytes else str(v).encode() for v in values]
 
 

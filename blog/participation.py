@@ -1,18 +1,20 @@
 """The participation table: one row per student of a course, one column per figure.
 
-The figures come from the columns registered in ``blog.extensions`` (blog's own are
-below; comments and awards add theirs), each source one aggregate query, so the table
-costs the same number of queries for 3 students or 300.
+The figures come from the columns registered with ``hooks.PARTICIPATION_COLUMNS`` and
+``hooks.COURSE_PARTICIPATION_COLUMNS`` (config/hooks.py; blog's own are below and in
+blog/hooks.py, comments, awards, assignments and references add theirs), each source
+one aggregate query, so the table costs the same number of queries for 3 students or
+300.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from blog.extensions import participation_columns, register_participation_column
 from blog.models import Membership, Post, PostLike
+from config import hooks
 from config.csv import csv_writer
 
 NAME = "name"  # the sort key of the student column
@@ -67,6 +69,41 @@ def period_slug(period, *, start_date=None, end_date=None, now=None):
     first = timezone.localdate(start).isoformat() if start else "start"
     last = end_date or timezone.localdate(now or timezone.now())
     return f"{first}-to-{last.isoformat()}"
+
+
+# --- The columns ---
+
+
+@dataclass
+class ParticipationColumn:
+    key: str
+    label: str
+    order: int
+    combine: str  # "sum" (a count) or "max" (a latest date)
+    sources: list = field(default_factory=list)
+
+    @property
+    def is_count(self):
+        return self.combine == "sum"
+
+
+def participation_columns(course=None):
+    """The registered columns (and, given a course, its own), in display order: the
+    columns registered with one key are one column (config.hooks.Column)."""
+    columns = {}
+    for order, column in hooks.PARTICIPATION_COLUMNS.items():
+        merged = columns.setdefault(
+            column.key,
+            ParticipationColumn(
+                key=column.key, label=column.label, order=order, combine=column.combine
+            ),
+        )
+        merged.sources.append(column.source)
+    columns = list(columns.values())
+    if course is not None:
+        for course_columns in hooks.COURSE_PARTICIPATION_COLUMNS:
+            columns += course_columns(course)
+    return sorted(columns, key=lambda column: column.order)
 
 
 # --- The table ---
@@ -167,7 +204,7 @@ def write_csv(table, file):
         writer.writerow([row.user.name, row.user.username, *cells])
 
 
-# --- blog's own columns (registered in BlogConfig.ready) ---
+# --- blog's own columns (registered in blog/hooks.py) ---
 
 
 def course_posts(course, start, end):
@@ -197,12 +234,3 @@ def post_likes_received(course, start, end):
 
 def last_post_like(course, start, end):
     return per_user(course_post_likes(course, start, end), "user", Max("created"))
-
-
-def register_columns():
-    register = register_participation_column
-    register("posts_published", "Posts published", posts_published, order=10)
-    register("likes_given", "Likes given", post_likes_given, order=30)
-    register("likes_received", "Likes received", post_likes_received, order=40)
-    register("last_activity", "Last activity", last_post, order=90, combine="max")
-    register("last_activity", "Last activity", last_post_like, order=90, combine="max")

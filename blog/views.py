@@ -20,19 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import media, pagecache, pending, services
-from blog.extensions import (
-    COURSE_INSTRUCTOR_LINKS,
-    COURSE_SIDEBAR,
-    HOME,
-    MANAGE_TABS,
-    POST_AFTER_BODY,
-    POST_BANNERS,
-    POST_BODY_END,
-    apply_body_filters,
-    editor_sections,
-    page_parts,
-    with_post_page_loaders,
-)
+from blog.extensions import apply_body_filters, page_parts, with_post_page_loaders
 from blog.forms import (
     AddMembersForm,
     CourseForm,
@@ -55,6 +43,16 @@ from blog.shortcuts import (
 )
 from blog.sitemaps import sitemaps_for
 from config.db import PreparedQuery
+from config.hooks import (
+    COURSE_INSTRUCTOR_LINKS,
+    COURSE_SIDEBAR,
+    EDITOR_SECTIONS,
+    HOME,
+    MANAGE_TABS,
+    POST_AFTER_BODY,
+    POST_BANNERS,
+    POST_BODY_END,
+)
 from config.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -452,7 +450,7 @@ def _keep_upload(request, upload):
 
 @dataclass
 class EditorSectionForm:
-    """Another app's section of the editor (blog.extensions), with its form."""
+    """Another app's section of the editor (config.hooks.EDITOR_SECTIONS), with its form."""
 
     template: str
     form: object
@@ -481,7 +479,7 @@ def editor_section_forms(data, *, post, course, as_typed=False):
     """The registered editor sections' forms, bound to `data`; with `as_typed`, unbound
     forms showing what was typed (for a preview, which must not show errors)."""
     sections = []
-    for section in editor_sections():
+    for section in EDITOR_SECTIONS:
         form = section.form_class(data, post=post, course=course, prefix=section.key)
         if as_typed:
             typed = {name: form[name].value() for name in form.fields}

@@ -1,8 +1,7 @@
-"""Comments' figures on the participation page (see blog.extensions)."""
+"""Comments' figures on the participation page (registered in comments/hooks.py)."""
 
 from django.db.models import Count, Max
 
-from blog.extensions import register_participation_column
 from blog.participation import in_period, per_user
 from comments.models import Comment, CommentLike
 
@@ -41,12 +40,3 @@ def comment_likes_received(course, start, end):
 
 def last_comment_like(course, start, end):
     return per_user(course_comment_likes(course, start, end), "user", Max("created"))
-
-
-def register_columns():
-    register = register_participation_column
-    register("comments_written", "Comments written", comments_written, order=20)
-    register("likes_given", "Likes given", comment_likes_given, order=30)
-    register("likes_received", "Likes received", comment_likes_received, order=40)
-    register("last_activity", "Last activity", last_comment, order=90, combine="max")
-    register("last_activity", "Last activity", last_comment_like, order=90, combine="max")

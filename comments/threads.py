@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from accounts.avatars import initials_of
 from blog.likes import button_label, liked_by, step_url
 from blog.models import JOIN, SIGN_IN, Role
-from blog.pagecache import Bypass, register_filler
+from blog.pagecache import Bypass
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
 from config.db import id_set
@@ -296,8 +296,3 @@ def fill_own(filling, spec):
     comment = Comment(pk=comment_id, author_id=author_id, status=status)
     comment._state.fields_cache["post"] = filling.obj
     return html if comment.can_edit(user) else b""
-
-
-register_filler("comment_guard", fill_guard)
-register_filler("comment_like", fill_like)
-register_filler("comment_own", fill_own)

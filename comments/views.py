@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
 from blog import pagecache
-from blog.extensions import MANAGE_TABS, page_parts
+from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm
 from comments.models import Comment
 from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
+from config.hooks import MANAGE_TABS
 
 GUEST_COOKIE = "comment_author"
 GUEST_COOKIE_SALT = "comments.guest"

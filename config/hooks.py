@@ -1,12 +1,41 @@
 """Hooks: the one way an app adds to another app's pages and behaviour.
 
-A ``Hook`` is an extension point that one app reads and others register with. Each
-app keeps all its registrations in one module, ``<app>/hooks.py``, which
-``config.apps.HooksConfig.ready()`` imports for every installed app, the way the
-admin imports every ``admin.py`` (docs/architecture.md, "Hooks").
+Dependencies point one way (accounts <- blog <- comments, awards, assignments,
+references <- notifications, imports), yet the post page shows comments and awards,
+cards show their counts and badges, the editor asks which assignment a post answers,
+and a profile lists a person's posts. The app that owns a page declares a ``Hook`` for
+each place others may add to it, here, and reads it; the others register with it. No
+app names one above it, and this module imports no app, so accounts (below blog) reads
+its hook from here too (docs/decisions.md, "One kind of hook").
+
+Each app keeps all its registrations in one module, ``<app>/hooks.py``, which
+``config.apps.HooksConfig.ready()`` imports for every installed app, the way the admin
+imports every ``admin.py``:
+
+    # awards/hooks.py
+    from awards import display
+    from config import hooks
+
+    hooks.POST_BANNERS.register(Part("awards/_post_banners.html", display.post_page_awards))
+    hooks.CARD_LOADERS.register(display.with_award_badges)
+    hooks.PROFILE_SECTIONS.register(display.profile_awards_section, order=5)
+
+The extension points, each declared below with what it takes:
+
+- Page slots (blog's pages; a ``Part`` each): SITE_NAV, HOME, POST_BANNERS,
+  POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
+  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS.
+- What blog's queries load for those parts: CARD_LOADERS, POST_PAGE_LOADERS,
+  READER_LOADERS.
+- blog's editor, posts and pages: EDITOR_SECTIONS, BODY_FILTERS, POST_RANKINGS,
+  PARTICIPATION_COLUMNS, COURSE_PARTICIPATION_COLUMNS.
+- The member page cache's holes (blog/pagecache.py): HOLE_FILLERS, VIEWER_CONTEXTS.
+- accounts' profile page: PROFILE_SECTIONS.
+- assignments' page of an assignment: RESPONSE_FIGURES.
 """
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import autodiscover_modules
@@ -96,3 +125,217 @@ def autodiscover():
     """Import every installed app's hooks.py, where it registers (once: a module is
     imported once, so a second call registers nothing twice)."""
     autodiscover_modules("hooks")
+
+
+# --- Page slots: parts of blog's pages that other apps draw ---------------------------
+#
+# A part is a template and, optionally, a function giving its context:
+# ``context(request, obj) -> dict | None`` loads everything the template shows, in a
+# fixed number of queries; None means "not shown to this reader". A part without a
+# context function renders with the page's context as it is (card parts read what the
+# CARD_LOADERS annotated).
+#
+# ======================== ============= ===============================================
+# slot                     obj           where
+# ======================== ============= ===============================================
+# SITE_NAV                 None          the header's menu, signed-in users
+# HOME                     courses       the home page's side panels, signed-in users
+#                                        (the courses it lists: theirs, the open ones)
+# POST_BANNERS             post          above a post's body
+# POST_BODY_END            post          at the end of a post's body, before its likes
+# POST_AFTER_BODY          post          under a post's body, after its likes
+# POST_CARD_BADGES         (no context)  on every post card, above the counts
+# POST_CARD_STATS          (no context)  the counts at the foot of every post card
+# COURSE_SIDEBAR           course        the course page's sidebar, every reader
+# COURSE_INSTRUCTOR_LINKS  course        the course page's "Instructor tools" box
+# MANAGE_TABS              course        the tabs of the instructor pages
+# ======================== ============= ===============================================
+#
+# A view prepares the slots its page shows (blog.extensions.page_parts); templates draw
+# them with ``{% page_parts "post_banners" %}`` (the slot's name). The card and header
+# slots are on every page, so the tag prepares them itself: their parts must not query
+# (card parts) or must defer the query to a lazy value (header parts).
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a slot shows: `template`, drawn with what ``context(request, obj)`` gives.
+
+    A part showing the reader something of their own beyond their standing in the
+    course (private feedback, their news, what they have due) is `per_viewer`: pages
+    kept for signed-in readers (blog/pagecache.py) hold a hole there, filled for each
+    reader by running the part's function and template again."""
+
+    template: str
+    context: object = None
+    per_viewer: bool = False
+
+
+def _slot(name):
+    return Hook(name, identity=lambda part: part.template)
+
+
+SITE_NAV = _slot("site_nav")
+HOME = _slot("home")
+POST_BANNERS = _slot("post_banners")
+POST_BODY_END = _slot("post_body_end")
+POST_AFTER_BODY = _slot("post_after_body")
+POST_CARD_BADGES = _slot("post_card_badges")
+POST_CARD_STATS = _slot("post_card_stats")
+COURSE_SIDEBAR = _slot("course_sidebar")
+COURSE_INSTRUCTOR_LINKS = _slot("course_instructor_links")
+MANAGE_TABS = _slot("manage_tabs")
+SLOTS = {
+    slot.name: slot
+    for slot in (
+        SITE_NAV, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES,
+        POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+    )
+}  # fmt: skip
+EVERY_PAGE_SLOTS = (SITE_NAV, POST_CARD_BADGES, POST_CARD_STATS)
+
+
+# --- What blog's queries load for the parts ---------------------------------------------
+
+# ``func(queryset) -> queryset`` over posts: annotations or prefetches that card parts
+# show, in a fixed number of queries (``PostQuerySet.with_cards()`` applies them).
+CARD_LOADERS = Hook("card_loaders")
+
+# ``func(queryset, reader) -> queryset``: the same for the post page's one query of the
+# post (assignments joins the post's submission; comments annotates the reader's likes
+# of its comments). The reader is the signed-in user or AnonymousUser; the query's
+# shape may depend on whether they are signed in, never on who they are (it is
+# compiled once: blog.views.POST_PAGE_QUERY).
+POST_PAGE_LOADERS = Hook("post_page_loaders")
+
+# ``func(queryset) -> queryset`` over users: annotations on the signed-in reader's row,
+# where PageCacheMiddleware loads it (notifications adds the bell's unread count). A
+# part reads the annotation when it is there and queries when it isn't.
+READER_LOADERS = Hook("reader_loaders")
+
+
+# --- blog's editor, posts and pages -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditorSection:
+    """Fields of another app in the post editor, below blog's own.
+
+    ``form_class(data=None, *, post, course, prefix, initial=None)`` is a plain Form
+    (it never sees the request) whose field names are prefixed with ``key``;
+    ``template`` renders it as ``section_form``; ``save(*, post, cleaned_data)`` runs in
+    the transaction that saves the post, after it, for "draft", "publish", "update" and
+    "unpublish" alike. A section's ``form_class`` may return a form with no fields to
+    step aside for this post (for example, a course with no assignments).
+
+    ``refuse(*, post, action, cleaned_data) -> str | None``, optional, may refuse to let
+    the post go live: given a reason, "publish" saves the post as a draft instead and
+    shows the reason; "update" of a published post saves nothing and shows it on the
+    section's form, so nothing typed is lost.
+    """
+
+    key: str
+    form_class: type
+    template: str
+    save: object
+    refuse: object = None
+
+
+EDITOR_SECTIONS = Hook("editor_sections", identity=lambda section: section.key)
+
+# ``func(post, html) -> html``, applied to a post's rendered, sanitised body when it is
+# saved and in the editor's preview (references turns ``[@key]`` into citations). It
+# must keep the HTML safe and may query only when the body needs it.
+BODY_FILTERS = Hook("body_filters")
+
+# ``func() -> expression``: a boolean or numeric query expression over Post (for example
+# ``Exists()`` over the app's own rows) ranking the recent posts of the home page: a
+# higher value comes first; ties, and every post when no app ranks, newest first. The
+# expression joins the one query that lists the posts, so it costs no query of its own.
+# What it reads must bump the post's pages when it changes (``pagecache.changed(post=)``)
+# or home's page cache would keep the old order.
+POST_RANKINGS = Hook("post_rankings")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A figure on the participation page (one row per student), from ``source(course,
+    start, end) -> {user_id: value}``: ONE aggregate query over the course's activity in
+    the period, ``start <= when < end``, either bound None (open); users missing from the
+    dict have no value.
+
+    Columns registered with the same key are one column, their values combined per
+    student with ``combine``: "sum" for counts ("likes given" = likes given on posts +
+    on comments, each app counting its own), "max" for dates ("last activity"). The
+    first registration of a key sets its label, combine and place (its order). A count
+    with no value shows 0; a date, none."""
+
+    key: str
+    label: str
+    source: object
+    combine: str = "sum"
+
+    def __post_init__(self):
+        if self.combine not in ("sum", "max"):
+            raise ValueError(f"combine must be 'sum' or 'max', not {self.combine!r}")
+
+
+PARTICIPATION_COLUMNS = Hook("participation_columns", identity=lambda c: (c.key, c.source))
+
+# ``func(course) -> [blog.participation.ParticipationColumn]``: columns that depend on
+# the course (one per assignment, say), each with its order and sources; one query at
+# most to list them.
+COURSE_PARTICIPATION_COLUMNS = Hook("course_participation_columns")
+
+
+# --- The member page cache's holes (blog/pagecache.py) --------------------------------
+
+
+@dataclass(frozen=True)
+class Filler:
+    """``fill(filling, spec) -> str``: the HTML of a hole of `kind` for
+    ``filling.request`` (a ``pagecache.Filling``), or bytes (UTF-8 HTML, joined as is: a
+    spec's stored variants); ``spec`` is what ``Skeleton.hole`` stored. It raises
+    ``pagecache.Bypass`` when the skeleton can't serve this reader."""
+
+    kind: str
+    fill: object
+
+
+HOLE_FILLERS = Hook("hole_fillers", identity=lambda filler: filler.kind)
+
+
+@dataclass(frozen=True)
+class ViewerContext:
+    """``context(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block
+    (blog_tags) is filled with, besides the request's own (user, request, csrf_token)."""
+
+    name: str
+    context: object
+
+
+VIEWER_CONTEXTS = Hook("viewer_contexts", identity=lambda viewer: viewer.name)
+
+
+# --- accounts' profile page -------------------------------------------------------------
+
+# ``func(request, profile_user) -> dict | None``: a section of a person's public profile;
+# the dict holds its ``template`` and the context it needs (loaded in the function, so
+# the template runs no queries); None shows nothing.
+PROFILE_SECTIONS = Hook("profile_sections")
+
+
+# --- assignments' page of an assignment ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseFigure:
+    """A figure beside each response on an assignment's page (for those who grade it):
+    ``figures(post_ids) -> {post_id: text}`` runs ONE query over the responses' posts; a
+    post missing from the dict shows a dash."""
+
+    label: str
+    figures: object
+
+
+RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)

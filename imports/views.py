@@ -8,8 +8,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from blog.extensions import MANAGE_TABS, page_parts
+from blog.extensions import page_parts
 from blog.shortcuts import readable_course_or_404
+from config.hooks import MANAGE_TABS
 from imports import tasks
 from imports.forms import ImportForm
 from imports.models import ImportRun

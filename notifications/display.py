@@ -1,4 +1,4 @@
-"""What notifications adds to other apps' pages, through blog's page parts."""
+"""What notifications adds to other apps' pages (registered in notifications/hooks.py)."""
 
 from django.db.models import Count
 from django.utils.functional import SimpleLazyObject
@@ -26,7 +26,7 @@ def unread_count(user):
 
 
 def with_unread_count(users):
-    """A reader loader (blog.extensions): the bell's count on the reader's row."""
+    """A reader loader (hooks.READER_LOADERS): the bell's count on the reader's row."""
     return users.annotate(unread_notifications=count_of(Notification.objects.unread(), "recipient"))
 
 

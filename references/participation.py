@@ -1,9 +1,9 @@
-"""References' figures on the participation page (see blog.extensions): how many
-references a student's published posts have, and how many of them lack a URL or a date."""
+"""References' figures on the participation page (registered in references/hooks.py):
+how many references a student's published posts have, and how many of them lack a URL
+or a date."""
 
 from django.db.models import Count, Q
 
-from blog.extensions import register_participation_column
 from blog.models import Post
 from blog.participation import in_period, per_user
 from references.models import Reference
@@ -22,14 +22,6 @@ def references(course, start, end):
 def incomplete_references(course, start, end):
     incomplete = _cited(course, start, end).lacking_url_or_date()
     return per_user(incomplete, "post__author", Count("pk"))
-
-
-def register_columns():
-    register_participation_column("references", "References", references, order=60)
-    register_participation_column(
-        "incomplete_references", "References lacking a URL or date", incomplete_references,
-        order=61,
-    )  # fmt: skip
 
 
 def reference_figures(post_ids):

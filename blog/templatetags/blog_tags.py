@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from blog import extensions, icons, likes, media, pagecache
 from blog.rendering import plain_text
+from config import hooks
 
 register = template.Library()
 
@@ -78,13 +79,13 @@ def iso_datetime(value):
 
 @register.simple_tag(takes_context=True)
 def page_parts(context, slot):
-    """Render the parts of `slot` (blog.extensions): those the view prepared, or for the
-    slots on every page (cards, header), the registered parts prepared here."""
+    """Render the parts of `slot` (its name; config.hooks): those the view prepared, or
+    for the slots on every page (cards, header), the registered parts prepared here."""
     prepared = context.get("page_parts", {})
     if slot in prepared:
         parts = prepared[slot]
-    elif slot in extensions.EVERY_PAGE_SLOTS:
-        parts = extensions.prepare(slot, getattr(context, "request", None))
+    elif hooks.SLOTS.get(slot) in hooks.EVERY_PAGE_SLOTS:
+        parts = extensions.prepare(hooks.SLOTS[slot], getattr(context, "request", None))
     else:
         raise LookupError(f"The view did not prepare the {slot!r} parts (page_parts()).")
     request = getattr(context, "request", None)
@@ -142,7 +143,7 @@ def fill_part(filling, spec):
     """A per-viewer page part's hole, for this reader: the part prepared and drawn."""
     _, slot, template_name = spec
     request = filling.request
-    part = extensions.prepare_one(slot, template_name, request, filling.obj)
+    part = extensions.prepare_one(hooks.SLOTS[slot], template_name, request, filling.obj)
     if part is None:
         return ""
     return render_to_string(template_name, part.context, request)
@@ -153,7 +154,7 @@ class PerViewerNode(template.Node):
     page (the header's name and bell, a Like button's state). Rendered as usual, except
     in a page drawn for the member page cache, where it becomes a hole that is filled
     for each reader by rendering this same block again in a context of the request
-    alone, plus what ``register_viewer_context(name, func)``'s function gives."""
+    alone, plus what the ``hooks.VIEWER_CONTEXTS`` registered under `name` gives."""
 
     def __init__(self, name, nodelist, origin, key):
         self.name = name
@@ -171,14 +172,6 @@ class PerViewerNode(template.Node):
 
 
 _per_viewer_nodes = {}
-_viewer_contexts = {}
-
-
-def register_viewer_context(name, func):
-    """``func(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block is
-    filled with (besides the request's own: user, request, csrf_token, ...)."""
-    _viewer_contexts[name] = func
-    return func
 
 
 @register.tag
@@ -202,8 +195,8 @@ def fill_block(filling, spec):
         node = next(n for n in compiled.nodelist.get_nodes_by_type(PerViewerNode) if n.key == key)
         _per_viewer_nodes[(origin, key)] = node
     request = filling.request
-    func = _viewer_contexts.get(name)
-    extra = func(request, filling.obj) if func else {}
+    viewer = hooks.VIEWER_CONTEXTS.get(name)
+    extra = viewer.context(request, filling.obj) if viewer else {}
     # What the context processors give (user, csrf_token, ...), asked once per reader
     # for all the blocks, as a RequestContext would for each.
     processed = filling.memo.get("context_processors")
@@ -215,7 +208,3 @@ def fill_block(filling, spec):
     context.request = request
     with context.bind_template(compiled):
         return node.nodelist.render(context)
-
-
-pagecache.register_filler("part", fill_part)
-pagecache.register_filler("block", fill_block)

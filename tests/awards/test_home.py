@@ -1,6 +1,6 @@
 """A visitor's home page: recent posts of open courses, awarded ones first (issue 19).
 
-awards ranks them through blog.extensions.register_post_ranking; blog names no award.
+awards ranks them through hooks.POST_RANKINGS (config/hooks.py); blog names no award.
 """
 
 from datetime import timedelta

@@ -1,4 +1,5 @@
-"""The page-part registry: other apps add to blog's pages and to its editor."""
+"""The page slots and the editor's sections: other apps add to blog's pages and editor
+(config/hooks.py)."""
 
 import pytest
 from django import forms
@@ -7,6 +8,7 @@ from django.urls import reverse
 
 from blog import extensions
 from blog.models import BodyImage
+from config import hooks
 from tests.blog.test_images import image_bytes, upload
 
 
@@ -18,21 +20,21 @@ class NoteForm(forms.Form):
 
 
 @pytest.fixture
-def note_section(monkeypatch, tmp_path, settings):
-    """An editor section of a pretend app: a required note, kept in `saved`."""
+def note_section(tmp_path, settings):
+    """An editor section of a pretend app, the only one: a required note, kept in `saved`."""
     saved = []
     (tmp_path / "note.html").write_text("<div class=note>{{ section_form.note }}</div>")
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}
     ]
-    monkeypatch.setattr(extensions, "_editor_sections", [])
-    extensions.register_editor_section(
+    section = hooks.EditorSection(
         "notes",
         form_class=NoteForm,
         template="note.html",
         save=lambda *, post, cleaned_data: saved.append((post.pk, cleaned_data["note"])),
     )
-    return saved
+    with hooks.EDITOR_SECTIONS.override(section, keep=False):
+        yield saved
 
 
 def editor_data(**extra):
@@ -79,8 +81,26 @@ def test_a_body_image_sent_with_a_save_is_inserted_into_the_text(client, course,
 
 
 def test_a_part_in_an_unknown_slot_is_refused():
-    with pytest.raises(ValueError):
-        extensions.register_part("post_footer", "x.html")
+    """Slots are hooks: a template can name only a declared one."""
+    template = Template('{% load blog_tags %}{% page_parts "post_footer" %}')
+    with pytest.raises(LookupError):
+        template.render(Context({"page_parts": {}}))
+    assert "post_footer" not in hooks.SLOTS
+
+
+def test_every_slot_is_declared_with_its_name():
+    assert set(hooks.SLOTS) == {
+        "site_nav", "home", "post_banners", "post_body_end", "post_after_body",
+        "post_card_badges", "post_card_stats", "course_sidebar", "course_instructor_links",
+        "manage_tabs",
+    }  # fmt: skip
+    assert all(name == slot.name for name, slot in hooks.SLOTS.items())
+
+
+def test_a_part_registered_twice_in_a_slot_is_refused():
+    part = hooks.Part("blog/_liked_by.html")
+    with hooks.COURSE_SIDEBAR.override(part), pytest.raises(hooks.AlreadyRegistered):
+        hooks.COURSE_SIDEBAR.register(hooks.Part("blog/_liked_by.html", lambda r, o: {}))
 
 
 def test_a_slot_the_view_did_not_prepare_is_an_error(rf):
@@ -89,11 +109,11 @@ def test_a_slot_the_view_did_not_prepare_is_an_error(rf):
         template.render(Context({}))
 
 
-def test_a_part_whose_context_is_none_is_not_shown(rf, monkeypatch, user):
-    monkeypatch.setattr(extensions, "_parts", [])
-    extensions.register_part(extensions.COURSE_SIDEBAR, "blog/_liked_by.html", lambda r, o: None)
+def test_a_part_whose_context_is_none_is_not_shown(rf, user):
+    hidden = hooks.Part("blog/_liked_by.html", lambda r, o: None)
     request = rf.get("/")
     request.user = user
-    assert extensions.page_parts(request, None, extensions.COURSE_SIDEBAR) == {
-        "page_parts": {extensions.COURSE_SIDEBAR: []}
-    }
+    with hooks.COURSE_SIDEBAR.override(hidden, keep=False):
+        assert extensions.page_parts(request, None, hooks.COURSE_SIDEBAR) == {
+            "page_parts": {"course_sidebar": []}
+        }

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from blog import extensions
-from blog.extensions import participation_columns
 from blog.models import Membership, Post, PostLike
-from blog.participation import period_bounds
+from blog.participation import participation_columns, period_bounds
 from comments.models import Comment, CommentLike
+from config import hooks
 from tests import factories
 
 # The clock is pinned for every test here: the data below is dated relative to NOW, and
@@ -545,7 +544,7 @@ def test_participation_runs_a_fixed_number_of_queries(
     client.force_login(instructor)
     # One query per figure: columns that apps beyond blog, comments and awards add cost theirs.
     others = sum(len(c.sources) for c in participation_columns() if c.label not in HEADER)
-    others += len(extensions._participation_column_providers)  # each lists its columns once
+    others += len(hooks.COURSE_PARTICIPATION_COLUMNS)  # each lists its columns once
     with django_assert_max_num_queries(18 + others):
         response = participation(client, course, period="term")
     assert len(response.context["table"].rows) == students

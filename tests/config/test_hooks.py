@@ -1,7 +1,13 @@
 """The Hook type (config/hooks.py): one way to extend a page, in order, once each."""
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from config import hooks
 from config.hooks import AlreadyRegistered, Hook
 
 
@@ -84,3 +90,46 @@ def test_registering_inside_an_override_is_undone_with_it():
     with hook.override():
         hook.register("temporary")
     assert list(hook) == []
+
+
+# --- The project's hooks: declared in one module below every app, registered in hooks.py ---
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = [
+    "accounts", "blog", "comments", "awards", "assignments", "references", "notifications",
+    "imports",
+]  # fmt: skip
+
+
+def test_the_hooks_module_imports_no_app():
+    """accounts (below blog) reads its hook from config.hooks: it must not bring blog."""
+    code = (
+        "import sys, config.hooks;"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {APPS!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_discovering_again_registers_nothing_twice():
+    """A second ready() (a test changing INSTALLED_APPS) imports no hooks.py again."""
+    declared = [value for value in vars(hooks).values() if isinstance(value, Hook)]
+    before = [list(hook) for hook in declared]
+    hooks.autodiscover()
+    assert [list(hook) for hook in declared] == before
+
+
+def test_apps_register_only_in_their_hooks_module():
+    """One place per app: no other module registers with a hook."""
+    registering = re.compile(r"\b[A-Z_]+\.register\(|\bhooks\.[A-Z_]+\.register\b")
+    elsewhere = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if path.name != "hooks.py" and registering.search(path.read_text())
+    ]
+    assert elsewhere == []
+    registered = {app for app in APPS if (ROOT / app / "hooks.py").exists()}
+    assert registered == set(APPS) - {"accounts"}  # accounts only reads (its profile)

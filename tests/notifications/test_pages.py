@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog import extensions
 from blog.rendering import plain_text
+from config import hooks
 from notifications.models import Notification
 from tests import factories
 
@@ -148,7 +148,7 @@ def queries(client, url):
 
 @pytest.mark.parametrize("page", ["home", "post", "author's posts"])
 def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
-    client, post, student, monkeypatch, page
+    client, post, student, page
 ):
     """On the pages PageCacheMiddleware serves (home, course, post), the count comes
     with the reader's row (with_unread_count): no query of its own."""
@@ -161,7 +161,6 @@ def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
             "blog:author_posts", args=[post.course.slug, post.author.username]
         ),
     }[page]
-    without = [part for part in extensions._parts if part.template != BELL_TEMPLATE]
 
     def count(signed_in):
         client.logout()
@@ -171,8 +170,8 @@ def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
         return queries(client, url)
 
     with_bell = {"visitor": count(False), "member": count(True)}
-    monkeypatch.setattr(extensions, "_parts", without)
-    bare = {"visitor": count(False), "member": count(True)}
+    with hooks.SITE_NAV.override(keep=lambda part: part.template != BELL_TEMPLATE):
+        bare = {"visitor": count(False), "member": count(True)}
     assert with_bell["member"] == bare["member"] + (page == "author's posts")
     assert with_bell["visitor"] == bare["visitor"]
 

@@ -1,0 +1,23 @@
+"""What blog adds to other apps' pages and to its own extension points (config/hooks.py)."""
+
+from blog import participation
+from blog.profile import posts_section
+from blog.templatetags import blog_tags
+from blog.views import post_likes_viewer_context
+from config import hooks
+from config.hooks import Column, Filler, ViewerContext
+
+hooks.PROFILE_SECTIONS.register(posts_section, order=10)
+
+column = hooks.PARTICIPATION_COLUMNS.register
+column(Column("posts_published", "Posts published", participation.posts_published), order=10)
+column(Column("likes_given", "Likes given", participation.post_likes_given), order=30)
+column(Column("likes_received", "Likes received", participation.post_likes_received), order=40)
+column(Column("last_activity", "Last activity", participation.last_post, "max"), order=90)
+column(Column("last_activity", "Last activity", participation.last_post_like, "max"), order=90)
+
+# The holes of pages kept for signed-in readers (blog/pagecache.py): per-viewer page
+# parts and {% per_viewer %} blocks, and what the post's Like block is filled with.
+hooks.HOLE_FILLERS.register(Filler("part", blog_tags.fill_part))
+hooks.HOLE_FILLERS.register(Filler("block", blog_tags.fill_block))
+hooks.VIEWER_CONTEXTS.register(ViewerContext("post_like", post_likes_viewer_context))
