@@ -3,10 +3,10 @@
 Dependencies point one way (accounts <- blog <- comments, awards, assignments,
 references <- notifications, imports), yet the post page shows comments and awards,
 cards show their counts and badges, the editor asks which assignment a post answers,
-and a profile lists a person's posts. The app that owns a page declares a ``Hook`` for
-each place others may add to it, here, and reads it; the others register with it. No
-app names one above it, and this module imports no app, so accounts (below blog) reads
-its hook from here too (docs/decisions.md, "One kind of hook").
+and a profile lists a person's posts. Each place where an app lets others add to it is
+a ``Hook`` declared here: the app that owns the place reads it, the others register
+with it, and no app names one above it. This module imports no app, so accounts (below
+blog) reads its hook from here too (docs/decisions.md, "One kind of hook").
 
 Each app keeps all its registrations in one module, ``<app>/hooks.py``, which
 ``config.apps.HooksConfig.ready()`` imports for every installed app, the way the admin
@@ -15,6 +15,7 @@ imports every ``admin.py``:
     # awards/hooks.py
     from awards import display
     from config import hooks
+    from config.hooks import Part
 
     hooks.POST_BANNERS.register(Part("awards/_post_banners.html", display.post_page_awards))
     hooks.CARD_LOADERS.register(display.with_award_badges)
