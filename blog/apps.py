@@ -9,7 +9,7 @@ class BlogConfig(AppConfig):
     def ready(self):
         from accounts.profile import register_section
         from accounts.signals import profile_changed
-        from blog import pagecache, participation
+        from blog import participation, versions
         from blog.profile import posts_section
         from blog.templatetags.blog_tags import register_viewer_context
         from blog.views import post_likes_viewer_context
@@ -17,4 +17,4 @@ class BlogConfig(AppConfig):
         register_section(posts_section, order=10)
         participation.register_columns()
         register_viewer_context("post_like", post_likes_viewer_context)
-        profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")
+        profile_changed.connect(versions.person_changed, dispatch_uid="blog.person_changed")

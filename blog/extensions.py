@@ -34,7 +34,7 @@ MANAGE_TABS              course        the tabs of the instructor pages
 
 A part showing the reader something of their own beyond their standing in the course
 (private feedback, their news, what they have due) is registered ``per_viewer=True``:
-pages kept for signed-in readers (blog/pagecache.py, member_page) hold a hole there,
+pages kept for signed-in readers (the pagecache package) hold a hole there,
 filled for each reader by running the part's function and template again.
 
 A view prepares the slots its page shows with ``page_parts(request, obj, *slots)``
@@ -110,7 +110,7 @@ def register_part(slot, template, context=None, *, order=100, per_viewer=False):
     """Show `template` in `slot` of blog's pages (see the module's docstring). A part
     that shows the reader something of their own beyond their role in the course (their
     private feedback, say) is `per_viewer`: pages cached for signed-in readers
-    (blog/pagecache.py) hold a hole there, filled for each reader by running the part."""
+    (the pagecache package) hold a hole there, filled for each reader by running the part."""
     if slot not in SLOTS:
         raise ValueError(f"Unknown page slot {slot!r}; the slots are {sorted(SLOTS)}.")
     part = PagePart(
@@ -171,7 +171,7 @@ class QuerysetLoaders:
 # Joins (``select_related``) and annotations that the post page's parts read from the
 # post, so that they need no query of their own: ``func(queryset, reader)``, where the
 # reader is the signed-in user (or AnonymousUser); the query's shape may depend on
-# whether they are signed in, never on who they are (blog.views.POST_PAGE_QUERY).
+# whether they are signed in, never on who they are (blog.pages.POST_PAGE_QUERY).
 _post_page_loaders = QuerysetLoaders()
 register_post_page_loader = _post_page_loaders.register
 with_post_page_loaders = _post_page_loaders.apply
@@ -325,7 +325,7 @@ def register_post_ranking(func, *, order=100):
     rows). Posts with a higher value come first; ties, and every post when no app
     ranks, newest first. The expression joins the one query that lists the posts, so
     a ranking costs no query of its own. What it reads must bump the post's pages
-    when it changes (``pagecache.changed(post=...)``), or home's page cache would keep
+    when it changes (``versions.changed(post=...)``), or home's page cache would keep
     the old order.
     """
     _post_rankings.append((order, func))

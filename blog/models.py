@@ -4,7 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -12,9 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from blog import pagecache
 from blog.extensions import apply_body_filters
-from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
     SEARCH_CONFIG,
@@ -29,6 +27,7 @@ from blog.search import (
     safe_headline,
     search_terms,
 )
+from blog.versions import VersionedModel
 from config.db import count_of
 
 META_DESCRIPTION_LENGTH = 160  # what search engines show of a page's description
@@ -176,7 +175,7 @@ class Course(VersionedModel, models.Model):
         max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
     )
     created = models.DateTimeField(auto_now_add=True)
-    # Page cache versions (blog/pagecache.py): bumped by pagecache.changed(), never saved.
+    # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
     pages_version = models.PositiveBigIntegerField(default=1, editable=False)
     common_version = models.PositiveBigIntegerField(default=1, editable=False)
     version_fields = ("pages_version", "common_version")
@@ -348,13 +347,6 @@ class Course(VersionedModel, models.Model):
     def can_create(user):
         """Staff, or anyone given the add_course permission (the "Instructors" group)."""
         return user.is_authenticated and (user.is_staff or user.has_perm("blog.add_course"))
-
-    def regenerate_join_code(self):
-        """A new code; instructors see it on the course page, also when cached."""
-        with transaction.atomic():
-            self.join_code = new_join_code()
-            self.save(update_fields=["join_code"])
-            pagecache.changed(course=self)
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -718,7 +710,7 @@ class Post(VersionedModel, models.Model):
     # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
     # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    # Page cache version of this post's page (blog/pagecache.py), never saved.
+    # The version of this post's page (blog/versions.py), never saved.
     page_version = models.PositiveBigIntegerField(default=1, editable=False)
     version_fields = ("page_version",)
 

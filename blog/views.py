@@ -1,7 +1,6 @@
 import logging
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps.views import sitemap as sitemap_xml
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import media, pagecache, pending, services
+from blog import media, pages, pending, services
 from blog.extensions import (
     COURSE_INSTRUCTOR_LINKS,
     COURSE_SIDEBAR,
@@ -31,7 +30,6 @@ from blog.extensions import (
     apply_body_filters,
     editor_sections,
     page_parts,
-    with_post_page_loaders,
 )
 from blog.forms import (
     AddMembersForm,
@@ -54,8 +52,8 @@ from blog.shortcuts import (
     readable_post_or_404,
 )
 from blog.sitemaps import sitemaps_for
-from config.db import PreparedQuery
 from config.storage import StorageUnavailable
+from pagecache.decorators import cached_page
 
 logger = logging.getLogger(__name__)
 
@@ -64,28 +62,15 @@ HOME_POSTS = 6
 HOME_RECENT = 24  # the newest open posts home chooses from: awarded ones first
 
 
-def home_for_reader(request):
-    """The courses home lists for this reader (theirs and the open ones, with their
-    role in each: one query), with what their member page is cached under
-    (pagecache.member_view): one copy per set of listed courses and roles."""
-    user = request.user
-    listed = Q(visibility=Course.Visibility.PUBLIC)
-    if user.is_authenticated:
-        listed |= Q(memberships__user=user)
-    courses = list(Course.objects.filter(listed).with_viewer_role(user).distinct())
-    versions = (sum(course.pages_version for course in courses),)
-    return courses, versions, tuple(sorted((c.pk, c.viewer_role or "") for c in courses))
-
-
-@pagecache.anonymous_page(pagecache.site_versions)
-@pagecache.member_view(home_for_reader)
-def home(request, courses):
+@cached_page(pages.HOME)
+def home(request):
     """Signed in: your courses and what they are writing. Everyone: recent posts of open
     courses, those other apps rank higher (awarded ones) first (a member sees those of
     courses other than their own, which the feed already shows). Both card lists share
-    their prefetches. Signed in, the page comes from the member page cache when it can;
-    the reader's panels (HOME parts) are per-viewer holes."""
+    their prefetches. From the page cache when it can (blog/pages.py); the reader's
+    panels (HOME parts) are per-viewer holes."""
     user = request.user
+    courses = pages.HOME.found(request)
     my_courses = [course for course in courses if course.viewer_role]
     published = Post.objects.published().with_cards().newest_first()
     lookups = published._prefetch_related_lookups  # run once over both lists, below
@@ -140,7 +125,7 @@ def course_join_code_regenerate(request, course_slug):
     course = readable_course_or_404(request, course_slug)
     if not course.can_manage(request.user):
         raise PermissionDenied
-    course.regenerate_join_code()
+    services.regenerate_join_code(course=course)
     messages.success(request, f"New join code: {course.join_code}. The old one no longer works.")
     target = request.POST.get("next_anchor", "")  # back to the page that asked, if ours
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -148,16 +133,10 @@ def course_join_code_regenerate(request, course_slug):
     return redirect(target)
 
 
-def course_for_reader(request, course_slug):
-    """The course, with what its member page is cached under (pagecache.member_view)."""
-    course = readable_course_or_404(request, course_slug)
-    return course, (course.pages_version,), (course.role_of(request.user),)
-
-
-@pagecache.anonymous_page(pagecache.course_versions)
-@pagecache.member_view(course_for_reader)
-def course_detail(request, course):
-    """Signed in, from the member page cache when it can (one copy per standing)."""
+@cached_page(pages.COURSE)
+def course_detail(request, course_slug):
+    """From the page cache when it can (blog/pages.py)."""
+    course = pages.COURSE.found(request, course_slug=course_slug)
     published = Post.objects.published().for_course(course)
     by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
     posts = published.with_cards().newest_first()
@@ -205,59 +184,12 @@ def my_posts(request):
     return render(request, "blog/my_posts.html", {"page_obj": paginate(request, posts, 20)})
 
 
-def post_page_queryset(user):
-    """The post page's one query: post, author, course, the reader's role and Like, the
-    like count, and what other apps' post page loaders join."""
-    return (
-        with_post_page_loaders(Post.objects.select_related("author", "course"), user)
-        .with_like_counts()
-        .with_viewer_role(user)
-        .with_viewer_like(user)
-    )
-
-
-def _signed_in_post_page_queryset(user_id, course_slug, slug):
-    reader = SimpleNamespace(pk=user_id, is_authenticated=True)
-    return post_page_queryset(reader).filter(course__slug=course_slug, slug=slug).order_by()
-
-
-# Placeholders that appear nowhere else in the query's parameters (config.db).
-POST_PAGE_QUERY = PreparedQuery(
-    _signed_in_post_page_queryset,
-    user_id=-730_113_571,
-    course_slug="\x00course slug\x00",
-    slug="\x00post slug\x00",
-)
-
-
-def post_for_reader(request, course_slug, post_slug):
-    """The post page's post for this reader, with the versions and standing its member
-    page is cached under (pagecache.member_view): post, course, the reader's role and
-    Like and the like count in one query. 404 when they may not read it."""
-    user = request.user
-    if user.is_authenticated:  # every signed-in GET runs it: compiled once (config.db)
-        post = POST_PAGE_QUERY.get(user_id=user.pk, course_slug=course_slug, slug=post_slug)
-        if post is None:
-            raise Http404("No such post.")
-    else:
-        post = get_object_or_404(post_page_queryset(user), course__slug=course_slug, slug=post_slug)
-    course = post.course
-    course.remember_role(user, post.viewer_role)
-    if not course.can_read(user) or not post.can_read(user):
-        raise Http404("No such post.")
-    return (
-        post,
-        (course.common_version, post.page_version),
-        (course.role_of(user), post.is_by(user)),
-    )
-
-
-@pagecache.anonymous_page(pagecache.post_versions)
-@pagecache.member_view(post_for_reader)
-def post_detail(request, post):
-    """The post page. Signed in, it comes from the member page cache (blog/pagecache.py)
-    when it can: one copy per page version and standing in the course, the reader's own
+@cached_page(pages.POST)
+def post_detail(request, course_slug, post_slug):
+    """The post page; from the page cache when it can (blog/pages.py): for signed-in
+    readers one copy per page version and standing in the course, the reader's own
     parts filled in."""
+    post = pages.POST.found(request, course_slug=course_slug, post_slug=post_slug)
     prefetch_related_objects([post], "topics")
     context = {
         "course": post.course,

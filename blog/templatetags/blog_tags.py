@@ -9,8 +9,9 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions, icons, likes, media, pagecache
+from blog import extensions, icons, likes, media
 from blog.rendering import plain_text
+from pagecache.skeleton import register_filler, skeleton_of
 
 register = template.Library()
 
@@ -88,7 +89,7 @@ def page_parts(context, slot):
     else:
         raise LookupError(f"The view did not prepare the {slot!r} parts (page_parts()).")
     request = getattr(context, "request", None)
-    skeleton = pagecache.skeleton_of(request)
+    skeleton = skeleton_of(request)
     html = SafeString()  # each part's template escapes its own values
     for part in parts:
         rendered = SafeString()
@@ -164,7 +165,7 @@ class PerViewerNode(template.Node):
 
     def render(self, context):
         html = self.nodelist.render(context)
-        skeleton = pagecache.skeleton_of(getattr(context, "request", None))
+        skeleton = skeleton_of(getattr(context, "request", None))
         if skeleton is None:
             return html
         return skeleton.hole(("block", self.origin_name, self.key, self.name), html)
@@ -217,5 +218,5 @@ def fill_block(filling, spec):
         return node.nodelist.render(context)
 
 
-pagecache.register_filler("part", fill_part)
-pagecache.register_filler("block", fill_block)
+register_filler("part", fill_part)
+register_filler("block", fill_block)
