@@ -101,6 +101,14 @@ def save_post(
     return post
 
 
+def action_when_refused(*, action):
+    """What an editor action becomes when another app's editor section refuses to let
+    the post go live now (blog.extensions, ``refuse``): "publish" saves it as a draft
+    (the writer is told why it didn't go live); any other action changes nothing (None:
+    the writer is told why)."""
+    return "draft" if action == "publish" else None
+
+
 @transaction.atomic
 def unpublish_post(*, post):
     """Make a published post a draft again (its author and the instructors still see it)."""

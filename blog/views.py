@@ -50,6 +50,7 @@ from blog.shortcuts import (
     paginate,
     readable_course_or_404,
     readable_post_or_404,
+    writable_course_or_403,
 )
 from blog.sitemaps import sitemaps_for
 from config.storage import StorageUnavailable
@@ -250,9 +251,7 @@ def post_like(request, course_slug, post_slug):
 
 @login_required
 def post_create(request, course_slug):
-    course = readable_course_or_404(request, course_slug)
-    if not course.can_write_post(request.user):
-        raise PermissionDenied("Join this course to write in it.")
+    course = writable_course_or_403(request, course_slug)
     return _edit_post(request, course, Post(course=course, author=request.user))
 
 
@@ -283,11 +282,11 @@ def _edit_post(request, course, post):
             raise PermissionDenied
         valid = all([form.is_valid(), *(section.form.is_valid() for section in sections)])
         refusal = valid and section_refusal(sections, post=post, action=action)
-        if refusal and action != "publish":  # a published post: change nothing, say why
-            refusal.form.add_error(None, refusal.message)
-            valid = False
-        elif refusal:  # keep it as a draft, and say why it didn't go live
-            action = "draft"
+        if refusal:
+            action = services.action_when_refused(action=action)
+            if action is None:  # change nothing, say why
+                refusal.form.add_error(None, refusal.message)
+                valid = False
         if valid:
             values = form.service_values()
             try:
@@ -304,8 +303,7 @@ def _edit_post(request, course, post):
                     **values,
                 )
             except StorageUnavailable as error:
-                logger.error("Media storage unavailable while saving a post: %s", error)
-                messages.error(request, StorageUnavailable.message)
+                storage_down(request, error, doing="saving a post")
                 context = {
                     "course": course,
                     "post": post,
@@ -377,8 +375,7 @@ def _keep_upload(request, upload):
     try:
         return pending.keep(upload, user=request.user)
     except StorageUnavailable as error:
-        logger.error("Media storage unavailable while keeping an image: %s", error)
-        messages.error(request, StorageUnavailable.message)
+        storage_down(request, error, doing="keeping an image")
         return None
 
 
@@ -437,8 +434,7 @@ def _editor_roundtrip(request, course, post, action):
             try:
                 image = services.store_body_image(course=course, user=request.user, clean=clean)
             except StorageUnavailable as error:
-                logger.error("Media storage unavailable while inserting an image: %s", error)
-                messages.error(request, StorageUnavailable.message)
+                storage_down(request, error, doing="inserting an image")
             else:
                 markdown = _image_markdown(image)
                 data["body"] = data.get("body", "").rstrip() + "\n\n" + markdown + "\n"
@@ -458,6 +454,17 @@ def _editor_roundtrip(request, course, post, action):
         "editor_sections": sections,
     }
     return render(request, "blog/post_form.html", context)
+
+
+def storage_down(request, error, *, doing, as_json=False):
+    """The one answer when the media storage can't save (StorageUnavailable): logged,
+    and the reader told why nothing was saved: a message for a page (which keeps what
+    they typed), or with ``as_json`` the 503 answer for the editor's script."""
+    logger.error("Media storage unavailable while %s: %s", doing, error)
+    if as_json:
+        return JsonResponse({"error": StorageUnavailable.message}, status=503)
+    messages.error(request, StorageUnavailable.message)
+    return None
 
 
 def _image_markdown(image):
@@ -480,9 +487,7 @@ def _saved_message(post, action):
 @login_required
 def post_preview(request, course_slug):
     """Live preview for the editor: the same renderer as the stored HTML."""
-    course = readable_course_or_404(request, course_slug)
-    if not course.can_write_post(request.user):
-        raise PermissionDenied
+    course = writable_course_or_403(request, course_slug)
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "The text is too long to preview."}, status=400)
@@ -502,9 +507,7 @@ def preview_html(post, body):
 @login_required
 def body_image_upload(request, course_slug):
     """ "Insert image" with JavaScript: store it and answer with its Markdown."""
-    course = readable_course_or_404(request, course_slug)
-    if not course.can_write_post(request.user):
-        raise PermissionDenied
+    course = writable_course_or_403(request, course_slug)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"error": "Choose an image to insert."}, status=400)
@@ -515,8 +518,7 @@ def body_image_upload(request, course_slug):
     try:
         image = services.store_body_image(course=course, user=request.user, clean=clean)
     except StorageUnavailable as error:
-        logger.error("Media storage unavailable while inserting an image: %s", error)
-        return JsonResponse({"error": StorageUnavailable.message}, status=503)
+        return storage_down(request, error, doing="inserting an image", as_json=True)
     return JsonResponse({"markdown": _image_markdown(image)}, status=201)
 
 
