@@ -12,7 +12,7 @@ class BlogConfig(AppConfig):
         from blog import participation, versions
         from blog.profile import posts_section
         from blog.templatetags.blog_tags import register_viewer_context
-        from blog.views import post_likes_viewer_context
+        from blog.views.likes import post_likes_viewer_context
 
         register_section(posts_section, order=10)
         participation.register_columns()

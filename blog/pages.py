@@ -1,8 +1,8 @@
 """blog's cached pages: home, a course, a post. Each is defined once here (what it shows
 a reader, the versions and standing its copies are kept under) for both page caches,
-anonymous and signed-in (the ``pagecache`` package); its view in blog/views.py draws it
-(``@cached_page(POST)`` on ``post_detail(request, course_slug, post_slug)``, which asks
-``POST.found(...)`` for the post).
+anonymous and signed-in (the ``pagecache`` package); its view in blog/views/reading.py
+draws it (``@cached_page(POST)`` on ``post_detail(request, course_slug, post_slug)``,
+which asks ``POST.found(...)`` for the post).
 
 The versions are the columns blog.versions bumps; which page reads which:
 
