@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 
@@ -100,5 +101,6 @@ def shows_messages(request):
     session = getattr(request, "session", None)
     if session is not None and session.accessed and session.get(SessionStorage.session_key):
         return True
-    storage = getattr(request, "_messages", None)  # MessageMiddleware's (django.contrib.messages)
-    return storage is not None and bool(storage.added_new or getattr(storage, "_loaded_data", None))
+    storage = get_messages(request)  # [] before MessageMiddleware ran
+    # added_new: the view added one; _loaded_data: the storage read some (to show them)
+    return bool(getattr(storage, "added_new", False) or getattr(storage, "_loaded_data", None))

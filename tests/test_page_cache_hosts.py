@@ -90,3 +90,34 @@ def test_a_page_drawn_over_https_is_never_served_over_http(post, student, reader
     plain = client().get(url)
     assert plain["X-Page-Cache"] == "miss"
     assert canonical(plain) == f"http://testserver{url}"
+
+
+# --- What the page cache hands the stack travels on one object ---
+
+seen_requests = []
+
+
+def recording_middleware(get_response):
+    def middleware(request):
+        response = get_response(request)
+        seen_requests.append(dict(vars(request)))
+        return response
+
+    return middleware
+
+
+def test_a_miss_hands_the_stack_one_object_not_loose_request_attributes(post, student, settings):
+    """The middleware's session, user and lookup, and the key, reach the session and auth
+    middleware and the view on ``request.page_cache`` only (pagecache.request)."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.test_page_cache_hosts.recording_middleware"]
+    seen_requests.clear()
+    url = post.get_absolute_url()
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    assert signed_in(student).get(url)["X-Page-Cache"] == "miss"
+    anonymous, member = seen_requests
+    loose = {"page_cache_key", "preloaded_session", "_cached_user", "member_found", "page_skeleton"}
+    assert anonymous["page_cache"].key and not loose & set(anonymous) - {"_cached_user"}
+    state = member["page_cache"]
+    assert state.session is member["session"] and state.user is member["user"]
+    assert state.found.pk == post.pk and state.skeleton is None
+    assert not loose & set(member)
