@@ -9,7 +9,7 @@ from awards import services
 from awards.forms import AdminGrantForm
 from awards.models import Award, AwardGrant
 from blog.models import Course, Post
-from blog.pagecache import ChangesPagesAdmin
+from blog.versions import ChangesPagesAdmin
 
 
 @admin.register(Award)

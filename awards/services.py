@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from awards.models import Award, AwardGrant
 from awards.signals import award_granted
-from blog import pagecache
+from blog import versions
 from blog.models import Course
 
 
@@ -25,7 +25,7 @@ def grant_award(*, award, post, granted_by, citation=""):
     except IntegrityError:
         award.check_grantable(post)  # now raises "duplicate"
         raise
-    pagecache.changed(post=post)
+    versions.changed(post=post)
     announce_grant(grant=grant)
     return grant
 
@@ -34,7 +34,7 @@ def grant_award(*, award, post, granted_by, citation=""):
 def revoke_award(*, grant):
     """Take an award back from a post."""
     grant.delete()
-    pagecache.changed(posts=[grant.post])
+    versions.changed(posts=[grant.post])
 
 
 def announce_grant(*, grant):
@@ -62,7 +62,7 @@ def save_award(*, award, **fields):
     if image is not None:
         Award._meta.get_field("image").save_form_data(award, image)
     award.save()
-    pagecache.changed(courses=Course.objects.filter(pk=award.course_id))
+    versions.changed(courses=Course.objects.filter(pk=award.course_id))
     if old_image and old_image != award.image.name:
         transaction.on_commit(lambda: default_storage.delete(old_image))
     return award

@@ -3,7 +3,7 @@ from django.db import models, transaction
 from django.db.models import Count
 
 from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
-from blog.pagecache import ChangesPagesAdmin, changed
+from blog.versions import ChangesPagesAdmin, changed
 
 
 class MembershipInline(admin.TabularInline):

@@ -8,6 +8,6 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import profile_changed
-        from blog import pagecache
+        from blog import versions
 
-        profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")
+        profile_changed.connect(versions.person_changed, dispatch_uid="blog.person_changed")

@@ -3,7 +3,7 @@
 from blog import participation
 from blog.profile import posts_section
 from blog.templatetags import blog_tags
-from blog.views import post_likes_viewer_context
+from blog.views.likes import post_likes_viewer_context
 from config import hooks
 from config.hooks import Column, Filler, ViewerContext
 
@@ -16,7 +16,7 @@ column(Column("likes_received", "Likes received", participation.post_likes_recei
 column(Column("last_activity", "Last activity", participation.last_post, "max"), order=90)
 column(Column("last_activity", "Last activity", participation.last_post_like, "max"), order=90)
 
-# The holes of pages kept for signed-in readers (blog/pagecache.py): per-viewer page
+# The holes of pages kept for signed-in readers (the pagecache package): per-viewer page
 # parts and {% per_viewer %} blocks, and what the post's Like block is filled with.
 hooks.HOLE_FILLERS.register(Filler("part", blog_tags.fill_part))
 hooks.HOLE_FILLERS.register(Filler("block", blog_tags.fill_block))

@@ -4,31 +4,23 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
-from blog import pagecache
 from blog.extensions import apply_body_filters
-from blog.pagecache import VersionedModel
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
 from blog.search import (
     SEARCH_CONFIG,
-    SEARCH_RANKED,
-    SNIPPET_WORDS,
-    AnyOf,
-    PositionIn,
-    UnestimatedSearchQuery,
-    clean_query,
-    has_phrase,
     highlight,
     safe_headline,
+    search_posts,
     search_terms,
 )
+from blog.versions import VersionedModel
 from config.db import count_of
 
 META_DESCRIPTION_LENGTH = 160  # what search engines show of a page's description
@@ -176,7 +168,7 @@ class Course(VersionedModel, models.Model):
         max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
     )
     created = models.DateTimeField(auto_now_add=True)
-    # Page cache versions (blog/pagecache.py): bumped by pagecache.changed(), never saved.
+    # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
     pages_version = models.PositiveBigIntegerField(default=1, editable=False)
     common_version = models.PositiveBigIntegerField(default=1, editable=False)
     version_fields = ("pages_version", "common_version")
@@ -349,13 +341,6 @@ class Course(VersionedModel, models.Model):
         """Staff, or anyone given the add_course permission (the "Instructors" group)."""
         return user.is_authenticated and (user.is_staff or user.has_perm("blog.add_course"))
 
-    def regenerate_join_code(self):
-        """A new code; instructors see it on the course page, also when cached."""
-        with transaction.atomic():
-            self.join_code = new_join_code()
-            self.save(update_fields=["join_code"])
-            pagecache.changed(course=self)
-
 
 class MembershipQuerySet(models.QuerySet):
     def for_course(self, course):
@@ -511,137 +496,8 @@ class PostQuerySet(models.QuerySet):
             self.update(search_vector=search_document())
 
     def search(self, text):
-        """Posts matching the words of `text`, best first; none for a query of no words.
-
-        PostgreSQL: full-text search (title above body above topic names), ranked, with a
-        ``search_headline``. Elsewhere: every word in the title, body or a topic name,
-        title matches first. Either way only the newest ``SEARCH_RANKED`` matches are
-        ranked and returned, and ``post.search_snippet(text)`` gives the snippet. On
-        PostgreSQL the returned queryset's ``match_count`` is their number (a clone, such
-        as ``.with_results()``, doesn't carry it).
-        """
-        terms = search_terms(text)
-        if not terms:
-            return self.none()
-        if connections[self.db].vendor == "postgresql":
-            return self._full_text_search(clean_query(text))
-        return self._simple_search(terms)
-
-    def _full_text_search(self, text):
-        from django.contrib.postgres.search import SearchHeadline
-
-        ranked = [pk for pk, _ in self.ranked_matches(text)]  # one query, at most 200 rows
-        query, _ = self._full_text_query(text)
-        found = (
-            Post.objects.filter(AnyOf("pk", ranked))
-            .annotate(
-                search_headline=SearchHeadline(
-                    "body",
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel="<mark>",
-                    stop_sel="</mark>",
-                    min_words=15,
-                    max_words=SNIPPET_WORDS,
-                ),
-            )
-            .order_by(PositionIn(ranked, "pk"))
-        )
-        found.match_count = len(ranked)  # known already: the paginator needs no COUNT
-        return found
-
-    def ranked_matches(self, text):
-        """[(pk, rank)] of the newest SEARCH_RANKED matches of `text`, best first
-        (PostgreSQL): one query that ranks ``newest_matches`` (title above body above
-        topic names, then newest first). The page then asks for its own rows by these
-        ids, as one array parameter, and the database computes headlines only for
-        them (they are not a sort key, so they come after the page's LIMIT)."""
-        from django.contrib.postgres.search import SearchRank
-
-        query, in_topics = self._full_text_query(text)
-        topic_bonus = models.Case(
-            models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
-            default=models.Value(0.0),
-            output_field=models.FloatField(),
-        )
-        # The ids of newest_matches as a subquery: Django puts a two-column UNION ordered
-        # by its second column in no `__in`, so its compiled SQL is wrapped (with its
-        # own bound parameters; no text of the reader's reaches the SQL string).
-        newest_sql, params = self.newest_matches(text).query.get_compiler(self.db).as_sql()
-        newest = RawSQL(f"SELECT id FROM ({newest_sql}) AS newest (id, published_at)", params)  # noqa: S608, S611
-        return list(
-            Post.objects.using(self.db)
-            .filter(pk__in=newest)
-            .annotate(rank=SearchRank(models.F("search_vector"), query) + topic_bonus)
-            .order_by("-rank", models.F("published_at").desc(nulls_last=True), "-pk")
-            .values_list("pk", "rank")
-        )
-
-    def _full_text_query(self, text):
-        """The query, and the topics whose names match it (PostgreSQL)."""
-        from django.contrib.postgres.search import SearchQuery
-
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        in_topics = Topic.objects.annotate(
-            document=SearchVector("name", config=SEARCH_CONFIG)
-        ).filter(document=query)
-        return query, in_topics
-
-    def newest_matches(self, text):
-        """(pk, published_at) of the newest SEARCH_RANKED posts matching `text`
-        (PostgreSQL): the rows full-text search ranks.
-
-        Ranking every match of a common word (half of the posts say "thaw") cost more
-        than the rest of the page, so search ranks only these. They come from one query
-        of two LIMIT-friendly halves: the stored document (title A, body B), where
-        PostgreSQL walks published_at down and stops when it has enough of a common
-        word's matches, or takes the GIN index for a rare word; and topic names, whose
-        matches lift the rank a little (weight C), asked only when a topic's name
-        matches at all (else the walk would read every post to find none). Headlines
-        are computed for the rows shown only: the database puts them after the sort and
-        the page's LIMIT.
-
-        A phrase ("iron curtain") is looked up with its value hidden from the planner:
-        PostgreSQL estimates its matches as those of its words anywhere in a post, walks
-        published_at expecting to stop early, and reads every post when the phrase is
-        rare (15 ms on 10,000 posts, against 4 ms from the GIN index)."""
-        query, in_topics = self._full_text_query(text)
-        document_query = query
-        if has_phrase(text):
-            document_query = UnestimatedSearchQuery(
-                text, search_type="websearch", config=SEARCH_CONFIG
-            )
-
-        def newest(matching):
-            return matching.order_by("-published_at").values_list("pk", "published_at")[
-                :SEARCH_RANKED
-            ]
-
-        tagged = Post.topics.through.objects.filter(topic__in=in_topics).values("post_id")
-        # Inside CASE the topic test stays a hashed lookup beside the walk down
-        # published_at; a plain IN would become a join over every tagged post.
-        in_topic = models.Case(
-            models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
-        )
-        by_words = newest(self.filter(search_vector=document_query))
-        by_topics = newest(self.filter(models.Exists(in_topics), in_topic))
-        return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
-
-    def _simple_search(self, terms):
-        matches, in_title = Q(), Q()
-        for term in terms:
-            topics = Topic.objects.filter(name__icontains=term).values("posts")
-            matches &= Q(title__icontains=term) | Q(body__icontains=term) | Q(pk__in=topics)
-            in_title |= Q(title__icontains=term)
-        title_first = models.Case(
-            models.When(in_title, then=models.Value(1)), default=models.Value(0)
-        )
-        newest = self.filter(matches).order_by("-published_at").values("pk")[:SEARCH_RANKED]
-        return (
-            Post.objects.filter(pk__in=newest)
-            .annotate(search_rank=title_first)
-            .order_by("-search_rank", models.F("published_at").desc(nulls_last=True), "-pk")
-        )
+        """Posts matching the words of `text`, best first (blog.search.search_posts)."""
+        return search_posts(self, text)
 
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")
@@ -718,7 +574,7 @@ class Post(VersionedModel, models.Model):
     # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
     # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    # Page cache version of this post's page (blog/pagecache.py), never saved.
+    # The version of this post's page (blog/versions.py), never saved.
     page_version = models.PositiveBigIntegerField(default=1, editable=False)
     version_fields = ("page_version",)
 

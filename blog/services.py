@@ -11,8 +11,8 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
-from blog import media, pagecache
-from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic
+from blog import media, versions
+from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic, new_join_code
 
 
 @transaction.atomic
@@ -21,9 +21,18 @@ def create_course(*, instructor, **fields):
     guest_comments, thread_depth); its creator becomes its instructor."""
     course = Course.objects.create(**fields)
     Membership.objects.create(course=course, user=instructor, role=Role.INSTRUCTOR)
-    pagecache.changed(course=course)
+    versions.changed(course=course)
     course.forget_roles(instructor)
     return course
+
+
+@transaction.atomic
+def regenerate_join_code(*, course):
+    """A new join code; the old one no longer works. Instructors see it on the course
+    page, also when cached."""
+    course.join_code = new_join_code()
+    course.save(update_fields=["join_code"])
+    versions.changed(course=course)
 
 
 def join_course(*, course, user):
@@ -33,7 +42,7 @@ def join_course(*, course, user):
             membership, created = Membership.objects.get_or_create(
                 course=course, user=user, defaults={"role": Role.STUDENT}
             )
-            pagecache.changed(course=course)
+            versions.changed(course=course)
     except IntegrityError:  # a concurrent join won the race
         membership, created = Membership.objects.get(course=course, user=user), False
     course.forget_roles(user)
@@ -88,8 +97,16 @@ def save_post(
     post.topics.set(topics)
     for save, cleaned_data in sections:
         save(post=post, cleaned_data=cleaned_data)
-    pagecache.changed(post=post)
+    versions.changed(post=post)
     return post
+
+
+def action_when_refused(*, action):
+    """What an editor action becomes when another app's editor section refuses to let
+    the post go live now (blog.extensions, ``refuse``): "publish" saves it as a draft
+    (the writer is told why it didn't go live); any other action changes nothing (None:
+    the writer is told why)."""
+    return "draft" if action == "publish" else None
 
 
 @transaction.atomic
@@ -97,7 +114,7 @@ def unpublish_post(*, post):
     """Make a published post a draft again (its author and the instructors still see it)."""
     post.unpublish()
     post.save()
-    pagecache.changed(post=post)
+    versions.changed(post=post)
 
 
 @transaction.atomic
@@ -106,7 +123,7 @@ def save_course_settings(*, course, **fields):
     for name, value in fields.items():
         setattr(course, name, value)
     course.save()
-    pagecache.changed(course=course)
+    versions.changed(course=course)
     return course
 
 
@@ -147,7 +164,7 @@ def store_body_image(*, course, user, clean):
 
 @transaction.atomic
 def delete_post(*, post):
-    pagecache.changed(post=post)
+    versions.changed(post=post)
     _drop_image(post)
     post.delete()
 
@@ -173,7 +190,7 @@ def set_like(*, model, user, liked, **target):
 
 @transaction.atomic
 def like_post(*, post, user, liked=True):
-    pagecache.changed(post=post)
+    versions.changed(post=post)
     return set_like(model=PostLike, user=user, liked=liked, post=post)
 
 
@@ -245,7 +262,7 @@ def add_members(*, course, entries, role=Role.STUDENT):
         ignore_conflicts=True,  # someone joining with the code at this moment is no error
     )
     result.added = new
-    pagecache.changed(course=course)
+    versions.changed(course=course)
     return result
 
 
@@ -264,7 +281,7 @@ def change_role(*, membership, role):
         _guard_last_instructor(membership)
     membership.role = role
     membership.save(update_fields=["role"])
-    pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
+    versions.changed(courses=Course.objects.filter(pk=membership.course_id))
     membership.course.forget_roles(membership.user)
     return membership
 
@@ -275,7 +292,7 @@ def remove_member(*, membership):
     list(Membership.objects.select_for_update().for_course(membership.course_id).instructors())
     _guard_last_instructor(membership)
     membership.delete()
-    pagecache.changed(courses=Course.objects.filter(pk=membership.course_id))
+    versions.changed(courses=Course.objects.filter(pk=membership.course_id))
     membership.course.forget_roles(membership.user)
 
 

@@ -43,6 +43,15 @@ def managed_course_or_403(request, course_slug):
     return course
 
 
+def writable_course_or_403(request, course_slug):
+    """The course (404 if the user may not read it), if the user may write posts in it
+    (``course.can_write_post``); else 403."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_write_post(request.user):
+        raise PermissionDenied("Join this course to write in it.")
+    return course
+
+
 def paginate(request, queryset, per_page=POSTS_PER_PAGE, count=None):
     """The page of `queryset` that ?page= asks for (the last page if past the end).
     ``count``, when the view knows it already, saves the COUNT query."""

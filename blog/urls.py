@@ -1,51 +1,54 @@
 from django.urls import path
 
-from blog import feeds, views
+from blog import feeds
+from blog.views import courses, editor, likes, manage, reading
 
 app_name = "blog"
 urlpatterns = [
-    path("join/", views.course_join, name="course_join"),
-    path("courses/new/", views.course_create, name="course_create"),
-    path("my/posts/", views.my_posts, name="my_posts"),
-    path("search/", views.search, name="search"),
+    path("join/", courses.course_join, name="course_join"),
+    path("courses/new/", courses.course_create, name="course_create"),
+    path("my/posts/", reading.my_posts, name="my_posts"),
+    path("search/", reading.search, name="search"),
     path("feed/rss/", feeds.SiteFeed(), name="site_feed_rss"),
     path("feed/atom/", feeds.SiteAtomFeed(), name="site_feed_atom"),
-    path("sitemap.xml", views.sitemap, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("c/<slug:course_slug>/", views.course_detail, name="course_detail"),
-    path("c/<slug:course_slug>/write/", views.post_create, name="post_create"),
-    path("c/<slug:course_slug>/preview/", views.post_preview, name="post_preview"),
-    path("c/<slug:course_slug>/images/", views.body_image_upload, name="body_image_upload"),
+    path("sitemap.xml", reading.sitemap, name="sitemap"),
+    path("robots.txt", reading.robots_txt, name="robots_txt"),
+    path("c/<slug:course_slug>/", reading.course_detail, name="course_detail"),
+    path("c/<slug:course_slug>/write/", editor.post_create, name="post_create"),
+    path("c/<slug:course_slug>/preview/", editor.post_preview, name="post_preview"),
+    path("c/<slug:course_slug>/images/", editor.body_image_upload, name="body_image_upload"),
     path(
         "c/<slug:course_slug>/join-code/",
-        views.course_join_code_regenerate,
+        courses.course_join_code_regenerate,
         name="course_join_code_regenerate",
     ),
     # Instructor pages ("manage" is a reserved post slug).
-    path("c/<slug:course_slug>/manage/settings/", views.course_settings, name="course_settings"),
-    path("c/<slug:course_slug>/manage/roster/", views.course_roster, name="course_roster"),
+    path("c/<slug:course_slug>/manage/settings/", manage.course_settings, name="course_settings"),
+    path("c/<slug:course_slug>/manage/roster/", manage.course_roster, name="course_roster"),
     path(
         "c/<slug:course_slug>/manage/roster/<int:membership_id>/role/",
-        views.membership_role,
+        manage.membership_role,
         name="membership_role",
     ),
     path(
         "c/<slug:course_slug>/manage/roster/<int:membership_id>/remove/",
-        views.membership_remove,
+        manage.membership_remove,
         name="membership_remove",
     ),
     path(
         "c/<slug:course_slug>/manage/participation/",
-        views.course_participation,
+        manage.course_participation,
         name="course_participation",
     ),
-    path("c/<slug:course_slug>/topics/<slug:topic_slug>/", views.topic_detail, name="topic_detail"),
-    path("c/<slug:course_slug>/people/<str:username>/", views.author_posts, name="author_posts"),
+    path(
+        "c/<slug:course_slug>/topics/<slug:topic_slug>/", reading.topic_detail, name="topic_detail"
+    ),
+    path("c/<slug:course_slug>/people/<str:username>/", reading.author_posts, name="author_posts"),
     # Course-level pages before the post routes: their words are reserved post slugs.
-    path("c/<slug:course_slug>/search/", views.search, name="course_search"),
+    path("c/<slug:course_slug>/search/", reading.search, name="course_search"),
     path(
         "c/<slug:course_slug>/archive/<int:year>/<int:month>/",
-        views.course_archive,
+        reading.course_archive,
         name="course_archive",
     ),
     path("c/<slug:course_slug>/feed/rss/", feeds.CourseFeed(), name="course_feed_rss"),
@@ -70,13 +73,13 @@ urlpatterns = [
         feeds.AuthorAtomFeed(),
         name="author_feed_atom",
     ),
-    path("c/<slug:course_slug>/<slug:post_slug>/", views.post_detail, name="post_detail"),
-    path("c/<slug:course_slug>/<slug:post_slug>/edit/", views.post_edit, name="post_edit"),
-    path("c/<slug:course_slug>/<slug:post_slug>/delete/", views.post_delete, name="post_delete"),
-    path("c/<slug:course_slug>/<slug:post_slug>/like/", views.post_like, name="post_like"),
+    path("c/<slug:course_slug>/<slug:post_slug>/", reading.post_detail, name="post_detail"),
+    path("c/<slug:course_slug>/<slug:post_slug>/edit/", editor.post_edit, name="post_edit"),
+    path("c/<slug:course_slug>/<slug:post_slug>/delete/", editor.post_delete, name="post_delete"),
+    path("c/<slug:course_slug>/<slug:post_slug>/like/", likes.post_like, name="post_like"),
     path(
         "c/<slug:course_slug>/<slug:post_slug>/unpublish/",
-        views.post_unpublish,
+        editor.post_unpublish,
         name="post_unpublish",
     ),
 ]

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from blog.models import Post
-from blog.pagecache import ChangesPagesAdmin
+from blog.versions import ChangesPagesAdmin
 from comments.models import Comment, CommentLike, like_counts, with_comment_counts
 from comments.services import comments_count, moderate_comments
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import ngettext
 
-from blog import pagecache
+from blog import versions
 from blog.models import Course, Post
 from blog.services import set_like
 from comments.models import Comment, CommentLike
@@ -77,7 +77,7 @@ def post_comment(
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
     check_flood(user=user, ip=ip, email=comment.guest_email)
     comment.save()
-    pagecache.changed(post=post)
+    versions.changed(post=post)
     comment_posted.send(sender=Comment, comment=comment, notify=bool(notify))
     return comment
 
@@ -89,7 +89,7 @@ def comments_count(n):
 
 @transaction.atomic
 def like_comment(*, comment, user, liked=True):
-    pagecache.changed(posts=[comment.post])
+    versions.changed(posts=[comment.post])
     return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
 
 
@@ -97,14 +97,14 @@ def like_comment(*, comment, user, liked=True):
 def edit_comment(*, comment, body):
     """The author rewrites their comment (marked as edited)."""
     comment.edit(body)
-    pagecache.changed(posts=[comment.post])
+    versions.changed(posts=[comment.post])
 
 
 @transaction.atomic
 def withdraw_comment(*, comment):
     """The author deletes their comment (its place stays while replies need it)."""
     comment.withdraw()
-    pagecache.changed(posts=[comment.post])
+    versions.changed(posts=[comment.post])
 
 
 @transaction.atomic
@@ -116,7 +116,7 @@ def moderate_comments(*, comments, action):
     status = MODERATION[action]
     changing = list(comments.exclude(status=status).select_for_update(of=("self",)))
     Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
-    pagecache.changed(posts=Post.objects.filter(comments__in=[c.pk for c in changing]))
+    versions.changed(posts=Post.objects.filter(comments__in=[c.pk for c in changing]))
     if status == Comment.Status.APPROVED:
         for comment in changing:
             if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
@@ -127,4 +127,4 @@ def moderate_comments(*, comments, action):
 
 def commenter_changed(sender, user, **kwargs):
     """accounts' profile_changed: the courses where the person has commented."""
-    pagecache.changed(courses=Course.objects.filter(posts__comments__author=user))
+    versions.changed(courses=Course.objects.filter(posts__comments__author=user))

@@ -18,10 +18,10 @@ from django.utils.translation import ngettext
 from accounts.avatars import initials_of
 from blog.likes import button_label, liked_by, step_url
 from blog.models import JOIN, SIGN_IN, Role
-from blog.pagecache import Bypass
 from comments import markup
 from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
 from config.db import id_set
+from pagecache.skeleton import Bypass
 
 MY_PENDING = "comments_awaiting"  # session: a guest's own comments held for moderation
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
@@ -34,7 +34,7 @@ CLOSE_REPLIES = "</ol></li>"
 def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
     """The Thread of post as `viewer` sees it: one query for the comments with their
     authors, and one for who liked what, with the likers (course members only).
-    With a `skeleton` (blog.pagecache.Skeleton), the page is being drawn for everyone
+    With a `skeleton` (pagecache.skeleton.Skeleton), the page is being drawn for everyone
     of the viewer's standing: the viewer's own parts of each card become holes."""
     comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
     likers = None
@@ -220,7 +220,7 @@ class Thread:
 
     def _holes(self, c, urls):
         """(Like, Edit and Delete) of card c as holes of a page drawn for the viewer's
-        standing (blog.pagecache): each hole keeps every way it can look, and the
+        standing (the pagecache package): each hole keeps every way it can look, and the
         fillers below pick one for each reader: the Like as liked or not; Edit and
         Delete when ``Comment.can_edit`` says so for that reader."""
         like = None
@@ -267,7 +267,7 @@ class Thread:
         return " ".join(filter(None, ["Your comment is awaiting moderation.", self.hold_reason]))
 
 
-# --- Filling the holes of a page cached for signed-in readers (blog.pagecache) ---
+# --- Filling the holes of a page cached for signed-in readers (pagecache.skeleton) ---
 
 
 def fill_guard(filling, spec):

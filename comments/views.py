@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
-from blog import pagecache
 from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
@@ -21,6 +20,7 @@ from comments.forms import CommentEditForm, CommentForm, ModerationForm
 from comments.models import Comment
 from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
 from config.hooks import MANAGE_TABS
+from pagecache.skeleton import skeleton_of
 
 GUEST_COOKIE = "comment_author"
 GUEST_COOKIE_SALT = "comments.guest"
@@ -104,7 +104,7 @@ def post_discussion_context(request, post):
         post,
         viewer=request.user,
         guest_comment_ids=request.session.get(MY_PENDING, []),
-        skeleton=pagecache.skeleton_of(request),
+        skeleton=skeleton_of(request),
     )
     return {
         "thread": thread,

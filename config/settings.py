@@ -83,12 +83,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
-    # Anonymous readers' cached pages, answered before the rest (blog/pagecache.py):
-    "blog.pagecache.PageCacheMiddleware",
-    "blog.pagecache.SessionMiddleware",  # Django's, taking a session it loaded
+    # Cached pages, answered before the rest (the pagecache package):
+    "pagecache.middleware.PageCacheMiddleware",
+    "pagecache.middleware.SessionMiddleware",  # Django's, taking a session it loaded
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pagecache.middleware.AuthenticationMiddleware",  # Django's, taking a user it loaded
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Last: answers old WordPress permalinks that would otherwise be 404 (imports).
@@ -179,14 +179,20 @@ else:
     }
     # A per-process cache must not hold sessions: another process could miss a logout.
     SESSION_ENGINE = "config.sessions"  # Django's database store, its query compiled once
-# Whole pages for anonymous readers (blog/pagecache.py); 0 turns the page cache off.
+# The page cache (the pagecache package): how long a copy lives; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Each process also keeps the pages it served last, unpickled, up to this many bytes
-# (blog.pagecache.RecentPages; 0: off).
+# (pagecache.store.RecentPages; 0: off).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=2 * 1024 * 1024)
+# What besides Django's sign-in a session may hold for the page cache to serve a
+# signed-in reader before the stack: the keys accounts owns (allauth's among them).
+PAGE_CACHE_SIGN_IN_SESSION_KEYS = "accounts.sessions.SIGN_IN_KEYS"
+# What the page cache loads with a signed-in reader's row (other apps' annotations,
+# the bell's count: blog.extensions.register_reader_loader).
+PAGE_CACHE_READER_QUERYSET = "blog.extensions.with_reader_loaders"
 # The reader's time zone, set by static/js/site.js on every page for due times "in
 # your time". Only per-viewer parts read it (assignments' "What's due"), so it keeps
-# nobody from the page cache (blog/pagecache.py).
+# nobody from the page cache (pagecache.request.neutral_cookies).
 READER_ZONE_COOKIE = "tz"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -231,7 +237,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 if env("MEDIA_S3_BUCKET", default=""):
     from config.storage import s3_options
 
-    MEDIA_STORAGE = {"BACKEND": "config.storage.MediaS3Storage", "OPTIONS": s3_options(env)}
+    MEDIA_STORAGE = {"BACKEND": "config.s3storage.MediaS3Storage", "OPTIONS": s3_options(env)}
 else:
     MEDIA_STORAGE = {"BACKEND": "config.storage.MediaFileSystemStorage"}
 # How long a signed address of a members-only course image stays valid (seconds).
@@ -363,7 +369,7 @@ if not DEBUG:
 MEDIA_ORIGIN = env.list("MEDIA_ORIGIN", default=[])
 if not MEDIA_ORIGIN and urlsplit(MEDIA_URL).netloc:
     MEDIA_ORIGIN = [f"{urlsplit(MEDIA_URL).scheme or 'https'}://{urlsplit(MEDIA_URL).netloc}"]
-if not MEDIA_ORIGIN and MEDIA_STORAGE["BACKEND"] == "config.storage.MediaS3Storage":
+if not MEDIA_ORIGIN and MEDIA_STORAGE["BACKEND"] == "config.s3storage.MediaS3Storage":
     from config.storage import s3_origins
 
     MEDIA_ORIGIN = s3_origins(MEDIA_STORAGE["OPTIONS"])

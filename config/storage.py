@@ -1,6 +1,7 @@
 """Where uploads live: the local file system by default, an S3-compatible bucket when
-MEDIA_S3_BUCKET is set. Both speak Django's storage API and add two things the
-course images need (see blog/media.py):
+MEDIA_S3_BUCKET is set (config/s3storage.py, a module of its own so that a site on the
+file system never loads boto3; settings name its class). Both speak Django's storage
+API and add two things the course images need (see blog/media.py):
 
 - ``signed_url(name, seconds=...)``: an address that works for a limited time, for
   images of members-only courses;
@@ -82,16 +83,6 @@ class MediaFileSystemStorage(FileSystemStorage):
         os.makedirs(self.location, exist_ok=True)
         if not os.access(self.location, os.W_OK):
             raise OSError(f"media folder {self.location} is missing or read-only")
-
-
-def __getattr__(name):
-    """``config.storage.MediaS3Storage`` (the name settings and deployments use) is
-    imported on first use, so a site on the file system never loads boto3."""
-    if name == "MediaS3Storage":
-        from config.s3storage import MediaS3Storage
-
-        return MediaS3Storage
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def s3_origins(options):

@@ -4,13 +4,13 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from blog import media as blog_media
-from blog import views as blog_views
+from blog.views import reading as blog_reading
 from config import views as config_views
 
 urlpatterns = [
     path("healthz", config_views.healthz, name="healthz"),
     path("readyz", config_views.readyz, name="readyz"),
-    path("", blog_views.home, name="home"),
+    path("", blog_reading.home, name="home"),
     # allauth's sign-in, answering 429 with Retry-After when rate-limited.
     path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),

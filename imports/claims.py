@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 
-from blog import pagecache
+from blog import versions
 from blog.models import Course, Membership, Post
 from comments.models import Comment
 from imports.models import ImportedItem, Placeholder
@@ -35,8 +35,8 @@ def claim_placeholders(user):
     with transaction.atomic():
         for holder in Placeholder.objects.filter(match).exclude(user=user).select_related("user"):
             old = holder.user
-            pagecache.person_changed(sender=None, user=old)  # their posts and comments
-            pagecache.changed(courses=Course.objects.filter(posts__comments__author=old))
+            versions.person_changed(sender=None, user=old)  # their posts and comments
+            versions.changed(courses=Course.objects.filter(posts__comments__author=old))
             Post.objects.filter(author=old).update(author=user)
             Comment.objects.filter(author=old).update(author=user)
             mine = set(Membership.objects.filter(user=user).values_list("course_id", flat=True))

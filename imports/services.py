@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from accounts.images import clean_image_upload
 from awards.models import Award, AwardGrant
-from blog import media, pagecache
+from blog import media, versions
 from blog.models import (
     RESERVED_POST_SLUGS,
     BodyImage,
@@ -159,7 +159,7 @@ class Importer:
             self._add_memberships()
             self._grant_awards(posts)
             self._add_old_links(posts)
-            pagecache.changed(course=self.course)
+            versions.changed(course=self.course)
             if self.run is not None and not self.dry_run:
                 for item in self.new_items:
                     item.run = self.run
@@ -655,7 +655,7 @@ def import_export(*, course, source, media=None, award_category="", started_by=N
 def undo_import(*, run):
     """Delete what `run` created (posts with their comments, likes and images; topics,
     awards, memberships, placeholder accounts) and its old links."""
-    pagecache.changed(courses=Course.objects.filter(pk=run.course_id))
+    versions.changed(courses=Course.objects.filter(pk=run.course_id))
     made = defaultdict(list)
     for kind, object_id in run.items.filter(created=True).values_list("kind", "object_id"):
         made[kind].append(object_id)

@@ -6,7 +6,7 @@ from html import unescape
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from blog import pagecache
+from blog import versions
 from references.models import Reference, renumber
 
 
@@ -33,7 +33,7 @@ def render_references(*, post, style=None):
             )
             fields += ["image_credit", "image_credit_url"]
     post.save(update_fields=fields)
-    pagecache.changed(post=post)
+    versions.changed(post=post)
 
 
 @transaction.atomic

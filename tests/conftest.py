@@ -20,7 +20,7 @@ def _clear_cache():
     """The shared cache and each process's recent pages in front of it (pagecache)."""
     from django.core.cache import cache
 
-    from blog.pagecache import recent_pages
+    from pagecache.store import recent_pages
 
     cache.clear()
     recent_pages.clear()

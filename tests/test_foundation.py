@@ -230,7 +230,7 @@ def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
         MEDIA_S3_BUCKET="course-media",
         MEDIA_S3_ENDPOINT_URL="http://127.0.0.1:9000",
     )
-    assert result.stdout.split() == ["config.storage.MediaS3Storage", "http://127.0.0.1:9000"]
+    assert result.stdout.split() == ["config.s3storage.MediaS3Storage", "http://127.0.0.1:9000"]
 
 
 def test_a_worker_loads_s3_import_calendar_citation_and_image_libraries_only_when_used():

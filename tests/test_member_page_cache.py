@@ -1,4 +1,4 @@
-"""The member page cache (blog/pagecache.py, member_page): a signed-in reader's post
+"""The member page cache (the pagecache package, decorators.member_page): a signed-in reader's post
 page is drawn once per page version and standing in the course (role, authorship),
 with holes where the reader's own parts go, and filled for each reader.
 
@@ -23,12 +23,12 @@ from awards.services import grant_award
 from blog import services as blog_services
 from blog.forms import CourseForm
 from blog.models import Course
-from blog.pagecache import recent_pages
 from blog.templatetags import blog_tags
 from comments import services as comment_services
 from comments.models import Comment, CommentLike
 from comments.views import MY_PENDING
 from config.db import id_set
+from pagecache.store import recent_pages
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +185,7 @@ def test_a_hit_is_filled_per_reader_in_a_fixed_number_of_queries(
 def test_the_compiled_post_query_loads_what_the_queryset_loads(scene, staff):
     """Signed-in readers' post query is compiled once (config.db.PreparedQuery): each
     reader gets the post, its joined rows and their own annotations as the ORM gives."""
-    from blog.views import POST_PAGE_QUERY, post_page_queryset
+    from blog.pages import POST_PAGE_QUERY, post_page_queryset
 
     post = scene["post"]
 
@@ -474,7 +474,7 @@ def test_names_and_topics_show(watched, scene, staff):
     assert "Student Renamed" in get(client, url, "miss")
     topic = factories.TopicFactory(course=post.course, name="Week One", slug="week-one")
     post.topics.add(topic)
-    blog_services.pagecache.changed(post=post)
+    blog_services.versions.changed(post=post)
     assert "Week One" in get(client, url, "miss")
     url_admin = reverse("admin:blog_topic_change", args=[topic.pk])
     data = {"name": "Week Uno", "slug": "week-one", "course": post.course.pk}

@@ -1,4 +1,4 @@
-"""The page cache (blog/pagecache.py): anonymous readers get whole pages from the shared
+"""The page cache (the pagecache package): anonymous readers get whole pages from the shared
 cache, and every change that shows on a page is visible on the next anonymous GET.
 
 CI runs this module twice: with the local-memory cache and with Redis (REDIS_URL).
@@ -88,7 +88,7 @@ def recording_middleware(get_response):
 def test_hits_are_answered_before_sessions_csrf_and_users(reader, post, settings):
     """PageCacheMiddleware answers a hit itself: nothing after it runs (sessions, CSRF,
     authentication, messages, allauth, the view); a miss goes on down the stack."""
-    at = settings.MIDDLEWARE.index("blog.pagecache.PageCacheMiddleware")
+    at = settings.MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[: at + 1],
         "tests.test_page_cache.recording_middleware",
@@ -201,7 +201,7 @@ def test_pages_render_when_the_cache_is_down(reader, post, settings, caplog):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    with caplog.at_level(logging.ERROR, logger="blog.pagecache"):
+    with caplog.at_level(logging.ERROR, logger="pagecache.store"):
         for url in ("/", post.course.get_absolute_url(), post.get_absolute_url()):
             assert "On the thaw" in reader.get(url).content.decode()
     assert "Page cache unavailable" in caplog.text
@@ -331,7 +331,7 @@ def test_a_profile_name_and_avatar(reader, post, student, settings, tmp_path):
 def test_a_topic_renamed_in_the_admin(reader, post, staff):
     topic = factories.TopicFactory(course=post.course, name="Week One", slug="week-one")
     post.topics.add(topic)
-    blog_services.pagecache.changed(post=post)
+    blog_services.versions.changed(post=post)
     assert "Week One" in primed(reader, post.get_absolute_url())
     admin = member_client(staff)
     url = reverse("admin:blog_topic_change", args=[topic.pk])
@@ -342,7 +342,7 @@ def test_a_topic_renamed_in_the_admin(reader, post, staff):
 
 def test_saving_a_loaded_post_keeps_a_newer_version(post):
     stale = Post.objects.get(pk=post.pk)
-    blog_services.pagecache.changed(post=post)  # a comment, meanwhile
+    blog_services.versions.changed(post=post)  # a comment, meanwhile
     stale.title = "Edited from an old copy"
     stale.save()
     assert Post.objects.get(pk=post.pk).page_version == 2
@@ -393,11 +393,11 @@ def test_an_award_granted_and_revoked_reorders_home(reader, post, instructor):
 
 
 def test_a_recent_page_is_served_without_asking_the_shared_cache(reader, post, monkeypatch):
-    from blog import pagecache
+    from pagecache import store
 
     page(reader, post.get_absolute_url(), "miss")
     asked = []
-    monkeypatch.setattr(pagecache.cache, "get", lambda key: asked.append(key))
+    monkeypatch.setattr(store.cache, "get", lambda key: asked.append(key))
     html = page(reader, post.get_absolute_url(), "hit")
     assert post.title in html and asked == []
     post.title = "Retitled after the copy was kept"
@@ -406,13 +406,13 @@ def test_a_recent_page_is_served_without_asking_the_shared_cache(reader, post, m
 
 
 def test_recent_pages_are_bounded_and_expire(settings, monkeypatch):
-    from blog import pagecache
+    from pagecache import store
 
     settings.PAGE_CACHE_LOCAL_BYTES = 120  # each page below takes 49 (the type too)
     settings.PAGE_CACHE_SECONDS = 60
     now = [1000.0]
-    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
-    recent = pagecache.RecentPages()
+    monkeypatch.setattr(store.time, "monotonic", lambda: now[0])
+    recent = store.RecentPages()
     recent.put("a", ("text/html", [b"x" * 40]))
     recent.put("b", ("text/html", [b"y" * 40]))
     recent.put("big", ("text/html", [b"z" * 52]))  # over half the budget: not kept

@@ -9,9 +9,10 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from blog import extensions, icons, likes, media, pagecache
+from blog import extensions, icons, likes, media
 from blog.rendering import plain_text
 from config import hooks
+from pagecache.skeleton import skeleton_of
 
 register = template.Library()
 
@@ -89,7 +90,7 @@ def page_parts(context, slot):
     else:
         raise LookupError(f"The view did not prepare the {slot!r} parts (page_parts()).")
     request = getattr(context, "request", None)
-    skeleton = pagecache.skeleton_of(request)
+    skeleton = skeleton_of(request)
     html = SafeString()  # each part's template escapes its own values
     for part in parts:
         rendered = SafeString()
@@ -165,7 +166,7 @@ class PerViewerNode(template.Node):
 
     def render(self, context):
         html = self.nodelist.render(context)
-        skeleton = pagecache.skeleton_of(getattr(context, "request", None))
+        skeleton = skeleton_of(getattr(context, "request", None))
         if skeleton is None:
             return html
         return skeleton.hole(("block", self.origin_name, self.key, self.name), html)

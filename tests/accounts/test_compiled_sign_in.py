@@ -1,5 +1,5 @@
 """The two queries every signed-in request runs, compiled once: the session's row
-(config.sessions, the store without Redis) and the user behind it (blog.pagecache's
+(config.sessions, the store without Redis) and the user behind it (pagecache.readers'
 backend_user, for a member's hit). Each must answer exactly as Django's own does."""
 
 from datetime import timedelta
@@ -10,8 +10,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.utils import timezone
 
-from blog.pagecache import backend_user
 from config.sessions import SessionStore
+from pagecache.readers import backend_user
 from tests import factories
 
 pytestmark = pytest.mark.django_db

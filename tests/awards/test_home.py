@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.services import grant_award, revoke_award
-from blog.views import HOME_POSTS, HOME_RECENT
+from blog.views.reading import HOME_POSTS, HOME_RECENT
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog import pagecache
+from blog import versions
 from tests import factories
 
 
@@ -38,7 +38,7 @@ def test_post_page_banners_cost_one_query(
         factories.AwardGrantFactory(
             award=factories.AwardFactory(course=post.course), post=post, citation="Yes."
         )
-    pagecache.changed(post=post)  # as grant_award does (factories skip the services)
+    versions.changed(post=post)  # as grant_award does (factories skip the services)
     with django_assert_max_num_queries(without_awards):
         response = client.get(url)
     assert response.content.decode().count('<section class="award-banner') == count
@@ -55,7 +55,7 @@ def test_course_page_badges_cost_a_fixed_number_of_queries(
     for post in posts:
         for award in awards:
             factories.AwardGrantFactory(award=award, post=post, granted_by=instructor)
-    pagecache.changed(posts=posts)  # as grant_award does (factories skip the services)
+    versions.changed(posts=posts)  # as grant_award does (factories skip the services)
     with django_assert_max_num_queries(without_awards):
         response = client.get(course.get_absolute_url())
     assert 'class="award-badge"' in response.content.decode()

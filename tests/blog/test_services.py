@@ -7,7 +7,12 @@ from django.test import RequestFactory
 
 from blog import services
 from blog.models import Post, Role
-from blog.shortcuts import managed_course_or_403, readable_course_or_404, readable_post_or_404
+from blog.shortcuts import (
+    managed_course_or_403,
+    readable_course_or_404,
+    readable_post_or_404,
+    writable_course_or_403,
+)
 from tests import factories
 
 
@@ -44,6 +49,20 @@ def test_save_post_refuses_an_unknown_action(course, student):
         services.save_post(post=Post(course=course, author=student), action="shout", title="T")
 
 
+def test_a_refused_publish_is_saved_as_a_draft_and_any_other_action_changes_nothing():
+    assert services.action_when_refused(action="publish") == "draft"
+    for action in ("update", "draft", "unpublish"):
+        assert services.action_when_refused(action=action) is None
+
+
+def test_a_new_join_code_replaces_the_old_and_bumps_the_course_pages(course):
+    old_code, old_versions = course.join_code, (course.pages_version, course.common_version)
+    services.regenerate_join_code(course=course)
+    course.refresh_from_db()
+    assert course.join_code != old_code
+    assert (course.pages_version, course.common_version) == tuple(v + 1 for v in old_versions)
+
+
 def _request(user):
     request = RequestFactory().get("/")
     request.user = user
@@ -57,6 +76,17 @@ def test_managed_course_or_403_lets_instructors_in(course, instructor):
 def test_managed_course_or_403_refuses_students(course, student):
     with pytest.raises(PermissionDenied):
         managed_course_or_403(_request(student), course.slug)
+
+
+def test_writable_course_or_403_lets_members_write_and_refuses_others(course, student, outsider):
+    assert writable_course_or_403(_request(student), course.slug) == course
+    with pytest.raises(PermissionDenied):
+        writable_course_or_403(_request(outsider), course.slug)
+
+
+def test_writable_course_or_403_hides_a_private_course_from_outsiders(private_course, outsider):
+    with pytest.raises(Http404):
+        writable_course_or_403(_request(outsider), private_course.slug)
 
 
 def test_managed_course_or_403_hides_a_private_course_from_outsiders(private_course, outsider):

@@ -113,7 +113,7 @@ def test_signed_in_post_page_query_budget(
 ):
     """Drawn: 10 at most, the post's author and the instructors included (they also see
     its private feedback; its submission comes with the post). From the member page
-    cache (blog/pagecache.py): session, user, post (with the reader's Like of it), the
+    cache (the pagecache package): session, user, post (with the reader's Like of it), the
     reader's comment likes and the bell, plus the private feedback for those who see it."""
     client.get(PostFactory(course=course).get_absolute_url())  # warm per-process caches
     post = PostFactory(course=course)
@@ -176,7 +176,7 @@ def test_course_and_home_pages_query_budgets(
         for url in ("/", course.get_absolute_url()):
             with django_assert_max_num_queries(2):
                 assert client.get(url)["X-Page-Cache"] == "hit"
-    else:  # from the member page cache (blog/pagecache.py)
+    else:  # from the member page cache (the pagecache package)
         # session, user with the bell's count, the listed courses; news on your posts,
         # what's due
         with django_assert_max_num_queries(5):

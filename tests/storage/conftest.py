@@ -35,7 +35,7 @@ def s3_settings(settings, endpoint, bucket):
                 os.environ[key] = value
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "config.storage.MediaS3Storage", "OPTIONS": options},
+        "default": {"BACKEND": "config.s3storage.MediaS3Storage", "OPTIONS": options},
     }
 
 

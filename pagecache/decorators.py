@@ -1,0 +1,137 @@
+"""``cached_page(page)``: the view's side of the page cache.
+
+The decorated view keeps its URL's signature and draws its page as usual (it asks
+``page.found(...)`` for what to show). The decorator serves a stored copy when
+``request.usable_cache`` allows, or lets the view draw the page and stores it:
+
+- anonymous readers: the whole page, under its versions (``CachedPage.versions``);
+- signed-in readers: a skeleton per (versions, standing), the reader's holes filled.
+
+PageCacheMiddleware answers most hits before the stack runs; without it, this
+decorator serves them (the same copies, the same keys).
+"""
+
+from functools import wraps
+
+from pagecache.keys import member_key, page_key
+from pagecache.request import ANONYMOUS, MEMBER, shows_messages, state_of, usable_cache
+from pagecache.skeleton import (
+    HEADER,
+    Bypass,
+    draw_skeleton,
+    fill,
+    from_cache,
+    from_skeleton,
+    to_cache,
+    to_skeleton,
+)
+from pagecache.store import cache_get, cache_set
+
+
+def cached_page(page):
+    """Serve the view's page from the page cache, and store what it draws (``page``: the
+    view's ``pages.CachedPage``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            kind = usable_cache(request)
+            if kind == ANONYMOUS and not args:
+                return anonymous_page(request, page, lambda: view(request, **kwargs), kwargs)
+            if kind == MEMBER and not args:
+                return member_page(request, page, lambda: view(request, **kwargs), kwargs)
+            return view(request, *args, **kwargs)
+
+        wrapper.cached_page = page
+        return wrapper
+
+    return decorator
+
+
+# --- Anonymous readers: whole pages ---
+
+
+NOT_CACHED = ""  # state.key when the middleware found no such page: the view answers
+
+
+def anonymous_page(request, page, draw, url_kwargs):
+    state = state_of(request)
+    key = state.key  # the middleware's miss: the versions were asked already
+    if key is None:
+        key, stored = anonymous_lookup(request, page, url_kwargs)
+        if stored is not None:
+            return from_cache(request, stored)
+    if key == NOT_CACHED:
+        return draw()
+    response = draw()
+    if may_store(request, response):
+        cache_set(key, to_cache(request, response))
+        response[HEADER] = "miss"
+    return response
+
+
+def anonymous_lookup(request, page, url_kwargs):
+    """(the copy's key, the stored copy or None); (NOT_CACHED, None): no such page."""
+    versions = page.anonymous_versions(**url_kwargs)
+    if versions is None:
+        return NOT_CACHED, None
+    key = page_key(request, versions)
+    return key, cache_get(key)
+
+
+def may_store(request, response):
+    """A page everyone may get: drawn for nobody in particular, setting no cookie, and
+    using no session or message."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(request.user, "is_authenticated", False)
+        and not shows_messages(request)
+        and not (session is not None and (session.modified or session.accessed and session.keys()))
+    )
+
+
+# --- Signed-in readers: one copy per standing, the reader's own parts filled in ---
+
+
+def member_page(request, page, draw, url_kwargs):
+    """The page ``draw()`` draws, for a signed-in reader: from the cache under (address,
+    versions, standing) with this reader's holes filled, or drawn as a skeleton,
+    stored, and filled."""
+    obj = page.found(request, **url_kwargs)
+    versions, standing = page.member_versions(request, obj)
+    try:
+        response = member_hit(request, obj, versions, standing)
+    except Bypass:
+        return draw()
+    if response is not None:
+        return response
+    response, skeleton = draw_skeleton(request, obj, draw)
+    if response.status_code != 200 or response.streaming:
+        return draw()  # not a page to keep: drawn again, as usual
+    stored = to_skeleton(request, response, skeleton.specs)
+    # Filled with this reader's own values, the skeleton is their page, whether or not
+    # their peers may share it (not when it shows this reader's held comments).
+    if skeleton.usable and may_store_member(request, response):
+        cache_set(member_key(request, versions, standing), stored)
+    values = [value.encode() for value in skeleton.values]
+    response = from_skeleton(request, stored, values, like=response)
+    response[HEADER] = "miss"
+    return response
+
+
+def member_hit(request, obj, versions, standing):
+    """The reader's page from the cached skeleton, or None: not cached. Raises Bypass
+    when a filler says this reader needs the page drawn for them."""
+    stored = cache_get(member_key(request, versions, standing))
+    if stored is None:
+        return None
+    response = from_skeleton(request, stored, fill(request, obj, stored[2]))
+    response[HEADER] = "hit"
+    return response
+
+
+def may_store_member(request, response):
+    return not response.cookies and not shows_messages(request)

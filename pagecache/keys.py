@@ -1,0 +1,29 @@
+"""The key a copy of a page is kept under.
+
+Pages embed absolute addresses (the canonical link, og:url), so a key starts with the
+scheme and the host, as Django's own cache keys on ``build_absolute_uri``: a page
+drawn for one host is never served to a reader of another. The host is
+``request.get_host()``, which validates it against ALLOWED_HOSTS and raises
+DisallowedHost (Django answers 400) for any other: a hit is answered before the
+middleware that would otherwise check it (CommonMiddleware).
+"""
+
+import hashlib
+
+# A signed-in reader's copy (a skeleton): a new prefix when skeleton.to_skeleton's
+# layout changes, so that a new release never reads an old copy.
+SKELETON_FORMAT = "member2:"
+
+
+def page_key(request, versions):
+    """An anonymous reader's copy: the page's address and ``?page=``, and its versions."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    query = request.GET.get("page", "")
+    return f"page:{origin}{request.path}:{query}:{'.'.join(str(v) for v in versions)}"
+
+
+def member_key(request, versions, standing):
+    """A signed-in reader's copy: the same, and the reader's standing (everything the
+    page's predicates answer differently by, besides the holes)."""
+    digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
+    return SKELETON_FORMAT + page_key(request, (*versions, digest))

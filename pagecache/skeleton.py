@@ -1,0 +1,163 @@
+"""A page as stored, and the holes of a signed-in reader's copy.
+
+A stored page is bytes split at the values that differ per request: the CSRF token of
+its forms and the CSP nonce, kept as markers and filled in for each reader
+(``request_values``, the one place), so every form's token stays valid.
+
+A signed-in reader's copy is drawn once per (versions, standing) as a SKELETON: the
+HTML with a HOLE wherever the page shows something of the reader's own (the header's
+name and bell, a Like button, "Signed in as", a private part). Each reader then gets
+the skeleton with their holes filled: by the code that drew the part in the first
+place (a template block or page part drawn again, the comments' fillers), never by a
+copy of a rule. A filler raises ``Bypass`` for a reader the skeleton can't serve
+(their own comment waiting for moderation): their page is drawn for them alone.
+"""
+
+import re
+
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+
+from config.hooks import HOLE_FILLERS
+from pagecache.request import state_of
+
+HEADER = "X-Page-Cache"
+CSRF_MARKER = "\x00csrf\x00"
+NONCE_MARKER = "\x00nonce\x00"
+MARKERS = re.compile("\x00(csrf|nonce)\x00")
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+HOLE = "\x00h{}\x00"
+SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
+
+
+# --- Per-request values: the CSRF token and the CSP nonce ---
+
+
+def to_cache(request, response, markers=MARKERS):
+    """(content type, parts): the page as bytes, split at its per-request values; the
+    odd parts name them ("csrf", "nonce"). Stored once, joined per reader."""
+    html = response.content.decode(response.charset)
+    html = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARKER}\g<2>", html)
+    nonce = getattr(request, "_csp_nonce", None)  # django-csp's, when the page used one
+    if nonce:
+        html = html.replace(str(nonce), NONCE_MARKER)
+    parts = markers.split(html)
+    parts[::2] = [text.encode(response.charset) for text in parts[::2]]
+    return (response["Content-Type"], parts)
+
+
+def request_values(request, parts):
+    """This reader's value of each per-request marker among a stored page's odd
+    parts, as bytes: their CSRF token (Django's CSRF middleware sets the cookie that
+    goes with it) and the request's CSP nonce."""
+    names = parts[1::2]
+    values = {}
+    if "csrf" in names:
+        values["csrf"] = get_token(request).encode()
+    if "nonce" in names:
+        values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
+    return values
+
+
+def from_cache(request, stored):
+    """An anonymous reader's page from its stored parts."""
+    content_type, parts = stored
+    if len(parts) > 1:
+        values = request_values(request, parts)
+        parts = [values[part] if n % 2 else part for n, part in enumerate(parts)]
+    # Written part by part, never joined: the server sends the few parts as they are,
+    # so a hit copies none of a long page, nor asks for a fresh buffer.
+    response = HttpResponse(content_type=content_type)
+    for part in parts:
+        response.write(part)
+    response[HEADER] = "hit"
+    response["Content-Length"] = str(sum(len(part) for part in parts))
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+# --- Skeletons: a signed-in reader's copy, with holes ---
+
+
+class Bypass(Exception):
+    """Raised by a filler (config.hooks.HOLE_FILLERS): this reader needs the page rendered
+    for them."""
+
+
+class Skeleton:
+    """Collects the holes of a page being drawn for a standing (``skeleton_of``, while
+    the view runs). Each hole has a cacheable spec and this reader's value."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        self.specs = []
+        self.values = []
+        self.usable = True  # False: this reader sees what their role's peers don't
+
+    def hole(self, spec, value):
+        self.specs.append(spec)
+        self.values.append(str(value))
+        return mark_safe(HOLE.format(len(self.specs) - 1))  # noqa: S308
+
+
+class Filling:
+    """What fillers share while one reader's holes are filled (``memo``: one query for
+    all the holes of a kind, say)."""
+
+    def __init__(self, request, obj):
+        self.request = request
+        self.obj = obj
+        self.memo = {}
+
+
+def skeleton_of(request):
+    """The Skeleton being drawn for this request, or None (a page rendered as usual)."""
+    state = getattr(request, "page_cache", None)
+    return None if state is None else state.skeleton
+
+
+def draw_skeleton(request, obj, draw):
+    """``draw()``'s response, drawn with a Skeleton collecting its holes: (response,
+    skeleton)."""
+    state = state_of(request)
+    state.skeleton = skeleton = Skeleton(obj)
+    try:
+        return draw(), skeleton
+    finally:
+        state.skeleton = None
+
+
+def fill(request, obj, specs):
+    """This reader's value of each hole, as bytes, in the holes' order."""
+    filling = Filling(request, obj)
+    fillers = {filler.kind: filler.fill for filler in HOLE_FILLERS}
+    values = [fillers[spec[0]](filling, spec) for spec in specs]
+    return [v if v.__class__ is bytes else str(v).encode() for v in values]
+
+
+def to_skeleton(request, response, specs):
+    """(content type, parts, specs): the page as bytes split at its holes, each odd part
+    the hole's number (an int) or "csrf"/"nonce". Fillers may return bytes (a spec's
+    HTML kept encoded, say), so that a hit only picks and joins."""
+    content_type, parts = to_cache(request, response, markers=SKELETON_MARKERS)
+    parts[1::2] = [int(name[1:]) if name[0] == "h" else name for name in parts[1::2]]
+    return (content_type, parts, specs)
+
+
+def from_skeleton(request, stored, values, like=None):
+    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number)."""
+    content_type, parts, _specs = stored
+    tokens = request_values(request, parts)
+    joined = parts[:]
+    joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
+    body = b"".join(joined)
+    response = HttpResponse(body, content_type=content_type)
+    if like is not None:
+        for header, value in like.items():
+            if header.lower() not in ("content-length", "content-type"):
+                response[header] = value
+        response.cookies = like.cookies
+    patch_vary_headers(response, ["Cookie"])
+    return response
