@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from collections import Counter, defaultdict
 from datetime import UTC
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -72,8 +73,6 @@ _url = URLValidator(schemes=["http", "https"])
 
 def old_path(url):
     """The part of an old permalink that names it on the old site: path and ?p=/?… query."""
-    from urllib.parse import unquote, urlsplit
-
     parts = urlsplit(url or "")
     path = unquote(parts.path) or "/"
     if parts.query:
@@ -601,33 +600,45 @@ class Importer:
         }
 
     def _add_old_links(self, items):
+        """The old blog's own links: its posts' and attachments' permalinks on its own
+        host, never an address of ours (imports.middleware.is_ours)."""
+        from imports.middleware import is_ours
+
         host = self.export.host
         links = {}
+
+        def add(url, post):
+            if urlsplit(url).netloc.lower() not in ("", host):
+                return  # another site's address
+            links.setdefault(old_path(url), post)
+
         for item in items:
             post = self.posts.get(item.wp_id)
             if post is None:
                 continue
             links[f"/?p={item.wp_id}"] = post
             if item.link:
-                links.setdefault(old_path(item.link), post)
+                add(item.link, post)
             if item.guid and "?p=" not in item.guid and item.guid.startswith("http"):
-                links.setdefault(old_path(item.guid), post)
+                add(item.guid, post)
         for attachment in self.attachments.values():
             post = self.posts.get(attachment.parent_id)
             if post is None:
                 continue
             links.setdefault(f"/?attachment_id={attachment.wp_id}", post)
             if attachment.link:
-                links.setdefault(old_path(attachment.link), post)
+                add(attachment.link, post)
         for path in FEED_PATHS:
             links.setdefault(path, None)
+        ours = {path for path in links if is_ours(path[:500])}
+        self.report["old_links_refused"] = sorted(ours - set(FEED_PATHS))
         existing = set(
             OldLink.objects.filter(course=self.course, host=host).values_list("path", flat=True)
         )
         rows = [
             OldLink(course=self.course, run=self.run, host=host, path=path[:500], post=post)
             for path, post in links.items()
-            if path not in existing and path != "/"
+            if path not in existing and path != "/" and path not in ours
         ]
         if self.run is not None and not self.dry_run:
             OldLink.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
