@@ -124,7 +124,7 @@ class Importer:
         self.report = {
             "posts": Counter(),
             "comments": Counter(),
-            "users": {"matched": [], "created": []},
+            "users": {"created": []},
             "media": {"found": 0, "missing": []},
             "skipped": [],
             "private": [],
@@ -261,7 +261,12 @@ class Importer:
                 self._remember(Kind.MEMBERSHIP, None, membership.pk)
 
     def _user_for(self, email, *, login="", name="", first="", last=""):
-        """The user with this email, else its placeholder, else a new placeholder."""
+        """The placeholder for this person: one an import made before, else a new one.
+
+        Never an existing account, even with the same email: an instructor's file must
+        not publish or comment as someone (staff included) or enrol them. The person
+        takes the placeholder's work over by signing in with that address verified
+        (imports.claims)."""
         User = get_user_model()
         email = _valid_email((email or "").strip())
         key = email.lower() or f"login:{login}"
@@ -272,14 +277,11 @@ class Importer:
         if not email:  # known only by login: the placeholder an earlier import made
             earlier = ImportedItem.objects.filter(course=self.course, kind=Kind.USER, guid=key)
             user = get_user_model().objects.filter(pk__in=earlier.values("object_id")).first()
-        if email:
-            user = User.objects.filter(email__iexact=email).order_by("pk").first()
-            if user is None:
-                holder = Placeholder.objects.filter(email__iexact=email).select_related("user")
-                user = holder.first().user if holder.exists() else None
-        if user is not None:
-            self.report["users"]["matched"].append(user.name)
-        else:
+        else:  # never an account: only a placeholder, which its person claims
+            holder = Placeholder.objects.filter(email__iexact=email, user__is_active=False)
+            user = holder.select_related("user").order_by("pk").first()
+            user = user.user if user is not None else None
+        if user is None:
             base = slugify(login or name or email.split("@")[0])[:120] or "author"
             taken = User.objects.filter(username__startswith=base)
             username = unique_slug(base, set(taken.values_list("username", flat=True)),

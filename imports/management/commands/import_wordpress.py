@@ -61,7 +61,7 @@ def format_report(report, run):
     lines.append("Posts: " + _counts(report["posts"]))
     lines.append("Comments: " + _counts(report["comments"]))
     users = report["users"]
-    lines.append(f"People: {len(users['matched'])} matched, {len(users['created'])} placeholders")
+    lines.append(f"People: {len(users['created'])} placeholders")
     media = report["media"]
     lines.append(f"Media: {media['found']} found, {len(media['missing'])} missing")
     for path in media["missing"]:
