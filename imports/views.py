@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from blog.extensions import MANAGE_TABS, page_parts
 from blog.shortcuts import readable_course_or_404
-from imports import tasks
+from imports import report, tasks
 from imports.forms import ImportForm
 from imports.models import ImportRun
 
@@ -53,6 +53,9 @@ def import_detail(request, course_slug, run_id):
     done, total = tasks.progress_of(run)
     context = _context(request, course, run=run, done=done, total=total,
                        report=run.report or None)  # fmt: skip
+    if run.report:
+        context.update(sections=report.sections(run.report),
+                       old_links=report.old_links_line(run.report))  # fmt: skip
     return render(request, "imports/import_detail.html", context)
 
 
