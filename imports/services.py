@@ -40,7 +40,7 @@ from blog.rendering import plain_text, render_comment_markdown, render_post_mark
 from blog.services import _drop_image, get_or_create_topic, set_featured_image, store_body_image
 from comments.models import MAX_GUEST_NAME_LENGTH, Comment
 from imports.media import MediaRefused, MediaSource, uploads_path
-from imports.models import ImportedItem, ImportRun, OldLink, Placeholder
+from imports.models import DEAD_AFTER, ImportedItem, ImportRun, OldLink, Placeholder
 from imports.wxr import parse
 
 Kind = ImportedItem.Kind
@@ -724,6 +724,39 @@ def import_export(*, course, source, media=None, award_category="", started_by=N
 def undo_import(*, run):
     """Delete what `run` created (posts with their comments, likes and images; topics,
     awards, memberships, placeholder accounts) and its old links."""
+    _delete_what_it_made(run)
+    run.status = ImportRun.Status.UNDONE
+    run.save(update_fields=["status"])
+    return run
+
+
+DEAD_RUN = (
+    "The import stopped: its worker gave no sign of life for {minutes} minutes (it was "
+    "stopped, or its machine went down). Whatever it had written is undone; you can "
+    "start the import again."
+)
+
+
+@transaction.atomic
+def give_up_dead_run(*, run):
+    """Mark a run whose worker died failed and delete what it wrote, so the course can
+    import again. Its import's transaction was rolled back with the worker's connection,
+    unless it had committed just before: then its rows are deleted as Undo would."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_dead:
+        return run
+    _delete_what_it_made(run)
+    run.status = ImportRun.Status.FAILED
+    run.error = DEAD_RUN.format(minutes=int(DEAD_AFTER.total_seconds() // 60))
+    run.finished = timezone.now()
+    run.save(update_fields=["status", "error", "finished"])
+    uploads = [field.name for field in (run.export_file, run.media_file) if field]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in uploads])
+    ImportRun.objects.filter(pk=run.pk).update(export_file="", media_file="")
+    return run
+
+
+def _delete_what_it_made(run):
     pagecache.changed(courses=Course.objects.filter(pk=run.course_id))
     made = defaultdict(list)
     for kind, object_id in run.items.filter(created=True).values_list("kind", "object_id"):
@@ -748,6 +781,3 @@ def undo_import(*, run):
     unused.delete()
     run.items.all().delete()
     run.old_links.all().delete()
-    run.status = ImportRun.Status.UNDONE
-    run.save(update_fields=["status"])
-    return run

@@ -9,6 +9,7 @@ from blog.models import Course
 from imports.models import ImportRun
 from imports.report import as_text
 from imports.services import import_export
+from imports.tasks import heartbeat_progress
 from imports.wxr import WxrError
 
 
@@ -39,11 +40,13 @@ class Command(BaseCommand):
         if not dry_run:
             run = ImportRun.objects.create(course=course, source_name=options["export"],
                                            award_category=options["award_category"],
-                                           status=ImportRun.Status.RUNNING)  # fmt: skip
+                                           status=ImportRun.Status.RUNNING,
+                                           heartbeat=timezone.now())  # fmt: skip
         try:
             report = import_export(
                 course=course, source=options["export"], media=options["media"],
                 award_category=options["award_category"], run=run, dry_run=dry_run,
+                progress=heartbeat_progress(run.pk) if run else None,
             )  # fmt: skip
         except (WxrError, ValueError, OSError) as error:
             if run is not None:
