@@ -128,8 +128,8 @@ def test_people_become_placeholders_never_existing_accounts(course, anna, import
 
 
 def test_a_crafted_file_writes_nothing_under_existing_accounts(course, student):
-    """An instructor's file naming the site admin and another student by email publishes
-    nothing as them, comments nothing as them and enrols neither."""
+    """An instructor's file naming the site admin and a student of the course by email
+    publishes nothing as them, comments nothing as them and enrols neither."""
     import io
 
     from tests import factories
@@ -137,17 +137,27 @@ def test_a_crafted_file_writes_nothing_under_existing_accounts(course, student):
     admin = factories.UserFactory(
         username="admin", email="admin@example.edu", is_staff=True, is_superuser=True
     )
-    other = factories.UserFactory(username="victim", email="victim@example.edu")
+    elsewhere = factories.CourseFactory(slug="elsewhere")
+    other = factories.MembershipFactory(course=elsewhere, user=factories.UserFactory()).user
     crafted = (
         BLOG.read_bytes()
         .replace(b"anna@example.edu", b"ADMIN@example.edu")
-        .replace(b"boris@example.edu", b"victim@example.edu")
+        .replace(b"boris@example.edu", student.email.encode())
+        .replace(b"vera@example.net", other.email.encode())  # a registered commenter now
+        .replace(b"<wp:comment_user_id>0<", b"<wp:comment_user_id>9<")
     )
+    assert student.email.encode() in crafted
     import_export(course=course, source=io.BytesIO(crafted))
-    for person in (admin, other):
+    for person in (admin, student, other):
         assert not Post.objects.filter(author=person).exists()
         assert not Comment.objects.filter(author=person).exists()
-        assert not Membership.objects.filter(user=person).exists()
+    assert not Membership.objects.filter(user=admin).exists()
+    assert list(Membership.objects.filter(user=student).values_list("course", "role")) == [
+        (course.pk, "student")  # theirs from before, unchanged
+    ]
+    assert list(Membership.objects.filter(user=other).values_list("course", flat=True)) == [
+        elsewhere.pk
+    ]
     assert Post.objects.filter(course=course).count() == 5
     stand_in = post(course, "Out with the old").author
     assert stand_in.import_placeholder.email == "ADMIN@example.edu" and not stand_in.is_active
