@@ -285,10 +285,12 @@ def calendar_subscribe(request, course_slug):
 
 
 def calendar_feed(request, token):
-    """The .ics itself: the token is the key (calendar apps send no cookies)."""
+    """The .ics itself: the token is the key (calendar apps send no cookies). A
+    deactivated person's token, like a past member's, answers 404."""
     from assignments.calendar import course_calendar  # icalendar: only for feeds
 
-    feed = get_object_or_404(CalendarFeed.objects.select_related("course", "user"), token=token)
+    feeds = CalendarFeed.objects.select_related("course", "user").filter(user__is_active=True)
+    feed = get_object_or_404(feeds, token=token)
     if feed.course.role_of(feed.user) is None:
         raise Http404("No such calendar.")
     response = HttpResponse(

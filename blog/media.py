@@ -9,7 +9,11 @@ long-cached. Images of a members-only course are never readable by outsiders:
   behind nginx the view answers with X-Accel-Redirect, so nginx sends the bytes.
 
 Signed addresses appear only on pages of members-only courses, which are never shown
-to anonymous readers and so never enter the anonymous page cache.
+to anonymous readers and so never enter the anonymous page cache. They do enter the
+signed-in readers' page cache (a skeleton is kept up to PAGE_CACHE_SECONDS), so an
+address is signed for at least that long plus ``SIGNED_URL_MARGIN``
+(``signed_url_seconds``): a page served from the cache just before it expires still
+shows images for a while after.
 Avatars and award emblems are public; any other upload (an export being imported) is
 never served.
 """
@@ -41,12 +45,21 @@ def course_id_of(name):
     return int(match["course_id"]) if match else None
 
 
+SIGNED_URL_MARGIN = 600  # how long a page served at the end of its cache life keeps images
+
+
+def signed_url_seconds():
+    """How long a signed address stays valid: MEDIA_SIGNED_URL_SECONDS, but never less
+    than a cached page holding it lives, plus a margin for the reader still on it."""
+    return max(settings.MEDIA_SIGNED_URL_SECONDS, settings.PAGE_CACHE_SECONDS + SIGNED_URL_MARGIN)
+
+
 def image_url(name, course=None):
     """The address a page shows for a stored image of `course` (None: a public image)."""
     if not name:
         return ""
     if course is not None and course_id_of(name) == course.pk and not course.is_public:
-        return default_storage.signed_url(name, seconds=settings.MEDIA_SIGNED_URL_SECONDS)
+        return default_storage.signed_url(name, seconds=signed_url_seconds())
     if course_id_of(name) is not None and not is_s3():
         return reverse("media_file", args=[name])
     return default_storage.url(name)

@@ -44,6 +44,7 @@ ATTRIBUTES = {
 ALLOWED_CLASSES = {
     "a": {"footnote-ref", "footnote-backref"},
     "div": {"footnote"},
+    "figure": {"image-missing"},  # an imported post's image that wasn't in the upload
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTERNAL_REL = "nofollow ugc noopener"

@@ -30,7 +30,7 @@ The extension points, each declared below with what it takes:
   READER_LOADERS.
 - blog's editor, posts and pages: EDITOR_SECTIONS, BODY_FILTERS, POST_RANKINGS,
   PARTICIPATION_COLUMNS, COURSE_PARTICIPATION_COLUMNS.
-- The member page cache's holes (blog/pagecache.py): HOLE_FILLERS, VIEWER_CONTEXTS.
+- The member page cache's holes (the pagecache package): HOLE_FILLERS, VIEWER_CONTEXTS.
 - accounts' profile page: PROFILE_SECTIONS.
 - assignments' page of an assignment: RESPONSE_FIGURES.
 """
@@ -164,7 +164,7 @@ class Part:
 
     A part showing the reader something of their own beyond their standing in the
     course (private feedback, their news, what they have due) is `per_viewer`: pages
-    kept for signed-in readers (blog/pagecache.py) hold a hole there, filled for each
+    kept for signed-in readers (the pagecache package) hold a hole there, filled for each
     reader by running the part's function and template again."""
 
     template: str
@@ -253,7 +253,7 @@ BODY_FILTERS = Hook("body_filters")
 # ``Exists()`` over the app's own rows) ranking the recent posts of the home page: a
 # higher value comes first; ties, and every post when no app ranks, newest first. The
 # expression joins the one query that lists the posts, so it costs no query of its own.
-# What it reads must bump the post's pages when it changes (``pagecache.changed(post=)``)
+# What it reads must bump the post's pages when it changes (``blog.versions.changed(post=)``)
 # or home's page cache would keep the old order.
 POST_RANKINGS = Hook("post_rankings")
 
@@ -289,15 +289,15 @@ PARTICIPATION_COLUMNS = Hook("participation_columns", identity=lambda c: (c.key,
 COURSE_PARTICIPATION_COLUMNS = Hook("course_participation_columns")
 
 
-# --- The member page cache's holes (blog/pagecache.py) --------------------------------
+# --- The member page cache's holes (the pagecache package) --------------------------------
 
 
 @dataclass(frozen=True)
 class Filler:
     """``fill(filling, spec) -> str``: the HTML of a hole of `kind` for
-    ``filling.request`` (a ``pagecache.Filling``), or bytes (UTF-8 HTML, joined as is: a
+    ``filling.request`` (a ``pagecache.skeleton.Filling``), or bytes (UTF-8 HTML, joined as is: a
     spec's stored variants); ``spec`` is what ``Skeleton.hole`` stored. It raises
-    ``pagecache.Bypass`` when the skeleton can't serve this reader."""
+    ``pagecache.skeleton.Bypass`` when the skeleton can't serve this reader."""
 
     kind: str
     fill: object

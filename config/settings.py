@@ -188,7 +188,7 @@ PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=2 * 1024 * 10
 # signed-in reader before the stack: the keys accounts owns (allauth's among them).
 PAGE_CACHE_SIGN_IN_SESSION_KEYS = "accounts.sessions.SIGN_IN_KEYS"
 # What the page cache loads with a signed-in reader's row (other apps' annotations,
-# the bell's count: blog.extensions.register_reader_loader).
+# the bell's count: config.hooks.READER_LOADERS).
 PAGE_CACHE_READER_QUERYSET = "blog.extensions.with_reader_loaders"
 # The reader's time zone, set by static/js/site.js on every page for due times "in
 # your time". Only per-viewer parts read it (assignments' "What's due"), so it keeps

@@ -11,6 +11,7 @@ run script.
 import re
 from dataclasses import dataclass, field
 from html import escape
+from urllib.parse import unquote, urlsplit
 
 from markdownify import ATX, MarkdownConverter
 
@@ -29,6 +30,37 @@ BLOCK_START = re.compile(
 )
 HANDLED = {"caption", "wp_caption", "gallery", "embed"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# Deeper HTML than this is refused: markdownify recurses once per level (about 330
+# levels exhaust Python's stack), and no post written in WordPress's editors nests so.
+MAX_NESTING = 100
+TAG_TOKEN = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}  # fmt: skip
+MISSING_IMAGE = '<figure class="image-missing">'
+
+
+class Refused(ValueError):
+    """A post or comment that is not imported; the message says why."""
+
+
+def check_nesting(html):
+    """Raise Refused for HTML nested more than MAX_NESTING elements deep (counted
+    without parsing, so it can't recurse itself; unclosed tags count as open)."""
+    depth = 0
+    for match in TAG_TOKEN.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in VOID:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        if depth > MAX_NESTING:
+            raise Refused(f"its HTML is nested more than {MAX_NESTING} elements deep")
+
+
+def missing_image(alt, src):
+    """What a post shows where an image of the export was not imported: a figure that
+    says so (styled as an empty frame), never a broken <img>."""
+    name = unquote(urlsplit(src).path).rsplit("/", 1)[-1]
+    return f"\n\n{MISSING_IMAGE}<p>Image not imported: {escape(alt or name)}</p></figure>\n\n"
 
 
 @dataclass
@@ -52,7 +84,7 @@ class _Converter(MarkdownConverter):
 
     def __init__(self, image_url=None, **options):
         super().__init__(heading_style=ATX, bullets="-", **options)
-        self.image_url = image_url or (lambda src: src)
+        self.image_url = image_url or (lambda src: src)  # None: the image is missing
 
     def convert_hN(self, n, el, text, parent_tags):
         return super().convert_hN(max(1, n - 1), el, text, parent_tags)
@@ -62,10 +94,18 @@ class _Converter(MarkdownConverter):
         scheme = href.split(":", 1)[0].lower() if ":" in href.split("/", 1)[0] else ""
         if scheme and scheme not in SAFE_SCHEMES:
             return text  # javascript:, data: and the like: keep the words, drop the link
+        if text.strip().startswith(MISSING_IMAGE):
+            return text  # a link around a missing image (to its full size): the notice
         return super().convert_a(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):
-        el["src"] = self.image_url(el.get("src") or "")
+        src = el.get("src") or ""
+        url = self.image_url(src)
+        if url is None:
+            if "_inline" in parent_tags:
+                return el.get("alt") or ""
+            return missing_image(el.get("alt"), src)
+        el["src"] = url
         return super().convert_img(el, text, parent_tags)
 
     def convert_figure(self, el, text, parent_tags):
@@ -74,14 +114,20 @@ class _Converter(MarkdownConverter):
             return text
         caption_el = el.find("figcaption")
         caption = caption_el.get_text(" ", strip=True) if caption_el else ""
-        parts = [
-            f'<img src="{escape(self.image_url(img.get("src") or ""))}" '
-            f'alt="{escape(img.get("alt") or "")}">'
-            for img in images
-        ]
+        parts, missing = [], False
+        for img in images:
+            src, alt = img.get("src") or "", img.get("alt") or ""
+            url = self.image_url(src)
+            if url is None:
+                missing = True
+                name = unquote(urlsplit(src).path).rsplit("/", 1)[-1]
+                parts.append(f"<p>Image not imported: {escape(alt or name)}</p>")
+            else:
+                parts.append(f'<img src="{escape(url)}" alt="{escape(alt)}">')
         if caption:
             parts.append(f"<figcaption>{escape(caption)}</figcaption>")
-        return "\n\n<figure>" + "".join(parts) + "</figure>\n\n"
+        start = MISSING_IMAGE if missing else "<figure>"
+        return "\n\n" + start + "".join(parts) + "</figure>\n\n"
 
 
 def _autop(html):
@@ -142,8 +188,11 @@ def _to_markdown(html, image_url=None):
 
 
 def convert_post(html, *, attachments=None, image_url=None):
-    """Conversion of a post body. attachments: {wp id: {"url", "alt", "caption"}}."""
+    """Conversion of a post body. attachments: {wp id: {"url", "alt", "caption"}}.
+    image_url(src) gives an image's new address, or None where it is missing. Raises
+    Refused for a body nested too deep to convert."""
     html = GUTENBERG.sub("", html or "")
+    check_nesting(html)
     html = NEXTPAGE.sub("", html)
     teaser = ""
     more = MORE.search(html)
@@ -167,8 +216,10 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def convert_comment(html):
-    """Markdown for a comment's HTML (WordPress comments are mostly plain text)."""
+    """Markdown for a comment's HTML (WordPress comments are mostly plain text). Raises
+    Refused for HTML nested too deep to convert."""
     html = (html or "").strip()
+    check_nesting(html)
     if "<" not in html and "&" not in html:
         paragraphs = re.split(r"\n\s*\n", html)
         return "\n\n".join(

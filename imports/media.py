@@ -7,12 +7,22 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from accounts.images import MAX_UPLOAD_BYTES
 
 UPLOADS = "wp-content/uploads/"
+CHUNK = 64 * 1024
+TOO_LARGE = "larger than 10 MB"
+DAMAGED = "damaged: it can't be read, or its size or checksum in the zip is wrong"
+
+
+class MediaRefused(Exception):
+    """A file of the upload that is not imported: the message says why."""
+
+
 SIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 
 
@@ -67,23 +77,38 @@ class MediaSource:
         return original if original in self._files else None
 
     def open(self, url_or_path):
-        """A file object for the upload, or None when it isn't there (or is too big)."""
+        """A file object for the upload, or None when it isn't there. Raises
+        MediaRefused for a file over the size limit or one that can't be read."""
         path = self.resolve(url_or_path)
         entry = self._files[path] if path else None
         if entry is None:
             return None
-        if isinstance(entry, zipfile.ZipInfo):
-            if entry.file_size > MAX_UPLOAD_BYTES:
-                return None
-            data = self._zip.read(entry)
-        else:
-            if entry.stat().st_size > MAX_UPLOAD_BYTES:
-                return None
-            data = entry.read_bytes()
+        data = self._read(entry)
         upload = io.BytesIO(data)
         upload.size = len(data)
         upload.name = path.rsplit("/", 1)[-1]
         return upload
+
+    def _read(self, entry):
+        """The file's bytes, read in chunks and counted: a zip entry's size header may
+        lie (a 1 MB zip claiming a small file that inflates to gigabytes), so the real
+        size is checked against the limit while reading, never trusted."""
+        claimed = entry.file_size if isinstance(entry, zipfile.ZipInfo) else entry.stat().st_size
+        if claimed > MAX_UPLOAD_BYTES:
+            raise MediaRefused(TOO_LARGE)
+        chunks, size = [], 0
+        try:
+            opened = self._zip.open(entry) if isinstance(entry, zipfile.ZipInfo) else None
+            with opened or entry.open("rb") as stream:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > MAX_UPLOAD_BYTES:
+                        raise MediaRefused(TOO_LARGE)
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                RuntimeError) as error:  # fmt: skip
+            raise MediaRefused(DAMAGED) from error
+        return b"".join(chunks)
 
     def close(self):
         if self._zip is not None:

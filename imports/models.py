@@ -1,16 +1,40 @@
 """Import runs, what each run brought in, and the old links that lead to it."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from blog.models import Course, Post
+
+# A running import writes its heartbeat at least every HEARTBEAT_EVERY; one silent for
+# DEAD_AFTER lost its worker (killed, or the machine went down) and is given up.
+HEARTBEAT_EVERY = timedelta(seconds=30)
+DEAD_AFTER = timedelta(minutes=10)
+STOPPED = "The import stopped"  # how the error of a run that didn't finish begins
 
 
 def upload_path(instance, filename):
     suffix = ".zip" if filename.lower().endswith(".zip") else ".xml"
     return f"imports/{secrets.token_hex(16)}{suffix}"
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def dead(self):
+        """Running runs whose worker has been silent for DEAD_AFTER."""
+        silent_since = timezone.now() - DEAD_AFTER
+        return self.filter(status=ImportRun.Status.RUNNING).filter(
+            models.Q(heartbeat__lt=silent_since)
+            | models.Q(heartbeat__isnull=True, created__lt=silent_since)
+        )
+
+    def active(self):
+        """Queued or running, and not dead."""
+        return self.filter(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING]).exclude(
+            pk__in=self.dead().values("pk")
+        )
 
 
 class ImportRun(models.Model):
@@ -42,6 +66,11 @@ class ImportRun(models.Model):
     error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the worker running it."
+    )
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -52,6 +81,17 @@ class ImportRun(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.UNDONE)
+
+    @property
+    def was_refused(self):
+        """Failed because of its file (not because it stopped on the way)."""
+        return self.status == self.Status.FAILED and not self.error.startswith(STOPPED)
+
+    @property
+    def is_dead(self):
+        """Running, but its worker has been silent for DEAD_AFTER."""
+        last = self.heartbeat or self.created
+        return self.status == self.Status.RUNNING and last < timezone.now() - DEAD_AFTER
 
     @property
     def can_be_undone(self):

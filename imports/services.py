@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from collections import Counter, defaultdict
 from datetime import UTC
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -38,8 +39,8 @@ from blog.models import (
 from blog.rendering import plain_text, render_comment_markdown, render_post_markdown
 from blog.services import _drop_image, get_or_create_topic, set_featured_image, store_body_image
 from comments.models import MAX_GUEST_NAME_LENGTH, Comment
-from imports.media import MediaSource, uploads_path
-from imports.models import ImportedItem, ImportRun, OldLink, Placeholder
+from imports.media import MediaRefused, MediaSource, uploads_path
+from imports.models import DEAD_AFTER, ImportedItem, ImportRun, OldLink, Placeholder
 from imports.wxr import parse
 
 Kind = ImportedItem.Kind
@@ -67,13 +68,12 @@ FEED_PATHS = [
     "/?feed=rss2", "/?feed=rss", "/?feed=atom", "/?feed=rdf",
 ]  # fmt: skip
 PROGRESS_EVERY = 50
+DEEP = "it is nested too deep to convert"
 _url = URLValidator(schemes=["http", "https"])
 
 
 def old_path(url):
     """The part of an old permalink that names it on the old site: path and ?p=/?… query."""
-    from urllib.parse import unquote, urlsplit
-
     parts = urlsplit(url or "")
     path = unquote(parts.path) or "/"
     if parts.query:
@@ -125,9 +125,10 @@ class Importer:
         self.report = {
             "posts": Counter(),
             "comments": Counter(),
-            "users": {"matched": [], "created": []},
-            "media": {"found": 0, "missing": []},
+            "users": {"created": []},
+            "media": {"found": 0, "missing": [], "skipped": [], "placeholders": defaultdict(list)},
             "skipped": [],
+            "refused": [],
             "private": [],
             "scheduled": [],
             "shortcodes": defaultdict(list),
@@ -174,10 +175,14 @@ class Importer:
         report["posts"] = dict(report["posts"])
         report["comments"] = dict(report["comments"])
         report["shortcodes"] = {k: sorted(set(v)) for k, v in report["shortcodes"].items()}
+        found = report["media"]
         report["media"] = {
-            "found": report["media"]["found"],
-            "missing": sorted(set(report["media"]["missing"])),
-        }
+            "found": found["found"],
+            "missing": sorted(set(found["missing"])),
+            "skipped": found["skipped"],
+            "placeholders": {title: sorted(set(paths))
+                             for title, paths in found["placeholders"].items()},
+        }  # fmt: skip
         report["dry_run"] = self.dry_run
         report["site"] = {"title": self.export.title, "link": self.export.link}
         return report
@@ -262,7 +267,12 @@ class Importer:
                 self._remember(Kind.MEMBERSHIP, None, membership.pk)
 
     def _user_for(self, email, *, login="", name="", first="", last=""):
-        """The user with this email, else its placeholder, else a new placeholder."""
+        """The placeholder for this person: one an import made before, else a new one.
+
+        Never an existing account, even with the same email: an instructor's file must
+        not publish or comment as someone (staff included) or enrol them. The person
+        takes the placeholder's work over by signing in with that address verified
+        (imports.claims)."""
         User = get_user_model()
         email = _valid_email((email or "").strip())
         key = email.lower() or f"login:{login}"
@@ -273,14 +283,11 @@ class Importer:
         if not email:  # known only by login: the placeholder an earlier import made
             earlier = ImportedItem.objects.filter(course=self.course, kind=Kind.USER, guid=key)
             user = get_user_model().objects.filter(pk__in=earlier.values("object_id")).first()
-        if email:
-            user = User.objects.filter(email__iexact=email).order_by("pk").first()
-            if user is None:
-                holder = Placeholder.objects.filter(email__iexact=email).select_related("user")
-                user = holder.first().user if holder.exists() else None
-        if user is not None:
-            self.report["users"]["matched"].append(user.name)
-        else:
+        else:  # never an account: only a placeholder, which its person claims
+            holder = Placeholder.objects.filter(email__iexact=email, user__is_active=False)
+            user = holder.select_related("user").order_by("pk").first()
+            user = user.user if user is not None else None
+        if user is None:
             base = slugify(login or name or email.split("@")[0])[:120] or "author"
             taken = User.objects.filter(username__startswith=base)
             username = unique_slug(base, set(taken.values_list("username", flat=True)),
@@ -319,39 +326,61 @@ class Importer:
             }
         return info
 
-    def _body_image_url(self, post_author):
+    def _body_image_url(self, post_author, title):
+        """image_url for convert_post: the imported copy's address, the old one (not an
+        upload, or a dry run), or None where the post shows "Image not imported"."""
         cache = self.__dict__.setdefault("_body_images", {})
 
-        def image_url(src):
+        def imported(src):
             wanted = uploads_path(src)
             if not wanted:
                 return src
             path = self.media.resolve(wanted)
             if path is None:
                 self.report["media"]["missing"].append(wanted)
-                return src
+                return None
             if path in cache:
                 return cache[path]
             if path in self.images:  # imported before
                 cache[path] = media.stable_url(self.images[path].body_rendition["name"])
                 return cache[path]
-            upload = self.media.open(path)
-            self.report["media"]["found"] += 1
+            cache[path] = None
+            clean = self._clean_image(path)
+            if clean is None:
+                return None
             if self.dry_run:
                 cache[path] = src
                 return src
-            try:
-                image = store_body_image(course=self.course, user=post_author,
-                                         clean=clean_image_upload(upload))  # fmt: skip
-            except ValidationError as error:
-                self.report["media"]["missing"].append(f"{path} ({error.messages[0]})")
-                cache[path] = src
-                return src
+            image = store_body_image(course=self.course, user=post_author, clean=clean)
             self._remember(Kind.IMAGE, None, image.pk, guid=path)
             cache[path] = media.stable_url(image.body_rendition["name"])
             return cache[path]
 
+        def image_url(src):
+            url = imported(src)
+            if url is None:
+                self.report["media"]["placeholders"][title].append(uploads_path(src) or src)
+            return url
+
         return image_url
+
+    def _clean_image(self, path):
+        """The cleaned image at `path` of the upload, or None when it is missing, too
+        large or not an image we accept (reported: the rest of the import goes on)."""
+        try:
+            upload = self.media.open(path)
+            if upload is None:
+                self.report["media"]["missing"].append(uploads_path(path) or path)
+                return None
+            clean = clean_image_upload(upload)
+        except MediaRefused as error:
+            self.report["media"]["skipped"].append({"path": path, "reason": str(error)})
+            return None
+        except ValidationError as error:
+            self.report["media"]["skipped"].append({"path": path, "reason": error.messages[0]})
+            return None
+        self.report["media"]["found"] += 1
+        return clean
 
     def _import_posts(self, items):
         from imports import convert  # bs4 and markdownify: only while importing
@@ -374,18 +403,33 @@ class Importer:
                 self.report["posts"]["skipped"] += 1
                 continue
             author = self._author_of(item)
-            conversion = convert.convert_post(item.content, attachments=attachments,
-                                      image_url=self._body_image_url(author))  # fmt: skip
-            for name in conversion.unknown_shortcodes:
-                self.report["shortcodes"][name].append(item.title)
+            title = (item.title or "(untitled)")[:200]
             post_id = self.mapping[Kind.POST].get(item.wp_id) or self.guids.get(item.guid)
             post = existing.get(post_id) or Post(course=self.course)
+            try:
+                conversion = convert.convert_post(
+                    item.content,
+                    attachments=attachments,
+                    image_url=self._body_image_url(author, title),
+                )
+                body_html = (
+                    render_post_markdown(conversion.markdown)
+                    if post.body != conversion.markdown or not post.pk
+                    else None
+                )
+            except (convert.Refused, RecursionError) as error:  # fmt: skip
+                reason = str(error) if isinstance(error, convert.Refused) else DEEP
+                self.report["refused"].append({"what": title, "reason": reason})
+                self.report["posts"]["refused"] += 1
+                continue
+            for name in conversion.unknown_shortcodes:
+                self.report["shortcodes"][name].append(item.title)
             before = _values(post, POST_FIELDS) if post.pk else None
             post.author = author
-            post.title = (item.title or "(untitled)")[:200]
-            if post.body != conversion.markdown or not post.pk:
+            post.title = title
+            if body_html is not None:
                 post.body = conversion.markdown
-                post.body_html = render_post_markdown(post.body)
+                post.body_html = body_html
             post.excerpt = plain_text(item.excerpt or conversion.teaser)[:500]
             post.status = status
             when = self._date(item.date_gmt, item.date_local)
@@ -477,17 +521,13 @@ class Importer:
         source = attachment.attachment_url or attachment.meta.get("_wp_attached_file", "")
         if post.image:
             return  # imported before: keep the renditions we made then
-        upload = self.media.open(source)
-        if upload is None:
+        path = self.media.resolve(source)
+        if path is None:
             self.report["media"]["missing"].append(uploads_path(source) or source)
             return
-        self.report["media"]["found"] += 1
-        if self.dry_run:
-            return
-        try:
-            set_featured_image(post, clean_image_upload(upload))
-        except ValidationError as error:
-            self.report["media"]["missing"].append(f"{source} ({error.messages[0]})")
+        clean = self._clean_image(path)
+        if clean is not None and not self.dry_run:
+            set_featured_image(post, clean)
 
     # --- comments ---
 
@@ -497,6 +537,7 @@ class Importer:
         known = self.mapping[Kind.COMMENT]
         existing = Comment.objects.in_bulk(set(known.values()))
         levels = defaultdict(list)  # depth -> [(wp comment, Comment)]
+        refused = {}  # wp id of a refused comment -> its parent's
         updated, unchanged = [], 0
         for item in items:
             post = self.posts.get(item.wp_id)
@@ -512,12 +553,25 @@ class Importer:
                 status = COMMENT_STATUSES.get(wp_comment.approved, Comment.Status.PENDING)
                 comment = existing.get(known.get(wp_comment.wp_id)) or Comment()
                 before = _values(comment, COMMENT_FIELDS) if comment.pk else None
+                try:
+                    body = convert.convert_comment(wp_comment.content)
+                    body_html = (
+                        render_comment_markdown(body)
+                        if body != comment.body or not comment.pk
+                        else None
+                    )
+                except (convert.Refused, RecursionError) as error:  # fmt: skip
+                    reason = str(error) if isinstance(error, convert.Refused) else DEEP
+                    what = f"comment {wp_comment.wp_id} on {post.title}"
+                    self.report["refused"].append({"what": what, "reason": reason})
+                    self.report["comments"]["refused"] += 1
+                    refused[wp_comment.wp_id] = wp_comment.parent_id  # replies hang higher
+                    continue
                 comment.post = post
                 self._comment_author(comment, wp_comment)
-                body = convert.convert_comment(wp_comment.content)
-                if body != comment.body or not comment.pk:
+                if body_html is not None:
                     comment.body = body
-                    comment.body_html = render_comment_markdown(body)
+                    comment.body_html = body_html
                 comment.status = status
                 comment.created = self._date(wp_comment.date_gmt, wp_comment.date_local) or (
                     post.published_at or timezone.now()
@@ -543,8 +597,11 @@ class Importer:
         for depth in sorted(levels):
             rows = levels[depth]
             for wp_comment, comment in rows:
-                parent_id = made.get(wp_comment.parent_id) if wp_comment.parent_id else None
-                comment.parent_id = parent_id
+                parent, seen = wp_comment.parent_id, set()
+                while parent in refused and parent not in seen:
+                    seen.add(parent)
+                    parent = refused[parent]
+                comment.parent_id = made.get(parent) if parent else None
             Comment.objects.bulk_create([c for _, c in rows], batch_size=1000)
             for wp_comment, comment in rows:
                 made[wp_comment.wp_id] = comment.pk
@@ -601,33 +658,45 @@ class Importer:
         }
 
     def _add_old_links(self, items):
+        """The old blog's own links: its posts' and attachments' permalinks on its own
+        host, never an address of ours (imports.middleware.is_ours)."""
+        from imports.middleware import is_ours
+
         host = self.export.host
         links = {}
+
+        def add(url, post):
+            if urlsplit(url).netloc.lower() not in ("", host):
+                return  # another site's address
+            links.setdefault(old_path(url), post)
+
         for item in items:
             post = self.posts.get(item.wp_id)
             if post is None:
                 continue
             links[f"/?p={item.wp_id}"] = post
             if item.link:
-                links.setdefault(old_path(item.link), post)
+                add(item.link, post)
             if item.guid and "?p=" not in item.guid and item.guid.startswith("http"):
-                links.setdefault(old_path(item.guid), post)
+                add(item.guid, post)
         for attachment in self.attachments.values():
             post = self.posts.get(attachment.parent_id)
             if post is None:
                 continue
             links.setdefault(f"/?attachment_id={attachment.wp_id}", post)
             if attachment.link:
-                links.setdefault(old_path(attachment.link), post)
+                add(attachment.link, post)
         for path in FEED_PATHS:
             links.setdefault(path, None)
+        ours = {path for path in links if is_ours(path[:500])}
+        self.report["old_links_refused"] = sorted(ours - set(FEED_PATHS))
         existing = set(
             OldLink.objects.filter(course=self.course, host=host).values_list("path", flat=True)
         )
         rows = [
             OldLink(course=self.course, run=self.run, host=host, path=path[:500], post=post)
             for path, post in links.items()
-            if path not in existing and path != "/"
+            if path not in existing and path != "/" and path not in ours
         ]
         if self.run is not None and not self.dry_run:
             OldLink.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
@@ -655,6 +724,39 @@ def import_export(*, course, source, media=None, award_category="", started_by=N
 def undo_import(*, run):
     """Delete what `run` created (posts with their comments, likes and images; topics,
     awards, memberships, placeholder accounts) and its old links."""
+    _delete_what_it_made(run)
+    run.status = ImportRun.Status.UNDONE
+    run.save(update_fields=["status"])
+    return run
+
+
+DEAD_RUN = (
+    "The import stopped: its worker gave no sign of life for {minutes} minutes (it was "
+    "stopped, or its machine went down). Whatever it had written is undone; you can "
+    "start the import again."
+)
+
+
+@transaction.atomic
+def give_up_dead_run(*, run):
+    """Mark a run whose worker died failed and delete what it wrote, so the course can
+    import again. Its import's transaction was rolled back with the worker's connection,
+    unless it had committed just before: then its rows are deleted as Undo would."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if not run.is_dead:
+        return run
+    _delete_what_it_made(run)
+    run.status = ImportRun.Status.FAILED
+    run.error = DEAD_RUN.format(minutes=int(DEAD_AFTER.total_seconds() // 60))
+    run.finished = timezone.now()
+    run.save(update_fields=["status", "error", "finished"])
+    uploads = [field.name for field in (run.export_file, run.media_file) if field]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in uploads])
+    ImportRun.objects.filter(pk=run.pk).update(export_file="", media_file="")
+    return run
+
+
+def _delete_what_it_made(run):
     versions.changed(courses=Course.objects.filter(pk=run.course_id))
     made = defaultdict(list)
     for kind, object_id in run.items.filter(created=True).values_list("kind", "object_id"):
@@ -679,6 +781,3 @@ def undo_import(*, run):
     unused.delete()
     run.items.all().delete()
     run.old_links.all().delete()
-    run.status = ImportRun.Status.UNDONE
-    run.save(update_fields=["status"])
-    return run

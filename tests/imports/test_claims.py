@@ -63,3 +63,21 @@ def test_facebook_claims_once_the_address_is_confirmed(client, course, imported)
     key = EmailConfirmationHMAC(address).key
     client.post(reverse("account_confirm_email", args=[key]))
     assert Post.objects.get(title="Classic days").author == me
+
+
+def test_someone_with_an_account_claims_at_their_next_verified_sign_in(client, anna, imported):
+    EmailAddress.objects.create(user=anna, email=anna.email, verified=True, primary=True)
+    assert Post.objects.get(title="Out with the old").author != anna
+    client.post(reverse("account_login"), {"login": anna.username, "password": "pass-word-123"})
+    assert Post.objects.get(title="Out with the old").author == anna
+    assert Comment.objects.get(body__startswith="Level three").author == anna
+
+
+def test_staff_never_take_over_a_placeholder(client, course, imported):
+    admin = factories.UserFactory(username="root", email="boris@example.edu", is_staff=True)
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    client.post(reverse("account_login"), {"login": "root", "password": "pass-word-123"})
+    assert client.get(reverse("home")).wsgi_request.user == admin  # signed in
+    assert Post.objects.get(title="Classic days").author != admin
+    assert not Comment.objects.filter(author=admin).exists()
+    assert Placeholder.objects.filter(email="boris@example.edu").exists()

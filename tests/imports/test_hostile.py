@@ -72,15 +72,17 @@ def test_command_imports_and_dry_run_reports(course, media_zip):
     out = io.StringIO()
     call_command("import_wordpress", str(BLOG), course=course.slug, dry_run=True, stdout=out)
     assert "Dry run: nothing was changed." in out.getvalue()
-    assert "Posts: 5 created, 3 draft, 2 published, 2 skipped\n" in out.getvalue()
+    assert "Posts:\n  2 published, 3 drafts\n  5 new, 0 updated\n  2 skipped\n" in out.getvalue()
     assert not Post.objects.exists()
     out = io.StringIO()
     call_command("import_wordpress", str(BLOG), course=course.slug, media=str(media_zip),
                  award_category="Comrade's Corner", stdout=out)  # fmt: skip
     text = out.getvalue()
-    assert "Comments: 6 approved" in text and "1 pingback" in text
-    assert "missing: 2017/04/gone.jpg" in text
-    assert "Shortcode [footnote] kept as text in: Classic days" in text
-    assert "Award “Comrade's Corner”: 1 posts" in text
+    assert "  6 approved, 1 waiting for moderation\n" in text
+    assert "  1 pingback and 1 trackback skipped\n" in text
+    assert "  - missing: 2017/04/gone.jpg\n" in text
+    assert "  - Shortcode [footnote] kept as text in Classic days\n" in text
+    assert "  “Comrade's Corner” granted to 1 post.\n" in text
+    assert "  3 placeholders: Anna Akhmatova, Boris P., carl.\n" in text
     assert Post.objects.count() == 5
     assert ImportRun.objects.get().status == "done"

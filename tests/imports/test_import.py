@@ -105,9 +105,11 @@ def test_comments_threads_and_statuses(course, imported):
     assert "<em>fine</em>" in two.body_html
 
 
-def test_people_matched_by_email_and_placeholders(course, anna, imported):
+def test_people_become_placeholders_never_existing_accounts(course, anna, imported):
     thaw = post(course, "Out with the old")
-    assert thaw.author == anna
+    assert thaw.author != anna  # anna has an account with that address: not used
+    assert thaw.author.import_placeholder.email == "anna@example.edu"
+    assert not thaw.author.is_active
     boris = post(course, "Classic days").author
     assert not boris.is_active and not boris.has_usable_password()
     assert boris.import_placeholder.email == "boris@example.edu"
@@ -117,11 +119,48 @@ def test_people_matched_by_email_and_placeholders(course, anna, imported):
     assert carl.username == "carl" and not carl.is_active
     # Registered commenters are the same people.
     assert Comment.objects.get(body__startswith="Level one").author == boris
-    assert Comment.objects.get(body__startswith="Level three").author == anna
-    assert set(imported.report["users"]["matched"]) == {anna.name}
-    assert set(imported.report["users"]["created"]) == {"Boris P.", "carl"}
+    assert Comment.objects.get(body__startswith="Level three").author == thaw.author
+    assert set(imported.report["users"]["created"]) == {"Anna Akhmatova", "Boris P.", "carl"}
     members = set(Membership.objects.filter(course=course).values_list("user__pk", flat=True))
-    assert {anna.pk, boris.pk, carl.pk} <= members
+    assert {thaw.author.pk, boris.pk, carl.pk} <= members
+    assert anna.pk not in members
+    assert not Post.objects.filter(author=anna).exists()
+
+
+def test_a_crafted_file_writes_nothing_under_existing_accounts(course, student):
+    """An instructor's file naming the site admin and a student of the course by email
+    publishes nothing as them, comments nothing as them and enrols neither."""
+    import io
+
+    from tests import factories
+
+    admin = factories.UserFactory(
+        username="admin", email="admin@example.edu", is_staff=True, is_superuser=True
+    )
+    elsewhere = factories.CourseFactory(slug="elsewhere")
+    other = factories.MembershipFactory(course=elsewhere, user=factories.UserFactory()).user
+    crafted = (
+        BLOG.read_bytes()
+        .replace(b"anna@example.edu", b"ADMIN@example.edu")
+        .replace(b"boris@example.edu", student.email.encode())
+        .replace(b"vera@example.net", other.email.encode())  # a registered commenter now
+        .replace(b"<wp:comment_user_id>0<", b"<wp:comment_user_id>9<")
+    )
+    assert student.email.encode() in crafted
+    import_export(course=course, source=io.BytesIO(crafted))
+    for person in (admin, student, other):
+        assert not Post.objects.filter(author=person).exists()
+        assert not Comment.objects.filter(author=person).exists()
+    assert not Membership.objects.filter(user=admin).exists()
+    assert list(Membership.objects.filter(user=student).values_list("course", "role")) == [
+        (course.pk, "student")  # theirs from before, unchanged
+    ]
+    assert list(Membership.objects.filter(user=other).values_list("course", flat=True)) == [
+        elsewhere.pk
+    ]
+    assert Post.objects.filter(course=course).count() == 5
+    stand_in = post(course, "Out with the old").author
+    assert stand_in.import_placeholder.email == "ADMIN@example.edu" and not stand_in.is_active
 
 
 def test_featured_image_and_body_images_from_media(course, imported):
@@ -208,7 +247,7 @@ def test_undo_removes_what_the_run_made(course, anna, imported):
     assert not Award.objects.exists()
     assert not Placeholder.objects.exists()
     assert not OldLink.objects.exists()
-    anna.refresh_from_db()  # matched people stay
+    anna.refresh_from_db()  # people with accounts keep them
     imported.refresh_from_db()
     assert imported.status == "undone"
     assert not Membership.objects.filter(course=course).exists()

@@ -72,3 +72,43 @@ def test_undo_removes_the_old_links(client, course, imported):
 def test_our_own_urls_win_over_old_links(client, course, imported):
     """The old /feed/atom/ is also our site feed's address: ours answers."""
     assert client.get("/feed/atom/").status_code == 200
+
+
+def test_an_export_cannot_claim_addresses_of_this_site(client, course, instructor):
+    """A crafted export whose post links name an address in another course (or any of our
+    URL space) gets no redirect there: only the old blog's own paths redirect."""
+    import io
+
+    from imports.models import ImportRun
+    from imports.services import import_export
+    from tests import factories
+    from tests.imports.conftest import BLOG
+
+    other = factories.CourseFactory(slug="other-course")
+    crafted = (
+        BLOG.read_bytes()
+        .replace(
+            b"https://thaw.example.edu/2017/03/26/out-with-the-old/<",
+            b"https://thaw.example.edu/c/other-course/does-not-exist/<",
+        )
+        .replace(
+            b"https://thaw.example.edu/classic-days/<", b"https://elsewhere.example/somewhere/<"
+        )
+    )
+    assert b"/c/other-course/does-not-exist/" in crafted
+    run = ImportRun.objects.create(course=course)
+    report = import_export(course=course, source=io.BytesIO(crafted), run=run)
+    assert report["old_links_refused"] == ["/c/other-course/does-not-exist/"]
+    assert client.get("/c/other-course/does-not-exist/").status_code == 404
+    assert client.get(f"/c/{other.slug}/").status_code == 200
+    assert client.get("/somewhere/").status_code == 404  # another host's link
+    assert client.get("/?p=10").status_code == 301  # the blog's own links still work
+
+
+def test_a_stored_old_link_inside_our_url_space_is_not_answered(client, course, imported):
+    from imports.models import OldLink
+
+    post = Post.objects.get(title="Out with the old")
+    for path in ("/c/other-course/does-not-exist/", "/accounts/nothing-here/"):
+        OldLink.objects.create(course=course, run=imported, host="", path=path, post=post)
+        assert client.get(path).status_code == 404

@@ -7,7 +7,7 @@ from django.urls import reverse
 from blog.models import Post
 from imports.models import ImportRun
 from tests import factories
-from tests.imports.conftest import BLOG
+from tests.imports.conftest import BLOG, CLASSIC
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +81,14 @@ def test_instructor_imports_and_reads_the_report(client, upload, course, instruc
     page = client.get(response["Location"]).content.decode()
     assert "2 published, 3 drafts" in page
     assert "6 approved, 1 waiting for moderation" in page
-    assert "1 pingbacks and 1 trackbacks skipped" in page
-    assert "<code>2017/04/gone.jpg</code>" in page
+    assert "1 pingback and 1 trackback skipped" in page  # ngettext: no "1 pingbacks"
+    assert "missing: <code>2017/04/gone.jpg</code>" in page
     assert "Shortcode <code>[footnote]</code> kept as text in Classic days" in page
-    assert "Private on WordPress, now drafts only you and the author see: Private thoughts" in page
-    assert "“Comrade&#x27;s Corner” granted to 1 posts" in page
+    assert "Private on WordPress, now a draft only you and the author see: Private thoughts" in page
+    assert "“Comrade&#x27;s Corner” granted to 1 post." in page
+    assert "3 placeholders: Anna Akhmatova, Boris P., carl." in page
+    assert "1 post shows “Image not imported” in place of these images:" in page
+    assert "Classic days: <code>2017/04/gone.jpg</code>" in page
     assert "Undo the whole import" in page
     progress = client.get(reverse("imports:import_progress", args=[course.slug, run.pk])).json()
     assert progress == {"status": "done", "done": 18, "total": 18, "finished": True}
@@ -156,3 +159,33 @@ def test_report_page_queries(client, course, instructor, imported, django_assert
     client.force_login(instructor)
     with django_assert_max_num_queries(12):
         client.get(reverse("imports:import_detail", args=[course.slug, imported.pk]))
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (CLASSIC, ["1 placeholder: The Teacher.", "1 published, 0 drafts"]),
+        (BLOG, ["3 placeholders:", "2 published, 3 drafts", "3 new topics"]),
+    ],
+)  # fmt: skip
+def test_the_report_says_one_in_the_singular(client, upload, course, instructor, source, words):
+    client.force_login(instructor)
+    response = upload(client, course, content=source.read_bytes())
+    page = client.get(response["Location"]).content.decode()
+    for phrase in words:
+        assert phrase in page
+    assert "1 placeholders" not in page and "1 posts" not in page and "1 drafts" not in page
+
+
+def test_an_oversized_image_is_skipped_on_the_page_and_the_rest_imports(
+    client, upload, course, instructor, tmp_path
+):
+    from tests.imports.test_bad_media_and_bodies import ELEVEN_MB, zip_of
+
+    media = zip_of(tmp_path / "u.zip", {"uploads/2017/04/dove.png": b"\x89PNG" + b"\0" * ELEVEN_MB})
+    client.force_login(instructor)
+    response = upload(client, course, media=media)
+    assert ImportRun.objects.get().status == "done"
+    assert Post.objects.filter(course=course).count() == 5
+    page = client.get(response["Location"]).content.decode()
+    assert "skipped: <code>2017/04/dove.png</code> (larger than 10 MB)" in page

@@ -172,3 +172,36 @@ def test_instructors_see_each_responses_references_on_the_assignment_page(
     html = client.get(url).content.decode()
     assert '<th scope="col">References</th>' in html
     assert "<td>2 (1 lacking a URL or date)</td>" in html
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        '![alt [@cohen1985]](https://example.org/i.png "title [@cohen1985]")',
+        "[text](http://x/[@cohen1985])",
+    ],
+)
+def test_citations_are_recognised_in_text_only_never_inside_a_tag(course, student, markdown):
+    from html.parser import HTMLParser
+
+    post = factories.PostFactory(
+        course=course, author=student, body=f"{markdown} As Cohen argues [@cohen1985, p. 16]."
+    )
+    save_reference(post=post, values=BOOK)
+    post.refresh_from_db()
+    html = post.body_html
+    assert "(Cohen, 1985, p. 16)</a>" in html  # the one in the text is a citation
+    assert html.count('class="citation"') == 1
+    assert "[@cohen1985]" in html  # the attribute keeps its words
+
+    class Tags(HTMLParser):
+        seen = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.append((tag, dict(attrs)))
+
+    parser = Tags()
+    parser.feed(html)
+    values = [value or "" for _tag, attrs in parser.seen for value in attrs.values()]
+    assert not [value for value in values if "<" in value or "Cohen" in value]
+    assert [value for value in values if "[@cohen1985]" in value]

@@ -3,10 +3,13 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from blog.models import Course
 from imports.models import ImportRun
+from imports.report import as_text
 from imports.services import import_export
+from imports.tasks import heartbeat_progress
 from imports.wxr import WxrError
 
 
@@ -37,19 +40,28 @@ class Command(BaseCommand):
         if not dry_run:
             run = ImportRun.objects.create(course=course, source_name=options["export"],
                                            award_category=options["award_category"],
-                                           status=ImportRun.Status.RUNNING)  # fmt: skip
+                                           status=ImportRun.Status.RUNNING,
+                                           heartbeat=timezone.now())  # fmt: skip
         try:
             report = import_export(
                 course=course, source=options["export"], media=options["media"],
                 award_category=options["award_category"], run=run, dry_run=dry_run,
+                progress=heartbeat_progress(run.pk) if run else None,
             )  # fmt: skip
         except (WxrError, ValueError, OSError) as error:
             if run is not None:
                 run.delete()
             raise CommandError(str(error)) from None
+        except BaseException:  # nothing was imported (one transaction): say so on the run
+            if run is not None:
+                run.status = ImportRun.Status.FAILED
+                run.error = "The import stopped on an unexpected error; nothing was imported."
+                run.finished = timezone.now()
+                run.save(update_fields=["status", "error", "finished"])
+            raise
         if run is not None:
-            run.status, run.report = ImportRun.Status.DONE, report
-            run.save(update_fields=["status", "report"])
+            run.status, run.report, run.finished = ImportRun.Status.DONE, report, timezone.now()
+            run.save(update_fields=["status", "report", "finished"])
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2, default=str))
             return
@@ -57,27 +69,5 @@ class Command(BaseCommand):
 
 
 def format_report(report, run):
-    lines = ["Dry run: nothing was changed." if report["dry_run"] else f"Import {run.pk} done."]
-    lines.append("Posts: " + _counts(report["posts"]))
-    lines.append("Comments: " + _counts(report["comments"]))
-    users = report["users"]
-    lines.append(f"People: {len(users['matched'])} matched, {len(users['created'])} placeholders")
-    media = report["media"]
-    lines.append(f"Media: {media['found']} found, {len(media['missing'])} missing")
-    for path in media["missing"]:
-        lines.append(f"  missing: {path}")
-    for name, titles in report["shortcodes"].items():
-        lines.append(f"Shortcode [{name}] kept as text in: {', '.join(titles)}")
-    for entry in report["skipped"]:
-        lines.append(f"Skipped {entry['what']}: {entry['reason']}")
-    for title in report["private"]:
-        lines.append(f"Private post, now a draft: {title}")
-    if report["award"]:
-        award = report["award"]
-        lines.append(f"Award “{award['name']}”: {award['granted']} posts")
-    lines.append(f"Old links: {report['old_links']}")
-    return "\n".join(lines)
-
-
-def _counts(counter):
-    return ", ".join(f"{n} {key}" for key, n in sorted(counter.items()) if n) or "none"
+    first = "Dry run: nothing was changed." if report["dry_run"] else f"Import {run.pk} done."
+    return f"{first}\n{as_text(report)}"
