@@ -40,6 +40,10 @@ else:
             "answers to, comma-separated, in ALLOWED_HOSTS."
         )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The proxies (addresses or networks) whose X-Forwarded-For is believed: behind nginx
+# on the same host, 127.0.0.1. Empty: the connection's address is the client's
+# (config/proxies.py; docs/deploy.md).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "config.apps.AdminConfig",  # django.contrib.admin, with our grouped site
