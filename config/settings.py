@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.CacheControlMiddleware",  # who may keep it: public or private
     # Anonymous readers' cached pages, answered before the rest (blog/pagecache.py):
     "blog.pagecache.PageCacheMiddleware",
     "blog.pagecache.SessionMiddleware",  # Django's, taking a session it loaded
