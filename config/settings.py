@@ -165,10 +165,16 @@ if REDIS_URL:
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="commonplace"),
-            # A cache that is down costs a request a fraction of a second, never a hang.
+            # A cache that is down costs a request a fraction of a second, never a hang;
+            # one that hangs is skipped after a few timeouts, for a while (config/cache.py).
             "OPTIONS": {
                 "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
                 "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "retry_on_timeout": False,
+            },
+            "BREAKER": {
+                "failures": env.int("REDIS_BREAKER_FAILURES", default=3),
+                "seconds": env.float("REDIS_BREAKER_SECONDS", default=10),
             },
         }
     }
