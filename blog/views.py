@@ -381,7 +381,7 @@ def _edit_post(request, course, post):
                     "kept_image": kept,
                     "editor_sections": sections,
                 }
-                return render(request, "blog/post_form.html", context, status=503)
+                return StorageUnavailable.respond(render(request, "blog/post_form.html", context))
             if kept:
                 pending.discard(kept)
             if refusal:
@@ -494,6 +494,7 @@ def editor_section_forms(data, *, post, course, as_typed=False):
 def _editor_roundtrip(request, course, post, action):
     """Preview or insert an image without saving: give back everything as typed."""
     data = request.POST.copy()
+    store_failed = False
     if action == "insert_image":
         try:
             clean = clean_image_upload(request.FILES["body_image"])
@@ -507,6 +508,7 @@ def _editor_roundtrip(request, course, post, action):
             except StorageUnavailable as error:
                 logger.error("Media storage unavailable while inserting an image: %s", error)
                 messages.error(request, StorageUnavailable.message)
+                store_failed = True
             else:
                 markdown = _image_markdown(image)
                 data["body"] = data.get("body", "").rstrip() + "\n\n" + markdown + "\n"
@@ -525,7 +527,8 @@ def _editor_roundtrip(request, course, post, action):
         "kept_image": _keep_featured_image(request),
         "editor_sections": sections,
     }
-    return render(request, "blog/post_form.html", context)
+    response = render(request, "blog/post_form.html", context)
+    return StorageUnavailable.respond(response) if store_failed else response
 
 
 def _image_markdown(image):
@@ -584,7 +587,7 @@ def body_image_upload(request, course_slug):
         image = services.store_body_image(course=course, user=request.user, clean=clean)
     except StorageUnavailable as error:
         logger.error("Media storage unavailable while inserting an image: %s", error)
-        return JsonResponse({"error": StorageUnavailable.message}, status=503)
+        return StorageUnavailable.respond(JsonResponse({"error": StorageUnavailable.message}))
     return JsonResponse({"markdown": _image_markdown(image)}, status=201)
 
 
