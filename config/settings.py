@@ -261,6 +261,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Upload limits, in one place: the forms check them and say them, and nginx's
+# client_max_body_size is written from them (deploy/render_nginx.py), so a file the form
+# accepts always reaches it and nginx's 413 page names the same numbers.
+IMPORT_EXPORT_MAX_MB = env.int("IMPORT_EXPORT_MAX_MB", default=100)  # the WordPress .xml
+IMPORT_MEDIA_MAX_MB = env.int("IMPORT_MEDIA_MAX_MB", default=1024)  # its uploads .zip
+# Every other form carries at most one image (accounts.images: 10 MB) and its text.
+REQUEST_MAX_MB = 12
+IMPORT_REQUEST_MAX_MB = IMPORT_EXPORT_MAX_MB + IMPORT_MEDIA_MAX_MB + 1
 
 # Email: printed to the console in development, EMAIL_URL otherwise.
 if DEBUG and not env("EMAIL_URL", default=""):
