@@ -7,7 +7,7 @@ A Redis that hangs (accepts, never answers) is worse than one that is down: ever
 waits for its socket timeout. So each call is bounded (``socket_connect_timeout``,
 ``socket_timeout`` in OPTIONS, no retry) and a circuit breaker, per process and per
 Redis, stops calling it after ``failures`` failed calls in a row: for ``seconds`` every
-call answers its fallback at once, then one call tries again (CACHES' ``BREAKER``:
+call but a delete answers its fallback at once, then one call tries again (CACHES' ``BREAKER``:
 ``{"failures": 3, "seconds": 10}`` by default; docs/deploy.md)."""
 
 import logging
@@ -81,8 +81,8 @@ class ResilientRedisCache(RedisCache):
             logger.error("Cache unavailable (%s: %s); serving without it", operation, error)
         return fallback
 
-    def _guarded(self, operation, fallback, call, *args):
-        if not self._breaker.allows():
+    def _guarded(self, operation, fallback, call, *args, always=False):
+        if not always and not self._breaker.allows():
             return fallback
         try:
             result = call(*args)
@@ -113,11 +113,14 @@ class ResilientRedisCache(RedisCache):
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded("touch", False, super().touch, key, timeout, version)
 
+    # Deletes are tried even while the breaker is open (each still bounded): they are
+    # rare (sign-out, a new session key) and a skipped one would leave a session in the
+    # cache that the database no longer has.
     def delete(self, key, version=None):
-        return self._guarded("delete", False, super().delete, key, version)
+        return self._guarded("delete", False, super().delete, key, version, always=True)
 
     def delete_many(self, keys, version=None):
-        return self._guarded("delete_many", None, super().delete_many, keys, version)
+        return self._guarded("delete_many", None, super().delete_many, keys, version, always=True)
 
     def incr(self, key, delta=1, version=None):
         missing = []

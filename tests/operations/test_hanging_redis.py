@@ -100,3 +100,14 @@ def test_a_member_s_page_renders_within_a_bound_with_redis_hung(hanging_redis, c
     for _ in range(3):
         assert member.get(post.get_absolute_url()).status_code == 200
     assert time.monotonic() - started < 3  # no timeouts any more: about 3 plain renders
+
+
+def test_deletes_are_still_tried_while_the_breaker_is_open(hanging_redis):
+    """A skipped delete could leave a signed-out session in the cache."""
+    for _ in range(3):
+        cache.get("anything")
+    sent = hanging_redis.received
+    cache.get("anything")
+    assert hanging_redis.received == sent
+    cache.delete("session-key")
+    assert hanging_redis.received > sent
