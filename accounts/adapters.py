@@ -7,6 +7,8 @@
 - Stand-in mode: a provider without credentials gets an in-memory SocialApp
   (never saved; no admin step) whose provider sends people to the local
   stand-in page instead of the provider's authorize URL.
+- Rate limits count by ``config.proxies.client_ip``: the client's address behind
+  the configured proxies, as the comment flood control does.
 - Email (verification, password reset, "you already have an account") is rendered
   in the request and sent from the task queue after the commit (``config.mail``).
 - Sign-up with a registered address does the same expensive work as with a new one
@@ -24,15 +26,25 @@ from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts import social
 from config.mail import queue_email
+from config.proxies import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        """The address allauth's rate limits count by: the client's, behind the
+        configured proxies too (config/proxies.py), never the proxy's."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
     def post_login(self, request, user, *, signal_kwargs, **kwargs):
         sociallogin = (signal_kwargs or {}).get("sociallogin")
         if sociallogin:

@@ -44,12 +44,13 @@ def profile_edit(request):
             services.save_profile(user=user, **form.cleaned_data)
         except StorageUnavailable:
             form.add_error(None, StorageUnavailable.message)
-        else:
-            delete_replaced_file(
-                storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
-            )
-            messages.success(request, "Your profile has been saved.")
-            return redirect(next_url or user.get_absolute_url())
+            context = {"form": form, "next": next_url}
+            return StorageUnavailable.respond(render(request, "accounts/user_form.html", context))
+        delete_replaced_file(
+            storage=user.avatar.storage, old_name=old_avatar, new_name=user.avatar.name
+        )
+        messages.success(request, "Your profile has been saved.")
+        return redirect(next_url or user.get_absolute_url())
     return render(request, "accounts/user_form.html", {"form": form, "next": next_url})
 
 

@@ -87,9 +87,10 @@ def _edit_award(request, course, award):
             award = services.save_award(award=award, **form.cleaned_data)
         except StorageUnavailable:
             form.add_error(None, StorageUnavailable.message)
-        else:
-            messages.success(request, f"The “{award}” award is {'ready' if adding else 'saved'}.")
-            return redirect("awards:award_manage", course.slug)
+            context = {"course": course, "award": award, "form": form, "adding": adding}
+            return StorageUnavailable.respond(render(request, "awards/award_form.html", context))
+        messages.success(request, f"The “{award}” award is {'ready' if adding else 'saved'}.")
+        return redirect("awards:award_manage", course.slug)
     context = {"course": course, "award": award, "form": form, "adding": adding}
     return render(request, "awards/award_form.html", context)
 

@@ -20,6 +20,7 @@ from comments.forms import CommentEditForm, CommentForm, ModerationForm
 from comments.models import Comment
 from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
 from config.hooks import MANAGE_TABS
+from config.proxies import client_ip
 from pagecache.skeleton import skeleton_of
 
 GUEST_COOKIE = "comment_author"
@@ -75,10 +76,6 @@ def remember_guest(request, response, form, comment):
         )
     elif GUEST_COOKIE in request.COOKIES:
         response.delete_cookie(GUEST_COOKIE, samesite="Lax")
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def visible_comment_or_404(request, pk):

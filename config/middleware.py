@@ -1,5 +1,5 @@
 """Site-wide middleware: request ids and the request log line; a friendly 503 for an
-unreachable database instead of a stack trace."""
+unreachable database instead of a stack trace; who may keep a response (Cache-Control)."""
 
 import logging
 import re
@@ -86,4 +86,44 @@ class PermissionsPolicyMiddleware:
         policy = getattr(settings, "PERMISSIONS_POLICY", "")
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
+        return response
+
+
+PAGE_CACHE_HEADER = "X-Page-Cache"  # pagecache.skeleton.HEADER: marks the pages it serves or stores
+
+
+class CacheControlMiddleware:
+    """Says who may keep each response that didn't say so itself (static files, media and
+    the calendar feed do), for browsers and for any shared cache (a proxy, a CDN) on the
+    way (docs/decisions.md, Cache-Control):
+
+    - a page holding a CSRF token (any form: sign-in, the editor, a member's page with
+      its sign-out button, the guest reply form): ``private, no-store``; the token is
+      this reader's;
+    - an anonymous reader's page from the page cache (no session): ``public, max-age=0,
+      must-revalidate``: anyone may keep it, but must ask again before showing it, so a
+      change shows at once there too, as it does here;
+    - everything else (a signed-in reader's page, a redirect, an error, a page drawn for
+      one reader's session): ``private``.
+
+    Placed above the page cache, so its hits get the same headers as its misses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        # get_token() (or rotate_token()) ran: the page holds a token, or the response
+        # sets one. CsrfViewMiddleware resets the flag to False, but leaves it there.
+        if "CSRF_COOKIE_NEEDS_UPDATE" in request.META:
+            response["Cache-Control"] = "private, no-store"
+        elif (
+            response.has_header(PAGE_CACHE_HEADER)
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response["Cache-Control"] = "public, max-age=0, must-revalidate"
+        else:
+            response["Cache-Control"] = "private"
         return response

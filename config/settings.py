@@ -40,6 +40,10 @@ else:
             "answers to, comma-separated, in ALLOWED_HOSTS."
         )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The proxies (addresses or networks) whose X-Forwarded-For is believed: behind nginx
+# on the same host, 127.0.0.1. Empty: the connection's address is the client's
+# (config/proxies.py; docs/deploy.md).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "config.apps.AdminConfig",  # django.contrib.admin, with our grouped site
@@ -83,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.CacheControlMiddleware",  # who may keep it: public or private
     # Cached pages, answered before the rest (the pagecache package):
     "pagecache.middleware.PageCacheMiddleware",
     "pagecache.middleware.SessionMiddleware",  # Django's, taking a session it loaded
@@ -161,10 +166,16 @@ if REDIS_URL:
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="commonplace"),
-            # A cache that is down costs a request a fraction of a second, never a hang.
+            # A cache that is down costs a request a fraction of a second, never a hang;
+            # one that hangs is skipped after a few timeouts, for a while (config/cache.py).
             "OPTIONS": {
                 "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
                 "socket_timeout": env.float("REDIS_TIMEOUT", default=0.5),
+                "retry_on_timeout": False,
+            },
+            "BREAKER": {
+                "failures": env.int("REDIS_BREAKER_FAILURES", default=3),
+                "seconds": env.float("REDIS_BREAKER_SECONDS", default=10),
             },
         }
     }
@@ -257,6 +268,14 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Upload limits, in one place: the forms check them and say them, and nginx's
+# client_max_body_size is written from them (deploy/render_nginx.py), so a file the form
+# accepts always reaches it and nginx's 413 page names the same numbers.
+IMPORT_EXPORT_MAX_MB = env.int("IMPORT_EXPORT_MAX_MB", default=100)  # the WordPress .xml
+IMPORT_MEDIA_MAX_MB = env.int("IMPORT_MEDIA_MAX_MB", default=1024)  # its uploads .zip
+# Every other form carries at most one image (accounts.images: 10 MB) and its text.
+REQUEST_MAX_MB = 12
+IMPORT_REQUEST_MAX_MB = IMPORT_EXPORT_MAX_MB + IMPORT_MEDIA_MAX_MB + 1
 
 # Email: printed to the console in development, EMAIL_URL otherwise.
 if DEBUG and not env("EMAIL_URL", default=""):

@@ -36,6 +36,14 @@ class StorageUnavailable(Exception):
         "The image store can't be reached right now, so nothing was saved. "
         "Your text is kept below: choose the image again and retry in a minute."
     )
+    retry_after = 30  # seconds: the Retry-After of the 503 that says so
+
+    @classmethod
+    def respond(cls, response):
+        """The upload's answer when the store failed: 503 with Retry-After."""
+        response.status_code = 503
+        response["Retry-After"] = str(cls.retry_after)
+        return response
 
 
 def media_signature(name, expires):
@@ -122,11 +130,17 @@ def s3_options(env):
         "file_overwrite": False,
         "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         "signature_version": "s3v4",
-        # Fail fast when the bucket is unreachable: the upload form says so.
+        # Every call is bounded, so a bucket that hangs can't hold the app's workers:
+        # at most ATTEMPTS x (connect + read) seconds (2 x 5 s by default, against gunicorn's
+        # and nginx's 30 s), then the upload form says so (503, Retry-After).
+        # total_max_attempts counts the first try: 2 is one retry.
         "client_config": Config(
-            connect_timeout=env.int("MEDIA_S3_CONNECT_TIMEOUT", default=3),
-            read_timeout=env.int("MEDIA_S3_READ_TIMEOUT", default=20),
-            retries={"max_attempts": env.int("MEDIA_S3_ATTEMPTS", default=2), "mode": "standard"},
+            connect_timeout=env.float("MEDIA_S3_CONNECT_TIMEOUT", default=2),
+            read_timeout=env.float("MEDIA_S3_READ_TIMEOUT", default=3),
+            retries={
+                "total_max_attempts": env.int("MEDIA_S3_ATTEMPTS", default=2),
+                "mode": "standard",
+            },
             signature_version="s3v4",
             s3={"addressing_style": "path"} if path_style else None,
         ),

@@ -4,6 +4,7 @@
 #
 #   bash deploy/cluster.sh start     (make cluster)
 #   bash deploy/cluster.sh stop      (make cluster-stop)
+#   bash deploy/cluster.sh restart-web PORT   (one app server, drained first: no request lost)
 #
 # Everything it starts gets a pid file under .cluster/run; `stop` stops exactly those
 # processes. PostgreSQL and Redis are reused when already running (and then left alone).
@@ -51,6 +52,7 @@ MEDIA_S3_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 MEDIA_S3_ACCESS_KEY_ID=cluster
 MEDIA_S3_SECRET_ACCESS_KEY=cluster
 LOG_FORMAT=json
+TRUSTED_PROXIES=127.0.0.1
 CLUSTER_WEB_PORTS=$(IFS=,; echo "${WEB_PORTS[*]}")
 CLUSTER_NGINX_PORT=$NGINX_PORT
 ENV
@@ -93,6 +95,78 @@ start_web() {  # port
   wait_for "$port" "app server"
 }
 
+# The task worker, kept running as systemd's Restart=always keeps the production one
+# (deploy/systemd/commonplace-worker.service): restarted whenever it exits, after a
+# wait that doubles from 1 s up to 30 s while it keeps exiting at once. The worker
+# itself rides out a database restart (blog/management/commands/db_worker.py); this is
+# for a crash. `stop` stops the loop, which stops the worker (pid in worker-child.pid).
+supervise_worker() {
+  local child="" wait=1 started
+  trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; rm -f "$RUN/worker-child.pid"; exit 0' TERM INT
+  while true; do
+    started=$(date +%s)
+    (set -a; . "$STATE/env"; set +a; exec "$PY" manage.py db_worker >> "$STATE/log/worker.log" 2>&1) &
+    child=$!
+    echo "$child" > "$RUN/worker-child.pid"
+    wait "$child" || true
+    log "task worker exited; restarting in ${wait}s"
+    sleep "$wait" & wait $! || true
+    if [ $(( $(date +%s) - started )) -gt 60 ]; then wait=1; else wait=$(( wait * 2 > 30 ? 30 : wait * 2 )); fi
+  done
+}
+
+# nginx's upstream servers, with PORT (if given) marked down: nginx sends it nothing new.
+write_upstream() {  # [port to drain]
+  local file=$STATE/nginx/commonplace-upstream.conf port
+  : > "$file.new"
+  for port in "${WEB_PORTS[@]}"; do
+    if [ "$port" = "${1:-}" ]; then
+      echo "server 127.0.0.1:$port max_fails=1 fail_timeout=5s down;" >> "$file.new"
+    else
+      echo "server 127.0.0.1:$port max_fails=1 fail_timeout=5s;" >> "$file.new"
+    fi
+  done
+  mv "$file.new" "$file"
+}
+
+reload_nginx() {
+  nginx -t -q -c "$STATE/nginx/nginx.conf" -p "$STATE/nginx" 2>>"$STATE/log/nginx-error.log"
+  nginx -c "$STATE/nginx/nginx.conf" -p "$STATE/nginx" -s reload 2>>"$STATE/log/nginx-error.log"
+}
+
+# Restart one app server without losing a request, as docs/deploy.md tells production:
+# mark it down in nginx and reload (new requests go to the others; nginx's old workers
+# finish what they hold), wait until nothing is in flight to it, stop it (gunicorn
+# finishes its requests), start it, wait for /readyz, and put it back.
+restart_web() {  # port
+  local port=$1
+  alive "$RUN/nginx.pid" || { log "nginx is not running"; return 1; }
+  log "draining app server $port"
+  write_upstream "$port"
+  reload_nginx
+  drained "$port" || log "app server $port still busy after 30 s; stopping it anyway"
+  stop_pid "$RUN/web-$port.pid" "app server $port"
+  start_web "$port"
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" && break
+    sleep 0.25
+  done
+  log "app server $port is back"
+  write_upstream
+  reload_nginx
+}
+
+drained() {  # port: nginx's old workers gone and no connection open to the app server
+  local master
+  master=$(cat "$RUN/nginx.pid")
+  for _ in $(seq 1 120); do
+    sleep 0.25
+    [ "$(pgrep -c -P "$master" || true)" -le 1 ] || continue  # worker_processes 1
+    [ -z "$(ss -Htn state established "( dport = :$1 )" 2>/dev/null)" ] && return 0
+  done
+  return 1
+}
+
 start() {
   mkdir -p "$RUN" "$STATE/log" "$STATE/nginx/tmp"
   [ -x "$PY" ] || make install
@@ -129,29 +203,22 @@ PY
   for port in "${WEB_PORTS[@]}"; do log "app server on $port"; start_web "$port"; done
 
   if ! alive "$RUN/worker.pid"; then
-    (set -a; . "$STATE/env"; set +a; exec "$PY" manage.py db_worker >> "$STATE/log/worker.log" 2>&1) &
+    supervise_worker >> "$STATE/log/worker.log" 2>&1 < /dev/null &
     echo $! > "$RUN/worker.pid"
   fi
 
   if ! alive "$RUN/nginx.pid"; then
-    local servers="" conf=$STATE/nginx
-    for port in "${WEB_PORTS[@]}"; do
-      servers+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
-    done
-    cp deploy/nginx/commonplace-proxy.conf deploy/nginx/request-id.conf "$conf/"
-    "$PY" - "$conf" "$servers" "$NGINX_PORT" "$STATE" <<'PY'
-import sys
-conf, servers, port, state = sys.argv[1:]
-text = open("deploy/nginx/commonplace.conf").read()
-for key, value in {"UPSTREAM_SERVERS": servers.rstrip("\n"), "LISTEN": f"127.0.0.1:{port}",
-                   "SERVER_NAME": "127.0.0.1 localhost", "STATIC_ROOT": f"{state}/static",
-                   "MEDIA_ROOT": f"{state}/media", "CONF_DIR": conf}.items():
-    text = text.replace(f"@{key}@", value)
-open(f"{conf}/commonplace.conf", "w").write(text)
-PY
+    local conf=$STATE/nginx upstreams=()
+    for port in "${WEB_PORTS[@]}"; do upstreams+=(--upstream "127.0.0.1:$port"); done
+    # The same renderer as production (the upload limits come from the settings).
+    (set -a; . "$STATE/env"; set +a
+     "$PY" deploy/render_nginx.py "$conf" --listen "127.0.0.1:$NGINX_PORT" \
+       --host "127.0.0.1:$NGINX_PORT" --host "localhost:$NGINX_PORT" "${upstreams[@]}" \
+       --static-root "$STATE/static" --media-root "$STATE/media")
     cat > "$conf/nginx.conf" <<NGINX
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
 worker_processes 1;
+worker_shutdown_timeout 30s;
 pid $RUN/nginx.pid;
 error_log $STATE/log/nginx-error.log warn;
 events { worker_connections 512; }
@@ -202,6 +269,7 @@ stop() {
   stop_pid "$RUN/nginx.pid" nginx
   for file in "$RUN"/web-*.pid; do [ -e "$file" ] && stop_pid "$file" "app server"; done
   stop_pid "$RUN/worker.pid" "task worker"
+  stop_pid "$RUN/worker-child.pid" "task worker process"
   stop_pid "$RUN/moto.pid" "S3 server"
   stop_pid "$RUN/redis.pid" Redis
   if [ -f "$RUN/postgres.started" ]; then
@@ -217,5 +285,6 @@ case "${1:-}" in
   stop) stop ;;
   stop-web) stop_pid "$RUN/web-$2.pid" "app server $2" ;;   # for the fail-over test
   start-web) start_web "$2" ;;
-  *) echo "usage: $0 start|stop"; exit 2 ;;
+  restart-web) restart_web "$2" ;;  # drained first: the documented rolling restart
+  *) echo "usage: $0 start|stop|restart-web PORT"; exit 2 ;;
 esac

@@ -1,22 +1,29 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 
-MAX_EXPORT_BYTES = 100 * 1024 * 1024
-MAX_MEDIA_BYTES = 1024 * 1024 * 1024
+MB = 1024 * 1024
+
+
+def megabytes(mb):
+    """100 -> "100 MB", 1024 -> "1 GB"."""
+    return f"{mb // 1024} GB" if mb >= 1024 and mb % 1024 == 0 else f"{mb} MB"
 
 
 class ImportForm(forms.Form):
     export = forms.FileField(
         label="WordPress export (.xml)",
         validators=[FileExtensionValidator(["xml"])],
-        help_text="In WordPress: Tools → Export → All content → Download Export File.",
+        help_text="In WordPress: Tools → Export → All content → Download Export File. Up to {}.",
     )
     media = forms.FileField(
         label="Uploads folder as a .zip (optional)",
         required=False,
         validators=[FileExtensionValidator(["zip"])],
-        help_text="A zip of wp-content/uploads, for images. Nothing is fetched from the web.",
+        help_text=(
+            "A zip of wp-content/uploads, for images, up to {}. Nothing is fetched from the web."
+        ),
     )
     award_category = forms.CharField(
         label="Category that becomes an award (optional)",
@@ -25,16 +32,30 @@ class ImportForm(forms.Form):
         help_text="For example “Comrade's Corner”: its posts receive an award of that name.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limits are settings (nginx's client_max_body_size is written from them).
+        self.fields["export"].help_text = self.fields["export"].help_text.format(
+            megabytes(settings.IMPORT_EXPORT_MAX_MB)
+        )
+        self.fields["media"].help_text = self.fields["media"].help_text.format(
+            megabytes(settings.IMPORT_MEDIA_MAX_MB)
+        )
+
     def clean_export(self):
         export = self.cleaned_data["export"]
-        if export.size > MAX_EXPORT_BYTES:
-            raise ValidationError("The export is larger than 100 MB.", code="too_large")
+        limit = settings.IMPORT_EXPORT_MAX_MB
+        if export.size > limit * MB:
+            raise ValidationError(
+                f"The export is larger than {megabytes(limit)}.", code="too_large"
+            )
         return export
 
     def clean_media(self):
         media = self.cleaned_data.get("media")
-        if media and media.size > MAX_MEDIA_BYTES:
-            raise ValidationError("The zip is larger than 1 GB.", code="too_large")
+        limit = settings.IMPORT_MEDIA_MAX_MB
+        if media and media.size > limit * MB:
+            raise ValidationError(f"The zip is larger than {megabytes(limit)}.", code="too_large")
         if media:
             import zipfile
 

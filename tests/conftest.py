@@ -17,16 +17,20 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The shared cache and each process's recent pages in front of it (pagecache)."""
+    """The shared cache and each process's recent pages in front of it (pagecache), and
+    the Redis circuit breakers (config.cache): no test inherits another's outage."""
     from django.core.cache import cache
 
+    from config.cache import breakers
     from pagecache.store import recent_pages
 
+    breakers.clear()
     cache.clear()
     recent_pages.clear()
     yield
     cache.clear()
     recent_pages.clear()
+    breakers.clear()
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def _edit_post(request, course, post):
                     "kept_image": kept,
                     "editor_sections": sections,
                 }
-                return render(request, "blog/post_form.html", context, status=503)
+                return StorageUnavailable.respond(render(request, "blog/post_form.html", context))
             if kept:
                 pending.discard(kept)
             if refusal:
@@ -206,6 +206,7 @@ def editor_section_forms(data, *, post, course, as_typed=False):
 def _editor_roundtrip(request, course, post, action):
     """Preview or insert an image without saving: give back everything as typed."""
     data = request.POST.copy()
+    store_failed = False
     if action == "insert_image":
         try:
             clean = clean_image_upload(request.FILES["body_image"])
@@ -218,6 +219,7 @@ def _editor_roundtrip(request, course, post, action):
                 image = services.store_body_image(course=course, user=request.user, clean=clean)
             except StorageUnavailable as error:
                 storage_down(request, error, doing="inserting an image")
+                store_failed = True
             else:
                 markdown = _image_markdown(image)
                 data["body"] = data.get("body", "").rstrip() + "\n\n" + markdown + "\n"
@@ -236,7 +238,8 @@ def _editor_roundtrip(request, course, post, action):
         "kept_image": _keep_featured_image(request),
         "editor_sections": sections,
     }
-    return render(request, "blog/post_form.html", context)
+    response = render(request, "blog/post_form.html", context)
+    return StorageUnavailable.respond(response) if store_failed else response
 
 
 def storage_down(request, error, *, doing, as_json=False):
@@ -245,7 +248,7 @@ def storage_down(request, error, *, doing, as_json=False):
     they typed), or with ``as_json`` the 503 answer for the editor's script."""
     logger.error("Media storage unavailable while %s: %s", doing, error)
     if as_json:
-        return JsonResponse({"error": StorageUnavailable.message}, status=503)
+        return StorageUnavailable.respond(JsonResponse({"error": StorageUnavailable.message}))
     messages.error(request, StorageUnavailable.message)
     return None
 

@@ -1,6 +1,7 @@
 """Flood and duplicate control, the honeypot, bad input and sanitisation."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments.models import Comment
@@ -41,6 +42,16 @@ def test_guests_are_flood_controlled_by_address_and_email(client, post, guest_da
     assert again.status_code == 400
     assert other_email.status_code == 302
     assert other_address.status_code == 302
+
+
+def test_guest_flood_control_counts_each_client_behind_the_proxy(settings, post, guest_data):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    first = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    assert first.post(create_url(post), guest_data).status_code == 302
+    assert first.post(create_url(post), {**guest_data, "body": "More."}).status_code == 400
+    # Another reader behind the same nginx (the same shared-computer details) is not held up.
+    other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert other.post(create_url(post), {**guest_data, "body": "Mine."}).status_code == 302
 
 
 def test_the_address_is_not_stored_with_the_comment(client, post, guest_data):

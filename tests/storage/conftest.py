@@ -11,7 +11,7 @@ import pytest
 ENDPOINT = os.environ.get("MEDIA_S3_TEST_ENDPOINT", "")
 
 
-def s3_settings(settings, endpoint, bucket):
+def s3_settings(settings, endpoint, bucket, **environment):
     from config.storage import s3_options
 
     values = {
@@ -21,6 +21,7 @@ def s3_settings(settings, endpoint, bucket):
         "MEDIA_S3_SECRET_ACCESS_KEY": "testing",
         "MEDIA_S3_CONNECT_TIMEOUT": "1",
         "MEDIA_S3_ATTEMPTS": "1",
+        **environment,
     }
     env = environ.Env()
     saved = {key: os.environ.get(key) for key in values}
