@@ -1,9 +1,11 @@
 """Import runs, what each run brought in, and the old links that lead to it."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from blog.models import Course, Post
 
@@ -15,6 +17,10 @@ def upload_path(instance, filename):
 
 class ImportRun(models.Model):
     """One import of a WordPress export (WXR) into a course."""
+
+    # A worker (`manage.py db_worker`) polls the queue every second: a run still queued
+    # after this long has no worker to run it.
+    WORKER_GRACE = timedelta(seconds=20)
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -52,6 +58,13 @@ class ImportRun(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.UNDONE)
+
+    @property
+    def waits_for_worker(self):
+        """Queued, and no worker has picked it up (the task marks it running first)."""
+        return self.status == self.Status.QUEUED and (
+            timezone.now() - self.created > self.WORKER_GRACE
+        )
 
     @property
     def can_be_undone(self):
