@@ -38,7 +38,15 @@ run: $(SITE_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-e2e: $(DEV_STAMP)
+# The W3C Nu HTML Checker (npm vnu-jar, pinned by tests/e2e/vnu/package-lock.json; needs
+# Java) for tests/e2e/test_html_checker.py. --ignore-scripts: the jar is in the package,
+# and its install script would only fetch a Java runtime.
+VNU_STAMP := tests/e2e/vnu/node_modules/.installed-stamp
+$(VNU_STAMP): tests/e2e/vnu/package-lock.json
+	cd tests/e2e/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(VNU_STAMP)
+
+e2e: $(DEV_STAMP) $(VNU_STAMP)
 	$(BIN)/python -m pytest -m e2e tests/e2e
 
 lint: $(DEV_STAMP)

@@ -9,6 +9,21 @@ EMBLEM_MAX_BYTES = 2 * 1024 * 1024
 EMBLEM_SIZE = 160
 
 
+class ColourInput(forms.TextInput):
+    """<input type=color>: it always holds a colour, so HTML allows it neither `required`
+    nor `maxlength` (the model field's max_length still validates on the server)."""
+
+    input_type = "color"
+
+    def use_required_attribute(self, initial):
+        return False
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
 class AwardForm(forms.ModelForm):
     """Create or edit an award; the view passes an instance whose course is set."""
 
@@ -17,7 +32,7 @@ class AwardForm(forms.ModelForm):
         fields = ["name", "description", "emoji", "image", "colour"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "colour": forms.TextInput(attrs={"type": "color"}),
+            "colour": ColourInput,
             "image": forms.ClearableFileInput(
                 attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
             ),
