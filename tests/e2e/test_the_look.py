@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from references.models import Reference
 from tests import factories
+from tests.e2e.conftest import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -157,3 +158,18 @@ def test_the_admins_post_list_fits_at_1280_px(new_page, site):
             }"""
         )
         assert lines < 3.5, link.inner_text()  # the longest titles: three lines at most
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_emblem_picker_is_accessible_and_works_by_keyboard(new_page, site, scheme):
+    course = site["course"]
+    page = new_page(user=site["instructor"], color_scheme=scheme)
+    page.goto(reverse("awards:award_create", args=[course.slug]))
+    assert_accessible(page, label=f"award form ({scheme})")
+    page.get_by_role("radio", name="Emoji").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_role("radio", name="Laurel").is_checked()
+    page.get_by_role("textbox", name="Name").fill("Laurels")
+    page.get_by_role("button", name="Create the award").click()
+    page.goto(reverse("awards:award_list", args=[course.slug]))
+    assert page.locator(".award-card svg.award-emblem__drawing").count() == 1
