@@ -385,9 +385,12 @@ def test_card_lists_under_the_page_title_use_h2_for_post_titles(client, course, 
     topic = factories.TopicFactory(course=course, name="Samizdat")
     post = factories.PostFactory(course=course, author=student, title="About samizdat")
     post.topics.add(topic)
+    award = factories.AwardFactory(course=course)
+    factories.AwardGrantFactory(award=award, post=post)
     client.force_login(student)
     month = post.published_at
     for url in [
+        award.get_absolute_url(),  # the hall of fame
         topic.get_absolute_url(),
         reverse("blog:author_posts", args=[course.slug, student.username]),
         reverse("blog:my_posts"),
