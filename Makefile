@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# What the site needs (make run, serve, worker), and the development extras on top
+# (tests, lint, browsers, the HTML checker's Java side, moto, mutmut): each reinstalls
+# only when pyproject.toml changes, so `make run` never pulls in the extras.
+SITE_STAMP := $(VENV)/.installed-site
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -12,55 +16,69 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall only when the project's dependencies change.
-$(STAMP): pyproject.toml | $(BIN)/python
+$(SITE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(SITE_STAMP)
+
+# The extras include the site's own dependencies, so this stamp stands for both.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(SITE_STAMP) $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: $(STAMP)
-	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+# PORT=8400 make run: the server, the seed's message and the links in emails and
+# calendars (SITE_DOMAIN's development default) all follow PORT.
+run: $(SITE_STAMP)
+	DJANGO_DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py seed_demo
 	@echo "Starting Commonplace on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-e2e: $(STAMP)
+# The W3C Nu HTML Checker (npm vnu-jar, pinned by tests/e2e/vnu/package-lock.json; needs
+# Java) for tests/e2e/test_html_checker.py. --ignore-scripts: the jar is in the package,
+# and its install script would only fetch a Java runtime.
+VNU_STAMP := tests/e2e/vnu/node_modules/.installed-stamp
+$(VNU_STAMP): tests/e2e/vnu/package-lock.json
+	cd tests/e2e/vnu && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(VNU_STAMP)
+
+e2e: $(DEV_STAMP) $(VNU_STAMP)
 	$(BIN)/python -m pytest -m e2e tests/e2e
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # Production-like: DEBUG off, gunicorn, whitenoise serving collected static files.
 # Needs SECRET_KEY and ALLOWED_HOSTS (and usually DATABASE_URL) in the environment or .env.
-serve: $(STAMP)
+serve: $(SITE_STAMP)
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-# Sends queued emails when TASKS_BACKEND=database (the default with DEBUG off).
-worker: $(STAMP)
+# Runs queued tasks (emails, imports) when TASKS_BACKEND=database (the default with DEBUG off).
+worker: $(SITE_STAMP)
 	$(BIN)/python manage.py db_worker
 
 # Pages under load on PostgreSQL (bench/README.md): seeds its own data, starts gunicorn
 # on BENCH_PORT and runs wrk. Needs wrk (Debian package) and a database to fill.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/commonplace_bench
 BENCH_PORT ?= 8131
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) PORT=$(BENCH_PORT) $(BIN)/python bench/pages.py
 
 # A local production-like cluster: nginx on 127.0.0.1:8080 over two app servers, a task
 # worker, PostgreSQL, Redis and an S3 server (deploy/cluster.sh; docs/deploy.md).
-cluster: $(STAMP)
+cluster: $(DEV_STAMP)
 	bash deploy/cluster.sh start
 
 cluster-stop:
@@ -69,7 +87,7 @@ cluster-stop:
 # Rebuilds static/css/base.css (fonts + the Bootstrap parts we use) and static/fonts/
 # from assets/ (npm). The output is committed: only run this after changing assets/,
 # or when a template starts using a Bootstrap class that base.css lacks.
-css: $(STAMP)
+css: $(SITE_STAMP)
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
 	cd assets && node build.mjs $$(../$(BIN)/python -c "import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / 'templates' / 'bootstrap5')")
 
@@ -77,7 +95,7 @@ css: $(STAMP)
 # change mutmut makes to a can_* predicate or role_of must fail a permission test.
 # Not in CI: it runs the permission tests once per mutant (see docs/architecture.md).
 MUTANTS ?= *ǁCourseǁrole_of__* *x_roles_cached_on__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_*
-mutants: $(STAMP)
+mutants: $(DEV_STAMP)
 	$(BIN)/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(BIN)/mutmut results
 

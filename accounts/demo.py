@@ -1,5 +1,7 @@
 """Demo people for seed_demo: a site admin, an instructor and six students."""
 
+from allauth.account.models import EmailAddress
+
 from accounts.models import User
 
 PEOPLE = [
@@ -75,6 +77,10 @@ def seed(ctx):
         if created:
             user.set_password(ctx["password"])
             user.save(update_fields=["password"])
+        # Verified, so the accounts sign in where verification is mandatory (DEBUG off).
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
         users[username] = user
         ctx["logins"].append((username, role))
     ctx["users"] = users

@@ -32,6 +32,13 @@ class AwardAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     def emblem(self, award):
         if award.image:
             return format_html('<img src="{}" width="24" height="24" alt="">', award.image.url)
+        if award.symbol:
+            return format_html(
+                '<svg viewBox="0 0 48 48" width="24" height="24" role="img" aria-label="{}">'
+                "{}</svg>",
+                award.get_symbol_display(),
+                award.symbol_drawing,
+            )
         return award.emblem_emoji
 
     @admin.display(description="colour")

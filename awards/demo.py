@@ -22,6 +22,7 @@ AWARDS = [
         "slug": "best-use-of-sources",
         "name": "Best Use of Sources",
         "emoji": "📜",
+        "symbol": "quill",
         "colour": "#1f5c4d",
         "description": (
             "For a post that reads its sources closely, quotes them fairly and tells the "

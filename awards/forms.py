@@ -3,10 +3,26 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.images import clean_image_upload, square_rendition
+from awards import emblems
 from awards.models import Award, AwardGrant
 
 EMBLEM_MAX_BYTES = 2 * 1024 * 1024
 EMBLEM_SIZE = 160
+
+
+class ColourInput(forms.TextInput):
+    """<input type=color>: it always holds a colour, so HTML allows it neither `required`
+    nor `maxlength` (the model field's max_length still validates on the server)."""
+
+    input_type = "color"
+
+    def use_required_attribute(self, initial):
+        return False
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
 
 
 class AwardForm(forms.ModelForm):
@@ -14,15 +30,28 @@ class AwardForm(forms.ModelForm):
 
     class Meta:
         model = Award
-        fields = ["name", "description", "emoji", "image", "colour"]
+        fields = ["name", "description", "symbol", "emoji", "image", "colour"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "colour": forms.TextInput(attrs={"type": "color"}),
+            "symbol": forms.RadioSelect,
+            "colour": ColourInput,
             "image": forms.ClearableFileInput(
                 attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
             ),
         }
-        help_texts = {"image": "Optional, used instead of the emoji: a square-ish PNG or JPEG."}
+        help_texts = {
+            "image": "Optional, used instead of the drawing or the emoji: a square-ish PNG or JPEG."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The first choice keeps the emoji below; the others are drawings.
+        self.fields["symbol"].choices = [("", "Emoji"), *emblems.CHOICES]
+
+    def symbol_options(self):
+        """(radio, drawing) for each choice: the template shows each drawing beside its
+        radio button ("" for the emoji choice)."""
+        return [(radio, emblems.drawing(radio.data["value"])) for radio in self["symbol"]]
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -74,7 +103,7 @@ class GrantForm(forms.Form):
         self.post = post
         self.fields["award"].queryset = Award.objects.for_course(post.course).active()
         self.fields["award"].label_from_instance = lambda award: (
-            award.name if award.image else f"{award.emblem_emoji} {award.name}"
+            award.name if award.image or award.symbol else f"{award.emblem_emoji} {award.name}"
         )
         self.has_awards = self.fields["award"].queryset.exists()
 

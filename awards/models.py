@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from awards import emblems
 from blog.models import Course, Post, unique_slug
 
 COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -74,8 +75,19 @@ class Award(models.Model):
         validators=[validate_emoji],
         help_text="An emoji or symbol for the emblem, such as 🏅, 📜 or ★.",
     )
+    symbol = models.CharField(
+        "drawn emblem",
+        max_length=20,
+        blank=True,
+        choices=emblems.CHOICES,
+        help_text="A drawing that looks the same on every screen, in the award's colour. "
+        "Empty: the emoji.",
+    )
     image = models.ImageField(
-        "emblem image", upload_to=emblem_path, blank=True, help_text="Used instead of the emoji."
+        "emblem image",
+        upload_to=emblem_path,
+        blank=True,
+        help_text="Used instead of the drawing or the emoji.",
     )
     colour = models.CharField(
         max_length=7,
@@ -117,6 +129,11 @@ class Award(models.Model):
     def css_colour(self):
         """The colour for a style attribute: validated again, so it can never carry CSS."""
         return self.colour if re.fullmatch(COLOUR_PATTERN, self.colour or "") else DEFAULT_COLOUR
+
+    @property
+    def symbol_drawing(self):
+        """The drawn emblem's SVG shapes (awards/emblems.py), "" without one."""
+        return emblems.drawing(self.symbol)
 
     @property
     def emblem_emoji(self):

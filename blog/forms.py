@@ -23,6 +23,9 @@ class CourseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].required = False  # empty keeps the current zone
+        # The model's callable default would add a hidden "initial-" input, and Django
+        # gives it the help text's aria-describedby, which HTML forbids on hidden inputs.
+        self.fields["time_zone"].show_hidden_initial = False
         self.fields["citation_style"].required = False  # empty keeps the current style
 
     def clean_citation_style(self):

@@ -231,10 +231,13 @@ SITE_TAGLINE = env(
     "SITE_TAGLINE",
     default="Course blogs: students write, classmates discuss, instructors guide and award.",
 )
-# The host name in links of emails sent outside a request (notifications).
+# The host name in links of emails sent outside a request (notifications), and of
+# calendars; in development the port `make run` serves on (PORT).
 SITE_DOMAIN = env(
     "SITE_DOMAIN",
-    default="127.0.0.1:8000" if DEBUG else next(iter(ALLOWED_HOSTS), "").lstrip("."),
+    default=f"127.0.0.1:{env.int('PORT', default=8000)}"
+    if DEBUG
+    else next(iter(ALLOWED_HOSTS), "").lstrip("."),
 )
 
 # Static files (whitenoise) and uploads.

@@ -40,6 +40,10 @@ class ImportRunQuerySet(models.QuerySet):
 class ImportRun(models.Model):
     """One import of a WordPress export (WXR) into a course."""
 
+    # A worker (`manage.py db_worker`) polls the queue every second: a run still queued
+    # after this long has no worker to run it.
+    WORKER_GRACE = timedelta(seconds=20)
+
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
@@ -92,6 +96,12 @@ class ImportRun(models.Model):
         """Running, but its worker has been silent for DEAD_AFTER."""
         last = self.heartbeat or self.created
         return self.status == self.Status.RUNNING and last < timezone.now() - DEAD_AFTER
+
+    def waits_for_worker(self):
+        """Queued, and no worker has picked it up (the task marks it running first)."""
+        return self.status == self.Status.QUEUED and (
+            timezone.now() - self.created > self.WORKER_GRACE
+        )
 
     @property
     def can_be_undone(self):

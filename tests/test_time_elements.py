@@ -74,3 +74,53 @@ def test_no_template_writes_a_time_element_with_microseconds():
         if "|iso_datetime" not in match
     ]
     assert offenders == []
+
+
+def test_relative_times_are_left_for_the_browser_to_correct():
+    """Every "… ago" a template writes sits in <time datetime data-relative>, which
+    static/js/site.js rewrites from the exact datetime: a cached page can't drift."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    relative = re.compile(r"\|(?:timesince|timeuntil|naturaltime|naturalday)")
+    offenders = []
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        for match in relative.finditer(text):
+            opening = text[: match.start()].rsplit("<time", 1)[-1].split(">", 1)[0]
+            if (
+                "data-relative" not in opening
+                or "</time>" in text[text.rfind("<time", 0, match.start()) : match.start()]
+            ):
+                offenders.append(f"{path.relative_to(templates)}: {match.group()}")
+    assert offenders == []
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "site.js").read_text()
+    assert "time[data-relative][datetime]" in script
+
+
+@pytest.mark.django_db
+def test_a_cached_page_served_later_carries_no_relative_text_the_script_cannot_fix(client):
+    """Home is kept for signed-in readers (blog.pagecache); served again nine minutes
+    later, its ages are only in elements the browser recomputes from their datetime."""
+    import time_machine
+
+    course = factories.CourseFactory()
+    reader = factories.MembershipFactory(course=course).user
+    post = factories.PostFactory(course=course, author=reader)
+    then = datetime.datetime(2026, 11, 28, 12, 0, tzinfo=datetime.UTC)
+    comment = factories.CommentFactory(post=post, created=then, body="A thought")
+    client.force_login(reader)
+    pages = []
+    for minutes in (6, 15):
+        with time_machine.travel(then + datetime.timedelta(minutes=minutes), tick=False):
+            pages.append(client.get("/").content.decode())
+    for html in pages:
+        assert "A thought" in html
+        ages = re.findall(r"<time ([^>]*)>([^<]*)</time>", html)
+        marked = [text for attrs, text in ages if "data-relative" in attrs]
+        assert marked, "the age of the comment is shown"
+        assert all(
+            f'datetime="{comment.created.isoformat()}"' in attrs
+            for attrs, text in ages
+            if "data-relative" in attrs
+        )
+        outside = re.sub(r"<time [^>]*data-relative[^>]*>[^<]*</time>", "", html)
+        assert not re.search(r"\bago\b", re.sub(r"<[^>]+>", " ", outside))

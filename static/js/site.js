@@ -70,3 +70,51 @@
     });
   });
 })();
+
+// Relative times ("6 minutes ago") computed in the browser from each
+// <time datetime data-relative> element's exact datetime, so a page kept in a cache (or
+// left open) never shows a drifted age. The server's text stays as the fallback without
+// JavaScript; the element's title keeps the absolute time. Refreshed every minute.
+(function () {
+  "use strict";
+  if (!window.Intl || !Intl.RelativeTimeFormat) return;
+  var format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en", {
+    numeric: "auto",
+  });
+  var UNITS = [
+    ["year", 365 * 24 * 3600],
+    ["month", 30 * 24 * 3600],
+    ["week", 7 * 24 * 3600],
+    ["day", 24 * 3600],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+
+  function relative(seconds) {
+    var ago = Math.abs(seconds);
+    if (ago < 60) return seconds <= 0 ? "just now" : "in a moment";
+    for (var i = 0; i < UNITS.length; i++) {
+      if (ago >= UNITS[i][1]) {
+        return format.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);
+      }
+    }
+    return "";
+  }
+
+  function update() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-relative][datetime]").forEach(function (element) {
+      var then = Date.parse(element.getAttribute("datetime"));
+      if (isNaN(then)) return;
+      if (!element.title) element.title = new Date(then).toLocaleString();
+      element.textContent = relative((then - now) / 1000);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", update);
+  } else {
+    update();
+  }
+  setInterval(update, 60 * 1000);
+})();

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -54,6 +55,16 @@ def test_colour_must_be_hash_and_six_hex_digits(client, instructor, create_url, 
     assert response.status_code == 200
     assert "colour" in response.context["form"].errors
     assert not Award.objects.exists()
+
+
+def test_colour_input_carries_no_attribute_html_forbids_on_it(client, instructor, create_url):
+    """type=color allows neither maxlength nor required (the Nu HTML Checker)."""
+    client.force_login(instructor)
+    content = client.get(create_url).content.decode()
+    tag = re.search(r'<input type="color"[^>]*>', content).group()
+    assert 'name="colour"' in tag
+    assert "maxlength" not in tag
+    assert "required" not in tag
 
 
 def test_model_validation_rejects_a_bad_colour_too(course):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -153,6 +154,15 @@ def test_settings_refuse_a_bad_depth(client, course, instructor):
     assert "Choose a depth from 1 to 10." in response.content.decode()
     course.refresh_from_db()
     assert course.thread_depth == 5
+
+
+def test_settings_page_has_no_hidden_input_with_aria_attributes(client, course, instructor):
+    """HTML forbids aria-* on type=hidden (the Nu HTML Checker)."""
+    client.force_login(instructor)
+    content = client.get(url("blog:course_settings", course)).content.decode()
+    hidden = re.findall(r'<input type="hidden"[^>]*>', content)
+    assert hidden
+    assert [tag for tag in hidden if "aria-" in tag] == []
 
 
 def test_settings_show_the_join_code_to_copy_and_regenerate(client, course, instructor):

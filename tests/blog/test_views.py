@@ -380,6 +380,27 @@ def test_topic_and_author_pages_list_their_posts(client, course, student, classm
     assert "Something else" in author_page and "About samizdat" not in author_page
 
 
+def test_card_lists_under_the_page_title_use_h2_for_post_titles(client, course, student):
+    """Headings don't skip a level (h1 to h3) on pages whose first list is the posts."""
+    topic = factories.TopicFactory(course=course, name="Samizdat")
+    post = factories.PostFactory(course=course, author=student, title="About samizdat")
+    post.topics.add(topic)
+    award = factories.AwardFactory(course=course)
+    factories.AwardGrantFactory(award=award, post=post)
+    client.force_login(student)
+    month = post.published_at
+    for url in [
+        award.get_absolute_url(),  # the hall of fame
+        topic.get_absolute_url(),
+        reverse("blog:author_posts", args=[course.slug, student.username]),
+        reverse("blog:my_posts"),
+        reverse("blog:course_archive", args=[course.slug, month.year, month.month]),
+    ]:
+        content = client.get(url).content.decode()
+        assert '<h2 class="post-card__title">' in content, url
+        assert "<h3" not in content.split('class="post-card__title"')[0], url
+
+
 # --- Speed -----------------------------------------------------------------------
 
 

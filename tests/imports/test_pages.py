@@ -91,7 +91,8 @@ def test_instructor_imports_and_reads_the_report(client, upload, course, instruc
     assert "Classic days: <code>2017/04/gone.jpg</code>" in page
     assert "Undo the whole import" in page
     progress = client.get(reverse("imports:import_progress", args=[course.slug, run.pk])).json()
-    assert progress == {"status": "done", "done": 18, "total": 18, "finished": True}
+    assert progress == {"status": "done", "label": "Done", "done": 18, "total": 18,
+                        "finished": True, "waiting": False}  # fmt: skip
 
 
 def test_a_hostile_file_is_refused_on_the_report_page(client, upload, course, instructor):
@@ -189,3 +190,22 @@ def test_an_oversized_image_is_skipped_on_the_page_and_the_rest_imports(
     assert Post.objects.filter(course=course).count() == 5
     page = client.get(response["Location"]).content.decode()
     assert "skipped: <code>2017/04/dove.png</code> (larger than 10 MB)" in page
+
+
+def test_a_queued_import_nobody_picked_up_says_it_waits_for_a_worker(client, course, instructor):
+    """With the database task backend and no `db_worker`, the run stays queued."""
+    client.force_login(instructor)
+    _upload(client, course)  # its transaction never commits here: nothing runs the task
+    run = ImportRun.objects.get()
+    assert run.status == "queued"
+    detail = reverse("imports:import_detail", args=[course.slug, run.pk])
+    progress = reverse("imports:import_progress", args=[course.slug, run.pk])
+    page = client.get(detail).content.decode()
+    assert "Waiting for a worker" in page
+    assert "data-import-waiting hidden" in page  # just queued: a worker may be on its way
+    assert client.get(progress).json()["waiting"] is False
+    ImportRun.objects.filter(pk=run.pk).update(created=run.created - ImportRun.WORKER_GRACE)
+    page = client.get(detail).content.decode()
+    assert "data-import-waiting hidden" not in page
+    assert "manage.py db_worker" in page
+    assert client.get(progress).json()["waiting"] is True

@@ -6,8 +6,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 DEMO_PASSWORD = "commonplace-demo"  # noqa: S105  (demo accounts only; DEBUG or --force)
+# The demo's events are history: the tasks they queue (notification emails) are kept
+# in memory and dropped, so seeding emails nobody and prints no email to the console.
+NO_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 class Command(BaseCommand):
@@ -31,7 +35,7 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=1. Pass --force to run it anyway."
             )
         ctx = {"password": DEMO_PASSWORD, "stdout": self.stdout, "logins": []}
-        with transaction.atomic():
+        with override_settings(TASKS=NO_TASKS), transaction.atomic():
             for config in apps.get_app_configs():
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
@@ -43,9 +47,10 @@ class Command(BaseCommand):
         self.print_logins(ctx["logins"])
 
     def print_logins(self, logins):
+        scheme = "http" if settings.DEBUG else "https"
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS("Demo data is ready. Sign in at http://127.0.0.1:8000/")
+            self.style.SUCCESS(f"Demo data is ready. Sign in at {scheme}://{settings.SITE_DOMAIN}/")
         )
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}")
         for username, role in logins:
