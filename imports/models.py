@@ -92,11 +92,20 @@ class ImportRun(models.Model):
         return self.status == self.Status.FAILED and not self.error.startswith(STOPPED)
 
     @property
+    def status_label(self):
+        """The status in words: a run that failed on the way (its worker died, say) was
+        stopped, not refused."""
+        if self.status == self.Status.FAILED and not self.was_refused:
+            return "Stopped"
+        return self.get_status_display()
+
+    @property
     def is_dead(self):
         """Running, but its worker has been silent for DEAD_AFTER."""
         last = self.heartbeat or self.created
         return self.status == self.Status.RUNNING and last < timezone.now() - DEAD_AFTER
 
+    @property
     def waits_for_worker(self):
         """Queued, and no worker has picked it up (the task marks it running first)."""
         return self.status == self.Status.QUEUED and (

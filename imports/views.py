@@ -72,7 +72,7 @@ def import_progress(request, course_slug, run_id):
     tasks.give_up_dead_runs(course)
     run = get_object_or_404(ImportRun, course=course, pk=run_id)
     done, total = tasks.progress_of(run)
-    return JsonResponse({"status": run.status, "label": run.get_status_display(), "done": done,
+    return JsonResponse({"status": run.status, "label": run.status_label, "done": done,
                          "total": total, "finished": run.is_finished,
                          "waiting": run.waits_for_worker})  # fmt: skip
 

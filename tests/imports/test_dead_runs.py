@@ -74,7 +74,8 @@ def test_the_progress_poll_gives_up_a_dead_run_and_its_uploads(client, course, i
     with time_machine.travel(STARTED + timedelta(minutes=11), tick=False):
         client.force_login(instructor)
         answer = client.get(progress).json()
-    assert answer == {"status": "failed", "done": 0, "total": 0, "finished": True}
+    assert answer == {"status": "failed", "label": "Stopped", "done": 0, "total": 0,
+                      "finished": True, "waiting": False}  # fmt: skip
     run.refresh_from_db()
     assert not run.export_file
 
