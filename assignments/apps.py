@@ -34,7 +34,7 @@ class AssignmentsConfig(AppConfig):
             per_viewer=True,
         )
         register_post_page_loader(parts.with_submission)
-        register_part(COURSE_SIDEBAR, "assignments/_course_link.html", parts.if_member, order=10)
+        register_part(COURSE_SIDEBAR, "assignments/_course_link.html", parts.course_links, order=10)
         register_part(
             COURSE_INSTRUCTOR_LINKS, "assignments/_instructor_links.html", parts.if_grading
         )
