@@ -45,6 +45,7 @@ class AssignmentsConfig(AppConfig):
             template="assignments/_editor_section.html",
             save=editor.save,
             refuse=editor.refusal,
+            note=editor.note,
             order=10,
         )
         participation.register_columns()

@@ -210,6 +210,9 @@ class EditorSection:
     the post go live: given a reason, "publish" saves the post as a draft instead and
     shows the reason; "update" of a published post saves nothing and shows it on the
     section's form, so nothing typed is lost.
+
+    ``note(*, post, action, cleaned_data) -> str | None``, optional, adds a sentence to
+    the message after a successful save ("Published! ... It is also submitted to ...").
     """
 
     key: str
@@ -218,15 +221,22 @@ class EditorSection:
     save: object
     order: int = 100
     refuse: object = None
+    note: object = None
 
 
 _editor_sections = []
 
 
-def register_editor_section(key, *, form_class, template, save, order=100, refuse=None):
+def register_editor_section(key, *, form_class, template, save, order=100, refuse=None, note=None):
     """Add a section to the post editor, below blog's own fields."""
     section = EditorSection(
-        key=key, form_class=form_class, template=template, save=save, order=order, refuse=refuse
+        key=key,
+        form_class=form_class,
+        template=template,
+        save=save,
+        order=order,
+        refuse=refuse,
+        note=note,
     )
     _editor_sections.append(section)
     _editor_sections.sort(key=lambda s: s.order)
