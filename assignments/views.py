@@ -305,7 +305,9 @@ def calendar_subscribe(request, course_slug):
         return redirect("assignments:calendar_subscribe", course_slug=course.slug)
     feed = services.calendar_feed(course=course, user=request.user)
     feed_url = request.build_absolute_uri(feed.get_absolute_url())
-    context = {"course": course, "feed_url": feed_url}
+    # webcal:// is the same address for calendar apps: a click subscribes.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    context = {"course": course, "feed_url": feed_url, "webcal_url": webcal_url}
     return render(request, "assignments/calendar_subscribe.html", context)
 
 
