@@ -20,6 +20,8 @@ Slots, and the object their context functions get:
 slot                     obj           where
 ======================== ============= =============================================
 SITE_NAV                 None          the header's menu, signed-in users
+SITE_BAR                 None          the header beside the phone's Menu button,
+                                       always shown (the bell), signed-in users
 HOME                     courses       the home page's side panels, signed-in users
                                        (the courses it lists: theirs, the open ones)
 POST_BANNERS             post          above a post's body
@@ -67,6 +69,7 @@ More extension points take other shapes:
 from dataclasses import dataclass, field
 
 SITE_NAV = "site_nav"
+SITE_BAR = "site_bar"
 POST_BANNERS = "post_banners"
 POST_BODY_END = "post_body_end"
 POST_AFTER_BODY = "post_after_body"
@@ -78,11 +81,11 @@ MANAGE_TABS = "manage_tabs"
 HOME = "home"  # obj: the courses listed; the signed-in home page, above "Your courses"
 SLOTS = frozenset(
     {
-        SITE_NAV, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS,
-        COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, HOME,
+        SITE_NAV, SITE_BAR, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES,
+        POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, HOME,
     }
 )  # fmt: skip
-EVERY_PAGE_SLOTS = frozenset({SITE_NAV, POST_CARD_BADGES, POST_CARD_STATS})
+EVERY_PAGE_SLOTS = frozenset({SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS})
 
 
 @dataclass(frozen=True)
