@@ -97,6 +97,13 @@ class OwnCell(Cell):
         return OWN_STATUS_LABELS[self.status]
 
     @property
+    def badge_class(self):
+        """Green when handed in, yellow when late or missing, grey before that."""
+        if self.status in (LATE, MISSING):
+            return "status-badge"
+        return "own-status" if self.status in (ON_TIME, GRADED) else "badge text-bg-light"
+
+    @property
     def levels(self):
         grade = self.grade
         return list(grade.levels.all()) if grade else []
