@@ -42,7 +42,7 @@ def post_reference_links(request, post):
 EDITOR_FIELDS = {
     "kind": "Type of work",
     "authors_text": "Authors of the work",
-    "title": "Title of the work",
+    "title": "Name of the work",  # its title; not "Title", which is the post's
     "container_title": "In (journal, book or site)",
     "issued": "Date of the work",
     "publisher": "Publisher",
@@ -76,6 +76,7 @@ class EditorReferencesForm(forms.Form):
             field.label, field.required = label, False
             self.fields[name] = field
         self.fields["authors_text"].widget.attrs["rows"] = 2
+        self.fields["title"].help_text = "Its title, as printed."
         self.fields["key"].help_text = (
             "Cite it in your text as [@key]. Leave empty to make one from the first author "
             "and year."

@@ -64,7 +64,7 @@ def test_the_section_starts_folded_on_a_new_post(client, course, student):
     client.force_login(student)
     html = client.get(reverse("blog:post_create", args=[course.slug])).content.decode()
     assert '<details class="editor-references__add">' in html
-    assert "Paste BibTeX or RIS" in html and "Title of the work" in html
+    assert "Paste BibTeX or RIS" in html and "Name of the work" in html
     assert "Save a draft first" not in html
 
 
