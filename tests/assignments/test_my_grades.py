@@ -266,3 +266,27 @@ def test_the_course_sidebar_links_students_to_their_grades(client, course, stude
     assert my_grades_url(course) in client.get(course.get_absolute_url()).content.decode()
     client.force_login(instructor)
     assert my_grades_url(course) not in client.get(course.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_students_assignment_list_queries_do_not_grow(
+    client, course, instructor, student, size, django_assert_max_num_queries
+):
+    for n in range(size):
+        assignment = services.create_assignment(
+            course=course,
+            title=f"Assignment {n}",
+            prompt="Answer.",
+            opens_at=at(2027, 3, 1, 9),
+            due_at=at(2027, 3, 5, 17),
+            points=10,
+        )
+        submission = submitted(assignment, student, at(2027, 3, 6, 9), title=f"Answer {n}")
+        services.grade(submission=submission, grader=instructor, points=5)
+        services.grant_extension(assignment=assignment, student=student, due_at=at(2027, 3, 8, 17))
+    client.force_login(student)
+    # session, user, course with role, assignments, the student's submissions with
+    # grades, their chosen levels, extensions; the bell's count
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("assignments:assignment_list", args=[course.slug]))
+    assert [a.own.label for a in response.context["assignments"]] == ["Graded"] * size
