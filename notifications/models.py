@@ -39,8 +39,8 @@ class Notification(models.Model):
         COMMENT_PENDING = "comment_pending", "A comment in your course awaits moderation"
         FEEDBACK = "feedback", "New private feedback on a post"
         DUE_SOON = "due_soon", "An assignment is due within a day"  # email only
-        GRADE = "grade", "Your response was graded"
-        GRADE_CHANGED = "grade_changed", "The grade of your response changed"
+        GRADE = "grade", "A grade for your response"
+        GRADE_CHANGED = "grade_changed", "A changed grade for your response"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -1,6 +1,8 @@
 """A student's own grades: notified when graded or re-graded, a "My grades" page per
 course, and their own status on the assignment list."""
 
+import re
+
 import pytest
 import time_machine
 from django.core import mail
@@ -290,3 +292,18 @@ def test_a_students_assignment_list_queries_do_not_grow(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("assignments:assignment_list", args=[course.slug]))
     assert [a.own.label for a in response.context["assignments"]] == ["Graded"] * size
+
+
+def test_the_changed_grade_emails_unsubscribe_link_turns_off_grade_emails(
+    client, instructor, student, assignment, django_capture_on_commit_callbacks
+):
+    submission = submitted(assignment, student, at(2027, 3, 10, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grade(submission=submission, grader=instructor, points=6)
+        services.grade(submission=submission, grader=instructor, points=7)
+    path = re.search(r"https?://[^/\s]+(/notifications/unsubscribe/\S+/)", mail.outbox[-1].body)
+    client.logout()
+    confirm = client.get(path.group(1)).content.decode()
+    assert "Stop emails about <strong>a grade for your response</strong>?" in confirm
+    client.post(path.group(1))
+    assert NotificationPreference.objects.get(user=student).email_grade is False
