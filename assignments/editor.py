@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assignments import services
-from assignments.models import Assignment, Submission
+from assignments.models import Assignment, Extension, Submission
+from assignments.times import course_zone, due_text
 
 ACTIONS_THAT_PUBLISH = {"publish", "update"}
 
@@ -94,3 +95,25 @@ def save(*, post, cleaned_data):
     services.choose_assignment(post=post, assignment=assignment)
     if assignment is not None and post.is_published:
         services.submit(assignment=assignment, post=post)
+
+
+def note(*, post, action, cleaned_data):
+    """After "Publish": that the post was also submitted, and whether on time, late, or
+    on time thanks to an extension (with the due time it was held to)."""
+    if action != "publish" or cleaned_data.get("assignment") is None:
+        return None
+    submission = (
+        Submission.objects.filter(post=post).exclude(submitted_at=None).select_related("assignment")
+    ).first()
+    if submission is None:
+        return None
+    assignment = submission.assignment
+    extension = Extension.objects.filter(assignment=assignment, student_id=post.author_id).first()
+    due = due_text(assignment.due_for(extension), course_zone(post.course))
+    title = assignment.title
+    if submission.is_late:
+        until = f"your extension was until {due}" if extension else f"it was due {due}"
+        return f"It is also submitted to “{title}”, late: {until}."
+    if extension:
+        return f"It is also submitted to “{title}”, on time with your extension (due {due})."
+    return f"It is also submitted to “{title}”, on time (due {due})."

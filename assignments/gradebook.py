@@ -7,9 +7,10 @@ Loaded in a fixed number of queries whatever the numbers of students and assignm
 import difflib
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from assignments.models import Assignment, Extension, Submission, format_points
+from assignments.models import Assignment, Extension, RubricLevel, Submission, format_points
 from config.csv import csv_writer
 
 ON_TIME, LATE, MISSING, DRAFT, NOT_YET = "on_time", "late", "missing", "draft", "not_yet"
@@ -60,6 +61,78 @@ def status_of(assignment, submission, extension, now):
     if now > assignment.due_for(extension):
         return MISSING
     return DRAFT if submission is not None else NOT_YET
+
+
+# --- A student's own view: "My grades" and the assignment list ---
+
+GRADED = "graded"
+OWN_STATUS_LABELS = {
+    NOT_YET: "Not started",
+    DRAFT: "Draft",
+    ON_TIME: "Submitted",
+    LATE: "Late",
+    MISSING: "Missing",
+    GRADED: "Graded",
+}
+
+
+def own_status(assignment, submission, extension, now):
+    """What a student's own answer is: not started, draft, submitted, late (submitted
+    after the due time), graded, or missing (past the due time with nothing begun)."""
+    if submission is not None and submission.is_submitted:
+        if getattr(submission, "grade", None) is not None:
+            return GRADED
+        return LATE if submission.is_late else ON_TIME
+    if submission is not None:
+        return DRAFT
+    return MISSING if now > assignment.due_for(extension) else NOT_YET
+
+
+@dataclass
+class OwnCell(Cell):
+    """One assignment as its student sees it (``status`` from own_status)."""
+
+    @property
+    def label(self):
+        return OWN_STATUS_LABELS[self.status]
+
+    @property
+    def badge_class(self):
+        """Green when handed in, yellow when late or missing, grey before that."""
+        if self.status in (LATE, MISSING):
+            return "status-badge"
+        return "own-status" if self.status in (ON_TIME, GRADED) else "badge text-bg-light"
+
+    @property
+    def levels(self):
+        grade = self.grade
+        return list(grade.levels.all()) if grade else []
+
+
+def own_cells(course, user, assignments, *, now=None):
+    """One OwnCell per assignment for `user`: two queries (their submissions with grades
+    and chosen levels, their extensions), whatever the number of assignments."""
+    now = now or timezone.now()
+    submissions = {
+        s.assignment_id: s
+        for s in Submission.objects.filter(assignment__in=assignments, student=user)
+        .select_related("post", "grade")
+        .prefetch_related(
+            Prefetch("grade__levels", queryset=RubricLevel.objects.select_related("criterion"))
+        )
+    }
+    mine = Extension.objects.filter(assignment__in=assignments, student=user)
+    extensions = {e.assignment_id: e for e in mine}
+    cells = []
+    for assignment in assignments:
+        assignment.course = course
+        submission, extension = submissions.get(assignment.pk), extensions.get(assignment.pk)
+        if submission is not None:
+            submission.assignment = assignment
+            submission.post.course = course
+        status = own_status(assignment, submission, extension, now)
+        cells.append(OwnCell(assignment, submission, extension, status))
+    return cells
 
 
 def load_submissions(assignments):

@@ -10,7 +10,7 @@ hooks.POST_AFTER_BODY.register(
     Part("assignments/_post_feedback.html", parts.post_feedback_part, per_viewer=True), order=10
 )
 hooks.POST_PAGE_LOADERS.register(parts.with_submission)
-hooks.COURSE_SIDEBAR.register(Part("assignments/_course_link.html", parts.if_member), order=10)
+hooks.COURSE_SIDEBAR.register(Part("assignments/_course_link.html", parts.course_links), order=10)
 hooks.COURSE_INSTRUCTOR_LINKS.register(Part("assignments/_instructor_links.html", parts.if_grading))
 hooks.MANAGE_TABS.register(Part("assignments/_manage_tab.html", parts.if_grading))
 hooks.EDITOR_SECTIONS.register(
@@ -20,6 +20,7 @@ hooks.EDITOR_SECTIONS.register(
         template="assignments/_editor_section.html",
         save=editor.save,
         refuse=editor.refusal,
+        note=editor.note,
     ),
     order=10,
 )

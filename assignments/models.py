@@ -22,7 +22,7 @@ from blog.models import Course, Post, Topic, unique_slug
 from blog.rendering import render_comment_markdown, render_post_markdown
 
 # Words the assignment URLs use where an assignment slug would go.
-RESERVED_SLUGS = frozenset({"new", "gradebook", "feedback", "calendar"})
+RESERVED_SLUGS = frozenset({"new", "gradebook", "grades", "feedback", "calendar"})
 
 # What a student's answer to an assignment is, at a given moment.
 NOT_OPEN = "not_open"  # before opens_at: nothing to submit yet

@@ -100,9 +100,12 @@ def whats_due(request, obj=None):
     return {"due_upcoming": upcoming[:UPCOMING_SHOWN], "due_missing": missing}
 
 
-def if_member(request, course):
-    """Show the part to the course's members (and staff) only."""
-    return {} if course.role_of(request.user) is not None else None
+def course_links(request, course):
+    """The course sidebar's links, for members (and staff): those who grade have the
+    gradebook in their tools; everyone else gets their own grades."""
+    if course.role_of(request.user) is None:
+        return None
+    return {"show_my_grades": not course.can_see_gradebook(request.user)}
 
 
 def if_grading(request, course):

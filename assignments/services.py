@@ -24,7 +24,7 @@ from assignments.models import (
     check_times,
     format_points,
 )
-from assignments.signals import due_soon, feedback_added
+from assignments.signals import due_soon, feedback_added, graded
 from assignments.times import REMINDER_AHEAD, when_label, zone_abbreviation
 from blog.models import Membership, Post
 
@@ -266,11 +266,15 @@ def grade(*, submission, grader, points=None, levels=()):
                     )
                 }
             )
+    before = Grade.objects.filter(submission=submission).prefetch_related("levels").first()
+    was = (before.points, {lv.pk for lv in before.levels.all()}) if before else None
     result, _ = Grade.objects.update_or_create(
         submission=submission,
         defaults={"points": points, "grader": grader, "graded_at": timezone.now()},
     )
     result.levels.set(levels)
+    if was != (result.points, {lv.pk for lv in levels}):  # new, or changed: the student hears
+        graded.send(sender=Grade, grade=result, regraded=was is not None)
     return result
 
 

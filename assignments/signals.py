@@ -8,3 +8,8 @@ feedback_added = Signal()
 # A student is reminded that an assignment is due within 24 hours and they haven't
 # submitted. Argument: reminder (a DueReminder, with assignment, student and due_at).
 due_soon = Signal()
+
+# A submission was graded, or its grade changed. Arguments: grade (a Grade, its
+# submission, post and grader loaded) and regraded (True when it replaced an earlier,
+# different grade). Grading again with the same points and levels sends nothing.
+graded = Signal()

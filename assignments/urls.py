@@ -3,7 +3,7 @@ from django.urls import path
 from assignments import views
 
 # Under /assignments/<course>/, beside the course pages (which own /c/<course>/<post>/).
-# "new", "gradebook", "feedback" and "calendar" are reserved assignment slugs.
+# "new", "gradebook", "grades", "feedback" and "calendar" are reserved assignment slugs.
 app_name = "assignments"
 A = "assignments/<slug:course_slug>/<slug:assignment_slug>"
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
         views.gradebook_csv,
         name="gradebook_csv",
     ),
+    path("assignments/<slug:course_slug>/grades/", views.my_grades, name="my_grades"),
     path(
         "assignments/<slug:course_slug>/calendar/",
         views.calendar_subscribe,

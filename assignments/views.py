@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from assignments import services
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
-from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, status_of
+from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, own_cells, status_of
 from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
@@ -34,6 +34,7 @@ def assignment_list(request, course_slug):
     course = course_for_members_or_403(request, course_slug)
     assignments = list(Assignment.objects.for_course(course).in_order())
     tz, mine = course_zone(course), reader_zone(request)
+    can_see_gradebook = course.can_see_gradebook(request.user)
     for assignment in assignments:
         assignment.course = course
         assignment.due_display = due_text(assignment.due_at, tz, mine)
@@ -41,9 +42,33 @@ def assignment_list(request, course_slug):
         "course": course,
         "assignments": assignments,
         "can_set_assignments": course.can_set_assignments(request.user),
+        "can_see_gradebook": can_see_gradebook,
+    }
+    if not can_see_gradebook:  # a student: where they stand on each, due at their time
+        cells = own_cells(course, request.user, assignments)
+        for assignment, cell in zip(assignments, cells, strict=True):
+            assignment.own = cell
+            if cell.extension:
+                assignment.due_display = due_text(cell.due_at, tz, mine)
+    return render(request, "assignments/assignment_list.html", context)
+
+
+@login_required
+def my_grades(request, course_slug):
+    """A member's own assignments in the course: status, when submitted, late or
+    extended, points or rubric levels, and the way to the feedback."""
+    course = course_for_members_or_403(request, course_slug)
+    assignments = list(Assignment.objects.for_course(course).with_criteria().in_order())
+    cells = own_cells(course, request.user, assignments)
+    tz, mine = course_zone(course), reader_zone(request)
+    for cell in cells:
+        cell.due_display = due_text(cell.due_at, tz, mine)
+    context = {
+        "course": course,
+        "cells": cells,
         "can_see_gradebook": course.can_see_gradebook(request.user),
     }
-    return render(request, "assignments/assignment_list.html", context)
+    return render(request, "assignments/my_grades.html", context)
 
 
 @login_required
@@ -280,7 +305,9 @@ def calendar_subscribe(request, course_slug):
         return redirect("assignments:calendar_subscribe", course_slug=course.slug)
     feed = services.calendar_feed(course=course, user=request.user)
     feed_url = request.build_absolute_uri(feed.get_absolute_url())
-    context = {"course": course, "feed_url": feed_url}
+    # webcal:// is the same address for calendar apps: a click subscribes.
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1]
+    context = {"course": course, "feed_url": feed_url, "webcal_url": webcal_url}
     return render(request, "assignments/calendar_subscribe.html", context)
 
 

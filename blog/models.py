@@ -591,8 +591,10 @@ class Post(VersionedModel, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug or (not self.is_published and not self.published_at):
-            # Drafts follow their title; once published, the slug never changes.
+        first_publication = self.__dict__.pop("_first_publication", False)
+        if not self.slug or first_publication or (not self.is_published and not self.published_at):
+            # Drafts follow their title, up to and including the save that first
+            # publishes them (a title changed with "Publish"); then it never changes.
             taken = Post.objects.filter(course_id=self.course_id).exclude(pk=self.pk)
             current = slugify(self.title)[:80].strip("-")
             if not self.slug or self.slug != current:
@@ -628,6 +630,7 @@ class Post(VersionedModel, models.Model):
         self.status = self.Status.PUBLISHED
         if self.published_at is None:
             self.published_at = timezone.now()
+            self._first_publication = True  # save() lets the slug follow the title once more
 
     def unpublish(self):
         self.status = self.Status.DRAFT

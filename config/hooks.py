@@ -23,7 +23,7 @@ imports every ``admin.py``:
 
 The extension points, each declared below with what it takes:
 
-- Page slots (blog's pages; a ``Part`` each): SITE_NAV, HOME, POST_BANNERS,
+- Page slots (blog's pages; a ``Part`` each): SITE_NAV, SITE_BAR, HOME, POST_BANNERS,
   POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
   COURSE_INSTRUCTOR_LINKS, MANAGE_TABS.
 - What blog's queries load for those parts: CARD_LOADERS, POST_PAGE_LOADERS,
@@ -140,6 +140,8 @@ def autodiscover():
 # slot                     obj           where
 # ======================== ============= ===============================================
 # SITE_NAV                 None          the header's menu, signed-in users
+# SITE_BAR                 None          the header beside the phone's Menu button,
+#                                        always shown (the bell), signed-in users
 # HOME                     courses       the home page's side panels, signed-in users
 #                                        (the courses it lists: theirs, the open ones)
 # POST_BANNERS             post          above a post's body
@@ -177,6 +179,7 @@ def _slot(name):
 
 
 SITE_NAV = _slot("site_nav")
+SITE_BAR = _slot("site_bar")
 HOME = _slot("home")
 POST_BANNERS = _slot("post_banners")
 POST_BODY_END = _slot("post_body_end")
@@ -189,11 +192,11 @@ MANAGE_TABS = _slot("manage_tabs")
 SLOTS = {
     slot.name: slot
     for slot in (
-        SITE_NAV, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES,
-        POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+        SITE_NAV, SITE_BAR, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY,
+        POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
     )
 }  # fmt: skip
-EVERY_PAGE_SLOTS = (SITE_NAV, POST_CARD_BADGES, POST_CARD_STATS)
+EVERY_PAGE_SLOTS = (SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS)
 
 
 # --- What blog's queries load for the parts ---------------------------------------------
@@ -233,6 +236,9 @@ class EditorSection:
     the post go live: given a reason, "publish" saves the post as a draft instead and
     shows the reason; "update" of a published post saves nothing and shows it on the
     section's form, so nothing typed is lost.
+
+    ``note(*, post, action, cleaned_data) -> str | None``, optional, adds a sentence to
+    the message after a successful save ("Published! ... It is also submitted to ...").
     """
 
     key: str
@@ -240,6 +246,7 @@ class EditorSection:
     template: str
     save: object
     refuse: object = None
+    note: object = None
 
 
 EDITOR_SECTIONS = Hook("editor_sections", identity=lambda section: section.key)

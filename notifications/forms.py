@@ -13,4 +13,5 @@ class NotificationPreferenceForm(forms.ModelForm):
             "email_comment_pending",
             "email_feedback",
             "email_due_soon",
+            "email_grade",
         ]

@@ -39,6 +39,8 @@ class Notification(models.Model):
         COMMENT_PENDING = "comment_pending", "A comment in your course awaits moderation"
         FEEDBACK = "feedback", "New private feedback on a post"
         DUE_SOON = "due_soon", "An assignment is due within a day"  # email only
+        GRADE = "grade", "A grade for your response"
+        GRADE_CHANGED = "grade_changed", "A changed grade for your response"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -78,6 +80,8 @@ class Notification(models.Model):
             return f"{self.post.get_absolute_url()}#awards"
         if self.kind == self.Kind.FEEDBACK:
             return f"{self.post.get_absolute_url()}#feedback"
+        if self.kind in PRIVATE_TO_AUTHOR:
+            return f"{self.post.get_absolute_url()}#response"
         return self.post.get_absolute_url()
 
     @property
@@ -93,6 +97,10 @@ class Notification(models.Model):
             return f"{actor} replied to your comment on “{title}”"
         if self.kind == self.Kind.AWARD_RECEIVED:
             return f"Your post “{title}” received the {self.grant.award.name} award"
+        if self.kind == self.Kind.GRADE:
+            return f"{actor} graded your response “{title}”"
+        if self.kind == self.Kind.GRADE_CHANGED:
+            return f"{actor} changed the grade of your response “{title}”"
         if self.kind == self.Kind.FEEDBACK:
             if self.recipient_id == self.post.author_id:
                 return f"{actor} wrote private feedback on your post “{title}”"
@@ -103,6 +111,14 @@ class Notification(models.Model):
         if self.read_at is None:
             self.read_at = timezone.now()
             self.save(update_fields=["read_at"])
+
+
+# What only the post's author and the course's instructors may read (post.can_see_feedback).
+PRIVATE_TO_AUTHOR = frozenset({Notification.Kind.GRADE, Notification.Kind.GRADE_CHANGED})
+PRIVATE_KINDS = PRIVATE_TO_AUTHOR | {Notification.Kind.FEEDBACK}
+
+# Kinds that share another kind's email switch.
+EMAIL_SETTING_OF = {Notification.Kind.GRADE_CHANGED: Notification.Kind.GRADE}
 
 
 class NotificationPreferenceQuerySet(models.QuerySet):
@@ -129,6 +145,7 @@ class NotificationPreference(models.Model):
     email_due_soon = models.BooleanField(
         "Reminders of assignments due within a day that I haven't submitted", default=True
     )
+    email_grade = models.BooleanField("Grades of my responses, and changes to them", default=True)
 
     objects = NotificationPreferenceQuerySet.as_manager()
 
@@ -137,7 +154,7 @@ class NotificationPreference(models.Model):
 
     @staticmethod
     def field_for(kind):
-        return f"email_{kind}"
+        return f"email_{EMAIL_SETTING_OF.get(kind, kind)}"
 
     def wants_email(self, kind):
         return getattr(self, self.field_for(kind))

@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from assignments.signals import due_soon, feedback_added
+from assignments.signals import due_soon, feedback_added, graded
 from awards.signals import award_granted
 from comments.signals import comment_approved, comment_posted
 from notifications import services
@@ -31,3 +31,8 @@ def on_feedback_added(sender, feedback, **kwargs):
 @receiver(due_soon, dispatch_uid="notifications.due_soon")
 def on_due_soon(sender, reminder, **kwargs):
     services.remind_due(reminder=reminder)
+
+
+@receiver(graded, dispatch_uid="notifications.graded")
+def on_graded(sender, grade, regraded=False, **kwargs):
+    services.notify_graded(grade=grade, regraded=regraded)

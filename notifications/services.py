@@ -66,6 +66,21 @@ def notify_feedback(*, feedback):
     )
 
 
+@transaction.atomic
+def notify_graded(*, grade, regraded=False):
+    """A grade, new or changed: the response's author hears of it (never the points, which
+    only those who may see the post's feedback read), unless they graded it themself."""
+    post = grade.submission.post
+    if grade.grader_id == post.author_id:
+        return
+    kind = Notification.Kind.GRADE_CHANGED if regraded else Notification.Kind.GRADE
+    _notify(
+        [(post.author_id, kind)],
+        post=post,
+        actor_name=grade.grader.name if grade.grader_id else "",
+    )
+
+
 def remind_due(*, reminder):
     """Email a student that an assignment is due soon (once the reminder is committed)."""
     transaction.on_commit(

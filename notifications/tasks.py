@@ -10,7 +10,7 @@ from assignments.models import DueReminder
 from comments.models import Comment
 from config.mail import deliver
 from notifications import emails
-from notifications.models import GuestSubscription, Notification
+from notifications.models import PRIVATE_KINDS, GuestSubscription, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +25,10 @@ def send_notification_email(notification_id, attempt=1):
     )
     if notification is None or not notification.post.can_read(notification.recipient):
         return "skipped"  # gone, or the recipient may no longer read what it is about
-    if notification.kind == Notification.Kind.FEEDBACK and not (
+    if notification.kind in PRIVATE_KINDS and not (
         notification.post.can_see_feedback(notification.recipient)
     ):
-        return "skipped"  # private feedback reaches only those who may read it
+        return "skipped"  # private feedback and grades reach only those who may read them
     message = emails.notification_message(notification)
     if message is None:
         return "skipped"

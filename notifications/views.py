@@ -10,7 +10,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.forms import NotificationPreferenceForm
-from notifications.models import GuestSubscription, Notification, NotificationPreference
+from notifications.models import (
+    EMAIL_SETTING_OF,
+    GuestSubscription,
+    Notification,
+    NotificationPreference,
+)
 
 PAGE_SIZE = 20
 
@@ -83,7 +88,7 @@ def unsubscribe(request, token):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     user = get_object_or_404(get_user_model(), pk=user_id)
     preference = NotificationPreference.objects.for_user(user)
-    label = Notification.Kind(kind).label
+    label = Notification.Kind(EMAIL_SETTING_OF.get(kind, kind)).label  # the switch it turns off
     if request.method == "POST":
         preference.turn_off(kind)
         return render(request, "notifications/unsubscribe_done.html", {"label": label})

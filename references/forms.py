@@ -62,7 +62,7 @@ class ReferenceForm(forms.ModelForm):
             cleaned["key"] = self._suggest_key(cleaned)
         key = cleaned.get("key")
         if key:
-            taken = Reference.objects.filter(post=self.post, key=key).exclude(pk=self.instance.pk)
+            taken = self._references().filter(key=key).exclude(pk=self.instance.pk)
             if taken.exists():
                 self.add_error(
                     "key",
@@ -74,17 +74,19 @@ class ReferenceForm(forms.ModelForm):
                 )
         return cleaned
 
+    def _references(self):
+        """The post's references: none yet for a post never saved (the editor's section)."""
+        return (
+            Reference.objects.filter(post=self.post) if self.post.pk else Reference.objects.none()
+        )
+
     def _suggest_key(self, cleaned):
         authors = cleaned.get("authors_text") or []
         first = authors[0] if authors else {}
         name = first.get("family") or first.get("literal") or cleaned["title"].split()[0]
         base = _NOT_KEY.sub("", name).lower()[:30] or "ref"
         key = base + (cleaned.get("issued") or "")[:4]
-        taken = set(
-            Reference.objects.filter(post=self.post)
-            .exclude(pk=self.instance.pk)
-            .values_list("key", flat=True)
-        )
+        taken = set(self._references().exclude(pk=self.instance.pk).values_list("key", flat=True))
         candidate, n = key, 2
         while candidate in taken:
             candidate, n = f"{key}{chr(ord('a') + n - 2)}", n + 1

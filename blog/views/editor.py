@@ -100,7 +100,8 @@ def _edit_post(request, course, post):
             if refusal:
                 messages.error(request, f"{refusal.message} Your post is saved as a draft.")
             else:
-                messages.success(request, _saved_message(post, action))
+                notes = section_notes(sections, post=post, action=action)
+                messages.success(request, " ".join([_saved_message(post, action), *notes]))
             return redirect(
                 post
                 if post.is_published
@@ -170,6 +171,7 @@ class EditorSectionForm:
     form: object
     save: object
     refuse: object = None
+    note: object = None
 
 
 @dataclass
@@ -189,6 +191,16 @@ def section_refusal(sections, *, post, action):
     return None
 
 
+def section_notes(sections, *, post, action):
+    """What the editor sections add to the message after a save (their ``note``)."""
+    notes = (
+        section.note(post=post, action=action, cleaned_data=section.form.cleaned_data)
+        for section in sections
+        if section.note is not None
+    )
+    return [note for note in notes if note]
+
+
 def editor_section_forms(data, *, post, course, as_typed=False):
     """The registered editor sections' forms, bound to `data`; with `as_typed`, unbound
     forms showing what was typed (for a preview, which must not show errors)."""
@@ -199,7 +211,11 @@ def editor_section_forms(data, *, post, course, as_typed=False):
             typed = {name: form[name].value() for name in form.fields}
             form = section.form_class(post=post, course=course, prefix=section.key, initial=typed)
         if form.fields:
-            sections.append(EditorSectionForm(section.template, form, section.save, section.refuse))
+            sections.append(
+                EditorSectionForm(
+                    section.template, form, section.save, section.refuse, section.note
+                )
+            )
     return sections
 
 

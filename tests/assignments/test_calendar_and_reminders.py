@@ -119,3 +119,14 @@ def test_feedback_is_in_no_feed_or_search(client, post, instructor):
         assert b"Zanzibar" not in client.get(url).content, url
     found = client.get(reverse("blog:search"), {"q": "Zanzibar"}).context["page_obj"]
     assert len(found) == 0
+
+
+def test_the_calendar_page_offers_a_webcal_link_that_opens_the_calendar_app(
+    client, assignment, student
+):
+    client.force_login(student)
+    page = client.get(reverse("assignments:calendar_subscribe", args=[assignment.course.slug]))
+    feed = CalendarFeed.objects.get(user=student)
+    content = page.content.decode()
+    assert f'href="webcal://testserver{feed.get_absolute_url()}"' in content
+    assert f"http://testserver{feed.get_absolute_url()}</code>" in content  # to copy

@@ -31,6 +31,18 @@ def test_the_bell_shows_the_unread_count_to_signed_in_users(client, post, studen
     assert bell(client.get("/").content.decode()) == "Notifications 3 unread"
 
 
+def test_the_bell_stays_outside_the_phone_menu_that_folds_away(client, post, student):
+    factories.NotificationFactory.create_batch(2, post=post)
+    client.force_login(student)
+    for url in ("/", post.get_absolute_url(), LIST_URL):
+        html = client.get(url).content.decode()
+        header = html[html.index("<header") : html.index("</header>")]
+        menu = header.index('id="site-nav"')  # folded behind "Menu" on phones
+        assert header.count("site-bell__count") == 1
+        assert header.index("site-bell__count") < menu
+        assert header.index("site-bell") < header.index("site-menu-toggle")
+
+
 def test_the_bell_shows_no_count_when_all_is_read(client, student):
     client.force_login(student)
     assert bell(client.get("/").content.decode()) == "Notifications"
@@ -170,7 +182,7 @@ def test_the_bell_adds_one_query_to_a_signed_in_page_and_none_for_visitors(
         return queries(client, url)
 
     with_bell = {"visitor": count(False), "member": count(True)}
-    with hooks.SITE_NAV.override(keep=lambda part: part.template != BELL_TEMPLATE):
+    with hooks.SITE_BAR.override(keep=lambda part: part.template != BELL_TEMPLATE):
         bare = {"visitor": count(False), "member": count(True)}
     assert with_bell["member"] == bare["member"] + (page == "author's posts")
     assert with_bell["visitor"] == bare["visitor"]

@@ -123,7 +123,7 @@ def test_the_editor_lists_the_keys_to_cite(client, post, student):
     save_reference(post=post, values=BOOK)
     client.force_login(student)
     html = client.get(_editor(post)).content.decode()
-    assert "<code>[@cohen1985]</code>" in html and "Add or edit references" in html
+    assert "<code>[@cohen1985]</code>" in html and "Edit, reorder or remove references" in html
 
 
 def test_the_course_page_links_to_its_bibliography(client, course):
