@@ -174,6 +174,13 @@ _per_viewer_nodes = {}
 _viewer_contexts = {}
 
 
+def forget_compiled_blocks():
+    """Forget the ``{% per_viewer %}`` blocks compiled so far, as a fresh process would
+    (``fill_block`` finds a block in its compiled template again). For tests, so that
+    none depends on which templates another compiled (tests/conftest.py)."""
+    _per_viewer_nodes.clear()
+
+
 def register_viewer_context(name, func):
     """``func(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block is
     filled with (besides the request's own: user, request, csrf_token, ...)."""

@@ -9,8 +9,7 @@ from django.urls import reverse
 from assignments import services
 from assignments.models import Assignment, Feedback, Grade
 from tests import factories
-from tests.assignments.conftest import at
-from tests.assignments.test_permissions import ACTIONS, ACTORS, ALLOWED
+from tests.assignments.conftest import ACTIONS, ACTORS, ALLOWED, at
 
 NOW = at(2027, 3, 10, 12)
 
@@ -24,21 +23,6 @@ def _clock():
 @pytest.fixture
 def submission(assignment, post):
     return services.submit(assignment=assignment, post=post)
-
-
-@pytest.fixture
-def actors(course, other_course, post, instructor, classmate, staff, outsider):
-    return {
-        "outsider": outsider,
-        "student_elsewhere": factories.MembershipFactory(course=other_course).user,
-        "student": classmate,
-        "author": post.author,
-        "instructor": instructor,
-        "instructor_elsewhere": factories.MembershipFactory(
-            course=other_course, role="instructor"
-        ).user,
-        "staff": staff,
-    }
 
 
 def request_for(action, client, *, assignment, submission):
