@@ -62,7 +62,7 @@ def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozens
 
 
 def is_site_staff(user):
-    """Staff and superusers can do everything everywhere (DESIGN.md)."""
+    """Staff and superusers can do everything everywhere (docs/design.md)."""
     return user.is_authenticated and (user.is_staff or user.is_superuser)
 
 
@@ -244,7 +244,7 @@ class Course(VersionedModel, models.Model):
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
 
-    # --- Predicates: DESIGN.md's table, one rule each. ---
+    # --- Predicates: docs/design.md's access table, one rule each. ---
 
     def can_read(self, user):
         return self.visibility == self.Visibility.PUBLIC or self.role_of(user) is not None
@@ -604,7 +604,7 @@ class PostQuerySet(models.QuerySet):
         A phrase ("iron curtain") is looked up with its value hidden from the planner:
         PostgreSQL estimates its matches as those of its words anywhere in a post, walks
         published_at expecting to stop early, and reads every post when the phrase is
-        rare (15 ms on 10,000 posts, against 4 ms from the GIN index)."""
+        rare, much slower than the GIN index (docs/decisions.md, Search)."""
         query, in_topics = self._full_text_query(text)
         document_query = query
         if has_phrase(text):
