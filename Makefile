@@ -41,7 +41,7 @@ test-seeds: $(STAMP)
 	  echo "==== make test-seeds: --randomly-seed=$$seed ===="; \
 	  $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed || failed="$$failed $$seed"; \
 	done; \
-	if [ -n "$$failed" ]; then echo "Failed with --randomly-seed=$$failed"; exit 1; fi
+	if [ -n "$$failed" ]; then echo "Failed with these --randomly-seed values:$$failed"; exit 1; fi
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -m e2e tests/e2e
