@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css mutants
+.PHONY: run test test-seeds lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,23 @@ run: $(SITE_STAMP)
 	@echo "Starting Commonplace on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 PORT=$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in random order (pytest-randomly), under a new seed each time, printed
+# at the top ("Using --randomly-seed=N"); SEED=N repeats that order: make test SEED=N.
+SEED ?=
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -p randomly $(if $(SEED),--randomly-seed=$(SEED))
+
+# The nightly-style check, by hand: the whole suite in more orders than CI's one fixed
+# seed, two new random seeds unless SEEDS="n m" names them; each seed is printed and a
+# failing one named at the end. With DATABASE_URL set, on PostgreSQL.
+SEEDS ?=
+test-seeds: $(DEV_STAMP)
+	@failed=""; \
+	for seed in $(or $(SEEDS),$$(od -An -N4 -tu4 /dev/urandom) $$(od -An -N4 -tu4 /dev/urandom)); do \
+	  echo "==== make test-seeds: --randomly-seed=$$seed ===="; \
+	  $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed || failed="$$failed $$seed"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "Failed with these --randomly-seed values:$$failed"; exit 1; fi
 
 # The W3C Nu HTML Checker (npm vnu-jar, pinned by tests/e2e/vnu/package-lock.json; needs
 # Java) for tests/e2e/test_html_checker.py. --ignore-scripts: the jar is in the package,

@@ -1,4 +1,4 @@
-"""allauth customisation lives here (see STYLE.md).
+"""allauth customisation lives here (docs/style.md).
 
 - Redirects (``?next=``) only ever go to this site: allauth checks its own with its
   adapter's ``is_safe_url``; our views check theirs with Django's

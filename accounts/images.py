@@ -5,8 +5,8 @@ JPEG, PNG, WebP and GIF; refuse anything else, anything over 10 MB or 40
 megapixels, and truncated or malformed files. Apply EXIF orientation, then drop
 all metadata (GPS included) by re-encoding only the pixels.
 
-Pillow (about 3 MiB a worker) is imported by the functions that decode or encode, so
-a worker that serves pages without uploads never loads it (docs/decisions.md).
+Pillow is imported by the functions that decode or encode, so a worker that serves
+pages without uploads never loads it (docs/decisions.md, Heavy libraries).
 """
 
 import io

@@ -1,4 +1,4 @@
-"""Writes with side effects in accounts (see STYLE.md)."""
+"""Writes with side effects in accounts (docs/style.md, Where logic lives)."""
 
 from functools import partial
 

@@ -2,7 +2,7 @@
 (submissions, with a snapshot of the version submitted), extensions, private feedback
 on posts and grades.
 
-Every rule is a predicate built on ``course.role_of(user)`` (DESIGN.md): the course-wide
+Every rule is a predicate built on ``course.role_of(user)`` (docs/design.md): the course-wide
 ones (set assignments, grade, see the gradebook...) are on blog's Course, the post-wide
 ones (feedback) on blog's Post; the ones below delegate to them.
 """

@@ -1,4 +1,4 @@
-"""Writes for assignments (see STYLE.md): keyword-only, plain values, one transaction."""
+"""Writes for assignments (docs/style.md): keyword-only, plain values, one transaction."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Writes that span models or have side effects (see STYLE.md)."""
+"""Writes that span models or have side effects (docs/style.md, Where logic lives)."""
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction

@@ -3,7 +3,7 @@ and render (one pass over the flat list). Printed, not asserted.
 
     .venv/bin/python bench/comment_tree.py [comments] [repeats]
 
-Runs on an in-memory SQLite database of its own; DESIGN.md's target is under
+Runs on an in-memory SQLite database of its own; docs/design.md's target is under
 0.1 ms per comment, 50 ms for 500.
 """
 

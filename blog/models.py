@@ -54,7 +54,7 @@ def unique_slug(text, taken, *, max_length=80, fallback="post", reserved=frozens
 
 
 def is_site_staff(user):
-    """Staff and superusers can do everything everywhere (DESIGN.md)."""
+    """Staff and superusers can do everything everywhere (docs/design.md)."""
     return user.is_authenticated and (user.is_staff or user.is_superuser)
 
 
@@ -236,7 +236,7 @@ class Course(VersionedModel, models.Model):
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
 
-    # --- Predicates: DESIGN.md's table, one rule each. ---
+    # --- Predicates: docs/design.md's access table, one rule each. ---
 
     def can_read(self, user):
         return self.visibility == self.Visibility.PUBLIC or self.role_of(user) is not None

@@ -60,8 +60,8 @@ def _comment_extensions():
 
 
 # One Markdown instance per kind and thread, reset before each text: building one
-# (loading its extensions) costs ten times more than converting a comment, which
-# matters when an import renders 20,000 of them.
+# (loading its extensions) costs far more than converting a comment, which matters
+# when an import renders thousands of them (docs/decisions.md, one converter per thread).
 _converters = threading.local()
 
 

@@ -233,7 +233,7 @@ def newest_matches(posts, text):
     A phrase ("iron curtain") is looked up with its value hidden from the planner:
     PostgreSQL estimates its matches as those of its words anywhere in a post, walks
     published_at expecting to stop early, and reads every post when the phrase is
-    rare (15 ms on 10,000 posts, against 4 ms from the GIN index)."""
+    rare, much slower than the GIN index (docs/decisions.md, Search)."""
     query, in_topics = _full_text_query(posts, text)
     document_query = query
     if has_phrase(text):

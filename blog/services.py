@@ -1,4 +1,4 @@
-"""Writes that span models or have side effects (see STYLE.md)."""
+"""Writes that span models or have side effects (docs/style.md, Where logic lives)."""
 
 from dataclasses import dataclass, field
 

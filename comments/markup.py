@@ -1,10 +1,11 @@
 """The markup of one comment in a thread, as format strings.
 
-Why not a template: Django's template engine costs several microseconds per variable
-and a comment shows about thirty-five, so a 500-comment thread took 150 ms to render
-with the template loop alone; DESIGN.md's budget is 50 ms. Building each comment's
-card here (every value escaped with ``escape``; ``body_html`` was sanitised on save)
-and looping once in ``comments/_thread.html`` keeps the whole thread in budget.
+Why not a template: Django's template engine pays for every variable and a comment
+shows about thirty-five, so a long thread drawn by a template loop missed its budget
+(docs/design.md, Promises about speed; the measurement is in docs/decisions.md).
+Building each comment's card here (every value escaped with ``escape``; ``body_html``
+was sanitised on save) and looping once in ``comments/_thread.html`` keeps the whole
+thread in budget.
 Change the markup here and in ``tests/comments/test_thread.py`` together.
 """
 

@@ -214,7 +214,7 @@ class Comment(models.Model):
         self.body = ""
         self.save()
 
-    # --- Predicates (DESIGN.md's table) ---
+    # --- Predicates (docs/design.md's access table) ---
 
     def can_view(self, user, *, guest_comment_ids=()):
         if self.is_approved:

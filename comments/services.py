@@ -1,4 +1,4 @@
-"""Writes for comments and comment likes (see STYLE.md)."""
+"""Writes for comments and comment likes (docs/style.md, Where logic lives)."""
 
 import hashlib
 

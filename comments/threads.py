@@ -4,7 +4,7 @@ The tree comes from one query (``Comment.objects.with_thread``); here, in Python
 is re-hung where the course's thread depth requires, filtered to what the viewer may
 see, and flattened in reading order. Each item carries what the template needs,
 including the markup that opens and closes the nesting, so rendering is one loop with
-plain lookups (DESIGN.md, Performance: under 0.1 ms per comment).
+plain lookups (docs/design.md, Promises about speed).
 """
 
 from collections import defaultdict

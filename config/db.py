@@ -61,10 +61,23 @@ def id_set(joined):
     return {int(pk) for pk in joined.split(",")} if joined else set()
 
 
+# Every PreparedQuery, for forget_prepared_queries.
+_prepared_queries = weakref.WeakSet()
+
+
+def forget_prepared_queries():
+    """Make every PreparedQuery compile again on its next run. For tests: what a query's
+    ``build`` reads (other apps' loaders, settings) may change from one test to the next,
+    and SQL compiled during one test must not answer another (tests/conftest.py)."""
+    for query in list(_prepared_queries):
+        query.forget()
+
+
 class PreparedQuery:
     """A queryset of one shape, compiled to SQL once per process and run again with
     other values: for the hot path of a page, where building and compiling a queryset
-    with joins and subqueries cost three times as long as running it.
+    with joins and subqueries cost more than running it (docs/decisions.md, The
+    signed-in post query is compiled once).
 
     ``build(**values)`` returns the queryset for some values; its shape (joins,
     annotations, select_related) must not depend on them. ``get(**values)`` returns the
@@ -81,6 +94,11 @@ class PreparedQuery:
         # connection -> (compiler, sql, parameters, slots): per connection, because a
         # compiler keeps the connection it compiled for (threads each have their own)
         self._compiled = weakref.WeakKeyDictionary()
+        _prepared_queries.add(self)
+
+    def forget(self):
+        """Drop the compiled SQL: the next run builds and compiles the query again."""
+        self._compiled.clear()
 
     def _compile(self, connection):
         queryset = self.build(**self.placeholders)

@@ -1,6 +1,7 @@
-"""The S3 media storage, in a module of its own: boto3 and django-storages cost each
-process about 20 MiB, so they are imported only when MEDIA_S3_BUCKET makes this the
-storage (settings name ``config.s3storage.MediaS3Storage``)."""
+"""The S3 media storage, in a module of its own: boto3 and django-storages weigh on
+every process (docs/decisions.md, Heavy libraries), so they are imported only when
+MEDIA_S3_BUCKET makes this the storage (settings name
+``config.s3storage.MediaS3Storage``)."""
 
 from botocore.exceptions import BotoCoreError, ClientError
 from storages.backends.s3 import S3Storage

@@ -1,7 +1,8 @@
 """Database sessions with their one query compiled once (SESSION_ENGINE without Redis).
 
-Every signed-in request reads its session; building that ORM query cost four times as
-long as PostgreSQL took to answer it. This store is Django's database store, with the
+Every signed-in request reads its session; building that ORM query cost more than
+PostgreSQL took to answer it (docs/decisions.md, Member hits skip the middleware
+stack). This store is Django's database store, with the
 row read by a query compiled once per connection (config.db.PreparedQuery).
 """
 

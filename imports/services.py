@@ -1,4 +1,4 @@
-"""Import a WordPress export into a course, and undo an import (see STYLE.md).
+"""Import a WordPress export into a course, and undo an import (docs/style.md).
 
 ``import_export`` validates everything first (``imports.wxr.parse`` raised before any
 write), then writes in one transaction: people, topics, posts (bulk, with their

@@ -1,4 +1,4 @@
-"""Writes for notifications (see STYLE.md). Called by the receivers inside the
+"""Writes for notifications (docs/style.md). Called by the receivers inside the
 transaction of the event they react to; emails leave only after it commits."""
 
 from functools import partial

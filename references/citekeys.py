@@ -1,7 +1,7 @@
 """Finding the [@key …] citations in a post's text: cheap, so that the post page, the
-editor and the services can look for citations without loading citeproc-py and lxml
-(about 7 MiB a worker), which only ``references.citing`` imports, when a citation or a
-reference list is actually rendered (docs/decisions.md)."""
+editor and the services can look for citations without loading citeproc-py and lxml,
+which only ``references.citing`` imports, when a citation or a reference list is
+actually rendered (docs/decisions.md, Heavy libraries)."""
 
 import re
 

@@ -13,9 +13,9 @@ loaded, rather than patching the library:
 - US English puts a period or comma inside closing quotation marks; citeproc-py leaves
   it outside. The rendered text is corrected after rendering.
 
-citeproc-py and lxml cost a worker about 7 MiB, so nothing that serves a page imports
-this module at start-up: the body filter and the services import it when they render,
-and finding citations lives in ``references.citekeys``.
+citeproc-py and lxml weigh on a worker (docs/decisions.md, Heavy libraries), so nothing
+that serves a page imports this module at start-up: the body filter and the services
+import it when they render, and finding citations lives in ``references.citekeys``.
 """
 
 import io

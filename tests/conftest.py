@@ -1,6 +1,7 @@
 import pytest
 
 from tests import factories
+from tests.helpers import forget_process_state
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,23 @@ def _clear_cache():
     cache.clear()
     recent_pages.clear()
     breakers.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """What a process keeps from one request to the next, forgotten before each test
+    (tests.helpers.forget_process_state), so that no test passes or fails by what ran
+    before it."""
+    forget_process_state()
+
+
+@pytest.fixture
+def stopped_clock(time_machine):
+    """The clock stands still from here on: pages drawn at different moments of a test
+    are the same page, even where they say "3 minutes ago"."""
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
 
 
 @pytest.fixture

@@ -237,7 +237,7 @@ def test_a_worker_loads_s3_import_calendar_citation_and_image_libraries_only_whe
     """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import), icalendar
     (.ics feeds), citeproc-py with lxml (rendering citations, when references are saved),
     bibtexparser and rispy (pasting, downloading references), Pillow (uploads) and the
-    WordPress importer itself cost a worker about 40 MiB: loading the site and every
+    WordPress importer itself weigh on a worker: loading the site and every
     view, and running the post body filter over a body without citations, must not
     import them (docs/decisions.md, issue 13)."""
     heavy = ["boto3", "botocore", "storages", "bs4", "markdownify", "icalendar"]

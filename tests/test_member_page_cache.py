@@ -30,6 +30,7 @@ from comments.views import MY_PENDING
 from config.db import id_set
 from pagecache.store import recent_pages
 from tests import factories
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def fresh(user, url):
         return normalised(get(signed_in(user), url))
 
 
-def test_every_reader_gets_their_own_page_whoever_drew_the_cached_copy(scene):
+def test_every_reader_gets_their_own_page_whoever_drew_the_cached_copy(scene, stopped_clock):
     url = scene["post"].get_absolute_url()
     expected = {name: fresh(scene[name], url) for name in VIEWERS}
     for first, then in product(VIEWERS, VIEWERS):
@@ -244,18 +245,23 @@ def test_a_member_with_their_held_guest_comments_in_the_session_gets_their_own_p
 def test_a_message_is_shown_and_not_kept(scene):
     url = scene["post"].get_absolute_url()
     client = signed_in(scene["classmate"])
-    client.post(
-        reverse("comments:comment_create", args=[scene["post"].course.slug, scene["post"].slug]),
-        {"body": "Fresh."},
-    )
-    get(client, url)
-    assert "Fresh." in get(signed_in(scene["quiet"]), url)
+    reply = Comment.objects.get(body="Classmate reply words.")
+    response = client.post(reverse("comments:comment_edit", args=[reply.pk]), {"body": "Fresh."})
+    assert response.status_code == 302 and "messages" in response.cookies
+    html = get(client, url, None)  # drawn as usual, with the message
+    assert "Your comment is updated." in html and "Fresh." in html
+    html = get(signed_in(scene["quiet"]), url, "miss")  # a peer: nothing was kept
+    assert "Your comment is updated." not in html and "Fresh." in html
+    assert client.cookies["messages"].value == ""  # shown once, and deleted
+    del client.cookies["messages"]  # as a browser drops a deleted cookie
+    html = get(client, url, "hit")
+    assert "Your comment is updated." not in html and "Fresh." in html
 
 
-def test_a_process_that_never_compiled_the_templates_fills_the_holes(scene, monkeypatch):
+def test_a_process_that_never_compiled_the_templates_fills_the_holes(scene):
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["quiet"]), url, "miss")
-    monkeypatch.setattr(blog_tags, "_per_viewer_nodes", {})  # another app server, fresh
+    blog_tags.forget_compiled_blocks()  # as another app server, fresh, would be
     html = get(signed_in(scene["classmate"]), url, "hit")
     assert "Signed in as <a" in html and "Clara Test</a>" in html
 
@@ -312,8 +318,6 @@ def test_a_member_s_hit_is_answered_before_the_stack_and_the_rest_go_down_it(sce
 def test_a_session_from_a_real_sign_in_is_served_before_the_stack(scene, monkeypatch, way):
     """What allauth's sign-ins leave in a session (MEMBER_SESSION_KEYS) lets the
     middleware serve the page; the first page after it, with its flash message, not."""
-    from tests.accounts.test_stand_in import sign_in
-
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["quiet"]), url, "miss")
     client = Client()
@@ -533,7 +537,8 @@ def lists(scene, course):
     return scene
 
 
-def test_every_reader_gets_their_own_course_page_and_home(lists, course):
+def test_every_reader_gets_their_own_course_page_and_home(lists, course, stopped_clock):
+    """Drawn many times over, a minute or more apart: home says "N minutes ago"."""
     for url in ("/", course.get_absolute_url()):
         expected = {name: fresh(lists[name], url) for name in VIEWERS}
         for first, then in product(VIEWERS, VIEWERS):

@@ -158,11 +158,27 @@ def test_signed_in_readers_never_get_the_anonymous_copy(reader, post, student):
     assert "Sign out" in html and "Signed in as" in html
 
 
-def test_a_page_with_a_message_is_neither_stored_nor_served(reader, post):
-    primed(reader, post.get_absolute_url())
+def signed_out_with_a_message(user):
+    """A visitor who just signed out: allauth's "You have signed out." waits in their
+    messages cookie; the session cookie is gone, as a browser drops a deleted one."""
     visitor = Client()
-    visitor.cookies["messages"] = "anything"
-    page(visitor, post.get_absolute_url(), expect=None)
+    visitor.force_login(user)
+    assert visitor.post(reverse("account_logout")).status_code == 302
+    assert visitor.cookies["sessionid"].value == ""
+    del visitor.cookies["sessionid"]
+    assert visitor.cookies["messages"].value
+    return visitor
+
+
+def test_a_page_with_a_message_is_neither_stored_nor_served(reader, post, outsider):
+    url = post.get_absolute_url()
+    html = page(signed_out_with_a_message(outsider), url, expect=None)  # drawn, not stored
+    assert "You have signed out." in html
+    html = page(reader, url, "miss")  # nobody stored the page with the message
+    assert "You have signed out." not in html
+    assert "You have signed out." not in page(reader, url, "hit")
+    html = page(signed_out_with_a_message(outsider), url, expect=None)  # not served
+    assert "You have signed out." in html
 
 
 def test_other_queries_bypass_the_cache(reader, post):

@@ -175,6 +175,13 @@ class PerViewerNode(template.Node):
 _per_viewer_nodes = {}
 
 
+def forget_compiled_blocks():
+    """Forget the ``{% per_viewer %}`` blocks compiled so far, as a fresh process would
+    (``fill_block`` finds a block in its compiled template again). For tests, so that
+    none depends on which templates another compiled (tests/conftest.py)."""
+    _per_viewer_nodes.clear()
+
+
 @register.tag
 def per_viewer(parser, token):
     bits = token.split_contents()

@@ -16,23 +16,10 @@ from django.urls import reverse
 
 from accounts.checks import social_credentials_check, social_stub_login_check
 from accounts.social import provider_of, stand_in_uid
+from tests.helpers import sign_in, stand_in_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDERS = [("wordpress_com", "WordPress.com"), ("facebook", "Facebook")]
-
-
-def stand_in_url(provider_id, **query):
-    url = reverse("accounts:social_stub_login", args=[provider_id])
-    if query:
-        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return url
-
-
-def sign_in(client, provider_id, name="Ann Lee", email="ann@example.com", **query):
-    return client.post(
-        stand_in_url(provider_id, **query),
-        {"name": name, "email": email, "email_verified": "on"},
-    )
 
 
 def current_user(client):

@@ -8,6 +8,37 @@ from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
 
+# The access table for assignments (docs/design.md): test_permissions.py checks it
+# through the predicates, test_pages.py and test_post_page.py through the client.
+ACTORS = [
+    "outsider",
+    "student_elsewhere",
+    "student",
+    "author",
+    "instructor",
+    "instructor_elsewhere",
+    "staff",
+]
+ACTIONS = [
+    "view",
+    "submit",
+    "see_feedback",
+    "write_feedback",
+    "grade",
+    "see_gradebook",
+    "export_csv",
+]
+# Who may do what: every actor not listed for an action is refused.
+ALLOWED = {
+    "view": {"student", "author", "instructor", "staff"},
+    "submit": {"student", "author", "instructor", "staff"},
+    "see_feedback": {"author", "instructor", "staff"},
+    "write_feedback": {"author", "instructor", "staff"},
+    "grade": {"instructor", "staff"},
+    "see_gradebook": {"instructor", "staff"},
+    "export_csv": {"instructor", "staff"},
+}
+
 
 def at(*args, tz=LONDON):
     """An aware datetime in the course's zone (Europe/London in these tests)."""
@@ -59,3 +90,19 @@ def draft(course, student):
     return factories.PostFactory(
         course=course, author=student, status="draft", published_at=None, title="My answer"
     )
+
+
+@pytest.fixture
+def actors(course, other_course, post, instructor, classmate, staff, outsider):
+    """The users of the access table, by name."""
+    return {
+        "outsider": outsider,
+        "student_elsewhere": factories.MembershipFactory(course=other_course).user,
+        "student": classmate,
+        "author": post.author,
+        "instructor": instructor,
+        "instructor_elsewhere": factories.MembershipFactory(
+            course=other_course, role="instructor"
+        ).user,
+        "staff": staff,
+    }

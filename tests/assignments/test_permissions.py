@@ -1,53 +1,10 @@
-"""DESIGN.md's access table for assignments, through the model predicates."""
+"""The access table for assignments (docs/design.md), through the model predicates."""
 
 import pytest
 
-from tests import factories
+from tests.assignments.conftest import ACTIONS, ACTORS, ALLOWED
 
-ACTORS = [
-    "outsider",
-    "student_elsewhere",
-    "student",
-    "author",
-    "instructor",
-    "instructor_elsewhere",
-    "staff",
-]
-ACTIONS = [
-    "view",
-    "submit",
-    "see_feedback",
-    "write_feedback",
-    "grade",
-    "see_gradebook",
-    "export_csv",
-]
-# Who may do what: every actor not listed for an action is refused.
-ALLOWED = {
-    "view": {"student", "author", "instructor", "staff"},
-    "submit": {"student", "author", "instructor", "staff"},
-    "see_feedback": {"author", "instructor", "staff"},
-    "write_feedback": {"author", "instructor", "staff"},
-    "grade": {"instructor", "staff"},
-    "see_gradebook": {"instructor", "staff"},
-    "export_csv": {"instructor", "staff"},
-}
 TABLE = [(actor, action, actor in ALLOWED[action]) for action in ACTIONS for actor in ACTORS]
-
-
-@pytest.fixture
-def actors(course, other_course, post, instructor, classmate, staff, outsider):
-    return {
-        "outsider": outsider,
-        "student_elsewhere": factories.MembershipFactory(course=other_course).user,
-        "student": classmate,
-        "author": post.author,
-        "instructor": instructor,
-        "instructor_elsewhere": factories.MembershipFactory(
-            course=other_course, role="instructor"
-        ).user,
-        "staff": staff,
-    }
 
 
 def check(action, *, assignment, post, user):

@@ -10,9 +10,7 @@ from django.urls import reverse
 from assignments import services
 from assignments.models import Submission
 from tests import factories
-from tests.assignments.conftest import at
-from tests.assignments.test_pages import actors  # noqa: F401  (fixture)
-from tests.assignments.test_permissions import ACTORS, ALLOWED
+from tests.assignments.conftest import ACTORS, ALLOWED, at
 
 
 def editor_data(assignment=None, action="publish", **extra):
@@ -82,7 +80,7 @@ def submission(assignment, post):
 
 
 @pytest.mark.parametrize("actor", ACTORS)
-def test_who_sees_the_feedback_on_the_post_page(client, actors, submission, actor):  # noqa: F811
+def test_who_sees_the_feedback_on_the_post_page(client, actors, submission, actor):
     services.add_feedback(post=submission.post, author=submission.post.author, body="Hidden")
     client.force_login(actors[actor])
     response = client.get(submission.post.get_absolute_url())

@@ -1,4 +1,4 @@
-"""DESIGN.md's table, "define awards, grant and revoke them": instructors of the
+"""docs/design.md's access table, "define awards, grant and revoke them": instructors of the
 course and staff only. Anonymous people are sent to log in; other signed-in people
 get 403; a members-only course is 404 to people outside it."""
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from blog import pending
 from blog.models import Post
-from tests.blog.test_views import editor_data, jpeg_upload
+from tests.helpers import editor_data, jpeg_upload
 
 
 def token_in(response):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from blog import extensions
 from blog.models import BodyImage
 from config import hooks
-from tests.blog.test_images import image_bytes, upload
+from tests.helpers import image_bytes, upload
 
 
 class NoteForm(forms.Form):

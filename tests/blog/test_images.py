@@ -1,33 +1,9 @@
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from accounts.images import MAX_UPLOAD_BYTES, clean_image_upload
-
-
-def image_bytes(fmt="JPEG", size=(1200, 800), mode="RGB", **save_kwargs):
-    buffer = io.BytesIO()
-    Image.new(mode, size, "teal").save(buffer, format=fmt, **save_kwargs)
-    return buffer.getvalue()
-
-
-def upload(data, name="photo.jpg"):
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
-
-
-def jpeg_with_gps_and_rotation():
-    image = Image.new("RGB", (300, 100), "red")
-    exif = Image.Exif()
-    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
-    exif[0x010F] = "CameraMaker"
-    gps = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
-    exif[0x8825] = gps
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
+from tests.helpers import image_bytes, jpeg_with_gps_and_rotation, upload
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "GIF"])

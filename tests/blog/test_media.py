@@ -9,26 +9,12 @@ from django.urls import reverse
 
 from config.storage import media_signature
 from tests import factories
-from tests.blog.test_views import editor_data, jpeg_upload
-
-
-def publish_with_image(client, course, author, title="With a picture"):
-    client.force_login(author)
-    data = editor_data(title=title, action="publish", image_alt="A teal square")
-    data["image_upload"] = jpeg_upload()
-    response = client.post(reverse("blog:post_create", args=[course.slug]), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    client.logout()
-    return course.posts.get(title=title)
+from tests.helpers import image_src, jpeg_upload, publish_with_image
 
 
 @pytest.fixture
 def member_of_private(private_course):
     return factories.MembershipFactory(course=private_course).user
-
-
-def image_src(html):
-    return re.search(r'<img src="([^"]+)" srcset', html)[1].replace("&amp;", "&")
 
 
 def test_public_course_image_is_public_and_long_cached(client, course, student):

@@ -1,4 +1,4 @@
-"""blog's pages never need the apps built on it (DESIGN.md: one way to extend a page)."""
+"""blog's pages never need the apps built on it (docs/architecture.md: page parts)."""
 
 import os
 import re

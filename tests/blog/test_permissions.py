@@ -1,4 +1,4 @@
-"""DESIGN.md's permission table for courses and posts, row by row.
+"""docs/design.md's access table for courses and posts, row by row.
 
 Actors: anonymous, a signed-in non-member ("guest commenter" has no account, so
 on the site they are anonymous), a member student, the post's author, an instructor
@@ -200,7 +200,7 @@ def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, w
     assert course.can_moderate(user) is moderate
     assert course.can_grant_awards(user) is moderate
     assert course.can_manage(user) is moderate
-    assert course.can_import(user) is moderate  # DESIGN.md: import a WordPress export
+    assert course.can_import(user) is moderate  # docs/design.md: import a WordPress export
 
 
 @pytest.mark.parametrize(

@@ -9,27 +9,7 @@ from PIL import Image
 
 from blog.models import Course, Membership, Post
 from tests import factories
-from tests.blog.test_images import image_bytes, jpeg_with_gps_and_rotation
-
-
-def editor_data(**overrides):
-    data = {
-        "title": "On the Thaw",
-        "body": "> A quote\n\nText with a note.[^1]\n\n[^1]: A source, 2001.",
-        "excerpt": "",
-        "image_alt": "",
-        "image_caption": "",
-        "image_credit": "",
-        "image_credit_url": "",
-        "new_topics": "",
-        "action": "draft",
-    }
-    data.update(overrides)
-    return data
-
-
-def jpeg_upload(name="photo.jpg", data=None):
-    return SimpleUploadedFile(name, data or image_bytes(size=(1800, 1000)), "image/jpeg")
+from tests.helpers import editor_data, image_bytes, jpeg_upload, jpeg_with_gps_and_rotation
 
 
 def h1_count(response):

@@ -159,7 +159,8 @@ def test_import_tab_on_the_instructor_pages(client, course, instructor, student)
 def test_report_page_queries(client, course, instructor, imported, django_assert_max_num_queries):
     client.force_login(instructor)
     with django_assert_max_num_queries(12):
-        client.get(reverse("imports:import_detail", args=[course.slug, imported.pk]))
+        response = client.get(reverse("imports:import_detail", args=[course.slug, imported.pk]))
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(

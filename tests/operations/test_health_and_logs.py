@@ -7,18 +7,9 @@ import pytest
 from django.urls import reverse
 
 from config.logging import JsonFormatter, RequestIdFilter
+from tests.helpers import resilient_redis
 
 CLOSED_REDIS = "redis://127.0.0.1:1/5"  # nothing listens on port 1
-
-
-def resilient_redis(url):
-    return {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
 
 
 def test_healthz_answers_without_touching_anything(client):

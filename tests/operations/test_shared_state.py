@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.comments.conftest import post_comment
-from tests.operations.test_health_and_logs import resilient_redis
+from tests.helpers import resilient_redis
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "")
 

@@ -4,15 +4,7 @@ from django.urls import reverse
 from references.models import Reference
 from references.services import save_reference
 from tests import factories
-
-BOOK = {
-    "key": "cohen1985",
-    "kind": "book",
-    "authors": [{"family": "Cohen", "given": "Stephen F."}],
-    "title": "Rethinking the Soviet experience",
-    "publisher": "Oxford University Press",
-    "issued": "1985",
-}
+from tests.references.conftest import BOOK
 
 
 def _list(post):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from references.services import save_reference
 from tests import factories
-from tests.references.test_pages import BOOK
+from tests.references.conftest import BOOK
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests import factories
-from tests.blog.test_media import image_src, publish_with_image
-from tests.blog.test_views import editor_data, jpeg_upload
+from tests.helpers import editor_data, image_src, jpeg_upload, publish_with_image
 from tests.storage.conftest import s3_settings
 
 pytestmark = pytest.mark.django_db
