@@ -211,9 +211,9 @@ class ParticipationForm(forms.Form):
 
     period = forms.ChoiceField(
         choices=[
+            ("term", "Whole term"),
             ("week", "This week"),
             ("7days", "Last 7 days"),
-            ("term", "Whole term"),
             ("custom", "Between dates"),
         ],
         required=False,
@@ -221,8 +221,14 @@ class ParticipationForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
 
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("period"):  # the page opens on the whole term
+            data = data.copy()
+            data["period"] = "term"
+        super().__init__(data, **kwargs)
+
     def clean_period(self):
-        return self.cleaned_data["period"] or "week"
+        return self.cleaned_data["period"] or "term"
 
     def clean(self):
         cleaned = super().clean()
@@ -234,6 +240,10 @@ class ParticipationForm(forms.Form):
                 "end", ValidationError("The end date is before the start date.", code="order")
             )
         return cleaned
+
+    def period_label(self):
+        """ "whole term", "this week"...: for the table's caption."""
+        return dict(self.fields["period"].choices)[self.cleaned_data["period"]].lower()
 
     def bounds(self, now=None):
         """(start, end) datetimes of the chosen period (None: open)."""
