@@ -1,4 +1,6 @@
+import functools
 import re
+import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +13,32 @@ from blog.services import POST_FIELDS
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
 
+@functools.cache
+def time_zone_choices():
+    """The zones Python knows (``zoneinfo.available_timezones()``), grouped by region
+    for a ``<select>``: ("Europe", [("Europe/London", "London"), ...]), ...; zones of
+    no region ("UTC") and the fixed offsets under "Other"."""
+    groups = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if not place or region in ("Etc", "SystemV", "US", "Canada", "Brazil", "Mexico", "Chile"):
+            region, place = "Other", name
+        groups.setdefault(region, []).append((name, place.replace("_", " ").replace("/", ", ")))
+    other = groups.pop("Other", [])
+    return [*sorted(groups.items()), ("Other", other)]
+
+
 class CourseForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,  # empty keeps the current zone
+        help_text="Due dates and times are shown in this zone. Type a city's first letters "
+        "to jump to it.",
+        error_messages={
+            "invalid_choice": "Choose a time zone from the list, such as Europe/London."
+        },
+    )
+
     class Meta:
         model = Course
         fields = [
@@ -22,7 +49,12 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].required = False  # empty keeps the current zone
+        choices = time_zone_choices()
+        current = self.instance.time_zone
+        if current and current not in zoneinfo.available_timezones():
+            choices = [("", [(current, current)]), *choices]  # keep a zone set before
+        self.fields["time_zone"].choices = choices
+        self.initial.setdefault("time_zone", current)  # a new course: the site's zone
         self.fields["citation_style"].required = False  # empty keeps the current style
 
     def clean_citation_style(self):
