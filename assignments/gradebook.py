@@ -128,6 +128,35 @@ def gradebook(course, *, assignments=None, now=None):
     return assignments, rows
 
 
+@dataclass
+class ResponseSummary:
+    """An assignment's responses at a glance, for its instructors: from the gradebook's
+    rows of that one assignment (no query)."""
+
+    students: int
+    submitted: int
+    late: int
+    graded: int
+    to_grade: Submission | None  # the first submitted, ungraded response, by name
+
+    @property
+    def ungraded(self):
+        return self.submitted - self.graded
+
+    @classmethod
+    def of(cls, rows):
+        cells = [row.cells[0] for row in rows]
+        submitted = [c for c in cells if c.submission and c.submission.is_submitted]
+        ungraded = [c.submission for c in submitted if c.grade is None]
+        return cls(
+            students=len(cells),
+            submitted=len(submitted),
+            late=sum(c.status == LATE for c in submitted),
+            graded=len(submitted) - len(ungraded),
+            to_grade=ungraded[0] if ungraded else None,
+        )
+
+
 def grading_line(submission):
     """Where a response stands among the assignment's submitted ones, in the
     gradebook's order (students by name), for "Previous" and "Next": one query.

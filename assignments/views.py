@@ -10,7 +10,14 @@ from django.views.decorators.http import require_POST
 from assignments import services
 from assignments.extensions import response_figures
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
-from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, grading_line, status_of
+from assignments.gradebook import (
+    CSV_LAYOUTS,
+    ResponseSummary,
+    body_diff,
+    gradebook,
+    grading_line,
+    status_of,
+)
 from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
@@ -73,6 +80,7 @@ def assignment_detail(request, course_slug, assignment_slug):
         rows = gradebook(course, assignments=[assignment], now=now)[1]
         add_response_figures(rows, context)
         context["rows"] = rows
+        context["summary"] = ResponseSummary.of(rows)
         context["extension_form"] = ExtensionForm(course=course)
     return render(request, "assignments/assignment_detail.html", context)
 

@@ -131,3 +131,24 @@ def test_feedback_message_says_who_can_read_it(client, instructor, line):
     html = response.content.decode()
     assert "two sides" not in html
     assert "Only the author and the course&#x27;s instructors can read it." in html
+
+
+def test_instructors_see_the_responses_at_a_glance_not_a_response_box(
+    client, instructor, assignment, line
+):
+    chen, anna, bruno = line
+    services.grade(submission=anna, grader=instructor, points=Decimal("9"))
+    client.force_login(instructor)
+    html = client.get(assignment.get_absolute_url()).content.decode()
+    assert "Your response" not in html and "Write your response" not in html
+    assert "Responses so far" in html
+    assert "<strong>3</strong> of 3 students submitted." in html
+    assert "1 graded, 2 to grade." in html
+    # The first ungraded response in the gradebook's order (by name): Bruno's.
+    assert f'<a class="btn btn-primary" href="{bruno.get_absolute_url()}">Grade the next' in html
+
+
+def test_students_still_get_the_response_box(client, student, assignment):
+    client.force_login(student)
+    html = client.get(assignment.get_absolute_url()).content.decode()
+    assert "Write your response" in html and "Responses so far" not in html
