@@ -18,8 +18,8 @@ def test_tools_come_before_the_posts_and_the_rest_after(client, course, instruct
     for rest in ('<h2 class="h5">Instructors</h2>', '<h2 class="h5">Topics</h2>'):
         assert html.index(rest) > posts, rest
     assert html.index("<h1>") < html.index("Search this course")
-    assert '<aside class="course-layout__side" aria-label="Course tools">' in html
-    assert '<aside class="course-layout__side" aria-label="About this course">' in html
+    assert '<aside class="split-layout__side" aria-label="Course tools">' in html
+    assert '<aside class="split-layout__side" aria-label="About this course">' in html
 
 
 def test_a_visitor_finds_the_join_form_before_the_posts(client, course, outsider):
