@@ -7,9 +7,11 @@ class BlogConfig(AppConfig):
     verbose_name = "Courses and posts"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts.profile import register_section
         from accounts.signals import profile_changed
-        from blog import pagecache, participation
+        from blog import invitations, pagecache, participation
         from blog.profile import posts_section
         from blog.templatetags.blog_tags import register_viewer_context
         from blog.views import post_likes_viewer_context
@@ -18,3 +20,4 @@ class BlogConfig(AppConfig):
         participation.register_columns()
         register_viewer_context("post_like", post_likes_viewer_context)
         profile_changed.connect(pagecache.person_changed, dispatch_uid="blog.person_changed")
+        user_logged_in.connect(invitations.accept_on_sign_in, dispatch_uid="blog.invitations")

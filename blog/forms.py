@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from accounts.images import clean_image_upload
 from blog.models import Course, Post, Role, Topic
@@ -230,6 +231,45 @@ class AddMembersForm(forms.Form):
                 params={"max": MAX_ROSTER_ENTRIES},
             )
         return entries
+
+
+MAX_INVITATIONS = 200
+
+
+class InviteForm(forms.Form):
+    """Email addresses to send a sign-up link into the course, and their role."""
+
+    emails = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="One per line (or separated by commas). Each gets a link that works once, "
+        "for 14 days, with or without an account.",
+    )
+    role = forms.ChoiceField(label="Invite them as", choices=Role.choices, initial=Role.STUDENT)
+
+    def clean_emails(self):
+        emails = roster_entries(self.cleaned_data["emails"])
+        if not emails:
+            raise ValidationError("Enter at least one email address.", code="empty")
+        if len(emails) > MAX_INVITATIONS:
+            raise ValidationError(
+                "Invite at most %(max)d people at a time.",
+                code="too_many",
+                params={"max": MAX_INVITATIONS},
+            )
+        wrong = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError:
+                wrong.append(email)
+        if wrong:
+            raise ValidationError(
+                "Not an email address: %(wrong)s.",
+                code="invalid",
+                params={"wrong": ", ".join(wrong)},
+            )
+        return emails
 
 
 class MembershipRoleForm(forms.Form):

@@ -25,6 +25,17 @@ urlpatterns = [
     path("c/<slug:course_slug>/manage/settings/", views.course_settings, name="course_settings"),
     path("c/<slug:course_slug>/manage/roster/", views.course_roster, name="course_roster"),
     path(
+        "c/<slug:course_slug>/manage/invitations/",
+        views.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "c/<slug:course_slug>/manage/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path(
         "c/<slug:course_slug>/manage/roster/<int:membership_id>/role/",
         views.membership_role,
         name="membership_role",

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import media, pagecache, pending, services
+from blog import invitations, media, pagecache, pending, services
 from blog.extensions import (
     COURSE_INSTRUCTOR_LINKS,
     COURSE_SIDEBAR,
@@ -36,6 +36,7 @@ from blog.extensions import (
 from blog.forms import (
     AddMembersForm,
     CourseForm,
+    InviteForm,
     JoinCourseForm,
     MembershipRoleForm,
     ParticipationForm,
@@ -43,7 +44,7 @@ from blog.forms import (
     PreviewForm,
 )
 from blog.likes import like_response, likes_summary
-from blog.models import Course, Post, PostLike, Role
+from blog.models import Course, Invitation, Post, PostLike, Role
 from blog.participation import participation_table, write_csv
 from blog.rendering import render_post_markdown
 from blog.search import SEARCH_RANKED, clean_query, search_terms
@@ -704,14 +705,20 @@ def course_roster(request, course_slug):
             return redirect("blog:course_roster", course_slug=course.slug)
         retry = {"entries": "\n".join(result.not_added), "role": form.cleaned_data["role"]}
         form = AddMembersForm(initial=retry)  # what wasn't added, to correct and send again
+    return render_roster(request, course, form=form, result=result)
+
+
+def render_roster(request, course, *, form=None, result=None, invite_form=None, status=200):
     context = {
-        "form": form,
+        "form": form or AddMembersForm(),
         "result": result,
+        "invite_form": invite_form or InviteForm(),
+        "invitations": Invitation.objects.for_course(course).pending().select_related("invited_by"),
         "memberships": course.memberships.with_user().by_name(),
         "role_choices": Role.choices,
         **manage_context(request, course, "roster"),
     }
-    return render(request, "blog/course_roster.html", context)
+    return render(request, "blog/course_roster.html", context, status=status)
 
 
 def report_added_members(request, result):
@@ -816,3 +823,67 @@ def csv_response(table, filename):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     write_csv(table, response)
     return response
+
+
+# --- Invitations by email (blog/invitations.py; who may invite: course.can_manage) ---
+
+
+@require_POST
+@login_required
+def invitation_create(request, course_slug):
+    course = managed_course_or_403(request, course_slug)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return render_roster(request, course, invite_form=form, status=400)
+    result = services.invite_people(
+        course=course,
+        invited_by=request.user,
+        site_url=request.build_absolute_uri("/"),
+        **form.cleaned_data,
+    )
+    if result.invited:
+        n = len(result.invited)
+        messages.success(
+            request, f"Sent {n} invitation{'s' if n > 1 else ''}: {', '.join(result.invited)}."
+        )
+    if result.already_members:
+        messages.info(
+            request, f"Already members, not invited: {', '.join(result.already_members)}."
+        )
+    return redirect(f"{reverse('blog:course_roster', args=[course.slug])}#invitations")
+
+
+@require_POST
+@login_required
+def invitation_cancel(request, course_slug, invitation_id):
+    course = managed_course_or_403(request, course_slug)
+    invitation = get_object_or_404(course.invitations.pending(), pk=invitation_id)
+    invitation.delete()
+    messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    return redirect(f"{reverse('blog:course_roster', args=[course.slug])}#invitations")
+
+
+def invitation_accept(request, token):
+    """The link in the invitation email: sign up or in, then join (a POST)."""
+    invitation = invitations.invitation_for(token)
+    if invitation is None:
+        return render(request, "blog/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    user = request.user
+    if invitation.is_used and invitation.accepted_by_id == user.pk:
+        return redirect(invitation.course)  # just accepted at sign-in, or a second click
+    if invitation.is_used or invitation.is_expired():
+        reason = "used" if invitation.is_used else "expired"
+        context = {"reason": reason, "invitation": invitation}
+        return render(request, "blog/invitation_invalid.html", context, status=410)
+    if not user.is_authenticated:
+        invitations.remember(request, token)  # accepted when they sign up or sign in
+    elif request.method == "POST":
+        try:
+            _, created = services.accept_invitation(invitation=invitation, user=user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, invitations.joined_message(invitation, created))
+        return redirect(invitation.course)
+    context = {"invitation": invitation, "course": invitation.course, "here": request.path}
+    return render(request, "blog/invitation_detail.html", context)
