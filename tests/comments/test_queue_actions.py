@@ -26,7 +26,7 @@ def test_each_held_comment_has_its_own_approve_spam_and_remove(client, post, ins
     html = client.get(queue_url(post.course)).content.decode()
     for comment in (held, spam):
         action = reverse("comments:comment_moderate", args=[comment.pk])
-        assert f'<form method="post" action="{action}" class="moderation__actions">' in html
+        assert f'<form method="post" action="{action}" class="d-flex flex-wrap gap-2 mt-3">' in html
     assert 'form="moderation-bulk"' in html  # the checkboxes still feed the bulk form
     assert html.count('name="action" value="approve"') == 3  # bulk bar + two rows
     assert html.count('name="action" value="spam"') == 2  # not on what is already spam
@@ -75,7 +75,7 @@ def test_an_empty_reply_comes_back_open_with_its_error_and_approves_nothing(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert '<details class="moderation__reply" open>' in html
+    assert '<details class="mt-2" open>' in html
     assert "Please write something before posting." in html
     held.refresh_from_db()
     assert held.status == "pending" and not Comment.objects.filter(parent=held).exists()
