@@ -247,6 +247,10 @@ class InviteForm(forms.Form):
     )
     role = forms.ChoiceField(label="Invite them as", choices=Role.choices, initial=Role.STUDENT)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "invite_%s")  # beside "Add people" on the roster
+        super().__init__(*args, **kwargs)
+
     def clean_emails(self):
         emails = roster_entries(self.cleaned_data["emails"])
         if not emails:
