@@ -869,7 +869,7 @@ def invitation_accept(request, token):
     if invitation is None:
         return render(request, "blog/invitation_invalid.html", {"reason": "unknown"}, status=404)
     user = request.user
-    if invitation.is_used and invitation.accepted_by_id == user.pk:
+    if invitation.is_used and user.is_authenticated and invitation.accepted_by_id == user.pk:
         return redirect(invitation.course)  # just accepted at sign-in, or a second click
     if invitation.is_used or invitation.is_expired():
         reason = "used" if invitation.is_used else "expired"
