@@ -6,6 +6,8 @@ comments/markup.py calls ``avatar_html`` directly because it builds cards withou
 templates.
 """
 
+import re
+import unicodedata
 from html import escape
 
 from django.utils.safestring import SafeString
@@ -14,10 +16,26 @@ from django.utils.safestring import SafeString
 SIZES = {"xs": 26, "sm": 32, "": 40, "lg": 80}
 
 
+# A note in brackets after a name, as the importer writes for guests: "Jonas (guest)".
+BRACKETED = re.compile(r"[(\[][^)\]]*[)\]]")
+
+
 def initials_of(name):
-    """Up to two capital letters from a name ("Vera Ilyina" → "VI"); "?" for none."""
-    parts = name.replace("_", " ").replace(".", " ").split()
-    return "".join(p[0] for p in parts[:2]).upper() or "?"
+    """Up to two capital letters from a name ("Vera Ilyina" → "VI"); "?" for none.
+
+    Letters only: each word gives its first letter; words without one (an emoji, a
+    dash) give none, nor does a note in brackets ("Jonas (guest)" → "J") unless the
+    note is all there is. Any script's letters count ("Вера Ильина" → "ВИ").
+    """
+    name = unicodedata.normalize("NFC", name)
+    letters = first_letters(BRACKETED.sub(" ", name)) or first_letters(name)
+    return "".join(letters[:2]).upper() or "?"
+
+
+def first_letters(text):
+    words = text.replace("_", " ").replace(".", " ").split()
+    firsts = (next((c for c in word if c.isalpha()), "") for word in words)
+    return [c for c in firsts if c]
 
 
 def avatar_html(url, initials, size=""):

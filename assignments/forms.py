@@ -1,8 +1,8 @@
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from assignments.models import Assignment, check_times, format_points
@@ -10,11 +10,6 @@ from assignments.times import course_zone, for_input
 from blog.models import Membership
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-RUBRIC_HELP = (
-    "Optional, instead of points. One criterion per line: its name, then its levels, "
-    "each “label = points”, separated by |. For example: "
-    "“Use of sources | Excellent = 4 | Adequate = 2 | Missing = 0”."
-)
 
 
 class CourseTimeMixin:
@@ -39,38 +34,146 @@ class CourseTimeMixin:
             super()._clean_fields()
 
 
-def parse_rubric(text):
-    """[(criterion, [(label, Decimal points), ...]), ...] from the rubric's text form."""
-    rubric = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        name, *levels = [part.strip() for part in line.split("|")]
-        if not name or not levels:
-            raise ValidationError(
-                "Line %(n)d needs a criterion and at least one level, separated by |.",
-                code="rubric_syntax",
-                params={"n": number},
-            )
-        parsed = []
-        for level in levels:
-            match = re.fullmatch(r"(.+?)\s*=\s*(\d+(?:\.\d{1,2})?)", level)
-            if not match:
-                raise ValidationError(
-                    "Line %(n)d: write each level as “label = points”, not “%(level)s”.",
-                    code="rubric_syntax",
-                    params={"n": number, "level": level},
+# --- The rubric, as rows of a form (docs/assignments.md) ---
+
+LEVEL_SLOTS = 4  # levels a criterion row offers at first ("Add a level" adds one to each)
+MAX_LEVELS = 8
+MAX_CRITERIA = 30
+
+
+class RubricCriterionForm(forms.Form):
+    """One row of the rubric: a criterion and its levels (label and points). A row left
+    blank is ignored; so is a level left blank."""
+
+    name = forms.CharField(label="Criterion", max_length=200, required=False)
+
+    def __init__(self, *args, levels=LEVEL_SLOTS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(
+            {"class": "form-control", "placeholder": "Use of sources"}
+        )
+        self.level_count = levels
+        for i in range(levels):
+            self.fields[f"level_{i}_label"] = forms.CharField(
+                label=f"Level {i + 1}", max_length=100, required=False,
+                widget=forms.TextInput({"class": "form-control"}),
+            )  # fmt: skip
+            self.fields[f"level_{i}_points"] = forms.DecimalField(
+                label="Points", max_digits=6, decimal_places=2, min_value=0, required=False,
+                widget=forms.NumberInput({"class": "form-control", "step": "any", "min": "0"}),
+            )  # fmt: skip
+
+    def levels(self):
+        """[(label field, points field)] for the template."""
+        return [
+            (self[f"level_{i}_label"], self[f"level_{i}_points"]) for i in range(self.level_count)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("DELETE"):
+            cleaned["levels"] = []
+            return cleaned
+        levels = []
+        for i in range(self.level_count):
+            label = cleaned.get(f"level_{i}_label", "").strip()
+            points = cleaned.get(f"level_{i}_points")
+            if label and points is not None:
+                levels.append((label, points))
+            elif label:
+                self.add_error(
+                    f"level_{i}_points",
+                    ValidationError("Give “%(label)s” its points.", code="level_points",
+                                    params={"label": label}),
+                )  # fmt: skip
+            elif points is not None:
+                self.add_error(
+                    f"level_{i}_label", ValidationError("Name this level.", code="level_label")
                 )
-            parsed.append((match.group(1)[:100], Decimal(match.group(2))))
-        rubric.append((name[:200], parsed))
-    return rubric
+        name = cleaned.get("name", "").strip()
+        if levels and not name:
+            self.add_error("name", ValidationError("Name this criterion.", code="criterion_name"))
+        elif name and not levels and not self.errors:
+            self.add_error(
+                "name",
+                ValidationError("Give “%(name)s” at least one level with its points.",
+                                code="criterion_levels", params={"name": name}),
+            )  # fmt: skip
+        cleaned["name"], cleaned["levels"] = name, levels
+        return cleaned
+
+
+class BaseRubricFormSet(forms.BaseFormSet):
+    def rubric(self):
+        """[(criterion, [(label, points), ...]), ...], as the services take it."""
+        return [
+            (form.cleaned_data["name"], form.cleaned_data["levels"])
+            for form in self.forms
+            if form.cleaned_data.get("levels") and not form.cleaned_data.get("DELETE")
+        ]
+
+
+RubricFormSet = forms.formset_factory(
+    RubricCriterionForm,
+    formset=BaseRubricFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_CRITERIA,
+    absolute_max=MAX_CRITERIA,
+    validate_max=True,
+)
+
+
+def rubric_rows(data, assignment):
+    """The rubric's rows: as typed (``data``), with one more criterion or level slot when
+    "Add a criterion" or "Add a level" was pressed; else the assignment's rubric."""
+    prefix = "rubric"
+    if data is None:
+        criteria = list(assignment.criteria.all()) if assignment.pk else []
+        initial = [
+            {"name": c.name}
+            | {f"level_{i}_label": lv.label for i, lv in enumerate(c.levels.all())}
+            | {f"level_{i}_points": format_points(lv.points) for i, lv in enumerate(c.levels.all())}
+            for c in criteria
+        ]
+        most = max((len(c.levels.all()) for c in criteria), default=0)
+        levels = max(most, min(max(LEVEL_SLOTS, most + 1), MAX_LEVELS))  # never fewer than used
+        formset = RubricFormSet(prefix=prefix, initial=initial, form_kwargs={"levels": levels})
+    else:
+        levels = _bounded(data.get(f"{prefix}-levels"), LEVEL_SLOTS, 1, MAX_LEVELS)
+        adding = data.get("rubric_add")
+        if adding in ("criterion", "level"):
+            data = data.copy()
+            if adding == "level":
+                levels = min(levels + 1, MAX_LEVELS)
+            total = _bounded(data.get(f"{prefix}-TOTAL_FORMS"), 1, 0, MAX_CRITERIA)
+            if adding == "criterion":
+                data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, MAX_CRITERIA))
+        formset = RubricFormSet(data, prefix=prefix, form_kwargs={"levels": levels})
+    formset.level_count = levels
+    formset.can_add_level = levels < MAX_LEVELS
+    formset.focus_id = ""  # after "Add ...": the field to continue in (autofocus)
+    if data is not None and formset.forms:
+        if data.get("rubric_add") == "criterion":
+            formset.focus_id = formset.forms[-1]["name"].id_for_label
+        elif data.get("rubric_add") == "level":
+            formset.focus_id = formset.forms[0][f"level_{levels - 1}_label"].id_for_label
+    return formset
+
+
+def _bounded(value, default, low, high):
+    try:
+        return min(max(int(value), low), high)
+    except (TypeError, ValueError):
+        return default
 
 
 class AssignmentForm(CourseTimeMixin, forms.ModelForm):
+    """The assignment, with its rubric as rows (``rubric_rows``). Pressing "Add a
+    criterion" or "Add a level" (``rubric_add``) gives the form back, one row or level
+    longer, with everything kept and nothing checked or saved."""
+
     course_time_fields = ("opens_at", "due_at", "cutoff_at")
-    rubric = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=RUBRIC_HELP
-    )
 
     class Meta:
         model = Assignment
@@ -82,16 +185,22 @@ class AssignmentForm(CourseTimeMixin, forms.ModelForm):
             "cutoff_at": DATETIME_WIDGET,
         }
 
-    def __init__(self, *args, course, **kwargs):
-        instance = kwargs.get("instance")
-        if instance is not None and instance.pk:
-            kwargs.setdefault("initial", {})["rubric"] = instance.rubric_text()
-        super().__init__(*args, time_zone=course_zone(course), **kwargs)
+    def __init__(self, data=None, *args, course, **kwargs):
+        super().__init__(data, *args, time_zone=course_zone(course), **kwargs)
         self.fields["topic"].queryset = course.topics.all()
         self.fields["topic"].required = False
+        self.fields["points"].help_text = "Or give the assignment a rubric, below."
+        self.rubric_rows = rubric_rows(data, self.instance)
+        self.adding_rows = data is not None and data.get("rubric_add") in ("criterion", "level")
 
-    def clean_rubric(self):
-        return parse_rubric(self.cleaned_data["rubric"])
+    def full_clean(self):
+        if self.adding_rows:  # not a save: show what was typed, without errors
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def is_valid(self):
+        return not self.adding_rows and super().is_valid()
 
     def clean(self):
         cleaned = super().clean()
@@ -105,7 +214,10 @@ class AssignmentForm(CourseTimeMixin, forms.ModelForm):
             for field, errors in error.error_dict.items():
                 for e in errors:
                     self.add_error(field, e)
-        if cleaned.get("rubric") and cleaned.get("points") is not None:
+        if not self.rubric_rows.is_valid():
+            raise ValidationError("Check the rubric below.", code="rubric")
+        cleaned["rubric"] = self.rubric_rows.rubric()
+        if cleaned["rubric"] and cleaned.get("points") is not None:
             self.add_error(
                 "points",
                 ValidationError(

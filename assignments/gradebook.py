@@ -6,6 +6,7 @@ Loaded in a fixed number of queries whatever the numbers of students and assignm
 
 import difflib
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -53,6 +54,32 @@ class Cell:
 class Row:
     user: object
     cells: list = field(default_factory=list)
+
+    @property
+    def graded_cells(self):
+        return [c for c in self.cells if c.grade and c.assignment.max_points is not None]
+
+    @property
+    def total_points(self):
+        """Points of every graded response, or None before the first grade."""
+        graded = self.graded_cells
+        return sum((c.grade.points for c in graded), Decimal(0)) if graded else None
+
+    @property
+    def total_possible(self):
+        """What the graded responses could have scored (ungraded work doesn't count yet)."""
+        return sum((c.assignment.max_points for c in self.graded_cells), Decimal(0))
+
+    @property
+    def total_percent(self):
+        possible = self.total_possible
+        if self.total_points is None or not possible:
+            return None
+        return (self.total_points * 100 / possible).quantize(Decimal("1"), ROUND_HALF_UP)
+
+    @property
+    def total_display(self):
+        return format_points(self.total_points)
 
 
 def status_of(assignment, submission, extension, now):
@@ -172,6 +199,60 @@ def gradebook(course, *, assignments=None, now=None):
             row.cells.append(Cell(assignment, submission, extension, status))
         rows.append(row)
     return assignments, rows
+
+
+@dataclass
+class ResponseSummary:
+    """An assignment's responses at a glance, for its instructors: from the gradebook's
+    rows of that one assignment (no query)."""
+
+    students: int
+    submitted: int
+    late: int
+    graded: int
+    to_grade: Submission | None  # the first submitted, ungraded response, by name
+
+    @property
+    def ungraded(self):
+        return self.submitted - self.graded
+
+    @classmethod
+    def of(cls, rows):
+        cells = [row.cells[0] for row in rows]
+        submitted = [c for c in cells if c.submission and c.submission.is_submitted]
+        ungraded = [c.submission for c in submitted if c.grade is None]
+        return cls(
+            students=len(cells),
+            submitted=len(submitted),
+            late=sum(c.status == LATE for c in submitted),
+            graded=len(submitted) - len(ungraded),
+            to_grade=ungraded[0] if ungraded else None,
+        )
+
+
+def grading_line(submission):
+    """Where a response stands among the assignment's submitted ones, in the
+    gradebook's order (students by name), for "Previous" and "Next": one query.
+
+    A dict of ``previous`` and ``next`` (None at either end), ``position`` (from 1;
+    0 for a response not submitted) and ``count``.
+    """
+    line = sorted(
+        submission.assignment.submissions.submitted().select_related("student", "post"),
+        key=lambda s: (s.student.name.lower(), s.student.username),
+    )
+    for other in line:
+        other.assignment = submission.assignment
+    ids = [s.pk for s in line]
+    here = ids.index(submission.pk) if submission.pk in ids else None
+    if here is None:
+        return {"previous": None, "next": None, "position": 0, "count": len(line)}
+    return {
+        "previous": line[here - 1] if here > 0 else None,
+        "next": line[here + 1] if here + 1 < len(line) else None,
+        "position": here + 1,
+        "count": len(line),
+    }
 
 
 # --- CSV for LMS gradebooks (docs/assignments.md documents the columns) ---

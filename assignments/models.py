@@ -159,15 +159,6 @@ class Assignment(models.Model):
     def is_graded(self):
         return self.max_points is not None
 
-    def rubric_text(self):
-        """The rubric in the text form the assignment form edits (see forms.parse_rubric)."""
-        return "\n".join(
-            " | ".join(
-                [c.name] + [f"{lv.label} = {format_points(lv.points)}" for lv in c.levels.all()]
-            )
-            for c in self.criteria.all()
-        )
-
     # --- Predicates ---
 
     def can_view(self, user):

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_POST
 
 from assignments import services
 from assignments.forms import AssignmentForm, ExtensionForm, FeedbackForm, GradeForm
-from assignments.gradebook import CSV_LAYOUTS, body_diff, gradebook, own_cells, status_of
+from assignments.gradebook import (
+    CSV_LAYOUTS,
+    ResponseSummary,
+    body_diff,
+    gradebook,
+    grading_line,
+    own_cells,
+    status_of,
+)
 from assignments.models import Assignment, CalendarFeed, Extension, Submission
 from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
@@ -98,6 +106,7 @@ def assignment_detail(request, course_slug, assignment_slug):
         rows = gradebook(course, assignments=[assignment], now=now)[1]
         add_response_figures(rows, context)
         context["rows"] = rows
+        context["summary"] = ResponseSummary.of(rows)
         context["extension_form"] = ExtensionForm(course=course)
     return render(request, "assignments/assignment_detail.html", context)
 
@@ -221,6 +230,7 @@ def submission_detail(request, course_slug, assignment_slug, submission_id):
     form = GradeForm(
         request.POST or None, assignment=assignment, initial=GradeForm.initial_for(grade)
     )
+    line = grading_line(submission)
     if request.method == "POST" and form.is_valid():
         try:
             services.grade(submission=submission, grader=request.user, **form.values())
@@ -228,7 +238,8 @@ def submission_detail(request, course_slug, assignment_slug, submission_id):
             _copy_errors(form, error)
         else:
             messages.success(request, f"Grade saved for {post.author.name}.")
-            return redirect(submission)
+            following = line["next"] if request.POST.get("then") == "next" else None
+            return redirect(following or submission)
     snapshot = submission.snapshot
     context = {
         "course": course,
@@ -240,6 +251,7 @@ def submission_detail(request, course_slug, assignment_slug, submission_id):
         "diff": body_diff(snapshot.body, post.body) if snapshot else None,
         "changed": snapshot is not None
         and (snapshot.title, snapshot.body) != (post.title, post.body),
+        "line": line,
         **feedback_context(request, post, next_url=submission.get_absolute_url()),
     }
     return render(request, "assignments/submission_detail.html", context)
@@ -258,7 +270,10 @@ def feedback_add(request, course_slug, post_slug):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         services.add_feedback(post=post, author=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Your feedback is posted. Only you two sides can read it.")
+        messages.success(
+            request,
+            "Your feedback is posted. Only the author and the course's instructors can read it.",
+        )
         return redirect(f"{next_url}#feedback")
     context = {"course": course, "post": post, "form": form, "next_url": next_url}
     return render(request, "assignments/feedback_form.html", context, status=400)

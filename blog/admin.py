@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
-from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
+from blog.models import BodyImage, Course, Invitation, Membership, Post, PostLike, Topic
 from blog.versions import ChangesPagesAdmin, changed
 
 
@@ -67,6 +67,21 @@ class MembershipAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 
     def pages_of(self, membership):
         return {"courses": Course.objects.filter(pk=membership.course_id)}
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from a course's roster (the link's token exists only in the
+    email); here they can be looked up and deleted, which cancels them."""
+
+    list_display = ["email", "course", "role", "created", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "course__title"]
+    list_select_related = ["course"]
+    readonly_fields = ["token_hash", "created", "accepted_at", "accepted_by"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Topic)

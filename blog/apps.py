@@ -7,7 +7,10 @@ class BlogConfig(AppConfig):
     verbose_name = "Courses and posts"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from accounts.signals import profile_changed
-        from blog import versions
+        from blog import invitations, versions
 
         profile_changed.connect(versions.person_changed, dispatch_uid="blog.person_changed")
+        user_logged_in.connect(invitations.accept_on_sign_in, dispatch_uid="blog.invitations")

@@ -1,7 +1,10 @@
+import functools
 import re
+import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from accounts.images import clean_image_upload
 from blog.models import Course, Post, Role, Topic
@@ -11,7 +14,32 @@ from blog.services import POST_FIELDS
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
 
+@functools.cache
+def time_zone_choices():
+    """The zones Python knows (``zoneinfo.available_timezones()``), grouped by region
+    for a ``<select>``: ("Europe", [("Europe/London", "London"), ...]), ...; zones of
+    no region ("UTC") and the fixed offsets under "Other"."""
+    groups = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if not place or region in ("Etc", "SystemV", "US", "Canada", "Brazil", "Mexico", "Chile"):
+            region, place = "Other", name
+        groups.setdefault(region, []).append((name, place.replace("_", " ").replace("/", ", ")))
+    other = groups.pop("Other", [])
+    return [*sorted(groups.items()), ("Other", other)]
+
+
 class CourseForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,  # empty keeps the current zone
+        help_text="Due dates and times are shown in this zone. Type a city's first letters "
+        "to jump to it.",
+        error_messages={
+            "invalid_choice": "Choose a time zone from the list, such as Europe/London."
+        },
+    )
+
     class Meta:
         model = Course
         fields = [
@@ -22,7 +50,12 @@ class CourseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].required = False  # empty keeps the current zone
+        choices = time_zone_choices()
+        current = self.instance.time_zone
+        if current and current not in zoneinfo.available_timezones():
+            choices = [("", [(current, current)]), *choices]  # keep a zone set before
+        self.fields["time_zone"].choices = choices
+        self.initial.setdefault("time_zone", current)  # a new course: the site's zone
         # The model's callable default would add a hidden "initial-" input, and Django
         # gives it the help text's aria-describedby, which HTML forbids on hidden inputs.
         self.fields["time_zone"].show_hidden_initial = False
@@ -203,6 +236,49 @@ class AddMembersForm(forms.Form):
         return entries
 
 
+MAX_INVITATIONS = 200
+
+
+class InviteForm(forms.Form):
+    """Email addresses to send a sign-up link into the course, and their role."""
+
+    emails = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text="One per line (or separated by commas). Each gets a link that works once, "
+        "for 14 days, with or without an account.",
+    )
+    role = forms.ChoiceField(label="Invite them as", choices=Role.choices, initial=Role.STUDENT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "invite_%s")  # beside "Add people" on the roster
+        super().__init__(*args, **kwargs)
+
+    def clean_emails(self):
+        emails = roster_entries(self.cleaned_data["emails"])
+        if not emails:
+            raise ValidationError("Enter at least one email address.", code="empty")
+        if len(emails) > MAX_INVITATIONS:
+            raise ValidationError(
+                "Invite at most %(max)d people at a time.",
+                code="too_many",
+                params={"max": MAX_INVITATIONS},
+            )
+        wrong = []
+        for email in emails:
+            try:
+                validate_email(email)
+            except ValidationError:
+                wrong.append(email)
+        if wrong:
+            raise ValidationError(
+                "Not an email address: %(wrong)s.",
+                code="invalid",
+                params={"wrong": ", ".join(wrong)},
+            )
+        return emails
+
+
 class MembershipRoleForm(forms.Form):
     """A member's new role (a plain form: the service checks it against the old one)."""
 
@@ -214,9 +290,9 @@ class ParticipationForm(forms.Form):
 
     period = forms.ChoiceField(
         choices=[
+            ("term", "Whole term"),
             ("week", "This week"),
             ("7days", "Last 7 days"),
-            ("term", "Whole term"),
             ("custom", "Between dates"),
         ],
         required=False,
@@ -224,8 +300,14 @@ class ParticipationForm(forms.Form):
     start = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
     end = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
 
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("period"):  # the page opens on the whole term
+            data = data.copy()
+            data["period"] = "term"
+        super().__init__(data, **kwargs)
+
     def clean_period(self):
-        return self.cleaned_data["period"] or "week"
+        return self.cleaned_data["period"] or "term"
 
     def clean(self):
         cleaned = super().clean()
@@ -237,6 +319,10 @@ class ParticipationForm(forms.Form):
                 "end", ValidationError("The end date is before the start date.", code="order")
             )
         return cleaned
+
+    def period_label(self):
+        """ "whole term", "this week"...: for the table's caption."""
+        return dict(self.fields["period"].choices)[self.cleaned_data["period"]].lower()
 
     def bounds(self, now=None):
         """(start, end) datetimes of the chosen period (None: open)."""

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 import zoneinfo
 
@@ -394,6 +395,74 @@ class Membership(models.Model):
         """True if the course would have no instructor without this membership."""
         others = Membership.objects.for_course(self.course_id).instructors().exclude(pk=self.pk)
         return self.is_instructor and not others.exists()
+
+
+def invitation_token_hash(token):
+    """What an invitation stores of its link's token: a leaked table opens no course."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Not yet used and not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def for_course(self, course):
+        return self.filter(course=course)
+
+
+class Invitation(models.Model):
+    """An emailed sign-up link into a course with a role: single use, expiring. The link
+    carries a random token; the row keeps only its hash. Inviting the same address to
+    the same course again replaces the unused invitation (a new link, a new expiry)."""
+
+    DAYS = 14  # how long a link works
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()  # lowercased
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.STUDENT)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accepted_invitations",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.course} ({self.get_role_display()})"
+
+    @property
+    def is_used(self):
+        return self.accepted_at is not None
+
+    def is_expired(self, now=None):
+        return not self.is_used and (now or timezone.now()) >= self.expires_at
+
+    def new_token(self):
+        """A fresh link token (set on the row as its hash); the caller sends it."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = invitation_token_hash(token)
+        return token
 
 
 class Topic(models.Model):

@@ -1,18 +1,33 @@
 """Writes that span models or have side effects (docs/style.md, Where logic lives)."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
 from blog import media, versions
-from blog.models import BodyImage, Course, Membership, PostLike, Role, Topic, new_join_code
+from blog.models import (
+    BodyImage,
+    Course,
+    Invitation,
+    Membership,
+    PostLike,
+    Role,
+    Topic,
+    new_join_code,
+)
+from config.mail import queue_email
 
 
 @transaction.atomic
@@ -305,3 +320,82 @@ def apply_course_media_access(*, course):
     for renditions in course.body_images.values_list("renditions", flat=True):
         names += [r["name"] for r in renditions]
     transaction.on_commit(lambda: media.set_course_media_access(course, names))
+
+
+# --- Invitations: a sign-up link into a course, by email ---
+
+
+@dataclass
+class InviteResult:
+    """What ``invite_people`` did with each address."""
+
+    role: str = Role.STUDENT
+    invited: list = field(default_factory=list)  # addresses sent a link (new or renewed)
+    already_members: list = field(default_factory=list)  # addresses of members: no email
+
+
+INVITATION_USED = "This invitation has already been used."
+INVITATION_EXPIRED = "This invitation has expired."
+
+
+@transaction.atomic
+def invite_people(*, course, emails, role, invited_by, site_url):
+    """Email each address a single-use link that makes whoever accepts it (after
+    signing up or in) a member of ``course`` with ``role``, for Invitation.DAYS days.
+
+    An address with an open invitation to this course gets a new link (the old one
+    stops working); a member's address gets nothing. ``site_url`` ("https://host")
+    starts the links. The emails leave after the commit (config.mail).
+    """
+    result = InviteResult(role=Role(role))
+    member_emails = {
+        e.lower() for e in course.memberships.values_list("user__email", flat=True) if e
+    }
+    now = timezone.now()
+    for email in dict.fromkeys(e.strip().lower() for e in emails):
+        if email in member_emails:
+            result.already_members.append(email)
+            continue
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(course=course, email=email, accepted_at__isnull=True)
+            .first()
+        ) or Invitation(course=course, email=email)
+        invitation.role, invitation.invited_by = role, invited_by
+        invitation.created, invitation.expires_at = now, now + timedelta(days=Invitation.DAYS)
+        token = invitation.new_token()
+        invitation.save()
+        link = site_url.rstrip("/") + reverse("blog:invitation_accept", args=[token])
+        queue_email(invitation_email(invitation, link))
+        result.invited.append(email)
+    return result
+
+
+def invitation_email(invitation, link):
+    context = {"invitation": invitation, "course": invitation.course, "link": link}
+    subject = render_to_string("blog/email/invitation_subject.txt", context).strip()
+    body = render_to_string("blog/email/invitation.txt", context)
+    return EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email])
+
+
+@transaction.atomic
+def accept_invitation(*, invitation, user):
+    """Make ``user`` a member of the invitation's course with its role, and use it up.
+
+    Raises ValidationError ("used", "expired"). Someone already a member stays as they
+    are (the invitation is used all the same). Returns (membership, created).
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_used:
+        raise ValidationError(INVITATION_USED, code="used")
+    if invitation.is_expired():
+        raise ValidationError(INVITATION_EXPIRED, code="expired")
+    course = Course.objects.get(pk=invitation.course_id)
+    membership, created = Membership.objects.get_or_create(
+        course=course, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    versions.changed(course=course)
+    course.forget_roles(user)
+    return membership, created

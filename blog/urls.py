@@ -1,7 +1,7 @@
 from django.urls import path
 
 from blog import feeds
-from blog.views import courses, editor, likes, manage, reading
+from blog.views import courses, editor, invitations, likes, manage, reading
 
 app_name = "blog"
 urlpatterns = [
@@ -25,6 +25,17 @@ urlpatterns = [
     # Instructor pages ("manage" is a reserved post slug).
     path("c/<slug:course_slug>/manage/settings/", manage.course_settings, name="course_settings"),
     path("c/<slug:course_slug>/manage/roster/", manage.course_roster, name="course_roster"),
+    path(
+        "c/<slug:course_slug>/manage/invitations/",
+        invitations.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "c/<slug:course_slug>/manage/invitations/<int:invitation_id>/cancel/",
+        invitations.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path(
         "c/<slug:course_slug>/manage/roster/<int:membership_id>/role/",
         manage.membership_role,

@@ -129,6 +129,17 @@ class CommentEditForm(forms.ModelForm):
         return clean_body_text(self.cleaned_data.get("body"))
 
 
+class QueueReplyForm(forms.Form):
+    """A moderator's reply to a held comment, from the moderation queue."""
+
+    body = forms.CharField(
+        label="Your reply", widget=forms.Textarea(attrs={"rows": 3}), strip=False
+    )
+
+    def clean_body(self):
+        return clean_body_text(self.cleaned_data.get("body"))
+
+
 class ModerationForm(forms.Form):
     """Bulk moderation: the view passes the comments a moderator may act on."""
 

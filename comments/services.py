@@ -125,6 +125,15 @@ def moderate_comments(*, comments, action):
     return len(changing)
 
 
+@transaction.atomic
+def reply_from_queue(*, comment, user, body, ip=""):
+    """A moderator approves a held comment and replies to it, in one step (WordPress's
+    "Approve and Reply"). Raises ValidationError as ``post_comment`` does, and then
+    approves nothing."""
+    moderate_comments(comments=Comment.objects.filter(pk=comment.pk), action="approve")
+    return post_comment(post=comment.post, user=user, body=body, ip=ip, parent_id=comment.pk)
+
+
 def commenter_changed(sender, user, **kwargs):
     """accounts' profile_changed: the courses where the person has commented."""
     versions.changed(courses=Course.objects.filter(posts__comments__author=user))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/like/", views.comment_like, name="comment_like"),
     path("comments/<int:pk>/moderate/", views.comment_moderate, name="comment_moderate"),
+    path("comments/<int:pk>/queue-reply/", views.comment_queue_reply, name="comment_queue_reply"),
     path(
         "comments/moderation/<slug:course_slug>/",
         views.moderation_queue,

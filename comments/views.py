@@ -16,7 +16,7 @@ from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary
 from blog.shortcuts import readable_course_or_404, readable_post_or_404
 from comments import services
-from comments.forms import CommentEditForm, CommentForm, ModerationForm
+from comments.forms import CommentEditForm, CommentForm, ModerationForm, QueueReplyForm
 from comments.models import Comment
 from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
 from config.hooks import MANAGE_TABS
@@ -229,7 +229,8 @@ MODERATED = {
 
 @login_required
 def moderation_queue(request, course_slug):
-    """Pending and spam comments of a course, oldest first, with bulk actions."""
+    """Pending and spam comments of a course, oldest first: actions on each comment,
+    a reply to it, and bulk actions on the selected ones."""
     course = readable_course_or_404(request, course_slug)
     if not course.can_moderate(request.user):
         raise PermissionDenied("Only the course's instructors moderate its comments.")
@@ -240,11 +241,51 @@ def moderation_queue(request, course_slug):
         changed = services.moderate_comments(comments=form.cleaned_data["comments"], action=action)
         messages.success(request, MODERATED[action](changed))
         return redirect("comments:moderation_queue", course_slug=course.slug)
+    return render_queue(request, course, queue=queue, form=form)
+
+
+def render_queue(request, course, *, queue, form, reply_form=None, queue_url=None, status=200):
+    """The queue's page; ``reply_form`` (bound, with errors) goes back to the comment
+    it answered, with what was typed. Actions on a comment come back to ``queue_url``."""
     page = Paginator(queue.select_related("post__course", "author").order_by("created"), 50)
     context = {
         "course": course,
         "form": form,
+        "reply_form": reply_form,
         "page_obj": page.get_page(request.GET.get("page")),
+        "queue_url": queue_url or request.get_full_path(),
         **page_parts(request, course, MANAGE_TABS),
     }
-    return render(request, "comments/moderation_queue.html", context)
+    return render(request, "comments/moderation_queue.html", context, status=status)
+
+
+@require_POST
+@login_required
+def comment_queue_reply(request, pk):
+    """Approve a held comment and reply to it, from the moderation queue."""
+    comment = get_object_or_404(
+        Comment.objects.exclude(status=Comment.Status.REMOVED).select_related("post__course"),
+        pk=pk,
+    )
+    course = comment.post.course
+    if not course.can_moderate(request.user):
+        raise PermissionDenied("Only the course's instructors moderate its comments.")
+    queue_url = reverse("comments:moderation_queue", args=[course.slug])
+    form = QueueReplyForm(request.POST, prefix=f"reply-{comment.pk}")
+    if form.is_valid():
+        try:
+            services.reply_from_queue(
+                comment=comment, user=request.user, body=form.cleaned_data["body"],
+                ip=client_ip(request),
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Approved {comment.name}’s comment and replied.")
+            return redirect(safe_next(request, queue_url))
+    queue = Comment.objects.for_course(course).awaiting_moderation()
+    form.comment_id = comment.pk
+    return render_queue(
+        request, course, queue=queue, form=ModerationForm(comments=queue), reply_form=form,
+        queue_url=safe_next(request, queue_url), status=400,
+    )  # fmt: skip

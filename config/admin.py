@@ -13,7 +13,10 @@ from django.utils.text import slugify
 GROUPS = [
     (
         "Courses and people",
-        ["blog.Course", "blog.Membership", "blog.Topic", "accounts.User", "auth.Group"],
+        [
+            "blog.Course", "blog.Membership", "blog.Invitation", "blog.Topic", "accounts.User",
+            "auth.Group",
+        ],
     ),
     (
         "Writing",

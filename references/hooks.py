@@ -22,7 +22,7 @@ hooks.PARTICIPATION_COLUMNS.register(
 hooks.PARTICIPATION_COLUMNS.register(
     Column(
         "incomplete_references",
-        "References lacking a URL or date",
+        participation.INCOMPLETE_LABEL,
         participation.incomplete_references,
     ),
     order=61,

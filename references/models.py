@@ -67,6 +67,11 @@ def format_authors(authors):
     return "\n".join(lines)
 
 
+# Sources that live on the web: without a URL (or DOI) nobody can find them again.
+WEB_KINDS = ["webpage"]
+INCOMPLETE = models.Q(issued="") | models.Q(kind__in=WEB_KINDS, url="", doi="")
+
+
 class ReferenceQuerySet(models.QuerySet):
     def for_post(self, post):
         return self.filter(post=post).order_by("position", "pk")
@@ -74,9 +79,10 @@ class ReferenceQuerySet(models.QuerySet):
     def for_course(self, course):
         return self.filter(post__course=course)
 
-    def lacking_url_or_date(self):
-        """No way to find it (neither URL nor DOI) or no date."""
-        return self.filter(models.Q(url="", doi="") | models.Q(issued=""))
+    def incomplete(self):
+        """No date, or a web source with no way to find it (neither URL nor DOI). A
+        printed book, an article or an archival document needs no URL."""
+        return self.filter(INCOMPLETE)
 
 
 class Reference(models.Model):

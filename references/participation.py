@@ -1,12 +1,14 @@
 """References' figures on the participation page (registered in references/hooks.py):
-how many references a student's published posts have, and how many of them lack a URL
-or a date."""
+how many references a student's published posts have, and how many of them are
+incomplete (no date, or a web page without its URL)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from blog.models import Post
 from blog.participation import in_period, per_user
-from references.models import Reference
+from references.models import INCOMPLETE, Reference
+
+INCOMPLETE_LABEL = "References missing a date or web URL"
 
 
 def _cited(course, start, end):
@@ -20,12 +22,12 @@ def references(course, start, end):
 
 
 def incomplete_references(course, start, end):
-    incomplete = _cited(course, start, end).lacking_url_or_date()
+    incomplete = _cited(course, start, end).incomplete()
     return per_user(incomplete, "post__author", Count("pk"))
 
 
 def reference_figures(post_ids):
-    """Beside each response on an assignment's page: "3 (1 lacking a URL or date)".
+    """Beside each response on an assignment's page: "3 (1 missing a date or web URL)".
     One query."""
     rows = (
         Reference.objects.filter(post_id__in=post_ids)
@@ -33,13 +35,13 @@ def reference_figures(post_ids):
         .values("post_id")
         .annotate(
             total=Count("pk"),
-            incomplete=Count("pk", filter=Q(url="", doi="") | Q(issued="")),
+            incomplete=Count("pk", filter=INCOMPLETE),
         )
     )
     figures = {}
     for row in rows:
         text = str(row["total"])
         if row["incomplete"]:
-            text += f" ({row['incomplete']} lacking a URL or date)"
+            text += f" ({row['incomplete']} missing a date or web URL)"
         figures[row["post_id"]] = text
     return {post_id: figures.get(post_id, "0") for post_id in post_ids}

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from blog.models import BodyImage, Post
+from blog.models import BodyImage, Invitation, Post
 from comments.models import Comment
 from config.admin import GROUPS as ADMIN_GROUPS
 from notifications.models import GuestSubscription, Notification, NotificationPreference
@@ -37,6 +38,9 @@ def one_of_everything(course, instructor, student, post, staff):
     factories.CommentLikeFactory(comment=reply, user=student)
     factories.PostLikeFactory(post=post, user=instructor)
     factories.TopicFactory(course=course)
+    invitation = Invitation(course=course, email="new@example.edu", expires_at=timezone.now())
+    invitation.new_token()
+    invitation.save()
     factories.AwardGrantFactory(award=factories.AwardFactory(course=course), post=post)
     BodyImage.objects.create(
         course=course,
@@ -65,7 +69,7 @@ def test_the_admin_is_titled(admin_client):
 
 
 GROUPS = [
-    ("Courses and people", ["Courses", "Memberships", "Topics", "Users", "Groups"]),
+    ("Courses and people", ["Courses", "Memberships", "Invitations", "Topics", "Users", "Groups"]),
     ("Writing", ["Posts", "Comments", "Body images", "Post likes", "Comment likes"]),
     (
         "Coursework",

@@ -98,7 +98,7 @@ def test_relative_times_are_left_for_the_browser_to_correct():
 
 @pytest.mark.django_db
 def test_a_cached_page_served_later_carries_no_relative_text_the_script_cannot_fix(client):
-    """Home is kept for signed-in readers (blog.pagecache); served again nine minutes
+    """Home is kept for signed-in readers (the pagecache package); served again nine minutes
     later, its ages are only in elements the browser recomputes from their datetime."""
     import time_machine
 

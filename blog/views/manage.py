@@ -13,10 +13,11 @@ from blog.extensions import page_parts
 from blog.forms import (
     AddMembersForm,
     CourseForm,
+    InviteForm,
     MembershipRoleForm,
     ParticipationForm,
 )
-from blog.models import Role
+from blog.models import Invitation, Role
 from blog.participation import participation_table, write_csv
 from blog.shortcuts import managed_course_or_403
 from config.hooks import MANAGE_TABS
@@ -55,14 +56,20 @@ def course_roster(request, course_slug):
             return redirect("blog:course_roster", course_slug=course.slug)
         retry = {"entries": "\n".join(result.not_added), "role": form.cleaned_data["role"]}
         form = AddMembersForm(initial=retry)  # what wasn't added, to correct and send again
+    return render_roster(request, course, form=form, result=result)
+
+
+def render_roster(request, course, *, form=None, result=None, invite_form=None, status=200):
     context = {
-        "form": form,
+        "form": form or AddMembersForm(),
         "result": result,
+        "invite_form": invite_form or InviteForm(),
+        "invitations": Invitation.objects.for_course(course).pending().select_related("invited_by"),
         "memberships": course.memberships.with_user().by_name(),
         "role_choices": Role.choices,
         **manage_context(request, course, "roster"),
     }
-    return render(request, "blog/course_roster.html", context)
+    return render(request, "blog/course_roster.html", context, status=status)
 
 
 def report_added_members(request, result):

@@ -15,9 +15,26 @@ from comments.models import Comment
 
 @pytest.mark.parametrize(
     ("name", "initials"),
-    [("Vera Ilyina", "VI"), ("anna_k", "AK"), ("j.smith", "JS"), ("Cher", "C"), ("  ", "?")],
+    [
+        ("Vera Ilyina", "VI"),
+        ("anna_k", "AK"),
+        ("j.smith", "JS"),
+        ("Cher", "C"),
+        ("  ", "?"),
+        # Letters only (issue 27): punctuation, notes in brackets, emoji, other scripts.
+        ("Jonas (guest)", "J"),
+        ("(guest)", "G"),
+        ('"Ana" O\'Neil', "AO"),
+        ("- Mia -- Park", "MP"),
+        ("🦊 Fox Mulder", "FM"),
+        ("🦊🎉", "?"),
+        ("Вера Ильина", "ВИ"),
+        ("王小明", "王"),
+        ("E\u0301mile Zola", "ÉZ"),
+        ("3rd Person", "RP"),
+    ],
 )
-def test_initials(name, initials):
+def test_initials_come_from_letters_only(name, initials):
     assert initials_of(name) == initials
 
 

@@ -80,7 +80,9 @@ def form_data(**overrides):
         "due_at": "2027-03-12T17:00",
         "cutoff_at": "",
         "points": "10",
-        "rubric": "",
+        "rubric-TOTAL_FORMS": "1",
+        "rubric-INITIAL_FORMS": "0",
+        "rubric-levels": "4",
     }
     return {**data, **overrides}
 
@@ -99,8 +101,16 @@ def test_instructor_creates_an_assignment_in_the_course_time_zone(client, course
     [
         ({"due_at": "2027-02-01T17:00"}, "due_at", "after the opening time"),
         ({"cutoff_at": "2027-03-11T17:00"}, "cutoff_at", "before the due time"),
-        ({"rubric": "Sources | Great = four"}, "rubric", "label = points"),
-        ({"rubric": "Sources | Great = 4"}, "points", "not both"),
+        ({"rubric-0-name": "Sources", "rubric-0-level_0_label": "Great"}, "__all__", "rubric"),
+        (
+            {
+                "rubric-0-name": "Sources",
+                "rubric-0-level_0_label": "Great",
+                "rubric-0-level_0_points": "4",
+            },
+            "points",
+            "not both",
+        ),
     ],
 )
 def test_bad_assignment_input_shows_errors_and_keeps_the_text(

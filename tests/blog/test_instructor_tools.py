@@ -523,10 +523,24 @@ def test_participation_bad_periods_are_form_errors(client, course, instructor, p
         assert response.context["table"] is None
 
 
-def test_participation_defaults_to_this_week(client, course, instructor, activity):
+def test_participation_opens_on_the_whole_term(client, course, instructor, activity):
     client.force_login(instructor)
     response = participation(client, course)
-    assert response.context["form"].cleaned_data["period"] == "week"
+    assert response.context["form"].cleaned_data["period"] == "term"
+    assert table_of(response) == WHOLE_TERM
+    assert '<option value="term" selected>Whole term</option>' in response.content.decode()
+
+
+def test_participation_table_is_a_labelled_focusable_scroll_region(
+    client, course, instructor, activity
+):
+    client.force_login(instructor)
+    html = participation(client, course).content.decode()
+    assert (
+        '<div class="table-responsive scroll-region surface p-0" tabindex="0" role="region" '
+        'aria-labelledby="participation-caption">' in html
+    )
+    assert '<caption id="participation-caption"' in html
 
 
 def test_period_bounds():

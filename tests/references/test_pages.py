@@ -220,16 +220,21 @@ def test_changing_the_course_style_re_renders_its_posts(course, post):
     assert "(Cohen 16)" in post.body_html
 
 
+WEB = {"key": "w", "kind": "webpage", "title": "A site", "issued": "2020"}
+
+
 def test_participation_counts_references_and_incomplete_ones(client, course, post, instructor):
-    save_reference(post=post, values=BOOK)
-    save_reference(post=post, values={**BOOK, "key": "w", "url": "https://example.org/w"})
+    save_reference(post=post, values=BOOK)  # printed, no URL: complete
+    save_reference(post=post, values={**WEB, "url": "https://example.org/w"})
+    save_reference(post=post, values={**WEB, "key": "nourl"})  # a web page needs its URL
+    save_reference(post=post, values={**BOOK, "key": "undated", "issued": ""})
     client.force_login(instructor)
     url = reverse("blog:course_participation", args=[course.slug]) + "?period=term&format=csv"
     rows = client.get(url).content.decode().splitlines()
     header = rows[0].split(",")
     student_row = next(row for row in rows if ",stu," in row).split(",")
-    assert student_row[header.index("References")] == "2"
-    assert student_row[header.index("References lacking a URL or date")] == "1"
+    assert student_row[header.index("References")] == "4"
+    assert student_row[header.index("References missing a date or web URL")] == "2"
 
 
 def test_a_reference_can_be_the_featured_images_credit(course, post):
