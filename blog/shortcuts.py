@@ -43,6 +43,12 @@ def managed_course_or_403(request, course_slug):
     return course
 
 
+def denied(course, message=""):
+    """The PermissionDenied a view raises when a predicate says no: its words say the
+    course has ended when it has (docs/terms.md), else `message`."""
+    return PermissionDenied(course.closed_message() if course.is_closed else message)
+
+
 def paginate(request, queryset, per_page=POSTS_PER_PAGE, count=None):
     """The page of `queryset` that ?page= asks for (the last page if past the end).
     ``count``, when the view knows it already, saves the COUNT query."""

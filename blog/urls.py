@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import feeds, views
+from blog import feeds, terms, views
 
 app_name = "blog"
 urlpatterns = [
@@ -34,6 +34,10 @@ urlpatterns = [
         views.membership_remove,
         name="membership_remove",
     ),
+    path("c/<slug:course_slug>/manage/term/", terms.course_term, name="course_term"),
+    path("c/<slug:course_slug>/manage/term/close/", terms.course_close, name="course_close"),
+    path("c/<slug:course_slug>/manage/term/reopen/", terms.course_reopen, name="course_reopen"),
+    path("c/<slug:course_slug>/manage/term/copy/", terms.course_copy, name="course_copy"),
     path(
         "c/<slug:course_slug>/manage/participation/",
         views.course_participation,

@@ -36,6 +36,7 @@ from blog.participation import participation_table, write_csv
 from blog.rendering import render_post_markdown
 from blog.search import SEARCH_RANKED, clean_query, search_terms
 from blog.shortcuts import (
+    denied,
     managed_course_or_403,
     paginate,
     readable_course_or_404,
@@ -307,7 +308,7 @@ def post_like(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_like(request.user):
-        raise PermissionDenied("Only members of this course can like its posts.")
+        raise denied(course, "Only members of this course can like its posts.")
     liked = request.POST.get("liked", "1") != "0"
     services.like_post(post=post, user=request.user, liked=liked)
     summary = post_likes_context(request, post)["post_likes"]
@@ -318,7 +319,7 @@ def post_like(request, course_slug, post_slug):
 def post_create(request, course_slug):
     course = readable_course_or_404(request, course_slug)
     if not course.can_write_post(request.user):
-        raise PermissionDenied("Join this course to write in it.")
+        raise denied(course, "Join this course to write in it.")
     return _edit_post(request, course, Post(course=course, author=request.user))
 
 
@@ -327,7 +328,7 @@ def post_edit(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_edit(request.user):
-        raise PermissionDenied("Only the author and the course's instructors edit a post.")
+        raise denied(course, "Only the author and the course's instructors edit a post.")
     return _edit_post(request, course, post)
 
 
@@ -347,6 +348,8 @@ def _edit_post(request, course, post):
             action == "unpublish" and not post.can_unpublish(request.user)
         ):
             raise PermissionDenied
+        if action == "publish" and not post.can_publish(request.user):
+            raise denied(course)
         valid = all([form.is_valid(), *(section.form.is_valid() for section in sections)])
         refusal = valid and section_refusal(sections, post=post, action=action)
         if refusal and action != "publish":  # a published post: change nothing, say why
@@ -548,7 +551,7 @@ def post_preview(request, course_slug):
     """Live preview for the editor: the same renderer as the stored HTML."""
     course = readable_course_or_404(request, course_slug)
     if not course.can_write_post(request.user):
-        raise PermissionDenied
+        raise denied(course)
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "The text is too long to preview."}, status=400)
@@ -570,7 +573,7 @@ def body_image_upload(request, course_slug):
     """ "Insert image" with JavaScript: store it and answer with its Markdown."""
     course = readable_course_or_404(request, course_slug)
     if not course.can_write_post(request.user):
-        raise PermissionDenied
+        raise denied(course)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"error": "Choose an image to insert."}, status=400)
@@ -591,7 +594,7 @@ def post_delete(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_delete(request.user):
-        raise PermissionDenied("Only the author can delete a post.")
+        raise denied(course, "Only the author can delete a post.")
     if request.method == "POST":
         services.delete_post(post=post)
         messages.success(request, f"“{post.title}” was deleted.")
@@ -605,7 +608,7 @@ def post_unpublish(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_unpublish(request.user):
-        raise PermissionDenied
+        raise denied(course)
     services.unpublish_post(post=post)
     messages.success(request, _saved_message(post, "unpublish"))
     return redirect(course)
