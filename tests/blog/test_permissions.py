@@ -304,6 +304,31 @@ def test_a_closed_course_takes_part_in_nothing_but_members_still_see_who_liked(
     assert course.can_grade(user) is (who in ("instructor", "staff"))
 
 
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize(
+    "who, step, held",
+    [
+        ("anonymous", "sign_in", True),
+        ("outsider", "join", True),
+        ("student", "", False),
+        ("instructor", "", False),
+        ("other_instructor", "join", True),
+        ("staff", "", False),
+    ],
+)
+def test_the_step_to_take_part_and_whose_comments_are_held(actors, course, who, step, held, closed):
+    close(course, closed)
+    user = actors[who] or anonymous_user()
+    assert course.step_to_participate(user) == ("" if closed else step)
+    assert course.holds_comments_of(user) is held
+
+
+def test_an_open_course_is_not_closed_and_has_no_closing_day(course):
+    assert not course.is_closed and course.closed_on is None
+    services.close_course(course=course)
+    assert course.is_closed and course.closed_on is not None
+
+
 def test_reopening_gives_everything_back(actors, course):
     author = actors["author"]
     post = factories.PostFactory(course=course, author=author)
