@@ -259,7 +259,9 @@ class CopyCourseForm(forms.Form):
 
     title = forms.CharField(label="New title", max_length=200)
     slug = forms.SlugField(
-        label="New address", max_length=80, help_text="The course's address: /c/<address>/."
+        label="New address",
+        max_length=80,
+        help_text="Letters, digits and hyphens: the course will be at /c/this-address/.",
     )
     term = forms.CharField(max_length=60, required=False, help_text="For example “Fall 2027”.")
     old_start = forms.DateField(
