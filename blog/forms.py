@@ -15,10 +15,13 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "title", "term", "description", "visibility", "guest_comments", "thread_depth",
-            "time_zone", "citation_style",
+            "title", "term", "term_start", "description", "visibility", "guest_comments",
+            "thread_depth", "time_zone", "citation_style",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
