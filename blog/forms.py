@@ -15,13 +15,10 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = [
-            "title", "term", "term_start", "description", "visibility", "guest_comments",
-            "thread_depth", "time_zone", "citation_style",
+            "title", "term", "description", "visibility", "guest_comments", "thread_depth",
+            "time_zone", "citation_style",
         ]  # fmt: skip
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

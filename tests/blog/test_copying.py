@@ -440,16 +440,10 @@ def test_a_taken_address_is_a_form_error_that_keeps_what_was_typed(client, term)
     assert 'value="Kept"' in html and Course.objects.count() == 1
 
 
-def test_the_settings_keep_the_terms_first_day_which_the_copy_suggests(client, term):
-    client.force_login(instructor_of(term).user)
-    data = {
-        "title": term.title, "term": term.term, "term_start": "2026-09-07", "description": "",
-        "visibility": "members", "guest_comments": "off", "thread_depth": 3, "time_zone": "",
-        "citation_style": "",
-    }  # fmt: skip
-    response = client.post(reverse("blog:course_settings", args=[term.slug]), data)
-    assert response.status_code == 302
-    term.refresh_from_db()
-    assert term.term_start == date(2026, 9, 7)
-    html = client.get(reverse("blog:course_copy", args=[term.slug])).content.decode()
-    assert 'value="2026-09-07"' in html
+def test_a_copy_remembers_its_first_day_which_its_own_copy_suggests(client, term):
+    instructor = instructor_of(term).user
+    new = copy(term, instructor)
+    assert new.term_start == date(2027, 8, 30)
+    client.force_login(instructor)
+    html = client.get(reverse("blog:course_copy", args=[new.slug])).content.decode()
+    assert 'value="2027-08-30"' in html
