@@ -109,7 +109,9 @@ css: $(SITE_STAMP)
 # Mutation testing of the permission predicates (pyproject.toml [tool.mutmut]): each
 # change mutmut makes to a can_* predicate or role_of must fail a permission test.
 # Not in CI: it runs the permission tests once per mutant (see docs/architecture.md).
-MUTANTS ?= *ǁCourseǁrole_of__* *x_roles_cached_on__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_*
+MUTANTS ?= *ǁCourseǁrole_of__* *x_roles_cached_on__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_* \
+	*ǁCourseǁis_closed__* *ǁCourseǁstep_to_participate__* *ǁCourseǁholds_comments_of__* \
+	*ǁPostǁis_by_writer__*
 mutants: $(DEV_STAMP)
 	$(BIN)/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(BIN)/mutmut results

@@ -1,8 +1,8 @@
 """What assignments adds to blog's pages and editor (config/hooks.py)."""
 
-from assignments import editor, participation, parts
+from assignments import copying, editor, participation, parts
 from config import hooks
-from config.hooks import EditorSection, Part
+from config.hooks import CourseCopier, EditorSection, Part
 
 hooks.HOME.register(Part("assignments/_whats_due.html", parts.whats_due, per_viewer=True))
 # Private to the post's author and the instructors: a hole in cached pages.
@@ -25,3 +25,13 @@ hooks.EDITOR_SECTIONS.register(
     order=10,
 )
 hooks.COURSE_PARTICIPATION_COLUMNS.register(participation.assignment_columns)
+hooks.COURSE_COPIERS.register(
+    CourseCopier(
+        "assignments",
+        copy=copying.copy_assignments,
+        template="assignments/_copy_preview.html",
+        preview=copying.preview,
+        first_moment=copying.first_opening,
+    ),
+    order=20,
+)

@@ -29,7 +29,7 @@ def feedback_context(request, post, *, next_url):
         return {}
     return {
         "feedback_thread": list(Feedback.objects.for_post(post).with_author()),
-        "feedback_form": FeedbackForm(),
+        "feedback_form": FeedbackForm() if post.can_write_feedback(request.user) else None,
         "feedback_post": post,
         "feedback_next": next_url,
     }

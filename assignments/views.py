@@ -23,7 +23,7 @@ from assignments.parts import feedback_context
 from assignments.shortcuts import assignment_or_404, course_for_members_or_403
 from assignments.times import course_zone, due_text, reader_zone
 from blog.extensions import page_parts
-from blog.shortcuts import readable_course_or_404, readable_post_or_404
+from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
 from config.hooks import MANAGE_TABS, RESPONSE_FIGURES
 
 
@@ -131,7 +131,7 @@ def assignment_respond(request, course_slug, assignment_slug):
     course = course_for_members_or_403(request, course_slug)
     assignment = assignment_or_404(course, assignment_slug)
     if not assignment.can_submit(request.user):
-        raise PermissionDenied
+        raise denied(course)
     post = services.start_response(assignment=assignment, student=request.user)
     return redirect("blog:post_edit", course_slug=course.slug, post_slug=post.slug)
 
@@ -263,7 +263,7 @@ def feedback_add(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_write_feedback(request.user):
-        raise PermissionDenied("Only the author and the course's instructors write here.")
+        raise denied(course, "Only the author and the course's instructors write here.")
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = post.get_absolute_url()

@@ -1,8 +1,8 @@
 """What awards adds to blog's and accounts' pages (config/hooks.py)."""
 
-from awards import display, participation
+from awards import copying, display, participation
 from config import hooks
-from config.hooks import Column, Part
+from config.hooks import Column, CourseCopier, Part
 
 hooks.POST_BANNERS.register(Part("awards/_post_banners.html", display.post_page_awards))
 hooks.CARD_LOADERS.register(display.with_award_badges)
@@ -14,4 +14,14 @@ hooks.MANAGE_TABS.register(Part("awards/_manage_tab.html", display.if_awarding))
 hooks.PROFILE_SECTIONS.register(display.profile_awards_section, order=5)
 hooks.PARTICIPATION_COLUMNS.register(
     Column("awards_received", "Awards received", participation.awards_received), order=50
+)
+hooks.COURSE_COPIERS.register(
+    CourseCopier(
+        "awards",
+        copy=copying.copy_awards,
+        label="Award types (never who received them)",
+        template="awards/_copy_preview.html",
+        preview=copying.preview,
+    ),
+    order=10,
 )

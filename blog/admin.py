@@ -30,7 +30,7 @@ class CourseAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_filter = ["visibility", "guest_comments", "term"]
     search_fields = ["title", "term", "description"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created"]
+    readonly_fields = ["created", "closed_at"]  # closed and reopened on the Term tab
     date_hierarchy = "created"
     inlines = [MembershipInline, TopicInline]
 

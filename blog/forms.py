@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from accounts.images import clean_image_upload
 from blog.models import Course, Post, Role, Topic
 from blog.participation import period_bounds, period_slug
-from blog.services import POST_FIELDS
+from blog.services import POST_FIELDS, TOPICS
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -90,6 +90,12 @@ class JoinCourseForm(forms.Form):
             raise ValidationError(
                 "No course has this code. Check it with your instructor.", code="unknown_code"
             ) from None
+        if self.course.is_closed:
+            raise ValidationError(
+                "%(ended)s It takes no new members.",
+                code="closed",
+                params={"ended": self.course.closed_message()},
+            )
         return code
 
 
@@ -333,3 +339,71 @@ class ParticipationForm(forms.Form):
 
     def _dates(self):
         return {"start_date": self.cleaned_data["start"], "end_date": self.cleaned_data["end"]}
+
+
+class CopyCourseForm(forms.Form):
+    """A course's copy for a new term (blog.services.copy_course): the new course's
+    names and dates, and what comes along. Each app's optional part of the copy
+    (COURSE_COPIERS with a label) adds a checkbox, ``include_<key>``."""
+
+    title = forms.CharField(label="New title", max_length=200)
+    slug = forms.SlugField(
+        label="New address",
+        max_length=80,
+        help_text="Letters, digits and hyphens: the course will be at /c/this-address/.",
+    )
+    term = forms.CharField(max_length=60, required=False, help_text="For example “Fall 2027”.")
+    old_start = forms.DateField(
+        label="This term started on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Suggested from the course; correct it if it is wrong.",
+    )
+    start = forms.DateField(
+        label="The new term starts on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    topics = forms.BooleanField(label="Topics", required=False, initial=True)
+    posts = forms.ModelMultipleChoiceField(
+        label="Instructors' posts (copied as drafts)",
+        queryset=Post.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, posts, copiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = posts
+        self.copier_fields = []
+        for copier in copiers:
+            if copier.label:
+                name = f"include_{copier.key}"
+                self.fields[name] = forms.BooleanField(
+                    label=copier.label, required=False, initial=True
+                )
+                self.copier_fields.append((name, copier.key))
+
+    def copier_bound_fields(self):
+        return [self[name] for name, _ in self.copier_fields]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Course.objects.filter(slug=slug).exists():
+            raise ValidationError(
+                "Another course has this address. Choose another.", code="slug_taken"
+            )
+        return slug
+
+    def service_values(self):
+        """copy_course's keyword arguments (but course and by)."""
+        data = self.cleaned_data
+        include = {key for name, key in self.copier_fields if data[name]}
+        if data["topics"]:
+            include.add(TOPICS)
+        return {
+            "title": data["title"],
+            "slug": data["slug"],
+            "term": data["term"],
+            "old_start": data["old_start"],
+            "start": data["start"],
+            "include": include,
+            "posts": list(data["posts"]),
+        }

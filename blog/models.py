@@ -82,6 +82,14 @@ def default_time_zone():
     return settings.TIME_ZONE
 
 
+def course_zone_of(course):
+    """The course's time zone (the site's if its name is unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(course.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 def validate_time_zone(value):
     try:
         zoneinfo.ZoneInfo(value)
@@ -168,6 +176,15 @@ class Course(VersionedModel, models.Model):
     citation_style = models.CharField(
         max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
     )
+    term_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day of the term: copying the course to a new term moves "
+        "its assignments' dates by the days between the two starts.",
+    )
+    # When an instructor closed the course (blog.services.close_course); None while open.
+    # A closed course is read-only: see the predicates below and docs/terms.md.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
     pages_version = models.PositiveBigIntegerField(default=1, editable=False)
@@ -237,17 +254,33 @@ class Course(VersionedModel, models.Model):
     def is_member(self, user):
         return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
 
+    @property
+    def is_closed(self):
+        """Ended (docs/terms.md): read-only for everyone, instructors and staff included,
+        but for grading, feedback, moderation and exports."""
+        return self.closed_at is not None
+
     # --- Predicates: docs/design.md's access table, one rule each. ---
 
     def can_read(self, user):
         return self.visibility == self.Visibility.PUBLIC or self.role_of(user) is not None
 
     def can_write_post(self, user):
-        return self.role_of(user) is not None
+        """Write a new post (and submit to an assignment): members of an open course."""
+        return not self.is_closed and self.role_of(user) is not None
 
     def can_participate(self, user):
-        """Like posts and comments, comment as themself."""
-        return self.role_of(user) is not None
+        """Like posts and comments, comment as themself: members of an open course."""
+        return not self.is_closed and self.role_of(user) is not None
+
+    def can_close(self, user):
+        """Close the course (read-only) and reopen it."""
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_copy(self, user):
+        """Copy it to a new term (settings, topics, award types, assignments, the
+        instructors' posts: never a student's row)."""
+        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
     def instructors(self):
         """The course's instructors, as users (staff hold no membership)."""
@@ -280,7 +313,7 @@ class Course(VersionedModel, models.Model):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
     def can_join(self, user):
-        return user.is_authenticated and self.role_of(user) is None
+        return not self.is_closed and user.is_authenticated and self.role_of(user) is None
 
     # Assignments (the assignments app): set them, grant extensions, grade.
 
@@ -301,22 +334,36 @@ class Course(VersionedModel, models.Model):
 
     def can_see_likers(self, user):
         """Who liked a post or comment is for the course's members (and staff)."""
-        return self.can_participate(user)
+        return self.role_of(user) is not None
 
     def can_comment(self, user):
-        """Members comment as themselves; others only where guests may comment."""
-        return self.can_participate(user) or self.allows_guest_comments
+        """Members comment as themselves; others only where guests may comment. Nobody
+        comments on a closed course."""
+        return self.can_participate(user) or (not self.is_closed and self.allows_guest_comments)
 
     def holds_comments_of(self, user):
         """Comments from anyone but members wait for a moderator."""
-        return not self.can_participate(user)
+        return self.role_of(user) is None
 
     def step_to_participate(self, user):
         """What user must do before liking and commenting as themself here: SIGN_IN
-        (a reader who isn't signed in), JOIN (signed in, not a member), or "" (nothing)."""
-        if self.can_participate(user):
+        (a reader who isn't signed in), JOIN (signed in, not a member), or "" (nothing
+        to do, or nothing that would help: a closed course takes part in nothing)."""
+        if self.is_closed or self.can_participate(user):
             return ""
         return JOIN if self.can_join(user) else SIGN_IN
+
+    @property
+    def closed_on(self):
+        """The day it was closed, in the course's time zone (None while open)."""
+        if self.closed_at is None:
+            return None
+        return timezone.localtime(self.closed_at, course_zone_of(self)).date()
+
+    def closed_message(self):
+        """Why a write to a closed course is refused, in words."""
+        ended = self.closed_on
+        return f"{self.title} ended on {ended.day} {ended:%B %Y}: it is read-only now."
 
     def comment_hold_reason(self, user):
         """Why user's comments wait for a moderator, in words ("" when they don't)."""
@@ -727,16 +774,25 @@ class Post(VersionedModel, models.Model):
     def can_read(self, user):
         if self.is_published:
             return self.course.can_read(user)
-        return self.can_edit(user)
+        return self.is_by(user) or self.course.can_manage_posts(user)
 
     def is_by(self, user):
         return user.is_authenticated and self.author_id == user.pk
 
+    def is_by_writer(self, user):
+        """Written by user, in a course open for writing (a closed one is read-only
+        for its students; its instructors still edit and unpublish)."""
+        return self.is_by(user) and not self.course.is_closed
+
     def can_edit(self, user):
-        return self.is_by(user) or self.course.can_manage_posts(user)
+        return self.is_by_writer(user) or self.course.can_manage_posts(user)
+
+    def can_publish(self, user):
+        """Publish (or publish again): nothing new appears in a closed course."""
+        return not self.course.is_closed and self.can_edit(user)
 
     def can_delete(self, user):
-        return self.is_by(user) or self.course.can_delete_posts(user)
+        return self.is_by_writer(user) or self.course.can_delete_posts(user)
 
     def can_unpublish(self, user):
         return self.is_published and self.can_edit(user)
@@ -757,7 +813,8 @@ class Post(VersionedModel, models.Model):
         return self.is_by(user) or self.course.can_manage_posts(user)
 
     def can_write_feedback(self, user):
-        return self.can_see_feedback(user)
+        """The author while the course is open; instructors and staff always (grading)."""
+        return self.is_by_writer(user) or self.course.can_manage_posts(user)
 
 
 class PostLike(models.Model):

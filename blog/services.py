@@ -1,7 +1,7 @@
 """Writes that span models or have side effects (docs/style.md, Where logic lives)."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -22,9 +22,11 @@ from blog.models import (
     Course,
     Invitation,
     Membership,
+    Post,
     PostLike,
     Role,
     Topic,
+    course_zone_of,
     new_join_code,
 )
 from config.mail import queue_email
@@ -399,3 +401,152 @@ def accept_invitation(*, invitation, user):
     versions.changed(course=course)
     course.forget_roles(user)
     return membership, created
+
+
+@transaction.atomic
+def close_course(*, course):
+    """End the course: it becomes read-only (the predicates on Course, Post and Comment
+    refuse every write but grading, feedback from instructors and moderation), and every
+    page of it says so at once."""
+    if course.closed_at is None:
+        course.closed_at = timezone.now()
+        course.save(update_fields=["closed_at"])
+        versions.changed(course=course)
+    return course
+
+
+@transaction.atomic
+def reopen_course(*, course):
+    """Undo close_course: everything it refused works again."""
+    if course.closed_at is not None:
+        course.closed_at = None
+        course.save(update_fields=["closed_at"])
+        versions.changed(course=course)
+    return course
+
+
+# --- A course's copy for a new term (docs/terms.md) ---
+
+# The Course fields a copy does not take from its original: what makes it another
+# course (its names, join code, term, dates, closing) and the page cache's versions.
+# Every other field (the settings) is copied, including fields added later.
+NOT_COPIED = frozenset(
+    {
+        "id", "title", "slug", "term", "join_code", "term_start", "closed_at", "created",
+        "pages_version", "common_version",
+    }
+)  # fmt: skip
+TOPICS = "topics"  # what copy_course's `include` names besides the COURSE_COPIERS' keys
+
+
+@dataclass(frozen=True)
+class TermShift:
+    """Moves a time by whole days in a time zone, keeping its wall-clock time: 09:00
+    local stays 09:00 local across a daylight-saving change (the UTC time moves by an
+    hour). A time that falls in the gap of a spring change reads as the hour after."""
+
+    days: int
+    zone: object
+
+    @classmethod
+    def between(cls, course, old_start, new_start):
+        return cls((new_start - old_start).days, course_zone_of(course))
+
+    def __call__(self, moment):
+        if moment is None:
+            return None
+        local = moment.astimezone(self.zone).replace(tzinfo=None) + timedelta(days=self.days)
+        return local.replace(tzinfo=self.zone).astimezone(UTC)
+
+
+@dataclass
+class Copying:
+    """What a COURSE_COPIERS' copy function is given (config/hooks.py)."""
+
+    source: Course
+    target: Course
+    shift: TermShift
+    by: object
+    topics: dict = field(default_factory=dict)  # slug -> the new course's Topic
+
+    def topic(self, topic):
+        """The new course's topic standing for `topic` (made now if it isn't there)."""
+        if topic is None:
+            return None
+        if topic.slug not in self.topics:
+            self.topics[topic.slug] = Topic.objects.create(
+                course=self.target, name=topic.name, slug=topic.slug
+            )
+        return self.topics[topic.slug]
+
+
+def course_copiers():
+    from config.hooks import COURSE_COPIERS
+
+    return list(COURSE_COPIERS)
+
+
+def suggested_start(course):
+    """The old term's first day for the copy form: the course's term start, else the
+    day of the earliest time another app knows (an assignment opening), else the day
+    the course was made; the instructor may correct it."""
+    if course.term_start:
+        return course.term_start
+    zone = course_zone_of(course)
+    moments = [c.first_moment(course) for c in course_copiers() if c.first_moment]
+    moments = [m for m in moments if m is not None]
+    return timezone.localtime(min(moments, default=course.created), zone).date()
+
+
+def instructor_posts(course):
+    """The posts a copy may bring: those written by the course's instructors."""
+    return (
+        Post.objects.for_course(course).filter(author__in=course.instructors()).order_by("-created")
+    )
+
+
+@transaction.atomic
+def copy_course(*, course, title, slug, start, by, old_start=None, term="", include=(), posts=()):
+    """A new course for a new term, made from `course`: its settings (every field but
+    NOT_COPIED), its instructors (as instructors), its topics when `include` names
+    TOPICS, the chosen `posts` by its instructors (as drafts: their author's if still an
+    instructor, else by `by`'s), and what each COURSE_COPIERS entry brings (always, or
+    when `include` names its key: award types), with every date moved by the days
+    between `old_start` (suggested_start by default) and `start`. No student's row."""
+    include = set(include)
+    fields = {
+        f.name: getattr(course, f.name)
+        for f in Course._meta.concrete_fields
+        if f.name not in NOT_COPIED
+    }
+    target = Course.objects.create(title=title, slug=slug, term=term, term_start=start, **fields)
+    instructors = list(course.instructors())
+    Membership.objects.bulk_create(
+        Membership(course=target, user=user, role=Role.INSTRUCTOR) for user in instructors
+    )
+    shift = TermShift.between(course, old_start or suggested_start(course), start)
+    copying = Copying(source=course, target=target, shift=shift, by=by)
+    if TOPICS in include:
+        for topic in course.topics.all():
+            copying.topic(topic)
+    allowed = instructor_posts(course).filter(pk__in=[p.pk for p in posts])
+    for post in allowed.select_related("author").prefetch_related("topics"):
+        copy = Post(
+            course=target,
+            author=post.author if post.author in instructors else by,
+            title=post.title,
+            slug=post.slug,
+            body=post.body,
+            excerpt=post.excerpt,
+            status=Post.Status.DRAFT,
+        )
+        copy.save()
+        if TOPICS in include:
+            copy.topics.set([copying.topic(topic) for topic in post.topics.all()])
+    for copier in course_copiers():
+        if not copier.label or copier.key in include:
+            copier.copy(copying)
+    versions.changed(course=target)
+    for user in [*instructors, by]:
+        target.forget_roles(user)
+    return target

@@ -43,12 +43,18 @@ def managed_course_or_403(request, course_slug):
     return course
 
 
+def denied(course, message=""):
+    """The PermissionDenied a view raises when a predicate says no: its words say the
+    course has ended when it has (docs/terms.md), else `message`."""
+    return PermissionDenied(course.closed_message() if course.is_closed else message)
+
+
 def writable_course_or_403(request, course_slug):
     """The course (404 if the user may not read it), if the user may write posts in it
     (``course.can_write_post``); else 403."""
     course = readable_course_or_404(request, course_slug)
     if not course.can_write_post(request.user):
-        raise PermissionDenied("Join this course to write in it.")
+        raise denied(course, "Join this course to write in it.")
     return course
 
 

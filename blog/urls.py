@@ -1,6 +1,6 @@
 from django.urls import path
 
-from blog import feeds
+from blog import feeds, terms
 from blog.views import courses, editor, invitations, likes, manage, reading
 
 app_name = "blog"
@@ -46,6 +46,10 @@ urlpatterns = [
         manage.membership_remove,
         name="membership_remove",
     ),
+    path("c/<slug:course_slug>/manage/term/", terms.course_term, name="course_term"),
+    path("c/<slug:course_slug>/manage/term/close/", terms.course_close, name="course_close"),
+    path("c/<slug:course_slug>/manage/term/reopen/", terms.course_reopen, name="course_reopen"),
+    path("c/<slug:course_slug>/manage/term/copy/", terms.course_copy, name="course_copy"),
     path(
         "c/<slug:course_slug>/manage/participation/",
         manage.course_participation,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.social import provider_of
 from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary
-from blog.shortcuts import readable_course_or_404, readable_post_or_404
+from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm, QueueReplyForm
 from comments.models import Comment
@@ -131,7 +131,7 @@ def comment_create(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_comment(request.user):
-        raise PermissionDenied("You can't comment on this post.")
+        raise denied(course, "You can't comment on this post.")
     form = CommentForm(request.POST, post=post, guest=not request.user.is_authenticated)
     if form.is_valid():
         try:
@@ -157,7 +157,7 @@ def comment_reply(request, pk):
     """Reply without JavaScript: the comment and the form, on a page of their own."""
     parent = visible_comment_or_404(request, pk)
     if not parent.can_reply(request.user):
-        raise PermissionDenied("You can't reply to this comment.")
+        raise denied(parent.post.course, "You can't reply to this comment.")
     post = parent.post
     form = comment_form(request, post, parent=parent)
     context = {"post": post, "course": post.course, "parent": parent}
@@ -170,7 +170,7 @@ def comment_reply(request, pk):
 def comment_edit(request, pk):
     comment = visible_comment_or_404(request, pk)
     if not comment.can_edit(request.user):
-        raise PermissionDenied("You can only edit your own comments.")
+        raise denied(comment.post.course, "You can only edit your own comments.")
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
         services.edit_comment(comment=comment, body=form.cleaned_data["body"])
@@ -183,7 +183,7 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     comment = visible_comment_or_404(request, pk)
     if not comment.can_delete(request.user):
-        raise PermissionDenied("You can only delete your own comments.")
+        raise denied(comment.post.course, "You can only delete your own comments.")
     if request.method == "POST":
         services.withdraw_comment(comment=comment)
         messages.success(request, "Your comment is deleted.")
@@ -196,7 +196,7 @@ def comment_like(request, pk):
     """Like (liked=1) or unlike (liked=0) a comment. Signed-in course members only."""
     comment = visible_comment_or_404(request, pk)
     if not comment.can_like(request.user):
-        raise PermissionDenied("Only members of this course can like its comments.")
+        raise denied(comment.post.course, "Only members of this course can like its comments.")
     liked = request.POST.get("liked", "1") != "0"
     count = services.like_comment(comment=comment, user=request.user, liked=liked)
     likers = None

@@ -31,6 +31,7 @@ The extension points, each declared below with what it takes:
 - blog's editor, posts and pages: EDITOR_SECTIONS, BODY_FILTERS, POST_RANKINGS,
   PARTICIPATION_COLUMNS, COURSE_PARTICIPATION_COLUMNS.
 - The member page cache's holes (the pagecache package): HOLE_FILLERS, VIEWER_CONTEXTS.
+- blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
 - accounts' profile page: PROFILE_SECTIONS.
 - assignments' page of an assignment: RESPONSE_FIGURES.
 """
@@ -323,6 +324,39 @@ class ViewerContext:
 
 
 VIEWER_CONTEXTS = Hook("viewer_contexts", identity=lambda viewer: viewer.name)
+
+
+# --- blog's copy of a course to a new term (docs/terms.md) -----------------------------
+
+
+@dataclass(frozen=True)
+class CourseCopier:
+    """What another app brings along when a course is copied to a new term
+    (``blog.services.copy_course``): never a student's row.
+
+    ``copy(copying)`` runs inside copy_course's transaction and makes the app's rows
+    for ``copying.target`` from those of ``copying.source``: ``copying.shift(moment)``
+    moves a time by the days between the two terms' starts, keeping its wall-clock time
+    in the course's zone; ``copying.topic(topic)`` is the new course's topic of that
+    name (made when needed); ``copying.by`` is who copies.
+
+    ``label``: the "What to bring" checkbox of the copy form; "" when the app's rows
+    always come along. ``template`` and ``preview(course, shift) -> dict``: what the
+    confirmation step shows (``preview`` in the template: the rows with their new
+    dates), in a fixed number of queries. ``first_moment(course) -> datetime | None``:
+    the earliest time the app knows in the course (an assignment's opening), which
+    suggests the old term's start when the course has none.
+    """
+
+    key: str
+    copy: object
+    label: str = ""
+    template: str = ""
+    preview: object = None
+    first_moment: object = None
+
+
+COURSE_COPIERS = Hook("course_copiers", identity=lambda copier: copier.key)
 
 
 # --- accounts' profile page -------------------------------------------------------------

@@ -22,6 +22,7 @@ from blog.forms import (
 from blog.models import Post
 from blog.rendering import render_post_markdown
 from blog.shortcuts import (
+    denied,
     readable_course_or_404,
     readable_post_or_404,
     writable_course_or_403,
@@ -43,7 +44,7 @@ def post_edit(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_edit(request.user):
-        raise PermissionDenied("Only the author and the course's instructors edit a post.")
+        raise denied(course, "Only the author and the course's instructors edit a post.")
     return _edit_post(request, course, post)
 
 
@@ -63,6 +64,8 @@ def _edit_post(request, course, post):
             action == "unpublish" and not post.can_unpublish(request.user)
         ):
             raise PermissionDenied
+        if action == "publish" and not post.can_publish(request.user):
+            raise denied(course)
         valid = all([form.is_valid(), *(section.form.is_valid() for section in sections)])
         refusal = valid and section_refusal(sections, post=post, action=action)
         if refusal:
@@ -329,7 +332,7 @@ def post_delete(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_delete(request.user):
-        raise PermissionDenied("Only the author can delete a post.")
+        raise denied(course, "Only the author can delete a post.")
     if request.method == "POST":
         services.delete_post(post=post)
         messages.success(request, f"“{post.title}” was deleted.")
@@ -343,7 +346,7 @@ def post_unpublish(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_unpublish(request.user):
-        raise PermissionDenied
+        raise denied(course)
     services.unpublish_post(post=post)
     messages.success(request, _saved_message(post, "unpublish"))
     return redirect(course)

@@ -1,13 +1,13 @@
 """The post's Like: its button and "Liked by", for the page and for a reader's hole, and
 the like itself."""
 
-from django.core.exceptions import PermissionDenied
 from django.views.decorators.http import require_POST
 
 from blog import services
 from blog.likes import like_response, likes_summary
 from blog.models import PostLike
 from blog.shortcuts import (
+    denied,
     readable_course_or_404,
     readable_post_or_404,
 )
@@ -54,7 +54,7 @@ def post_like(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_like(request.user):
-        raise PermissionDenied("Only members of this course can like its posts.")
+        raise denied(course, "Only members of this course can like its posts.")
     liked = request.POST.get("liked", "1") != "0"
     services.like_post(post=post, user=request.user, liked=liked)
     summary = post_likes_context(request, post)["post_likes"]

@@ -2,9 +2,18 @@
 
 import pytest
 
+from blog import services as blog_services
 from tests.assignments.conftest import ACTIONS, ACTORS, ALLOWED
 
-TABLE = [(actor, action, actor in ALLOWED[action]) for action in ACTIONS for actor in ACTORS]
+# A closed course (docs/terms.md): nobody submits; the author reads their feedback but
+# writes no more of it; grading, the gradebook and exports go on.
+ALLOWED_CLOSED = {**ALLOWED, "submit": set(), "write_feedback": {"instructor", "staff"}}
+TABLE = [
+    pytest.param(actor, action, actor in table[action], closed, id=f"{state}-{actor}-{action}")
+    for closed, state, table in [(False, "open", ALLOWED), (True, "closed", ALLOWED_CLOSED)]
+    for action in ACTIONS
+    for actor in ACTORS
+]
 
 
 def check(action, *, assignment, post, user):
@@ -20,8 +29,10 @@ def check(action, *, assignment, post, user):
     }[action]()
 
 
-@pytest.mark.parametrize(("actor", "action", "allowed"), TABLE)
-def test_access_table(actors, assignment, post, actor, action, allowed):
+@pytest.mark.parametrize(("actor", "action", "allowed", "closed"), TABLE)
+def test_access_table(actors, assignment, post, actor, action, allowed, closed):
+    if closed:
+        blog_services.close_course(course=assignment.course)
     assert check(action, assignment=assignment, post=post, user=actors[actor]) is allowed
 
 

@@ -126,41 +126,62 @@ DELETE = {
     "other_instructor": 403,
     "staff": 200,
 }
+# A closed course (docs/terms.md) is read-only: nobody writes a post; its instructors
+# (and staff) still edit and unpublish; only staff still delete.
+WRITE_CLOSED = {**dict.fromkeys(ACTORS, 403), "anonymous": 302}
+EDIT_CLOSED = {**EDIT, "author": 403}
+DELETE_CLOSED = {**DELETE, "author": 403}
+CLOSED = [pytest.param(False, id="open"), pytest.param(True, id="closed")]
 
 
+def close(course, closed):
+    if closed:
+        services.close_course(course=course)
+
+
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("who", ACTORS)
-def test_who_may_write_a_post_in_the_course(client, actors, course, who):
+def test_who_may_write_a_post_in_the_course(client, actors, course, who, closed):
+    close(course, closed)
     as_user(client, actors, who)
     response = client.get(reverse("blog:post_create", args=[course.slug]))
-    assert response.status_code == WRITE[who]
+    assert response.status_code == (WRITE_CLOSED if closed else WRITE)[who]
 
 
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("who", ACTORS)
-def test_who_may_edit_a_post(client, actors, course, who):
+def test_who_may_edit_a_post(client, actors, course, who, closed):
     post = factories.PostFactory(course=course, author=actors["author"])
+    close(course, closed)
     as_user(client, actors, who)
     url = reverse("blog:post_edit", args=[course.slug, post.slug])
-    assert client.get(url).status_code == EDIT[who]
+    assert client.get(url).status_code == (EDIT_CLOSED if closed else EDIT)[who]
 
 
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("who", ACTORS)
-def test_who_may_delete_a_post(client, actors, course, who):
+def test_who_may_delete_a_post(client, actors, course, who, closed):
     post = factories.PostFactory(course=course, author=actors["author"])
+    close(course, closed)
+    table = DELETE_CLOSED if closed else DELETE
     as_user(client, actors, who)
     url = reverse("blog:post_delete", args=[course.slug, post.slug])
-    assert client.get(url).status_code == DELETE[who]
+    assert client.get(url).status_code == table[who]
     client.post(url)
-    assert Post.objects.filter(pk=post.pk).exists() == (DELETE[who] != 200)
+    assert Post.objects.filter(pk=post.pk).exists() == (table[who] != 200)
 
 
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("who", ACTORS)
-def test_who_may_unpublish_a_post(client, actors, course, who):
+def test_who_may_unpublish_a_post(client, actors, course, who, closed):
     post = factories.PostFactory(course=course, author=actors["author"])
+    close(course, closed)
+    table = EDIT_CLOSED if closed else EDIT
     as_user(client, actors, who)
     response = client.post(reverse("blog:post_unpublish", args=[course.slug, post.slug]))
     post.refresh_from_db()
-    assert post.is_published == (EDIT[who] != 200)
-    if EDIT[who] == 403:
+    assert post.is_published == (table[who] != 200)
+    if table[who] == 403:
         assert response.status_code == 403
 
 
@@ -218,6 +239,111 @@ def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, w
 def test_who_may_join_a_course(actors, course, who, may_join):
     user = actors[who] or anonymous_user()
     assert course.can_join(user) is may_join
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_nobody_joins_a_closed_course(actors, course, who):
+    services.close_course(course=course)
+    user = actors[who] or anonymous_user()
+    assert course.can_join(user) is False
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize(
+    "who, may",
+    [
+        ("anonymous", False),
+        ("outsider", False),
+        ("student", False),
+        ("author", False),
+        ("instructor", True),
+        ("other_instructor", False),
+        ("staff", True),
+    ],
+)
+def test_closing_reopening_and_copying_belong_to_instructors_and_staff(
+    actors, course, who, may, closed
+):
+    close(course, closed)
+    user = actors[who] or anonymous_user()
+    assert course.can_close(user) is may
+    assert course.can_copy(user) is may
+
+
+@pytest.mark.parametrize(
+    "who, member",
+    [
+        ("anonymous", False),
+        ("outsider", False),
+        ("student", True),
+        ("author", True),
+        ("instructor", True),
+        ("other_instructor", False),
+        ("staff", True),
+    ],
+)
+def test_a_closed_course_takes_part_in_nothing_but_members_still_see_who_liked(
+    actors, course, who, member
+):
+    user = actors[who] or anonymous_user()
+    post = factories.PostFactory(course=course, author=actors["author"])
+    assert course.can_participate(user) is member
+    assert course.can_write_post(user) is member
+    services.close_course(course=course)
+    assert course.can_participate(user) is False
+    assert course.can_write_post(user) is False
+    assert course.can_comment(user) is False  # the course takes guest comments when open
+    assert post.can_like(user) is False
+    assert post.can_publish(user) is False
+    assert course.can_see_likers(user) is member
+    assert course.holds_comments_of(user) is not member
+    assert course.step_to_participate(user) == ""
+    assert post.can_read(user) is True
+    assert post.can_see_feedback(user) is (who in ("author", "instructor", "staff"))
+    assert post.can_write_feedback(user) is (who in ("instructor", "staff"))
+    assert course.can_grade(user) is (who in ("instructor", "staff"))
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize(
+    "who, step, held",
+    [
+        ("anonymous", "sign_in", True),
+        ("outsider", "join", True),
+        ("student", "", False),
+        ("instructor", "", False),
+        ("other_instructor", "join", True),
+        ("staff", "", False),
+    ],
+)
+def test_the_step_to_take_part_and_whose_comments_are_held(actors, course, who, step, held, closed):
+    close(course, closed)
+    user = actors[who] or anonymous_user()
+    assert course.step_to_participate(user) == ("" if closed else step)
+    assert course.holds_comments_of(user) is held
+
+
+def test_an_open_course_is_not_closed_and_has_no_closing_day(course):
+    assert not course.is_closed and course.closed_on is None
+    services.close_course(course=course)
+    assert course.is_closed and course.closed_on is not None
+
+
+def test_reopening_gives_everything_back(actors, course):
+    author = actors["author"]
+    post = factories.PostFactory(course=course, author=author)
+    services.close_course(course=course)
+    services.reopen_course(course=course)
+    assert course.can_write_post(author) and course.can_participate(author)
+    assert post.can_edit(author) and post.can_publish(author) and post.can_delete(author)
+    assert post.can_write_feedback(author) and post.can_like(author)
+    assert course.can_join(actors["outsider"]) and course.can_comment(anonymous_user())
+
+
+def test_an_authors_draft_stays_readable_to_them_in_a_closed_course(actors, course):
+    draft = factories.PostFactory(course=course, author=actors["author"], status="draft")
+    services.close_course(course=course)
+    assert draft.can_read(actors["author"]) and not draft.can_edit(actors["author"])
 
 
 def test_role_of_asks_the_database_once_per_request(course, student, django_assert_num_queries):

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from blog import services
 from comments.models import Comment
 from comments.views import MY_PENDING
 from tests import factories
@@ -39,6 +40,13 @@ MAY = {
     ("removed", "like"): set(),
     ("removed", "reply"): set(),
 }
+# A closed course (docs/terms.md) is read-only: every comment reads as before, and
+# nobody edits, deletes, likes or replies.
+MAY_CLOSED = {
+    (status, action): (MAY[(status, action)] if action == "view" else set())
+    for status, action in MAY
+}
+CLOSED = [pytest.param(False, id="open"), pytest.param(True, id="closed")]
 BODY = "Distinctive words about the reading."
 
 
@@ -46,7 +54,9 @@ BODY = "Distinctive words about the reading."
 def case(request, post, student, classmate, instructor, staff, outsider):
     """Make the comment with `status`, by the guest or by the student (the "author")."""
 
-    def make(status, actor):
+    def make(status, actor, closed=False):
+        if closed:
+            services.close_course(course=post.course)
         if actor == "guest_author":
             comment = factories.CommentFactory(
                 post=post, author=None, guest_name="Vera", guest_email="vera@example.org"
@@ -79,15 +89,17 @@ def predicate(comment, user, action, guest_ids):
     }[action]()
 
 
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("status", STATUSES)
-def test_predicate_follows_the_table(case, status, actor, action):
-    comment, user = case(status, actor)
+def test_predicate_follows_the_table(case, status, actor, action, closed):
+    comment, user = case(status, actor, closed)
+    may = (MAY_CLOSED if closed else MAY)[(status, action)]
     guest_ids = {comment.pk} if actor == "guest_author" else set()
-    assert predicate(comment, user, action, guest_ids) is (actor in MAY[(status, action)])
+    assert predicate(comment, user, action, guest_ids) is (actor in may)
     if action == "edit":  # delete follows edit
-        assert predicate(comment, user, "delete", guest_ids) is (actor in MAY[(status, action)])
+        assert predicate(comment, user, "delete", guest_ids) is (actor in may)
 
 
 def shown(html, comment):
@@ -101,10 +113,11 @@ def shown(html, comment):
     }
 
 
+@pytest.mark.parametrize("closed", CLOSED)
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("status", STATUSES)
-def test_the_thread_shows_what_the_predicates_allow(client, case, post, status, actor):
-    comment, user = case(status, actor)
+def test_the_thread_shows_what_the_predicates_allow(client, case, post, status, actor, closed):
+    comment, user = case(status, actor, closed)
     if user.is_authenticated:
         client.force_login(user)
     elif actor == "guest_author":
@@ -112,7 +125,8 @@ def test_the_thread_shows_what_the_predicates_allow(client, case, post, status, 
         session[MY_PENDING] = [comment.pk]
         session.save()
     html = client.get(post.get_absolute_url()).content.decode()
-    expected = {action: actor in MAY[(status, action)] for action in ACTIONS}
+    table = MAY_CLOSED if closed else MAY
+    expected = {action: actor in table[(status, action)] for action in ACTIONS}
     assert shown(html, comment) == expected
 
 
