@@ -92,13 +92,16 @@ async function bootstrap(extraContent) {
     variables: true,
     safelist: {
       greedy: [/^is-invalid/, /invalid-feedback/],
-      // Badge tones that templates build from variables (alerts and buttons are main.css's).
-      standard: ["show", "active", "disabled", ...["primary", "secondary", "info", "success", "warning", "danger"].map((tone) => `text-bg-${tone}`)],
+      // Badge tones are named whole in the templates (alerts and buttons are main.css's).
+      standard: ["show", "active", "disabled"],
       variables: mainCssVariables(),
     },
     // Class names in selectors of layouts and branches of crispy-bootstrap5's templates
-    // that no form of ours takes (horizontal and inline fields, floating labels).
-    blocklist: ["col-form-label", "form-floating", "form-check-inline", "collapse"],
+    // that no form of ours takes (horizontal and inline fields, floating labels, input
+    // group addons), the client-side validation state (the server marks fields), and
+    // words that only a Python comment or name has ("invisible", "ratio").
+    // Not a name that a :not() holds, or the selector around it would go too.
+    blocklist: ["col-form-label", "form-floating", "form-check-inline", "collapse", "input-group-text", "was-validated", "invisible", "ratio"],
   });
   return tidy(await optimise(result.css));
 }
