@@ -14,9 +14,10 @@ class AwardForm(forms.ModelForm):
 
     class Meta:
         model = Award
-        fields = ["name", "description", "emoji", "image", "colour"]
+        fields = ["name", "description", "criteria", "emoji", "image", "colour"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "criteria": forms.Textarea(attrs={"rows": 3}),
             "colour": forms.TextInput(attrs={"type": "color"}),
             "image": forms.ClearableFileInput(
                 attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}

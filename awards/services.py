@@ -43,7 +43,7 @@ def announce_grant(*, grant):
 
 
 # The award fields save_award sets.
-AWARD_FIELDS = frozenset({"name", "description", "emoji", "image", "colour"})
+AWARD_FIELDS = frozenset({"name", "description", "criteria", "emoji", "image", "colour"})
 
 
 @transaction.atomic
