@@ -156,3 +156,17 @@ def test_status_list_sets_the_bits_of_revoked_credentials(credential, grant):
     index = credential.status_index
     assert bits[index // 8] & (0x80 >> (index % 8))
     assert sum(bin(byte).count("1") for byte in bits) == 1
+
+
+def test_the_demos_grants_have_working_credentials(db, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    found = Credential.objects.filter(grant__isnull=False).select_related("grant__award")
+    assert found.count() >= 2
+    for credential in found:
+        assert credential.grant.award.criteria  # written for the demo
+        assert verify.check(build(credential)).status == verify.VALID
