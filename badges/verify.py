@@ -5,6 +5,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from django.utils.dateparse import parse_datetime
 from pyld.jsonld import JsonLdError
 
 from badges import credentials, signing
@@ -34,7 +35,8 @@ class Result:
         return MESSAGES[self.status]
 
     def as_json(self):
-        return {"status": self.status, "message": self.message, **self.summary}
+        summary = {k: v for k, v in self.summary.items() if k != "valid_from_date"}
+        return {"status": self.status, "message": self.message, **summary}
 
 
 def signing_key(document):
@@ -62,6 +64,13 @@ def is_revoked(document):
     return Credential.objects.filter(pk=number, revoked_at__isnull=False).exists()
 
 
+def when(value):
+    try:
+        return parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def summary(document):
     """What a verifier is told: the badge, not the student."""
     subject = document.get("credentialSubject")
@@ -72,6 +81,7 @@ def summary(document):
         "name": str(achievement.get("name", "")),
         "issuer": str(issuer.get("name", "") if isinstance(issuer, dict) else issuer or ""),
         "valid_from": str(document.get("validFrom", "")),
+        "valid_from_date": when(document.get("validFrom")),
     }
 
 
