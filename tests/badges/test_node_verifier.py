@@ -89,9 +89,10 @@ TAMPERING = {
     "credentialSubject.identifier.identityHash": lambda d: d["credentialSubject"]["identifier"][
         0
     ].update(identityHash="sha256$" + "0" * 64),
-    "credentialSubject.type": lambda d: d["credentialSubject"].update(
-        type=["AchievementSubject", "Extra"]
-    ),
+    "credentialSubject.identifier.identityType": lambda d: d["credentialSubject"]["identifier"][
+        0
+    ].update(identityType="name"),
+    "credentialSubject.id": lambda d: d["credentialSubject"].update(id="did:example:someone"),
     "achievement.name": lambda d: d["credentialSubject"]["achievement"].update(name="Other"),
     "achievement.description": lambda d: d["credentialSubject"]["achievement"].update(
         description="Something else"
@@ -120,6 +121,8 @@ def test_changing_any_field_of_the_subject_or_achievement_fails(demo_credentials
     assert results[0]["verified"], results[0]
     failed = {name: not r["verified"] for name, r in zip(TAMPERING, results[1:], strict=True)}
     assert all(failed.values()), failed
+    errors = [r["error"] or "" for r in results[1:]]
+    assert all("Invalid signature" in e for e in errors), errors
 
 
 def test_a_revoked_grant_verifies_as_revoked(demo_credentials, tmp_path):
