@@ -88,17 +88,15 @@ def issuer_profile():
 
 def key_document(key):
     """A key as a Multikey verification method, controlled by the issuer."""
-    document = {
+    # A retired key has no "expires" or "revoked": either would make what it signed
+    # fail to verify. That it no longer signs shows on the issuer's page.
+    return {
         "@context": MULTIKEY_V1,
         "id": key_id(key),
         "type": "Multikey",
         "controller": issuer_id(),
         "publicKeyMultibase": key.public_key_multibase,
     }
-    if key.retired_at:
-        # Still valid for what it signed; "revoked" would make those fail.
-        document["expires"] = iso(key.retired_at)
-    return document
 
 
 def emblem_url(award):

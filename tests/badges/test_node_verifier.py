@@ -132,3 +132,16 @@ def test_a_revoked_grant_verifies_as_revoked(demo_credentials, tmp_path):
     results = node_verify(tmp_path, documents)
     assert results[0]["revoked"] is True, results[0]
     assert results[1]["revoked"] is False, results[1]
+
+
+def test_credentials_signed_before_a_key_rotation_still_verify(demo_credentials, tmp_path):
+    from badges import services
+
+    credential = demo_credentials[0]
+    before = credentials.for_credential(credential)
+    services.rotate_key()
+    credential.show_name = True
+    after = credentials.for_credential(credential)
+    assert before["proof"]["verificationMethod"] != after["proof"]["verificationMethod"]
+    results = node_verify(tmp_path, [before, after])
+    assert all(r["verified"] for r in results), results
