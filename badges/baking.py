@@ -15,6 +15,7 @@ PNG_KEYWORD = "openbadgecredential"
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 SIZE = 256
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_PIXELS = 4096 * 4096
 
 
 class NotABadge(ValueError):
@@ -92,8 +93,12 @@ def extract(data):
     if data.startswith(PNG_SIGNATURE):
         try:
             image = Image.open(io.BytesIO(data))
-            image.load()
-        except (OSError, UnidentifiedImageError, ValueError) as error:
+            if image.width * image.height > MAX_PIXELS:
+                raise NotABadge("This image is too large to be a badge.")
+            image.load()  # text chunks after the image data are read only now
+        except NotABadge:
+            raise
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
             raise NotABadge("This PNG file can't be read.") from error
         text = getattr(image, "text", {}).get(PNG_KEYWORD)
         if text is None:

@@ -12,6 +12,7 @@ from badges.forms import CredentialChoicesForm, VerifyForm
 from badges.models import STATUS_LIST_SIZE, Credential, SigningKey
 
 JSON_LD = "application/ld+json"
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def json_ld(document, *, status=200, filename=None):
@@ -157,15 +158,14 @@ def verify(request):
 def verify_json(request):
     """The verify page as JSON: GET ?url=…, or POST a file (multipart "file") or the
     credential's JSON as the body."""
-    files = request.FILES
-    data = request.POST if request.method == "POST" else request.GET
-    if request.method == "POST" and not files and request.body[:1] in (b"{", b"["):
+    if request.method == "POST" and request.content_type not in FORM_TYPES:
         try:
             result = checking.check(baking.parse(request.body))
         except baking.NotABadge as error:
             return JsonResponse({"status": "error", "errors": [str(error)]}, status=400)
         return JsonResponse(result.as_json())
-    result, form = check_input(data, files)
+    data = request.POST if request.method == "POST" else request.GET
+    result, form = check_input(data, request.FILES)
     if result is None:
         errors = [str(e) for errors in form.errors.values() for e in errors]
         return JsonResponse({"status": "error", "errors": errors}, status=400)

@@ -271,6 +271,45 @@ def test_bad_files_get_a_clear_4xx_or_a_plain_answer(client, db, content, view):
         assert response.status_code == 400 or "Not checked" in response.content.decode()
 
 
+def huge_png():
+    buffer = io.BytesIO()
+    Image.new("1", (5000, 5000)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_huge_image_is_refused_before_it_is_decoded(client, db):
+    response = verify_file(client, "big.png", huge_png(), "badges:verify_json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == ["This image is too large to be a badge."]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"proof": "x"},
+        {"proof": {"verificationMethod": 5}},
+        {"proof": {"verificationMethod": "http://testserver/badges/keys/1#key"}},
+        {"credentialStatus": "x", "issuer": 3},
+    ],
+)
+def test_odd_credentials_get_a_plain_answer(client, credential, document):
+    signed = signed_of(credential)
+    response = client.post(
+        reverse("badges:verify_json"),
+        json.dumps({**signed, **document}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] in ("unknown", "tampered")
+
+
+def test_the_json_endpoint_takes_a_posted_address(client, credential):
+    response = client.post(
+        reverse("badges:verify_json"), {"url": credentials.credential_url(credential)}
+    )
+    assert response.json()["status"] == "valid"
+
+
 def test_a_forged_key_reference_is_not_trusted(client, credential):
     document = signed_of(credential)
     document["proof"]["verificationMethod"] = credentials.absolute("/badges/keys/99999#key")
