@@ -137,13 +137,17 @@ def subject(credential):
     their name only if they chose to show it."""
     student = credential.recipient
     identifiers = []
-    if not credential.recipient_did and student.email:
+    if not credential.recipient_did:
+        # Their email, else (an account with none) their user name: hashed either way.
+        kind, identity = ("emailAddress", student.email.lower())
+        if not student.email:
+            kind, identity = ("userName", student.username)
         identifiers.append(
             {
                 "type": "IdentityObject",
-                "identityType": "emailAddress",
+                "identityType": kind,
                 "hashed": True,
-                "identityHash": identity_hash(student.email.lower(), credential.salt),
+                "identityHash": identity_hash(identity, credential.salt),
                 "salt": credential.salt,
             }
         )

@@ -50,7 +50,7 @@ def problems(document):
         need(identity.get("type") == "IdentityObject", "identifier type IdentityObject")
         need(isinstance(identity.get("hashed"), bool), "identifier.hashed is a boolean")
         need(isinstance(identity.get("identityHash"), str), "identityHash is a string")
-        need(identity.get("identityType") in ("emailAddress", "name", "url", "did"), "type")
+        need(identity.get("identityType") in ("emailAddress", "userName", "name"), "type")
     achievement = subject.get("achievement", {})
     need(URI.match(achievement.get("id", "")), "achievement.id is a URI")
     need(has_type(achievement.get("type"), "Achievement"), "achievement.type Achievement")
@@ -90,6 +90,16 @@ def test_every_credential_keeps_the_achievement_credential_rules(credential, cho
     credential.save()
     document = credentials.for_credential(credentials.load(credential.uuid))
     assert problems(document) == []
+
+
+def test_a_student_without_an_email_is_named_by_a_hash_of_their_user_name(credential, student):
+    student.email = ""
+    student.save()
+    document = credentials.for_credential(credentials.load(credential.uuid))
+    assert problems(document) == []
+    [identity] = document["credentialSubject"]["identifier"]
+    assert identity["identityType"] == "userName" and identity["hashed"] is True
+    assert student.username not in str(document)
 
 
 def test_the_rules_catch_a_broken_credential(credential):
