@@ -343,3 +343,14 @@ def test_verify_page_queries(client, course, instructor, size, django_assert_max
     assert "Valid:" in response.content.decode()
     with django_assert_max_num_queries(4):
         client.get(reverse("badges:verify"), {"url": document["id"]})
+
+
+def test_the_link_is_right_for_each_reader_of_a_cached_post_page(
+    client, student, classmate, credential, grant
+):
+    """The post page is kept for signed-in readers; the link is a hole filled per reader."""
+    address = grant.post.get_absolute_url()
+    link = url("credential_detail", credential)
+    for reader, sees in [(classmate, False), (student, True), (classmate, False), (student, True)]:
+        client.force_login(reader)
+        assert (link in client.get(address).content.decode()) is sees
