@@ -6,10 +6,11 @@ import io
 import json
 import re
 
-from defusedxml import ElementTree
 from django.core.files.storage import default_storage
 from django.utils.html import escape
-from PIL import Image, ImageDraw, ImageFont, PngImagePlugin, UnidentifiedImageError
+
+# Pillow and defusedxml are imported where they are used: loading the site and its
+# views must not load them (tests/test_foundation.py, docs/decisions.md issue 13).
 
 PNG_KEYWORD = "openbadgecredential"
 OB_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
@@ -30,6 +31,8 @@ def initials(name):
 def emblem_png(award):
     """The award's emblem as a 256 px PNG: its image in a disc of its colour, or its
     initials when it has no image."""
+    from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
     canvas = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     draw.ellipse((4, 4, SIZE - 4, SIZE - 4), fill=award.css_colour, outline="#ffffff", width=8)
@@ -72,6 +75,8 @@ def credential_text(credential):
 
 
 def bake_png(png, credential):
+    from PIL import Image, PngImagePlugin
+
     image = Image.open(io.BytesIO(png))
     info = PngImagePlugin.PngInfo()
     info.add_itxt(PNG_KEYWORD, credential_text(credential), zip=False)
@@ -90,6 +95,9 @@ def bake_svg(svg, credential):
 
 def extract(data):
     """The credential (a dict) in an uploaded JSON, PNG or SVG file's bytes."""
+    from defusedxml import ElementTree
+    from PIL import Image
+
     if data.startswith(PNG_SIGNATURE):
         try:
             image = Image.open(io.BytesIO(data))

@@ -8,4 +8,5 @@ from config.hooks import Part
 hooks.POST_BANNERS.register(
     Part("badges/_post_credentials.html", display.post_credentials, per_viewer=True), order=110
 )
+hooks.POST_PAGE_LOADERS.register(display.with_credential_flag)
 hooks.PROFILE_SECTIONS.register(display.profile_credentials_section, order=6)

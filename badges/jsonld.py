@@ -9,8 +9,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from pyld import jsonld
-
 CONTEXTS = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -41,6 +39,8 @@ def canonize(document, *, extra_contexts=None):
     """The document's RDF Dataset Canonicalization (RDFC-1.0, called URDNA2015 in pyld)
     as N-Quads. ``extra_contexts`` ({url: document}) serves contexts beyond ours (the
     W3C test vector's examples context, in the tests)."""
+    from pyld import jsonld  # loaded when a credential is signed or checked, not before
+
     loader = document_loader
     if extra_contexts:
 

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.utils.dateparse import parse_datetime
-from pyld.jsonld import JsonLdError
 
 from badges import credentials, signing
 from badges.jsonld import UnknownContext
@@ -90,6 +89,8 @@ def check(document):
     key = signing_key(document)
     if key is None:
         return Result(UNKNOWN)
+    from pyld.jsonld import JsonLdError
+
     try:
         intact = signing.verify(document, public_key=key.public())
     except (UnknownContext, JsonLdError, TypeError, ValueError, KeyError, AttributeError):
