@@ -26,6 +26,10 @@ STATUS_LIST_SIZE = 131072
 DID_PATTERN = r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$"
 
 
+def new_salt():
+    return secrets.token_hex(16)  # 32 hex digits
+
+
 def validate_did(value):
     if not re.fullmatch(DID_PATTERN, value) or len(value) > 200:
         raise ValidationError(
@@ -89,7 +93,7 @@ class Credential(models.Model):
         blank=True,
         related_name="badge_credentials",
     )
-    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
     include_evidence = models.BooleanField(
         "name my post as evidence",

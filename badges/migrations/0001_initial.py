@@ -3,7 +3,6 @@
 import badges.models
 import django.db.models.deletion
 import django.utils.timezone
-import secrets
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -37,7 +36,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('salt', models.CharField(default=secrets.token_hex, editable=False, max_length=32)),
+                ('salt', models.CharField(default=badges.models.new_salt, editable=False, max_length=32)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
                 ('include_evidence', models.BooleanField(default=False, help_text="Adds the post's address to the credential (only while the post is public).", verbose_name='name my post as evidence')),
                 ('show_name', models.BooleanField(default=False, help_text='Otherwise only a salted hash of your email.', verbose_name='show my name')),

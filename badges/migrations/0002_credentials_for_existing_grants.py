@@ -16,7 +16,7 @@ def allocate(apps, schema_editor):
             grant_id=grant.pk,
             recipient_id=grant.post.author_id,
             uuid=uuid.uuid4(),
-            salt=secrets.token_hex(),
+            salt=secrets.token_hex(16),
         )
         for grant in AwardGrant.objects.select_related("post").order_by("pk")
         if grant.pk not in have

@@ -170,3 +170,8 @@ def test_the_demos_grants_have_working_credentials(db, settings):
     for credential in found:
         assert credential.grant.award.criteria  # written for the demo
         assert verify.check(build(credential)).status == verify.VALID
+
+
+def test_a_credentials_salt_fits_its_column(credential):
+    credential.refresh_from_db()
+    assert len(credential.salt) == 32
