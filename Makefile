@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-seeds lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css mutants
+.PHONY: run test test-seeds lint format serve worker e2e migrate seed clean install bench cluster cluster-stop css contexts mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,13 @@ cluster-stop:
 # Rebuilds static/css/base.css (fonts + the Bootstrap parts we use) and static/fonts/
 # from assets/ (npm). The output is committed: only run this after changing assets/,
 # or when a template starts using a Bootstrap class that base.css lacks.
+# Rebuilds badges/contexts/ (the JSON-LD contexts of Open Badges credentials, with
+# their licences) from the npm packages of tests/badges/verifier/. The output is
+# committed: the site reads those files and never fetches a context.
+contexts:
+	cd tests/badges/verifier && npm ci --no-audit --no-fund --loglevel=error
+	node badges/build_contexts.cjs tests/badges/verifier/node_modules
+
 css: $(SITE_STAMP)
 	cd assets && npm ci --no-audit --no-fund --loglevel=error
 	cd assets && node build.mjs $$(../$(BIN)/python -c "import crispy_bootstrap5, pathlib; print(pathlib.Path(crispy_bootstrap5.__file__).parent / 'templates' / 'bootstrap5')")

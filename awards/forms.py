@@ -30,9 +30,10 @@ class AwardForm(forms.ModelForm):
 
     class Meta:
         model = Award
-        fields = ["name", "description", "symbol", "emoji", "image", "colour"]
+        fields = ["name", "description", "criteria", "symbol", "emoji", "image", "colour"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "criteria": forms.Textarea(attrs={"rows": 3}),
             "symbol": forms.RadioSelect,
             "colour": ColourInput,
             "image": forms.ClearableFileInput(

@@ -69,6 +69,12 @@ class Award(models.Model):
     description = models.TextField(
         max_length=1000, blank=True, help_text="What earns this award? Students read this."
     )
+    criteria = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="What a post must do to earn it, in your words. Open Badge credentials "
+        "for this award quote it as their criteria.",
+    )
     emoji = models.CharField(
         max_length=8,
         blank=True,

@@ -43,7 +43,7 @@ def announce_grant(*, grant):
 
 
 # The award fields save_award sets.
-AWARD_FIELDS = frozenset({"name", "description", "symbol", "emoji", "image", "colour"})
+AWARD_FIELDS = frozenset({"name", "description", "criteria", "symbol", "emoji", "image", "colour"})
 
 
 @transaction.atomic

@@ -33,7 +33,10 @@ GROUPS = [
             "assignments.Grade",
         ],
     ),
-    ("Recognition", ["awards.Award", "awards.AwardGrant"]),
+    (
+        "Recognition",
+        ["awards.Award", "awards.AwardGrant", "badges.Credential", "badges.SigningKey"],
+    ),
     (
         "Mail and notifications",
         [

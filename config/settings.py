@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "awards",
+    "badges",  # Open Badges for awards (optional, like awards)
     "assignments",
     "references",
     "notifications",

@@ -78,7 +78,7 @@ GROUPS = [
             "Feedback", "Grades",
         ],
     ),
-    ("Recognition", ["Awards", "Award grants"]),
+    ("Recognition", ["Awards", "Award grants", "Credentials", "Signing keys"]),
     (
         "Mail and notifications",
         ["Notifications", "Notification preferences", "Guest subscriptions", "Task Results"],

@@ -200,3 +200,21 @@ def test_save_award_from_plain_values(course):
     save_award(award=award, name="Closest Reading")
     award.refresh_from_db()
     assert award.name == "Closest Reading" and award.emoji == "🔍"
+
+
+def test_instructor_writes_the_awards_criteria(client, course, instructor, create_url):
+    client.force_login(instructor)
+    client.get(create_url)
+    response = client.post(
+        create_url,
+        {
+            "name": "Close Reader",
+            "criteria": "Quotes the source and says what it leaves out.",
+            "emoji": "📜",
+            "colour": "#123456",
+        },
+    )
+    assert response.status_code == 302
+    assert Award.objects.get().criteria == "Quotes the source and says what it leaves out."
+    page = client.get(reverse("awards:award_create", args=[course.slug])).content.decode()
+    assert 'name="criteria"' in page
