@@ -28,7 +28,9 @@ THREAD_FIELDS = [
     "post", "parent", "author", "guest_name", "guest_website", "body_html",
     "status", "created", "edited",
 ]  # fmt: skip
-THREAD_AUTHOR_FIELDS = ["username", "display_name", "first_name", "last_name", "avatar"]
+THREAD_AUTHOR_FIELDS = [
+    "username", "display_name", "first_name", "last_name", "avatar", "name_in_public", "pseudonym",
+]  # fmt: skip
 
 
 class CommentQuerySet(models.QuerySet):
