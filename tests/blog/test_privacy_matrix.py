@@ -141,13 +141,16 @@ def visit(client, url):
     return response
 
 
-@pytest.mark.parametrize(("course_visibility", "viewer"), list(product(COURSE_VISIBILITIES, VIEWERS)))
+MATRIX = list(product(COURSE_VISIBILITIES, VIEWERS))
+
+
+@pytest.mark.parametrize(("course_visibility", "viewer"), MATRIX)
 def test_each_reader_sees_exactly_the_posts_their_standing_allows(course_visibility, viewer):
     people, posts, urls = build(course_visibility)
     # Every other kind of reader draws the cached pages first (both page caches).
     for other in VIEWERS:
         client = client_for(people, other)
-        for visibility, post in posts.items():
+        for post in posts.values():
             visit(client, post.get_absolute_url())
         visit(client, urls["course"])
         visit(client, urls["home"])
