@@ -243,3 +243,24 @@ def test_no_public_page_holds_a_pseudonymous_students_name_or_username(world):
     # and again, every page now from the page cache where it has one
     again = crawl(client, starts)
     assert {url: leaks(text) for url, text in again.items() if leaks(text)} == {}
+
+
+def test_the_demo_shows_farid_to_the_public_only_under_his_pseudonym(settings):
+    """The issue's crawl: every public URL of the demo, and farid's legal name and
+    username appear in none of them; his instructors-only post neither."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from blog.demo import INSTRUCTORS_ONLY
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    starts = ["/", reverse("blog:sitemap"), reverse("blog:site_feed_rss")]
+    pages = crawl(Client(), starts, limit=600)
+    assert len(pages) > 40
+    words = ("Farid", "Haddad", "farid", INSTRUCTORS_ONLY[0])
+    assert {url: [w for w in words if w in text] for url, text in pages.items()} == {
+        url: [] for url in pages
+    }
+    assert any("Mapmaker" in text for text in pages.values())
