@@ -145,6 +145,7 @@ class PostForm(forms.ModelForm):
         self.fields["topics"].queryset = course.topics.all()
         visibility = self.fields["visibility"]
         visibility.required = False  # left out: the post keeps its own (a new one: the course's)
+        visibility.label = ""  # the editor's fieldset says it: "Who may read it"
         visibility.widget = forms.RadioSelect(choices=[c for c in visibility.choices if c[0]])
         visibility.help_text = (
             f"In this course authors may choose up to “{course.widest_post_visibility.label}”. "

@@ -123,8 +123,11 @@ def author_posts(request, course_slug, username):
 
 @login_required
 def my_posts(request):
-    posts = Post.objects.by(request.user).with_cards().order_by("-updated")
-    return render(request, "blog/my_posts.html", {"page_obj": paginate(request, posts, 20)})
+    posts = Post.objects.by(request.user).with_cards().with_viewer_role(request.user)
+    page = paginate(request, posts.order_by("-updated"), 20)
+    for post in page.object_list:  # the cards' names ask role_of (accounts.names)
+        post.course.remember_role(request.user, post.viewer_role)
+    return render(request, "blog/my_posts.html", {"page_obj": page})
 
 
 @cached_page(pages.POST)
