@@ -82,7 +82,7 @@ class TopicAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 class PostAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "course", "author", "status", "like_count", "published_at", "updated"]
-    list_filter = ["status", "course"]
+    list_filter = ["status", "visibility", "course"]
     search_fields = ["title", "body", "author__username", "author__display_name"]
     list_select_related = ["course", "author"]
     autocomplete_fields = ["course", "author", "topics"]
