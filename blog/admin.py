@@ -1,9 +1,37 @@
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count
 
 from blog.models import BodyImage, Course, Membership, Post, PostLike, Topic
 from blog.versions import ChangesPagesAdmin, changed
+
+
+class KeepsWhenLeftOut(forms.ModelForm):
+    """The privacy choices (issue 31) left out of a change form keep the row's values."""
+
+    kept = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.kept:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.kept:
+            if name in cleaned and cleaned[name] in (None, ""):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class CourseAdminForm(KeepsWhenLeftOut):
+    kept = ("default_post_visibility", "max_post_visibility", "public_names")
+
+
+class PostAdminForm(KeepsWhenLeftOut):
+    kept = ("visibility",)
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,6 +48,7 @@ class TopicInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(ChangesPagesAdmin, admin.ModelAdmin):
+    form = CourseAdminForm
     list_display = [
         "title", "term", "visibility", "guest_comments", "thread_depth", "member_count",
         "post_count", "created",
@@ -80,6 +109,7 @@ class TopicAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(ChangesPagesAdmin, admin.ModelAdmin):
+    form = PostAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "course", "author", "status", "like_count", "published_at", "updated"]
     list_filter = ["status", "visibility", "course"]
