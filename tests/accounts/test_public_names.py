@@ -264,3 +264,34 @@ def test_the_demo_shows_farid_to_the_public_only_under_his_pseudonym(settings):
         url: [] for url in pages
     }
     assert any("Mapmaker" in text for text in pages.values())
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "outsider", "classmate"])
+def test_public_names_cost_no_query_on_the_post_course_and_home_pages(world, settings, reader):
+    """Whichever name is shown, the pages run the same queries (the role comes with the
+    lookup: accounts_tags.shown_name never queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_SECONDS = 0  # every request drawn
+    client = Client()
+    if reader != "anonymous":
+        client.force_login(world[reader])
+    urls = [world["post"].get_absolute_url(), world["course"].get_absolute_url(), "/"]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    farid = world["farid"]
+    farid.name_in_public = "name"
+    farid.save()
+    counts()  # what a process does once (compiled queries, caches) is done
+    named = counts()
+    farid.name_in_public = "pseudonym"
+    farid.save()
+    assert counts() == named
