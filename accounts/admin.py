@@ -12,6 +12,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", "website", "avatar")}),
+        ("Name in public (docs/privacy.md)", {"fields": ("name_in_public", "pseudonym")}),
     )
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "date_joined")
     search_fields = ("username", "display_name", "first_name", "last_name", "email")

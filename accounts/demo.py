@@ -59,6 +59,10 @@ PEOPLE = [
 ]
 
 
+# farid appears to the public under a pseudonym (docs/privacy.md, "Public names").
+PUBLIC_NAMES = {"farid": {"name_in_public": "pseudonym", "pseudonym": "Mapmaker"}}
+
+
 def seed(ctx):
     users = {}
     for username, first, last, display, bio, role in PEOPLE:
@@ -72,6 +76,7 @@ def seed(ctx):
                 "email": f"{username}@example.edu",
                 "is_staff": username == "admin",
                 "is_superuser": username == "admin",
+                **PUBLIC_NAMES.get(username, {}),
             },
         )
         if created:

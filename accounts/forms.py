@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 
@@ -27,9 +28,38 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ["display_name", "bio", "website", "avatar"]
+        fields = ["display_name", "bio", "website", "avatar", "name_in_public", "pseudonym"]
         formfield_callback = _formfield
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "name_in_public": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice = self.fields["name_in_public"]
+        choice.required = False
+        choice.choices = get_user_model().NameInPublic.choices  # "" is a choice: no blank
+
+    def clean_pseudonym(self):
+        pseudonym = " ".join(self.cleaned_data["pseudonym"].split())
+        user = self.instance
+        own = {user.username, user.get_full_name(), user.first_name, user.last_name}
+        if pseudonym and pseudonym.casefold() in {n.casefold() for n in own if n}:
+            raise ValidationError(
+                "A pseudonym stands in for your name: choose one that isn't your name or username.",
+                code="pseudonym_is_name",
+            )
+        return pseudonym
+
+    def clean(self):
+        cleaned = super().clean()
+        wants = cleaned.get("name_in_public") == get_user_model().NameInPublic.PSEUDONYM
+        if wants and not cleaned.get("pseudonym") and "pseudonym" not in self.errors:
+            self.add_error(
+                "pseudonym",
+                ValidationError(
+                    "Type the pseudonym you want to appear under.", code="no_pseudonym"
+                ),
+            )
+        return cleaned
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -8,12 +8,35 @@ from accounts.avatars import initials_of
 class User(AbstractUser):
     """A person with an account. Guests who comment are not users."""
 
+    class NameInPublic(models.TextChoices):
+        """How a student appears outside their courses (accounts.names, docs/privacy.md)."""
+
+        COURSE = "", "As my course decides (my name, or initials where it uses pseudonyms)"
+        NAME = "name", "My name"
+        PSEUDONYM = "pseudonym", "My pseudonym"
+        INITIALS = "initials", "My initials"
+        HIDDEN = "hidden", "No name: “A student” (directory opt-out)"
+
     display_name = models.CharField(
         max_length=100, blank=True, help_text="The name shown on your posts and comments."
     )
     bio = models.TextField("short bio", max_length=600, blank=True)
     website = models.URLField(max_length=300, blank=True)
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    name_in_public = models.CharField(
+        "your name outside your courses",
+        max_length=12,
+        choices=NameInPublic.choices,
+        default=NameInPublic.COURSE,
+        blank=True,
+        help_text="Members of your courses always see your name; this is what everyone "
+        "else sees: public pages, feeds, search engines.",
+    )
+    pseudonym = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Not your name or username. Used where you (or your course) chose a pseudonym.",
+    )
 
     class Meta:
         ordering = ["username"]

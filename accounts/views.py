@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts import ratelimits, services, social
+from accounts import names, ratelimits, services, social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -21,6 +21,8 @@ from config.storage import StorageUnavailable
 
 def profile(request, username):
     profile_user = get_object_or_404(get_user_model(), username=username, is_active=True)
+    if names.shown_name(profile_user, None, request.user).is_public:
+        raise Http404("No such person.")  # known to this reader under a public name only
     return render(
         request,
         "accounts/user_detail.html",

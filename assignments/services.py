@@ -372,6 +372,7 @@ def start_response(*, assignment, student):
         title=f"Response: {assignment.title}"[:200],
         body="",
         status=Post.Status.DRAFT,
+        visibility=assignment.course.new_post_visibility,  # as the editor offers a new post
     )
     if assignment.topic_id:
         post.topics.add(assignment.topic_id)

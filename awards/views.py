@@ -40,7 +40,8 @@ def award_detail(request, course_slug, award_slug):
     course = readable_course_or_404(request, course_slug)
     award = get_object_or_404(Award.objects.for_course(course), slug=award_slug)
     posts = (
-        Post.objects.published()
+        Post.objects.visible_to(request.user)
+        .published()
         .filter(award_grants__award=award)
         .annotate(granted_at=F("award_grants__granted_at"), citation=F("award_grants__citation"))
         .with_cards()

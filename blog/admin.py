@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import Count
@@ -7,6 +8,33 @@ from django.utils.timezone import localtime
 
 from blog.models import BodyImage, Course, Invitation, Membership, Post, PostLike, Topic
 from blog.versions import ChangesPagesAdmin, changed
+
+
+class KeepsWhenLeftOut(forms.ModelForm):
+    """The privacy choices (issue 31) left out of a change form keep the row's values."""
+
+    kept = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.kept:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.kept:
+            if name in cleaned and cleaned[name] in (None, ""):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class CourseAdminForm(KeepsWhenLeftOut):
+    kept = ("default_post_visibility", "max_post_visibility", "public_names")
+
+
+class PostAdminForm(KeepsWhenLeftOut):
+    kept = ("visibility",)
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,6 +51,7 @@ class TopicInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(ChangesPagesAdmin, admin.ModelAdmin):
+    form = CourseAdminForm
     list_display = [
         "title", "term", "visibility", "guest_comments", "thread_depth", "member_count",
         "post_count", "created",
@@ -98,12 +127,13 @@ class TopicAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(ChangesPagesAdmin, admin.ModelAdmin):
+    form = PostAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # At 1280 px the admin's sidebars leave the list about 630 px: the title column also
     # names the author and the course (a second, quieter line), and dates drop the hour,
     # so titles wrap to two lines at most and every column, Status included, is in view.
     list_display = ["post", "status", "like_count", "published"]
-    list_filter = ["status", "course"]
+    list_filter = ["status", "visibility", "course"]
     search_fields = ["title", "body", "author__username", "author__display_name"]
     list_select_related = ["course", "author"]
     autocomplete_fields = ["course", "author", "topics"]

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.images import clean_image_upload
+from accounts.names import shown_name
 from blog import demo_art, services
 from blog.models import Course, Membership, Post, Role
 
@@ -214,6 +215,14 @@ def jpeg(image):
     return SimpleUploadedFile("illustration.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+INSTRUCTORS_ONLY = (
+    "Why my plan post is late: a note for Dr Marsh",
+    "My grandfather worked at Gosplan and I am interviewing him for the five-year plan "
+    "post; he asked me not to publish what he says until he has read it. Could I have a "
+    "week more?",
+)
+
+
 def seed(ctx):
     users = ctx["users"]
     instructor = users["hmarsh"]
@@ -246,7 +255,7 @@ def seed(ctx):
             if motif:
                 post.image_alt = demo_art.alt_text(motif)
                 post.image_caption = "Illustration made for this post."
-                post.image_credit = f"{users[author].name}"
+                post.image_credit = shown_name(users[author], course, None).text  # public
                 picture = demo_art.illustration(motif, colours, n)
                 services.set_featured_image(post, clean_image_upload(jpeg(picture)))
             post.publish()
@@ -270,6 +279,17 @@ def seed(ctx):
             "Comments on the second chapter especially welcome.",
             "status": Post.Status.PUBLISHED,
             "published_at": now - timedelta(days=2),
+        },
+    )
+    Post.objects.get_or_create(  # farid's post for the instructors only (docs/privacy.md)
+        course=course,
+        title=INSTRUCTORS_ONLY[0],
+        defaults={
+            "author": users["farid"],
+            "body": INSTRUCTORS_ONLY[1],
+            "visibility": Post.Visibility.INSTRUCTORS,
+            "status": Post.Status.PUBLISHED,
+            "published_at": now - timedelta(days=1),
         },
     )
     ctx.update(course=course, seminar=seminar, posts=posts, topics=topics)

@@ -16,10 +16,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from accounts.names import shown_name
 from blog import media
 from blog.models import Course, Post
 
@@ -106,7 +108,8 @@ class PostFeed(Feed):
         return post.feed_html
 
     def item_author_name(self, post):
-        return post.author.name
+        """Feeds are public: the author's public name (accounts.names)."""
+        return shown_name(post.author, post.course, None).text
 
     def item_pubdate(self, post):
         return post.published_at
@@ -172,6 +175,8 @@ class AuthorFeed(PostFeed):
     def get_object(self, request, course_slug, username):
         course = public_course_or_404(course_slug)
         author = get_object_or_404(get_user_model(), username=username)
+        if shown_name(author, course, None).is_public:
+            raise Http404("No such author.")  # known in public under another name
         return FeedScope(
             request,
             title=f"{author.name} · {course.title}",

@@ -30,6 +30,21 @@ def time_zone_choices():
 
 
 class CourseForm(forms.ModelForm):
+    # Left out of a form sent by an older page: each keeps the course's current value.
+    KEEP_WHEN_EMPTY = (
+        "time_zone", "citation_style", "default_post_visibility", "max_post_visibility",
+        "public_names", "is_indexed",
+    )  # fmt: skip
+    is_indexed = forms.TypedChoiceField(
+        label="Search engines",
+        choices=[
+            (True, "Let search engines index the course"),
+            (False, "Ask search engines not to index it (and leave it out of the sitemap)"),
+        ],
+        coerce=lambda value: value == "True",
+        empty_value=None,
+        required=False,
+    )
     time_zone = forms.ChoiceField(
         label="Time zone",
         required=False,  # empty keeps the current zone
@@ -44,7 +59,8 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = [
             "title", "term", "description", "visibility", "guest_comments", "thread_depth",
-            "time_zone", "citation_style",
+            "time_zone", "citation_style", "default_post_visibility", "max_post_visibility",
+            "public_names", "is_indexed",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -59,13 +75,28 @@ class CourseForm(forms.ModelForm):
         # The model's callable default would add a hidden "initial-" input, and Django
         # gives it the help text's aria-describedby, which HTML forbids on hidden inputs.
         self.fields["time_zone"].show_hidden_initial = False
-        self.fields["citation_style"].required = False  # empty keeps the current style
-
-    def clean_citation_style(self):
-        return self.cleaned_data["citation_style"] or self.instance.citation_style
+        for name in self.KEEP_WHEN_EMPTY:
+            self.fields[name].required = False  # empty keeps the current value
 
     def clean_time_zone(self):
-        return self.cleaned_data["time_zone"].strip() or self.instance.time_zone
+        return self.cleaned_data["time_zone"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.KEEP_WHEN_EMPTY:
+            if name in cleaned and cleaned[name] in (None, ""):
+                cleaned[name] = getattr(self.instance, name)
+        default, widest = cleaned.get("default_post_visibility"), cleaned.get("max_post_visibility")
+        if default and widest and Post.Visibility(default).reach > Post.Visibility(widest).reach:
+            self.add_error(
+                "default_post_visibility",
+                ValidationError(
+                    "The default can't be wider than what authors may choose (%(widest)s).",
+                    code="default_above_ceiling",
+                    params={"widest": Post.Visibility(widest).label},
+                ),
+            )
+        return cleaned
 
     def clean_thread_depth(self):
         depth = self.cleaned_data["thread_depth"]
@@ -143,6 +174,7 @@ class PostForm(forms.ModelForm):
             "image_credit",
             "image_credit_url",
             "topics",
+            "visibility",
         ]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 18}),
@@ -153,6 +185,16 @@ class PostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.course = course
         self.fields["topics"].queryset = course.topics.all()
+        visibility = self.fields["visibility"]
+        visibility.required = False  # left out: the post keeps its own (a new one: the course's)
+        visibility.label = ""  # the editor's fieldset says it: "Who may read it"
+        visibility.widget = forms.RadioSelect(choices=[c for c in visibility.choices if c[0]])
+        visibility.help_text = (
+            f"In this course authors may choose up to “{course.widest_post_visibility.label}”. "
+            "The course's instructors and staff read every post."
+        )
+        if self.instance._state.adding and not self.is_bound:
+            self.initial["visibility"] = course.new_post_visibility
         self.featured_image = None
         self.inserted_image = None
 
@@ -167,6 +209,22 @@ class PostForm(forms.ModelForm):
         if upload:
             self.inserted_image = clean_image_upload(upload)
         return upload
+
+    def clean_visibility(self):
+        visibility = self.cleaned_data["visibility"] or (
+            self.course.new_post_visibility
+            if self.instance._state.adding
+            else self.instance.visibility
+        )
+        if not self.course.allows_post_visibility(visibility):
+            widest = self.course.widest_post_visibility
+            raise ValidationError(
+                "This course allows posts visible to at most “%(widest)s”: choose that or "
+                "a narrower one.",
+                code="visibility_above_ceiling",
+                params={"widest": widest.label},
+            )
+        return visibility
 
     def clean_new_topics(self):
         names = [n.strip() for n in self.cleaned_data["new_topics"].split(",")]

@@ -72,6 +72,24 @@ class Role(models.TextChoices):
     INSTRUCTOR = "instructor", "Instructor"
 
 
+# Roles that teach a course: they read every post in it (a teaching assistant role,
+# when there is one, joins this tuple, and every rule below follows).
+TEACHING_ROLES = (Role.INSTRUCTOR,)
+
+
+class PostVisibility(models.TextChoices):
+    """Who reads a published post (docs/privacy.md, "Who sees a post"), widest first."""
+
+    PUBLIC = "public", "Public: anyone who may read the course"
+    MEMBERS = "members", "Course members"
+    INSTRUCTORS = "instructors", "Instructors only"
+
+    @property
+    def reach(self):
+        """How wide: 2 public, 1 members, 0 instructors only."""
+        return {"public": 2, "members": 1, "instructors": 0}[self.value]
+
+
 class CitationStyle(models.TextChoices):
     APA = "apa", "APA 7"
     MLA = "mla", "MLA 9"
@@ -99,6 +117,13 @@ def validate_time_zone(value):
         ) from error
 
 
+class PublicNames(models.TextChoices):
+    """How the course's students appear outside it, unless they chose (accounts.names)."""
+
+    NAMES = "names", "Their names"
+    PSEUDONYMS = "pseudonyms", "Pseudonyms (or initials, if they chose none)"
+
+
 # What role_of() answers beyond the membership roles.
 STAFF = "staff"
 # What step_to_participate() answers: the step between a reader and liking.
@@ -119,9 +144,21 @@ class CourseQuerySet(models.QuerySet):
         """Annotate ``viewer_role``, the user's role in each course (None if not a
         member), for ``Course.remember_role``: the role costs no query of its own."""
         if not user.is_authenticated:
-            return self.annotate(viewer_role=models.Value(None, output_field=models.CharField()))
+            return self.annotate(
+                viewer_role=models.Value(None, output_field=models.CharField()),
+                viewer_restricted_posts=models.Value(False),
+            )
         role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
-        return self.annotate(viewer_role=models.Subquery(role.order_by().values("role")[:1]))
+        restricted = Post.objects.filter(
+            course_id=models.OuterRef("pk"),
+            author_id=user.pk,
+            status=Post.Status.PUBLISHED,
+            visibility=PostVisibility.INSTRUCTORS,
+        )
+        return self.annotate(
+            viewer_role=models.Subquery(role.order_by().values("role")[:1]),
+            viewer_restricted_posts=models.Exists(restricted),
+        )
 
     def for_member(self, user):
         if not user.is_authenticated:
@@ -145,6 +182,8 @@ def roles_cached_on(user):
 
 
 class Course(VersionedModel, models.Model):
+    PublicNames = PublicNames
+
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public: anyone can read"
         MEMBERS = "members", "Members only"
@@ -185,6 +224,34 @@ class Course(VersionedModel, models.Model):
     # When an instructor closed the course (blog.services.close_course); None while open.
     # A closed course is read-only: see the predicates below and docs/terms.md.
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    default_post_visibility = models.CharField(
+        "new posts are visible to",
+        max_length=12,
+        choices=PostVisibility.choices,
+        default=PostVisibility.PUBLIC,
+        help_text="What the editor offers first; each author may choose another.",
+    )
+    max_post_visibility = models.CharField(
+        "widest visibility authors may choose",
+        max_length=12,
+        choices=PostVisibility.choices,
+        default=PostVisibility.PUBLIC,
+        help_text="“Public” only counts in a public course.",
+    )
+    public_names = models.CharField(
+        "students' names outside the course",
+        max_length=12,
+        choices=PublicNames.choices,
+        default=PublicNames.NAMES,
+        help_text="Students may always choose a pseudonym, initials or no name in their "
+        "account settings.",
+    )
+    is_indexed = models.BooleanField(
+        "let search engines index the course",
+        default=True,
+        help_text="Off: its pages ask search engines not to index them, and it is left out "
+        "of the sitemap.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
     pages_version = models.PositiveBigIntegerField(default=1, editable=False)
@@ -268,6 +335,43 @@ class Course(VersionedModel, models.Model):
     def can_write_post(self, user):
         """Write a new post (and submit to an assignment): members of an open course."""
         return not self.is_closed and self.role_of(user) is not None
+
+    def teaches(self, user):
+        """The course's instructors (and, through TEACHING_ROLES, any future teaching
+        role) and staff: they read every post here."""
+        return self.role_of(user) in (*TEACHING_ROLES, STAFF)
+
+    def can_read_posts_visible_to(self, visibility, user):
+        """May user read this course's published posts of that visibility (their own
+        aside: Post.can_read)? The one rule; PostQuerySet.visible_to is its query."""
+        if visibility == PostVisibility.INSTRUCTORS:
+            return self.teaches(user)
+        if visibility == PostVisibility.MEMBERS:
+            return self.role_of(user) is not None
+        return self.can_read(user)
+
+    @property
+    def widest_post_visibility(self):
+        """The ceiling authors choose under: the instructor's, and never public in a
+        members-only course."""
+        widest = PostVisibility(self.max_post_visibility)
+        if not self.is_public and widest == PostVisibility.PUBLIC:
+            return PostVisibility.MEMBERS
+        return widest
+
+    def allows_post_visibility(self, visibility):
+        return PostVisibility(visibility).reach <= self.widest_post_visibility.reach
+
+    @property
+    def new_post_visibility(self):
+        """What the editor offers a new post: the default, within the ceiling."""
+        default = PostVisibility(self.default_post_visibility)
+        return default if self.allows_post_visibility(default) else self.widest_post_visibility
+
+    def shows_member_names_to(self, user):
+        """Members (and staff) see each other's names; everyone else a student's public
+        name (accounts.names.shown_name)."""
+        return self.role_of(user) is not None
 
     def can_participate(self, user):
         """Like posts and comments, comment as themself: members of an open course."""
@@ -551,15 +655,18 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def visible_to(self, user):
-        """Published posts in courses the user may read, plus the drafts they may see."""
+        """Published posts the user may read, plus the drafts they may see: the query
+        of Post.can_read (Course.can_read_posts_visible_to), docs/privacy.md."""
         if is_site_staff(user):
             return self
-        readable = Q(course__visibility=Course.Visibility.PUBLIC)
+        public = Q(course__visibility=Course.Visibility.PUBLIC, visibility=PostVisibility.PUBLIC)
         if not user.is_authenticated:
-            return self.filter(readable, status=Post.Status.PUBLISHED)
+            return self.filter(public, status=Post.Status.PUBLISHED)
         member_of = Membership.objects.filter(user=user).values("course_id")
-        teaches = Membership.objects.filter(user=user).instructors().values("course_id")
-        published = Q(status=Post.Status.PUBLISHED) & (readable | Q(course_id__in=member_of))
+        teaches = Membership.objects.filter(user=user, role__in=TEACHING_ROLES).values("course_id")
+        members = Q(course_id__in=member_of) & ~Q(visibility=PostVisibility.INSTRUCTORS)
+        readable = public | members | Q(course_id__in=teaches) | Q(author=user)
+        published = Q(status=Post.Status.PUBLISHED) & readable
         drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
         return self.filter(published | drafts)
 
@@ -660,6 +767,8 @@ class Post(VersionedModel, models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    Visibility = PostVisibility
+
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
@@ -684,6 +793,12 @@ class Post(VersionedModel, models.Model):
         help_text="Describe the image for people who can't see it.",
     )
     image_caption = models.CharField(max_length=300, blank=True)
+    visibility = models.CharField(
+        "who may read it",
+        max_length=12,
+        choices=PostVisibility.choices,
+        default=PostVisibility.PUBLIC,
+    )
     image_credit = models.CharField(max_length=200, blank=True)
     image_credit_url = models.URLField(max_length=500, blank=True)
     topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
@@ -773,8 +888,19 @@ class Post(VersionedModel, models.Model):
 
     def can_read(self, user):
         if self.is_published:
-            return self.course.can_read(user)
+            return self.is_by(user) or self.course.can_read_posts_visible_to(self.visibility, user)
         return self.is_by(user) or self.course.can_manage_posts(user)
+
+    @property
+    def visibility_badge(self):
+        """The badge's words when fewer people read the post than read its course
+        ("Course members", "Instructors only"); "" for a plain public post."""
+        visibility = PostVisibility(self.visibility)
+        if visibility == PostVisibility.INSTRUCTORS or (
+            visibility == PostVisibility.MEMBERS and self.course.is_public
+        ):
+            return visibility.label
+        return ""
 
     def is_by(self, user):
         return user.is_authenticated and self.author_id == user.pk

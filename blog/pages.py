@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from blog import robots
 from blog.extensions import with_post_page_loaders
 from blog.models import Course, Post
 from blog.shortcuts import readable_course_or_404
@@ -35,6 +36,16 @@ def listed_courses(user):
     if user.is_authenticated:
         listed |= Q(memberships__user=user)
     return Course.objects.filter(listed).distinct()
+
+
+def own_restricted(request, course):
+    """A reader who wrote instructors-only posts here sees them in the course's lists
+    (Post.can_read); nobody else of their role does, so their copy is their own: the
+    reader's id, else None (``viewer_restricted_posts`` comes with the lookup's
+    query, Course.with_viewer_role)."""
+    if getattr(course, "viewer_restricted_posts", False) and not course.teaches(request.user):
+        return request.user.pk
+    return None
 
 
 class HomePage(CachedPage):
@@ -55,13 +66,21 @@ class HomePage(CachedPage):
 
     def lookup(self, request):
         """The listed courses, with the reader's role in each: one query."""
-        return list(listed_courses(request.user).with_viewer_role(request.user))
+        courses = list(listed_courses(request.user).with_viewer_role(request.user))
+        for course in courses:  # the cards' names ask role_of (accounts.names)
+            course.remember_role(request.user, course.viewer_role)
+        return courses
 
     def rows_of(self, courses):
         return [(course.pk, course.pages_version) for course in courses]
 
     def standing(self, request, courses):
-        return tuple(sorted((course.pk, course.viewer_role or "") for course in courses))
+        return tuple(
+            sorted(
+                (course.pk, course.viewer_role or "", own_restricted(request, course))
+                for course in courses
+            )
+        )
 
 
 class CoursePage(CachedPage):
@@ -74,7 +93,7 @@ class CoursePage(CachedPage):
         return readable_course_or_404(request, course_slug)
 
     def standing(self, request, course):
-        return (course.role_of(request.user),)
+        return (course.role_of(request.user), own_restricted(request, course))
 
 
 def post_page_queryset(user):
@@ -123,6 +142,7 @@ class PostPage(CachedPage):
         course.remember_role(user, post.viewer_role)
         if not course.can_read(user) or not post.can_read(user):
             raise Http404("No such post.")
+        robots.mark(request, course)
         return post
 
     def standing(self, request, post):

@@ -68,8 +68,11 @@ def join_course(*, course, user):
 
 # The post fields the editor (and the importer) set through save_post.
 POST_FIELDS = frozenset(
-    {"title", "body", "excerpt", "image_alt", "image_caption", "image_credit", "image_credit_url"}
-)
+    {
+        "title", "body", "excerpt", "image_alt", "image_caption", "image_credit",
+        "image_credit_url", "visibility",
+    }
+)  # fmt: skip
 POST_ACTIONS = frozenset({"draft", "publish", "update", "unpublish"})
 
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from blog import robots
 from blog.models import Course, Post
 
 POSTS_PER_PAGE = 10
@@ -20,6 +21,7 @@ def readable_course_or_404(request, course_slug):
     course.remember_role(request.user, course.viewer_role)
     if not course.can_read(request.user):
         raise Http404("No such course.")
+    robots.mark(request, course)
     return course
 
 

@@ -1,9 +1,11 @@
 """sitemap.xml: the public courses and their published posts.
 
 What a search engine may list is what an anonymous reader may read, so both come
-from ``visible_to(AnonymousUser())``. Addresses use the host the request came to
-(as the pages' canonical links do), not the Sites framework's placeholder domain;
-``sitemaps_for(request)`` makes fresh instances per request for that.
+from ``visible_to(AnonymousUser())``; a course that asked not to be indexed
+(``Course.is_indexed`` off, blog/robots.py) is left out with its posts. Addresses use
+the host the request came to (as the pages' canonical links do), not the Sites
+framework's placeholder domain; ``sitemaps_for(request)`` makes fresh instances per request
+for that.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -25,7 +27,7 @@ class CourseSitemap(RequestHostSitemap):
     priority = 0.6
 
     def items(self):
-        return Course.objects.visible_to(AnonymousUser()).order_by("pk")
+        return Course.objects.visible_to(AnonymousUser()).filter(is_indexed=True).order_by("pk")
 
 
 class PostSitemap(RequestHostSitemap):
@@ -33,7 +35,8 @@ class PostSitemap(RequestHostSitemap):
     priority = 0.8
 
     def items(self):
-        return Post.objects.visible_to(AnonymousUser()).select_related("course").order_by("pk")
+        posts = Post.objects.visible_to(AnonymousUser()).filter(course__is_indexed=True)
+        return posts.select_related("course").order_by("pk")
 
     def lastmod(self, post):
         return post.updated

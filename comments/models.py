@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.names import shown_name
 from blog.models import Membership, Post
 from blog.rendering import render_comment_markdown
 from config.db import count_of, ids_of
@@ -28,7 +29,9 @@ THREAD_FIELDS = [
     "post", "parent", "author", "guest_name", "guest_website", "body_html",
     "status", "created", "edited",
 ]  # fmt: skip
-THREAD_AUTHOR_FIELDS = ["username", "display_name", "first_name", "last_name", "avatar"]
+THREAD_AUTHOR_FIELDS = [
+    "username", "display_name", "first_name", "last_name", "avatar", "name_in_public", "pseudonym",
+]  # fmt: skip
 
 
 class CommentQuerySet(models.QuerySet):
@@ -185,6 +188,13 @@ class Comment(models.Model):
         if self.author_id:
             return self.author.name
         return self.guest_name or NAME_FALLBACK
+
+    def name_shown_to(self, viewer):
+        """The name `viewer` sees: a guest's as typed, a member's as accounts.names
+        decides (a student's public name outside the course)."""
+        if self.author_id:
+            return shown_name(self.author, self.post.course, viewer).text
+        return self.name
 
     @property
     def is_guest(self):

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from accounts.avatars import initials_of
+from accounts.names import shown_name
 from blog.likes import button_label, liked_by, step_url
 from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
@@ -164,7 +165,7 @@ class Thread:
     # --- What each comment shows ---
 
     def _decorate_all(self):
-        people = {}  # author id: (profile URL, avatar URL, initials)
+        people = {}  # author id: (name, profile URL, avatar URL, initials)
         months = {n: str(name) for n, name in MONTHS.items()}
         zone = timezone.get_current_timezone()
         urls = {
@@ -182,13 +183,15 @@ class Thread:
                 continue
             if c.author_id:
                 if c.author_id not in people:
-                    a = c.author
-                    people[a.pk] = (
-                        a.get_absolute_url(),
-                        a.avatar.url if a.avatar else "",
-                        a.initials,
+                    # the name this reader sees: a student's public name outside the course
+                    who = shown_name(c.author, self.post.course, viewer)
+                    people[c.author_id] = (
+                        who.text,
+                        c.author.get_absolute_url() if who.links else "",
+                        who.avatar.url if who.avatar else "",
+                        who.initials,
                     )
-                c.profile_url, c.avatar_url, c.initials = people[c.author_id]
+                c.display_name, c.profile_url, c.avatar_url, c.initials = people[c.author_id]
             else:
                 c.profile_url = c.avatar_url = ""
                 c.initials = initials_of(c.display_name)

@@ -144,7 +144,10 @@ def comment_create(request, course_slug, post_slug):
             response = redirect(comment.get_absolute_url())
             remember_guest(request, response, form, comment)
             return response
-    context = {"post": post, "course": course, "parent": form.parent_comment}
+    parent = form.parent_comment
+    context = {"post": post, "course": course, "parent": parent}
+    if parent is not None:
+        context["parent_name"] = parent.name_shown_to(request.user)
     return render(
         request,
         "comments/comment_form.html",
@@ -160,7 +163,12 @@ def comment_reply(request, pk):
         raise denied(parent.post.course, "You can't reply to this comment.")
     post = parent.post
     form = comment_form(request, post, parent=parent)
-    context = {"post": post, "course": post.course, "parent": parent}
+    context = {
+        "post": post,
+        "course": post.course,
+        "parent": parent,
+        "parent_name": parent.name_shown_to(request.user),
+    }
     return render(
         request, "comments/comment_form.html", context | form_context(request, post, form)
     )

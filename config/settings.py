@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "pagecache.middleware.AuthenticationMiddleware",  # Django's, taking a user it loaded
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "blog.robots.RobotsMiddleware",  # X-Robots-Tag for a course not to be indexed
     # Last: answers old WordPress permalinks that would otherwise be 404 (imports).
     "imports.middleware.OldLinkRedirectMiddleware",
 ]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
+from accounts.names import shown_name
 from assignments.times import course_zone, due_text
 from blog.rendering import html_to_text
 from notifications.models import Notification, NotificationPreference
@@ -75,6 +76,10 @@ def guest_message(subscription, comment):
     context = {
         "subscription": subscription,
         "comment": comment,
+        # A guest is outside the course: a student's public name (accounts.names).
+        "commenter": shown_name(comment.author, comment.post.course, None).text
+        if comment.author_id
+        else comment.name,
         "post": comment.post,
         "target_url": absolute(comment.get_absolute_url()),
         "unsubscribe_url": absolute(subscription.get_unsubscribe_url()),

@@ -10,16 +10,18 @@ middleware that would otherwise check it (CommonMiddleware).
 
 import hashlib
 
+# An anonymous reader's copy: a new prefix when skeleton.to_cache's layout changes.
+PAGE_FORMAT = "page2:"
 # A signed-in reader's copy (a skeleton): a new prefix when skeleton.to_skeleton's
 # layout changes, so that a new release never reads an old copy.
-SKELETON_FORMAT = "member2:"
+SKELETON_FORMAT = "member3:"
 
 
 def page_key(request, versions):
     """An anonymous reader's copy: the page's address and ``?page=``, and its versions."""
     origin = f"{request.scheme}://{request.get_host()}"
     query = request.GET.get("page", "")
-    return f"page:{origin}{request.path}:{query}:{'.'.join(str(v) for v in versions)}"
+    return f"{PAGE_FORMAT}{origin}{request.path}:{query}:{'.'.join(str(v) for v in versions)}"
 
 
 def member_key(request, versions, standing):

@@ -29,6 +29,9 @@ NONCE_MARKER = "\x00nonce\x00"
 MARKERS = re.compile("\x00(csrf|nonce)\x00")
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 HOLE = "\x00h{}\x00"
+# Headers a page's view sets that every copy of it carries (a course asking search
+# engines not to index it: docs/privacy.md). The rest come from the middleware.
+KEPT_HEADERS = ("X-Robots-Tag",)
 SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
 
 
@@ -36,8 +39,9 @@ SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
 
 
 def to_cache(request, response, markers=MARKERS):
-    """(content type, parts): the page as bytes, split at its per-request values; the
-    odd parts name them ("csrf", "nonce"). Stored once, joined per reader."""
+    """((content type, kept headers), parts): the page as bytes, split at its
+    per-request values; the odd parts name them ("csrf", "nonce"). Stored once, joined
+    per reader."""
     html = response.content.decode(response.charset)
     html = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARKER}\g<2>", html)
     nonce = getattr(request, "_csp_nonce", None)  # django-csp's, when the page used one
@@ -45,7 +49,8 @@ def to_cache(request, response, markers=MARKERS):
         html = html.replace(str(nonce), NONCE_MARKER)
     parts = markers.split(html)
     parts[::2] = [text.encode(response.charset) for text in parts[::2]]
-    return (response["Content-Type"], parts)
+    kept = tuple((name, response[name]) for name in KEPT_HEADERS if name in response)
+    return ((response["Content-Type"], kept), parts)
 
 
 def request_values(request, parts):
@@ -63,7 +68,7 @@ def request_values(request, parts):
 
 def from_cache(request, stored):
     """An anonymous reader's page from its stored parts."""
-    content_type, parts = stored
+    (content_type, kept), parts = stored
     if len(parts) > 1:
         values = request_values(request, parts)
         parts = [values[part] if n % 2 else part for n, part in enumerate(parts)]
@@ -72,6 +77,8 @@ def from_cache(request, stored):
     response = HttpResponse(content_type=content_type)
     for part in parts:
         response.write(part)
+    for name, value in kept:
+        response[name] = value
     response[HEADER] = "hit"
     response["Content-Length"] = str(sum(len(part) for part in parts))
     patch_vary_headers(response, ["Cookie"])
@@ -141,19 +148,21 @@ def to_skeleton(request, response, specs):
     """(content type, parts, specs): the page as bytes split at its holes, each odd part
     the hole's number (an int) or "csrf"/"nonce". Fillers may return bytes (a spec's
     HTML kept encoded, say), so that a hit only picks and joins."""
-    content_type, parts = to_cache(request, response, markers=SKELETON_MARKERS)
+    head, parts = to_cache(request, response, markers=SKELETON_MARKERS)
     parts[1::2] = [int(name[1:]) if name[0] == "h" else name for name in parts[1::2]]
-    return (content_type, parts, specs)
+    return (head, parts, specs)
 
 
 def from_skeleton(request, stored, values, like=None):
     """The page: the skeleton's parts joined with ``values`` (bytes, by hole number)."""
-    content_type, parts, _specs = stored
+    (content_type, kept), parts, _specs = stored
     tokens = request_values(request, parts)
     joined = parts[:]
     joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
     body = b"".join(joined)
     response = HttpResponse(body, content_type=content_type)
+    for name, value in kept:
+        response[name] = value
     if like is not None:
         for header, value in like.items():
             if header.lower() not in ("content-length", "content-type"):

@@ -112,7 +112,7 @@ def reference_export(request, course_slug, post_slug, fmt):
 def course_bibliography(request, course_slug):
     """Every reference cited in the course's published posts, with the posts citing it."""
     course = readable_course_or_404(request, course_slug)
-    posts = Post.objects.published().for_course(course)
+    posts = Post.objects.visible_to(request.user).published().for_course(course)
     context = {"course": course, "entries": build_bibliography(posts)}
     if course.can_manage(request.user):
         context["checks"] = build_checks(course)

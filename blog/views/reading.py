@@ -14,7 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from blog import pages
+from accounts.names import shown_name
+from blog import pages, robots
 from blog.extensions import page_parts
 from blog.forms import JoinCourseForm
 from blog.models import Course, Post
@@ -49,7 +50,7 @@ def home(request):
     user = request.user
     courses = pages.HOME.found(request)
     my_courses = [course for course in courses if course.viewer_role]
-    published = Post.objects.published().with_cards().newest_first()
+    published = Post.objects.visible_to(user).published().with_cards().newest_first()
     lookups = published._prefetch_related_lookups  # run once over both lists, below
     published = published.prefetch_related(None)
     open_posts = Post.objects.visible_to(AnonymousUser()).exclude(
@@ -74,11 +75,11 @@ def home(request):
 def course_detail(request, course_slug):
     """From the page cache when it can (blog/pages.py)."""
     course = pages.COURSE.found(request, course_slug=course_slug)
-    published = Post.objects.published().for_course(course)
+    published = Post.objects.visible_to(request.user).published().for_course(course)
     by_month = list(published.count_by_month(dated_only=False))  # also counts the pages
     posts = published.with_cards().newest_first()
     instructors = course.instructors()
-    return render(
+    response = render(
         request,
         "blog/course_detail.html",
         {
@@ -91,12 +92,14 @@ def course_detail(request, course_slug):
             **page_parts(request, course, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS),
         },
     )
+    return robots.with_header(request, response)  # kept with the cached copy
 
 
 def topic_detail(request, course_slug, topic_slug):
     course = readable_course_or_404(request, course_slug)
     topic = get_object_or_404(course.topics, slug=topic_slug)
-    posts = Post.objects.published().filter(topics=topic).with_cards().newest_first()
+    posts = Post.objects.visible_to(request.user).published().filter(topics=topic)
+    posts = posts.with_cards().newest_first()
     return render(
         request,
         "blog/topic_detail.html",
@@ -107,7 +110,10 @@ def topic_detail(request, course_slug, topic_slug):
 def author_posts(request, course_slug, username):
     course = readable_course_or_404(request, course_slug)
     author = get_object_or_404(get_user_model(), username=username)
-    posts = Post.objects.published().for_course(course).by(author).with_cards().newest_first()
+    if shown_name(author, course, request.user).is_public:
+        raise Http404("No such author.")  # known here under a public name, not this one
+    posts = Post.objects.visible_to(request.user).published().for_course(course).by(author)
+    posts = posts.with_cards().newest_first()
     return render(
         request,
         "blog/author_posts.html",
@@ -117,8 +123,11 @@ def author_posts(request, course_slug, username):
 
 @login_required
 def my_posts(request):
-    posts = Post.objects.by(request.user).with_cards().order_by("-updated")
-    return render(request, "blog/my_posts.html", {"page_obj": paginate(request, posts, 20)})
+    posts = Post.objects.by(request.user).with_cards().with_viewer_role(request.user)
+    page = paginate(request, posts.order_by("-updated"), 20)
+    for post in page.object_list:  # the cards' names ask role_of (accounts.names)
+        post.course.remember_role(request.user, post.viewer_role)
+    return render(request, "blog/my_posts.html", {"page_obj": page})
 
 
 @cached_page(pages.POST)
@@ -134,7 +143,7 @@ def post_detail(request, course_slug, post_slug):
         **post_likes_context(request, post),
         **page_parts(request, post, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY),
     }
-    return render(request, "blog/post_detail.html", context)
+    return robots.with_header(request, render(request, "blog/post_detail.html", context))
 
 
 def search(request, course_slug=None):
@@ -150,7 +159,9 @@ def search(request, course_slug=None):
     if has_words:
         found = posts.search(query)
         count = getattr(found, "match_count", None)  # PostgreSQL knows it: no COUNT query
-        page = paginate(request, found.with_results(), count=count)
+        page = paginate(request, found.with_results().with_viewer_role(request.user), count=count)
+        for post in page.object_list:  # the results' names ask role_of (accounts.names)
+            post.course.remember_role(request.user, post.viewer_role)
     return render(
         request,
         "blog/post_search.html",
@@ -171,7 +182,7 @@ def course_archive(request, course_slug, year, month):
     course = readable_course_or_404(request, course_slug)
     if not (1 <= month <= 12 and 1 <= year <= 9999):
         raise Http404("No such month.")
-    published = Post.objects.published().for_course(course)
+    published = Post.objects.visible_to(request.user).published().for_course(course)
     posts = published.for_month(year, month).with_cards().newest_first()
     return render(
         request,

@@ -228,3 +228,11 @@ def test_feedback_is_for_author_and_instructors(post, instructor, classmate):
     assert post.feedback.count() == 2 and reply.body_html == "<p>Thank you!</p>"
     with pytest.raises(ValidationError):
         services.add_feedback(post=post, author=classmate, body="Let me in")
+
+
+def test_a_response_starts_with_the_courses_default_visibility(assignment, student):
+    course = assignment.course
+    course.default_post_visibility = "members"
+    course.save()
+    post = services.start_response(assignment=assignment, student=student)
+    assert post.visibility == "members"
