@@ -16,7 +16,7 @@ class CourseForm(forms.ModelForm):
         model = Course
         fields = [
             "title", "term", "description", "visibility", "guest_comments", "thread_depth",
-            "time_zone", "citation_style",
+            "time_zone", "citation_style", "erasure_policy",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -24,6 +24,10 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].required = False  # empty keeps the current zone
         self.fields["citation_style"].required = False  # empty keeps the current style
+        self.fields["erasure_policy"].required = False  # empty keeps the current policy
+
+    def clean_erasure_policy(self):
+        return self.cleaned_data["erasure_policy"] or self.instance.erasure_policy
 
     def clean_citation_style(self):
         return self.cleaned_data["citation_style"] or self.instance.citation_style

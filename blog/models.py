@@ -144,6 +144,10 @@ class Course(VersionedModel, models.Model):
         OFF = "off", "Off: only members comment"
         MODERATED = "moderated", "Moderated: guests may comment, held for approval"
 
+    class ErasurePolicy(models.TextChoices):
+        KEEP = "keep", "Keep their posts, under “Former student”"
+        REMOVE = "remove", "Remove their posts"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     term = models.CharField(max_length=60, blank=True, help_text="For example “Spring 2027”.")
@@ -166,6 +170,13 @@ class Course(VersionedModel, models.Model):
     )
     citation_style = models.CharField(
         max_length=30, choices=CitationStyle.choices, default=CitationStyle.APA
+    )
+    erasure_policy = models.CharField(
+        max_length=10,
+        choices=ErasurePolicy.choices,
+        default=ErasurePolicy.KEEP,
+        help_text="When a member erases their account (docs/privacy.md). Shown to them "
+        "before they confirm.",
     )
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
