@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "references",
     "notifications",
     "imports",
+    "privacy",
     "django_tasks",
     "django_tasks_db",
     "csp",
