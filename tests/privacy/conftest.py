@@ -116,9 +116,7 @@ def person(db):
     SocialAccount.objects.create(user=user, provider="facebook", uid="z-1",
                                  extra_data={"name": f"{NAME[0]} {NAME[1]}"})  # fmt: skip
     assignment_services.calendar_feed(course=keep, user=user)
-    kept = pending.keep(
-        SimpleUploadedFile("draft.jpg", jpeg()), user=user
-    )
+    kept = pending.keep(SimpleUploadedFile("draft.jpg", jpeg()), user=user)
     found.stored.append(kept.name)
     found.instructor = instructor
     return found

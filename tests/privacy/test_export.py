@@ -200,9 +200,7 @@ def test_data_export_page_query_budget(client, user, exports, django_assert_max_
     assert response.content.decode().count("Download the zip") == exports
 
 
-def test_staff_runs_a_subject_access_request_from_the_admin_and_it_is_logged(
-    client, staff, person
-):
+def test_staff_runs_a_subject_access_request_from_the_admin_and_it_is_logged(client, staff, person):
     staff.is_superuser = True
     staff.save()
     client.force_login(staff)
