@@ -21,10 +21,8 @@ class DataExportQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
-    def downloadable(self, *, now=None):
-        return self.filter(
-            status=DataExport.Status.READY, expires__gt=now or timezone.now()
-        ).exclude(file="")
+    def unfinished(self):
+        return self.filter(status__in=[DataExport.Status.QUEUED, DataExport.Status.RUNNING])
 
 
 class DataExport(models.Model):

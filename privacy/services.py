@@ -51,7 +51,13 @@ def is_erased(user):
 @transaction.atomic
 def request_export(*, user, by):
     """Queue a zip of everything held about user; by is the person or a staff member (a
-    subject access request). The row is the log of who asked and when."""
+    subject access request). The row is the log of who asked and when. While one of the
+    person's exports is still waiting or being built, asking again queues nothing: that
+    one is returned."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one at a time
+    waiting = DataExport.objects.for_user(user).unfinished().first()
+    if waiting is not None:
+        return waiting
     export = DataExport.objects.create(user=user, requested_by=by)
     from privacy.tasks import build_export
 

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -223,3 +225,20 @@ def test_a_student_cannot_use_the_admin_action(client, person, user):
     )
     assert response.status_code == 302 and "login" in response["Location"]
     assert not DataExport.objects.exists()
+
+
+def test_asking_again_while_one_is_being_built_queues_nothing(client, user):
+    client.force_login(user)
+    client.post(reverse("privacy:data_export"))
+    client.post(reverse("privacy:data_export"))
+    assert DataExport.objects.count() == 1
+
+
+def test_expired_export_files_are_deleted_and_the_log_stays(person):
+    export = built(person)
+    name = export.file.name
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        call_command("clear_expired_exports", stdout=io.StringIO())
+    export.refresh_from_db()
+    assert export.file.name == "" and not default_storage.exists(name)
+    assert export.requested_by == person.user
