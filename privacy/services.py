@@ -6,6 +6,7 @@ from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -169,6 +170,7 @@ def erase_person(*, user, by):
     Placeholder.objects.filter(user=user).delete()
     ImportedItem.objects.filter(kind=ImportedItem.Kind.USER, object_id=user.pk).delete()
     forget_in_import_reports(names)
+    forget_in_task_results(emails=emails, names=names)
     user.memberships.all().delete()
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
@@ -222,6 +224,27 @@ def forget_in_import_reports(names):
                 changed = True
         if changed:
             run.save(update_fields=["report"])
+
+
+def forget_in_task_results(*, emails, names):
+    """Queued tasks keep their arguments (django_tasks_db): an email to the person, or one
+    that names them, is such a row. Rows not running that hold one of their addresses go
+    (nothing more is sent to them); finished rows that hold their name go too."""
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    by_address = Q(pk__in=[])
+    for email in emails:
+        by_address |= Q(args_kwargs__icontains=email)
+    by_name = Q(pk__in=[])
+    for name in names:
+        by_name |= Q(args_kwargs__icontains=name)
+    finished = [TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED]
+    DBTaskResult.objects.exclude(status=TaskResultStatus.RUNNING).filter(
+        by_address | (by_name & Q(status__in=finished))
+    ).delete()
 
 
 def delete_sessions_of(user_id):

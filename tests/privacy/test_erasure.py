@@ -274,3 +274,23 @@ def test_delete_page_query_budget(client, user, courses, django_assert_max_num_q
     with django_assert_max_num_queries(4):
         response = client.get(reverse("privacy:account_delete"))
     assert response.content.decode().count("posts are <strong>") == courses
+
+
+def test_queued_and_finished_tasks_that_hold_them_are_deleted(
+    settings, person, django_capture_on_commit_callbacks
+):
+    from django.core.mail import EmailMessage
+    from django_tasks_db.models import DBTaskResult
+
+    from config.mail import message_values, send_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    to_her = send_email.enqueue(message=message_values(EmailMessage("Hi", "Hello", None, [EMAIL])))
+    about_her = send_email.enqueue(
+        message=message_values(EmailMessage("News", f"{NAME[0]} Q. replied", None, ["x@y.example"]))
+    )
+    DBTaskResult.objects.filter(pk=about_her.id).update(status="SUCCESSFUL")
+    other = send_email.enqueue(message=message_values(EmailMessage("Hi", "Hi", None, ["o@x.ex"])))
+    erase(person, person.user, django_capture_on_commit_callbacks)
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [str(other.id)]
+    assert to_her.id and occurrences(*PERSON_WORDS) == []

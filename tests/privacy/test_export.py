@@ -242,3 +242,16 @@ def test_expired_export_files_are_deleted_and_the_log_stays(person):
     export.refresh_from_db()
     assert export.file.name == "" and not default_storage.exists(name)
     assert export.requested_by == person.user
+
+
+def test_asking_on_the_page_builds_the_zip_and_links_it_there(
+    client, person, django_capture_on_commit_callbacks
+):
+    client.force_login(person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:data_export"))
+    export = DataExport.objects.get()
+    assert export.status == "ready"
+    page = client.get(reverse("privacy:data_export")).content.decode()
+    assert reverse("privacy:data_export_download", args=[export.pk]) in page
+    assert [m for m in mail.outbox if person.user.email in m.to]
