@@ -69,6 +69,9 @@ class PrivacyUserAdmin(UserAdmin):
             self.message_user(request, "Erase one account at a time.", messages.ERROR)
             return None
         user = queryset.get()
+        if services.is_erased(user):
+            self.message_user(request, "That account is already erased.", messages.WARNING)
+            return None
         if user.pk == request.user.pk:
             self.message_user(
                 request, "Erase your own account from your account settings.", messages.ERROR

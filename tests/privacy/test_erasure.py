@@ -294,3 +294,14 @@ def test_queued_and_finished_tasks_that_hold_them_are_deleted(
     erase(person, person.user, django_capture_on_commit_callbacks)
     assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [str(other.id)]
     assert to_her.id and occurrences(*PERSON_WORDS) == []
+
+
+def test_an_erased_account_is_not_erased_twice(client, staff, person):
+    services.erase_person(user=person.user, by=staff)
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    data = {"action": "erase_account", "_selected_action": [person.user.pk], "confirm": "1",
+            "username": f"former-student-{person.user.pk}"}  # fmt: skip
+    client.post(reverse("admin:accounts_user_changelist"), data)
+    assert Erasure.objects.count() == 1
