@@ -20,6 +20,7 @@ from privacy.export import write_export
 from privacy.models import DataExport
 from privacy.tasks import build_export
 from references.models import Reference
+from tests import factories
 
 SITE_LINK = re.compile(r"https?://[^\"'\s)]*")
 
@@ -255,3 +256,18 @@ def test_asking_on_the_page_builds_the_zip_and_links_it_there(
     page = client.get(reverse("privacy:data_export")).content.decode()
     assert reverse("privacy:data_export_download", args=[export.pk]) in page
     assert [m for m in mail.outbox if person.user.email in m.to]
+
+
+@pytest.mark.parametrize("posts", [1, 8])
+def test_building_the_zip_costs_a_fixed_number_of_queries(
+    user, course, posts, tmp_path, django_assert_max_num_queries
+):
+    factories.MembershipFactory(course=course, user=user)
+    for _ in range(posts):
+        post = factories.PostFactory(course=course, author=user)
+        factories.CommentFactory(post=post, author=user)
+        factories.PostLikeFactory(post=post, user=user)
+        Reference.objects.create(post=post, key="k", title="A book")
+    with django_assert_max_num_queries(13):
+        manifest = write_export(user, tmp_path / "data.zip")
+    assert len(manifest["posts"]) == posts and len(manifest["comments"]) == posts
