@@ -105,11 +105,17 @@ def erase_person(*, user, by):
     names = {n for n in [user.username, user.name, user.get_full_name(), user.display_name] if n}
     files = []  # stored names to delete once committed
 
+    # Their comments, and guest comments left under one of their addresses.
+    theirs = Q(author=user)
+    for email in emails:  # addresses are compared without case
+        theirs |= Q(author=None, guest_email__iexact=email)
+    comment_ids = list(Comment.objects.filter(theirs).values_list("pk", flat=True))
+
     # Every course whose pages show the person: bump them all, before rows go.
     touched = Course.objects.filter(
         Q(memberships__user=user)
         | Q(posts__author=user)
-        | Q(posts__comments__author=user)
+        | Q(posts__comments__in=comment_ids)
         | Q(posts__likes__user=user)
         | Q(posts__comments__likes__user=user)
     ).distinct()
@@ -137,12 +143,8 @@ def erase_person(*, user, by):
     DueReminder.objects.filter(student=user).delete()
     Post.objects.filter(pk__in=[p.pk for p in removed]).delete()
 
-    # Comments: their words go, their place stays ("Comment removed"), parents unchanged.
-    # Guest comments left under their address count as theirs.
-    theirs = Q(author=user)
-    for email in emails:  # addresses are compared without case
-        theirs |= Q(author=None, guest_email__iexact=email)
-    comment_ids = list(Comment.objects.filter(theirs).values_list("pk", flat=True))
+    # Comments: their words go, their place stays ("Comment removed"), parents unchanged
+    # (those on posts just removed went with them).
     Comment.objects.filter(pk__in=comment_ids).update(
         status=Comment.Status.REMOVED,
         body="",
@@ -172,9 +174,11 @@ def erase_person(*, user, by):
     forget_in_import_reports(names)
     forget_in_task_results(emails=emails, names=names)
     user.memberships.all().delete()
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
-    ).delete()
+    # The admin's history of their account, and of anything it names them in.
+    logged = Q(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk))
+    for word in names | emails:
+        logged |= Q(object_repr__icontains=word) | Q(change_message__icontains=word)
+    LogEntry.objects.filter(logged).delete()
     for export in DataExport.objects.filter(user=user).exclude(file=""):
         files.append(export.file.name)
     DataExport.objects.filter(user=user).update(file="", size=0)

@@ -305,3 +305,32 @@ def test_an_erased_account_is_not_erased_twice(client, staff, person):
             "username": f"former-student-{person.user.pk}"}  # fmt: skip
     client.post(reverse("admin:accounts_user_changelist"), data)
     assert Erasure.objects.count() == 1
+
+
+def test_admin_history_naming_them_goes_and_the_rest_stays(
+    staff, person, django_capture_on_commit_callbacks
+):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from blog.models import Membership
+
+    membership = Membership.objects.filter(user=person.user).first()
+    kind = ContentType.objects.get_for_model(Membership)
+    for repr_ in (str(membership), "Unrelated row"):
+        LogEntry.objects.create(user=staff, content_type=kind, object_id="1",
+                                object_repr=repr_, action_flag=CHANGE)  # fmt: skip
+    erase(person, staff, django_capture_on_commit_callbacks)
+    assert list(LogEntry.objects.values_list("object_repr", flat=True)) == ["Unrelated row"]
+
+
+def test_a_guest_comment_under_their_address_bumps_its_course(
+    person, django_capture_on_commit_callbacks
+):
+    elsewhere = factories.CourseFactory()
+    post = factories.PostFactory(course=elsewhere)
+    factories.CommentFactory(post=post, author=None, guest_name="Z", guest_email=EMAIL)
+    before = elsewhere.pages_version
+    erase(person, person.user, django_capture_on_commit_callbacks)
+    elsewhere.refresh_from_db()
+    assert elsewhere.pages_version > before
