@@ -33,7 +33,7 @@ class CourseForm(forms.ModelForm):
     # Left out of a form sent by an older page: each keeps the course's current value.
     KEEP_WHEN_EMPTY = (
         "time_zone", "citation_style", "default_post_visibility", "max_post_visibility",
-        "public_names", "is_indexed",
+        "public_names", "is_indexed", "erasure_policy",
     )  # fmt: skip
     is_indexed = forms.TypedChoiceField(
         label="Search engines",
@@ -60,7 +60,7 @@ class CourseForm(forms.ModelForm):
         fields = [
             "title", "term", "description", "visibility", "guest_comments", "thread_depth",
             "time_zone", "citation_style", "default_post_visibility", "max_post_visibility",
-            "public_names", "is_indexed",
+            "public_names", "is_indexed", "erasure_policy",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 

@@ -192,6 +192,10 @@ class Course(VersionedModel, models.Model):
         OFF = "off", "Off: only members comment"
         MODERATED = "moderated", "Moderated: guests may comment, held for approval"
 
+    class ErasurePolicy(models.TextChoices):
+        KEEP = "keep", "Keep their posts, under “Former student”"
+        REMOVE = "remove", "Remove their posts"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     term = models.CharField(max_length=60, blank=True, help_text="For example “Spring 2027”.")
@@ -251,6 +255,13 @@ class Course(VersionedModel, models.Model):
         default=True,
         help_text="Off: its pages ask search engines not to index them, and it is left out "
         "of the sitemap.",
+    )
+    erasure_policy = models.CharField(
+        max_length=10,
+        choices=ErasurePolicy.choices,
+        default=ErasurePolicy.KEEP,
+        help_text="When a member erases their account (docs/privacy.md). Shown to them "
+        "before they confirm.",
     )
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.

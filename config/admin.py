@@ -45,6 +45,7 @@ GROUPS = [
         ],
     ),
     ("WordPress imports", ["imports.ImportRun", "imports.OldLink", "imports.Placeholder"]),
+    ("Privacy requests", ["privacy.DataExport", "privacy.Erasure"]),
     (
         "Sign-in and the site",
         [

@@ -32,7 +32,7 @@ The extension points, each declared below with what it takes:
   PARTICIPATION_COLUMNS, COURSE_PARTICIPATION_COLUMNS.
 - The member page cache's holes (the pagecache package): HOLE_FILLERS, VIEWER_CONTEXTS.
 - blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
-- accounts' profile page: PROFILE_SECTIONS.
+- accounts' profile page and account settings: PROFILE_SECTIONS, ACCOUNT_LINKS.
 - assignments' page of an assignment: RESPONSE_FIGURES.
 """
 
@@ -365,6 +365,22 @@ COURSE_COPIERS = Hook("course_copiers", identity=lambda copier: copier.key)
 # the dict holds its ``template`` and the context it needs (loaded in the function, so
 # the template runs no queries); None shows nothing.
 PROFILE_SECTIONS = Hook("profile_sections")
+
+
+@dataclass(frozen=True)
+class AccountLink:
+    """A page of a person's account settings, in the settings' menu: ``url_name`` is
+    reversed with no arguments; ``current`` lists the URL names (without namespace)
+    that mark it as the page shown."""
+
+    url_name: str
+    label: str
+    current: tuple = ()
+
+
+# ``AccountLink``: account settings' pages of apps above accounts (privacy's "Download
+# my data" and "Delete account"), after accounts' own.
+ACCOUNT_LINKS = Hook("account_links", identity=lambda link: link.url_name)
 
 
 # --- assignments' page of an assignment ---------------------------------------------------

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "references",
     "notifications",
     "imports",
+    "privacy",
     "django_tasks",
     "django_tasks_db",
     "csp",

@@ -18,6 +18,7 @@ from blog.models import BodyImage, Invitation, Post
 from comments.models import Comment
 from config.admin import GROUPS as ADMIN_GROUPS
 from notifications.models import GuestSubscription, Notification, NotificationPreference
+from privacy.models import DataExport, Erasure
 from tests import factories
 
 OUR_APPS = {"accounts", "blog", "comments", "awards", "notifications"}
@@ -58,6 +59,8 @@ def one_of_everything(course, instructor, student, post, staff):
     app = SocialApp.objects.create(provider="facebook", name="Facebook", client_id="id")
     account = SocialAccount.objects.create(user=student, provider="facebook", uid="12345")
     SocialToken.objects.create(app=app, account=account, token="token")
+    DataExport.objects.create(user=student, requested_by=staff)
+    Erasure.objects.create(user_number=12345, by=staff, summary={"posts_kept": 1})
 
 
 def admin_url(model, view, *args):
@@ -84,6 +87,7 @@ GROUPS = [
         ["Notifications", "Notification preferences", "Guest subscriptions", "Task Results"],
     ),
     ("WordPress imports", ["Import runs", "Old links", "Placeholders"]),
+    ("Privacy requests", ["Data exports", "Erasures"]),
     (
         "Sign-in and the site",
         [

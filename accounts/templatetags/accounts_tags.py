@@ -1,7 +1,9 @@
 from django import template
+from django.urls import reverse
 
 from accounts import names
 from accounts.avatars import avatar_of
+from config import hooks
 
 register = template.Library()
 
@@ -20,3 +22,13 @@ def shown_name(context, person, course=None):
     lookup (role_of's cache): no query."""
     request = context.get("request")
     return names.shown_name(person, course, getattr(request, "user", None))
+
+
+@register.simple_tag
+def account_links():
+    """``{% account_links as links %}``: other apps' account settings pages
+    (config.hooks.ACCOUNT_LINKS), each with its address."""
+    return [
+        {"url": reverse(link.url_name), "label": link.label, "current": link.current}
+        for link in hooks.ACCOUNT_LINKS
+    ]

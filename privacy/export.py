@@ -1,0 +1,410 @@
+"""What "Download my data" puts in the zip (docs/privacy.md, "Download my data").
+
+``write_export(user, target)`` writes everything held about ``user`` into the zip file
+``target`` and returns the manifest it also stores as ``manifest.json``:
+
+    index.html                       a page to open first, linking everything below
+    manifest.json                    every item, with the paths of its files in the zip
+    profile.json                     the account and profile (avatar/ holds the photo)
+    posts/<course>/<post>/post.md    the Markdown as written, with a header of its facts
+    posts/<course>/<post>/post.html  the HTML shown, its images linked to images/
+    posts/<course>/<post>/images/    the featured image (original and renditions) and
+                                     the images in the body
+    comments.json, likes.json, feedback.json, grades.json, references.json,
+    notification_settings.json
+
+Every link between files of the zip is relative, so the folder opens anywhere; the
+only absolute addresses are of pages outside the zip (a post someone else wrote).
+Reads run in a fixed number of queries whatever the person wrote; the files are read
+from the media storage one by one.
+"""
+
+import html
+import json
+import posixpath
+import re
+import zipfile
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from assignments.models import Feedback, Grade
+from blog.models import BodyImage, Post, PostLike
+from comments.models import Comment, CommentLike
+from notifications.models import NotificationPreference
+from references.models import Reference
+
+FORMAT = 1
+MEDIA_LINK = re.compile(r"/media/(courses/[\w./-]+)")
+
+
+def site_url(path):
+    scheme = "http" if settings.DEBUG else "https"
+    return f"{scheme}://{settings.SITE_DOMAIN}{path}"
+
+
+def when(value):
+    return value.isoformat() if value else None
+
+
+class ZipWriter:
+    """The zip being built: names are unique, and stored files are copied once."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        self.names = set()
+        self.copied = {}  # storage name -> path in the zip
+
+    def text(self, path, content):
+        self.names.add(path)
+        self.archive.writestr(path, content)
+        return path
+
+    def json(self, path, data):
+        return self.text(path, json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+    def stored(self, name, folder):
+        """Copy a stored file into folder; its path in the zip (None if it is missing)."""
+        if name in self.copied:
+            return self.copied[name]
+        path = posixpath.join(folder, posixpath.basename(name))
+        stem, dot, ext = path.rpartition(".")
+        number = 1
+        while path in self.names:
+            number += 1
+            path = f"{stem}-{number}{dot}{ext}" if dot else f"{path}-{number}"
+        try:
+            with default_storage.open(name, "rb") as source:
+                self.archive.writestr(path, source.read())
+        except (FileNotFoundError, OSError):
+            return None
+        self.names.add(path)
+        self.copied[name] = path
+        return path
+
+
+def relative(path, start):
+    return posixpath.relpath(path, posixpath.dirname(start))
+
+
+def write_export(user, target):
+    """Write the zip of everything held about user into target (a path or a file)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        out = ZipWriter(archive)
+        manifest = {
+            "format": FORMAT,
+            "generated": when(timezone.now()),
+            "site": settings.SITE_NAME,
+            "profile": write_profile(out, user),
+        }
+        posts, post_paths = write_posts(out, user)
+        manifest["posts"] = posts
+        manifest["comments"] = comments_of(user, post_paths)
+        manifest["likes"] = likes_of(user, post_paths)
+        manifest["feedback"] = feedback_on(user, post_paths)
+        manifest["grades"] = grades_of(user, post_paths)
+        manifest["references"] = [ref for post in posts for ref in post["references"]]
+        manifest["notification_settings"] = notification_settings_of(user)
+        for name in ("comments", "likes", "feedback", "grades", "references"):
+            out.json(f"{name}.json", manifest[name])
+        out.json("notification_settings.json", manifest["notification_settings"])
+        manifest["files"] = sorted(out.names | {"manifest.json", "index.html"})
+        out.json("manifest.json", manifest)
+        out.text("index.html", index_html(manifest))
+    return manifest
+
+
+def write_profile(out, user):
+    profile = {
+        "id": user.pk,
+        "username": user.username,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "website": user.website,
+        "date_joined": when(user.date_joined),
+        "last_login": when(user.last_login),
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.all()
+        ],
+        "connected_accounts": [
+            {"provider": account.provider, "uid": account.uid}
+            for account in user.socialaccount_set.all()
+        ],
+        "memberships": [
+            {"course": m.course.title, "course_slug": m.course.slug, "role": m.role}
+            for m in user.memberships.select_related("course")
+        ],
+        "avatar": out.stored(user.avatar.name, "avatar") if user.avatar else None,
+    }
+    out.json("profile.json", profile)
+    return profile
+
+
+def write_posts(out, user):
+    """Each post's Markdown, its HTML and its images; returns (entries, {post id: folder})."""
+    posts = list(
+        Post.objects.filter(author=user)
+        .select_related("course")
+        .prefetch_related(
+            "topics",
+            Prefetch("references", queryset=Reference.objects.order_by("position", "pk")),
+        )
+        .order_by("course__slug", "created", "pk")
+    )
+    body_images = {}
+    for image in BodyImage.objects.filter(course__in={p.course_id for p in posts}):
+        for rendition in image.renditions:
+            body_images[rendition["name"]] = image
+    entries, folders = [], {}
+    for post in posts:
+        folder = f"posts/{post.course.slug}/{post.slug}"
+        folders[post.pk] = folder
+        entries.append(write_post(out, post, folder, body_images))
+    return entries, folders
+
+
+def write_post(out, post, folder, body_images):
+    images_folder = f"{folder}/images"
+    images = []
+    if post.image:
+        images.append({"role": "original", "path": out.stored(post.image.name, images_folder)})
+    for rendition in post.image_renditions:
+        images.append(
+            {
+                "role": "rendition",
+                "width": rendition.get("width"),
+                "path": out.stored(rendition["name"], images_folder),
+            }
+        )
+    # Images in the body are linked as /media/<stored name>: copy each, link it here.
+    in_body = {}
+    for name in MEDIA_LINK.findall(post.body + post.body_html):
+        if name in in_body or name not in body_images:
+            continue
+        path = out.stored(name, images_folder)
+        if path:
+            in_body[name] = path
+            images.append({"role": "body", "path": path})
+    markdown_path, html_path = f"{folder}/post.md", f"{folder}/post.html"
+
+    def relink(text, start):
+        for name, path in in_body.items():
+            text = text.replace(f"/media/{name}", relative(path, start))
+        return text
+
+    references = [reference_entry(ref, post) for ref in post.references.all()]
+    featured = next((i["path"] for i in images if i["role"] == "rendition" and i["path"]), None)
+    out.text(markdown_path, post_markdown(post, relink(post.body, markdown_path)))
+    out.text(
+        html_path,
+        post_html(
+            post,
+            relink(post.body_html, html_path),
+            relative(featured, html_path) if featured else None,
+            references,
+        ),
+    )
+    return {
+        "id": post.pk,
+        "course": post.course.title,
+        "course_slug": post.course.slug,
+        "title": post.title,
+        "slug": post.slug,
+        "status": post.status,
+        "created": when(post.created),
+        "updated": when(post.updated),
+        "published_at": when(post.published_at),
+        "topics": [topic.name for topic in post.topics.all()],
+        "excerpt": post.excerpt,
+        "image_alt": post.image_alt,
+        "image_caption": post.image_caption,
+        "image_credit": post.image_credit,
+        "image_credit_url": post.image_credit_url,
+        "markdown": markdown_path,
+        "html": html_path,
+        "images": images,
+        "references": references,
+        "url_on_site": site_url(post.get_absolute_url()),
+    }
+
+
+def reference_entry(reference, post):
+    return {
+        "id": reference.pk,
+        "post_id": post.pk,
+        "position": reference.position,
+        "key": reference.key,
+        "type": reference.kind,
+        "authors": reference.authors,
+        "title": reference.title,
+        "container_title": reference.container_title,
+        "issued": reference.issued,
+        "publisher": reference.publisher,
+        "url": reference.url,
+        "doi": reference.doi,
+        "as_cited": reference.html,
+    }
+
+
+def post_markdown(post, body):
+    facts = [
+        ("title", post.title),
+        ("course", post.course.title),
+        ("status", post.status),
+        ("published", when(post.published_at) or ""),
+        ("topics", ", ".join(topic.name for topic in post.topics.all())),
+    ]
+    header = "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in facts)
+    return f"---\n{header}\n---\n\n{body}\n"
+
+
+def post_html(post, body_html, featured, references):
+    """The post as shown: its stored, sanitised HTML in a page of its own."""
+    parts = [f"<h1>{html.escape(post.title)}</h1>"]
+    if featured:
+        parts.append(f'<img src="{html.escape(featured)}" alt="{html.escape(post.image_alt)}">')
+    parts.append(body_html)
+    if references:
+        items = "".join(f"<li>{ref['as_cited']}</li>" for ref in references)
+        parts.append(f"<h2>References</h2><ol>{items}</ol>")
+    return page(post.title, "\n".join(parts))
+
+
+def page(title, body):
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def answered_post(post, post_paths):
+    """The post a comment answers or a like is of: its title, and a link (relative if
+    the post is in the zip)."""
+    entry = {"id": post.pk, "title": post.title, "course": post.course.title}
+    if post.pk in post_paths:
+        entry["path"] = f"{post_paths[post.pk]}/post.html"
+    else:
+        entry["url"] = site_url(post.get_absolute_url())
+    return entry
+
+
+def comments_of(user, post_paths):
+    comments = Comment.objects.filter(author=user).select_related("post__course")
+    return [
+        {
+            "id": comment.pk,
+            "post": answered_post(comment.post, post_paths),
+            "parent_id": comment.parent_id,
+            "status": comment.status,
+            "created": when(comment.created),
+            "edited": when(comment.edited),
+            "body": comment.body,
+        }
+        for comment in comments.order_by("created", "pk")
+    ]
+
+
+def likes_of(user, post_paths):
+    post_likes = PostLike.objects.filter(user=user).select_related("post__course")
+    comment_likes = CommentLike.objects.filter(user=user).select_related("comment__post__course")
+    return {
+        "posts": [
+            {
+                "id": like.pk,
+                "post": answered_post(like.post, post_paths),
+                "created": when(like.created),
+            }
+            for like in post_likes.order_by("pk")
+        ],
+        "comments": [
+            {
+                "id": like.pk,
+                "comment_id": like.comment_id,
+                "post": answered_post(like.comment.post, post_paths),
+                "created": when(like.created),
+            }
+            for like in comment_likes.order_by("pk")
+        ],
+    }
+
+
+def feedback_on(user, post_paths):
+    """The private feedback threads of the person's posts (and what they wrote in others,
+    as an instructor)."""
+    feedback = Feedback.objects.filter(Q(post__author=user) | Q(author=user)).select_related(
+        "author", "post__course"
+    )
+    return [
+        {
+            "id": item.pk,
+            "post": answered_post(item.post, post_paths),
+            "by": "you" if item.author_id == user.pk else item.author.name,
+            "created": when(item.created),
+            "body": item.body,
+        }
+        for item in feedback.order_by("created", "pk")
+    ]
+
+
+def grades_of(user, post_paths):
+    grades = (
+        Grade.objects.filter(submission__student=user)
+        .select_related("submission__assignment__course", "submission__post__course", "grader")
+        .prefetch_related("levels__criterion")
+    )
+    return [
+        {
+            "id": grade.pk,
+            "assignment": grade.submission.assignment.title,
+            "course": grade.submission.assignment.course.title,
+            "post": answered_post(grade.submission.post, post_paths),
+            "submitted_at": when(grade.submission.submitted_at),
+            "late": grade.submission.is_late,
+            "points": str(grade.points),
+            "rubric": [
+                {"criterion": level.criterion.name, "level": level.label}
+                for level in grade.levels.all()
+            ],
+            "grader": grade.grader.name if grade.grader else None,
+            "graded_at": when(grade.graded_at),
+        }
+        for grade in grades.order_by("graded_at", "pk")
+    ]
+
+
+def notification_settings_of(user):
+    preference = NotificationPreference.objects.for_user(user)
+    return {
+        field.name: getattr(preference, field.name)
+        for field in NotificationPreference._meta.concrete_fields
+        if field.name.startswith("email_")
+    }
+
+
+def index_html(manifest):
+    profile = manifest["profile"]
+    rows = "".join(
+        f'<li><a href="{html.escape(post["html"])}">{html.escape(post["title"])}</a> '
+        f'(<a href="{html.escape(post["markdown"])}">Markdown</a>), '
+        f"{html.escape(post['course'])}</li>"
+        for post in manifest["posts"]
+    )
+    files = "".join(
+        f'<li><a href="{name}">{name}</a></li>'
+        for name in ("profile.json", "comments.json", "likes.json", "feedback.json",
+                     "grades.json", "references.json", "notification_settings.json",
+                     "manifest.json")
+    )  # fmt: skip
+    body = (
+        f"<h1>Your data on {html.escape(manifest['site'])}</h1>"
+        f"<p>Account {html.escape(profile['username'])}, made {manifest['generated']}.</p>"
+        f"<h2>Posts</h2><ul>{rows or '<li>None</li>'}</ul>"
+        f"<h2>Everything else</h2><ul>{files}</ul>"
+    )
+    return page("Your data", body)
