@@ -35,7 +35,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.images import MAX_UPLOAD_BYTES, clean_image_upload, save_renditions
 from blog import embed_providers, fetcher, media
-from blog.embed_providers import PROVIDERS_BY_KEY
 from blog.models import BodyImage, Embed
 from blog.rendering import EXTERNAL_REL
 from config.storage import StorageUnavailable
@@ -234,7 +233,7 @@ def placeholder(url, embed=None):
     """The click-to-load placeholder: a link to the original that site.js turns into a
     button loading the player. Every value escaped."""
     found = embed_providers.match(url)
-    provider = PROVIDERS_BY_KEY[embed.provider] if embed else found.provider
+    provider = found.provider
     player = embed.player_url if embed else found.player_url
     title = (embed.title if embed else "") or url
     thumbnail = (embed.thumbnail if embed else None) or {}
