@@ -182,3 +182,28 @@ def test_rendering_embeds_costs_one_query_whatever_their_number(
     with django_assert_num_queries(1):
         html = embeds.show_media(links, course_id=course.pk)
     assert html.count('class="embed ') == n
+
+
+def test_the_demo_seeds_a_video_and_an_image_from_the_web_without_network(
+    settings, db, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from blog import demo
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the demo asked the network")
+
+    monkeypatch.setattr(fetcher, "fetch", no_network)
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    video = Post.objects.get(title="The 1957 Youth Festival on film")
+    assert 'data-embed-player="https://www.youtube-nocookie.com/embed/cP1957Fest0"' in (
+        video.body_html
+    )
+    assert Embed.objects.get(url=demo.DEMO_VIDEO).thumbnail["name"]
+    poster = Post.objects.get(title="A festival poster, from the web")
+    assert 'class="web-image"' in poster.body_html
+    assert "Source: <a" in poster.body_html and ">example.org</a>" in poster.body_html
