@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import re
+import time
 from html import escape, unescape
 from urllib.parse import urlencode, urlsplit
 
@@ -42,6 +43,7 @@ from config.storage import StorageUnavailable
 OEMBED_MAX_BYTES = 256 * 1024
 THUMBNAIL_WIDTH = 640
 MAX_FETCHES = 10  # new lookups per save; the rest wait for the next save
+TIME_BUDGET = 20.0  # seconds of fetching per save or preview, all addresses together
 FAILURE_SECONDS = 300  # a failed address isn't asked again for this long (live preview)
 
 # A paragraph that is only a link whose words are its address: what an address alone
@@ -85,7 +87,7 @@ def fetch_body_media(*, course, user, html, fetch=None):
     sanitised body) shows and the course has no record of. Returns the problems, in
     words for the author; none stops the save. Never call it inside a transaction: it
     waits on other servers."""
-    fetch = fetch or fetcher.fetch
+    fetch = _within(TIME_BUDGET, fetch or fetcher.fetch)
     embeds = list(dict.fromkeys(url for _, url in embed_links(html)))
     images = list(dict.fromkeys(attrs["src"] for _, attrs in web_images(html)))
     if not embeds and not images:
@@ -102,10 +104,8 @@ def fetch_body_media(*, course, user, html, fetch=None):
     todo += [("image", url) for url in images if url not in have_images]
     problems = []
     for n, (kind, url) in enumerate(todo):
-        if n >= MAX_FETCHES:
-            problems.append(
-                f"{url}: not fetched yet (at most {MAX_FETCHES} at a time); save again."
-            )
+        if n >= MAX_FETCHES or fetch.remaining() < 0.25:
+            problems.append(f"{url} was not fetched yet (too many at once); save again.")
             continue
         failed = cache.get(_failure_key(url))
         if failed is None:
@@ -122,6 +122,18 @@ def fetch_body_media(*, course, user, html, fetch=None):
         if failed:
             problems.append(failed)
     return problems
+
+
+def _within(seconds, fetch):
+    """`fetch`, each call's deadline cut to what is left of `seconds` for all of them: a
+    body full of slow addresses holds a request for TIME_BUDGET at most."""
+    ends = time.monotonic() + seconds
+
+    def limited(url, **kwargs):
+        return fetch(url, deadline=min(fetcher.DEADLINE, limited.remaining()), **kwargs)
+
+    limited.remaining = lambda: ends - time.monotonic()
+    return limited
 
 
 def _failure_key(url):
@@ -190,7 +202,9 @@ def store_web_image(*, course, user, url, fetch):
 def _fetch_image(url, fetch):
     """A CleanImage from `url`, checked exactly like an upload."""
     answer = fetch(url, max_bytes=MAX_UPLOAD_BYTES, accept="image/*")
-    if not answer.content_type.startswith("image/"):
+    if answer.content_type and not answer.content_type.startswith(
+        ("image/", "application/octet-stream")
+    ):
         raise ValidationError("It is not an image.", code="not_image")
     upload = SimpleUploadedFile("web-image", answer.body, content_type=answer.content_type)
     upload.file = io.BytesIO(answer.body)

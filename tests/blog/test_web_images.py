@@ -3,6 +3,8 @@ fetcher, checked like an upload, stored and served by us with their source; a fa
 keeps the link and tells the author why. And the preview (item 7) shows them, and
 embeds, exactly as saving stores them."""
 
+import time
+
 import pytest
 from django.urls import reverse
 
@@ -155,3 +157,27 @@ def test_an_image_of_the_site_itself_is_left_alone(course, student):
     html = '<p><img alt="x" src="/media/courses/1/body/a.webp"></p>'
     assert embeds.fetch_body_media(course=course, user=student, html=html) == []
     assert embeds.show_media(html, course_id=course.pk) == html
+
+
+def test_slow_addresses_hold_a_save_for_the_time_budget_at_most(
+    course, student, fake_web, monkeypatch
+):
+    monkeypatch.setattr(embeds, "TIME_BUDGET", 0.8)
+    first = fake_web.route(
+        "/slow1", Answer(body=b"x" * 100, dribble=0.05, content_type="image/png")
+    )
+    second = fake_web.route("/slow2", Answer(body=b"x" * 100, dribble=0.05))
+    html = f'<p><img alt="" src="{first}"><img alt="" src="{second}"></p>'
+    started = time.monotonic()
+    problems = embeds.fetch_body_media(course=course, user=student, html=html)
+    assert time.monotonic() - started < 2.0
+    assert "the server was too slow" in problems[0]
+    assert problems[1] == f"{second} was not fetched yet (too many at once); save again."
+    assert fake_web.paths() == ["/slow1"]
+
+
+def test_an_image_served_as_octet_stream_is_judged_by_its_bytes(course, student, fake_web):
+    url = fake_web.image("/x", content_type="application/octet-stream")
+    html = f'<p><img alt="" src="{url}"></p>'
+    assert embeds.fetch_body_media(course=course, user=student, html=html) == []
+    assert BodyImage.objects.get().source_url == url
