@@ -262,8 +262,8 @@ def placeholder(url, embed=None):
         f'<figure class="embed embed--{provider.key}" data-embed-url="{escape(url)}">'
         f'<a class="embed__link" href="{escape(url)}" rel="{EXTERNAL_REL}"'
         f' data-embed-player="{escape(player)}" data-embed-title="{escape(title)}">'
-        f"{picture}"
-        '<span class="embed__play" aria-hidden="true"></span>'
+        f'<span class="embed__media">{picture}<span class="embed__play" aria-hidden="true">'
+        "</span></span>"
         f'<span class="embed__title">{escape(title)}</span>'
         f'<span class="embed__provider">{escape(provider.name)} {escape(provider.kind)}'
         f" · loads from {escape(provider.player_host)} when you play it</span>"
