@@ -173,3 +173,8 @@ def test_an_error_status_is_a_failure(fake_web):
 def test_an_unreachable_server_is_a_failure(fake_web, settings):
     fake_web.stop()
     assert refused(fake_web.url("/")) in {"unreachable", "timeout"}
+
+
+def test_tests_never_reach_the_internet():
+    # tests/conftest.py: host names other than localhost are not looked up in tests.
+    assert refused("https://www.youtube.com/oembed?url=x") == "dns"
