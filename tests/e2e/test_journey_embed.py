@@ -86,3 +86,20 @@ def test_without_javascript_the_video_is_a_plain_link(new_page, live_server):
     expect(link).to_have_attribute("href", DEMO_VIDEO)
     assert page.locator("iframe").count() == 0
     assert asked == []
+
+
+def test_the_live_preview_shows_the_placeholder_and_what_went_wrong(new_page, live_server):
+    course = factories.CourseFactory(title="HIST 247: After Stalin", slug="hist-247")
+    author = factories.MembershipFactory(course=course).user
+    page = new_page(user=author)
+    asked = third_party_log(page, live_server)
+    page.goto(f"/c/{course.slug}/write/")
+    # Tests have no internet: the oEmbed lookup fails, the embed still shows (from the
+    # URL pattern, with the URL as its title) and the author is told why.
+    page.get_by_label("Text (Markdown)").fill(f"Watch:\n\n{DEMO_VIDEO}\n")
+    placeholder = page.locator("#editor-preview a.embed__link")
+    expect(placeholder).to_have_attribute("role", "button")
+    expect(placeholder).to_contain_text(DEMO_VIDEO)
+    expect(page.locator("#editor-preview-problems")).to_contain_text("shows without its title")
+    assert_accessible(page, label="editor with an embed in the preview")
+    assert asked == []
