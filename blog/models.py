@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from blog.extensions import apply_body_filters
-from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
+from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
     SEARCH_CONFIG,
     highlight,
@@ -649,7 +649,7 @@ class Post(VersionedModel, models.Model):
         headline = getattr(self, "search_headline", None)
         if headline is not None:
             return safe_headline(headline)
-        return highlight(plain_text(self.body_html), search_terms(text))
+        return highlight(plain_text(without_embeds(self.body_html)), search_terms(text))
 
     @property
     def large_image(self):

@@ -127,12 +127,17 @@ def plain_text(html):
     return re.sub(r"\s+", " ", unescape(text)).strip()
 
 
+def without_embeds(html):
+    """Stored HTML without its embeds' placeholders (blog/embeds.py): their title and
+    provider are not words of the post, for excerpts and search snippets."""
+    return re.sub(r'<figure class="embed.*?</figure>', "", html or "", flags=re.S)
+
+
 def excerpt_from_html(html, *, words=40):
     # Footnotes are references, not the opening of the post.
     html = re.sub(r'<div class="footnote">.*?</div>', "", html or "", flags=re.S)
     html = re.sub(r"<sup[^>]*>.*?</sup>", "", html, flags=re.S)
-    # An embed (blog/embeds.py) is not words of the post either.
-    html = re.sub(r'<figure class="embed.*?</figure>', "", html, flags=re.S)
+    html = without_embeds(html)
     parts = plain_text(html).split()
     if len(parts) <= words:
         return " ".join(parts)

@@ -207,3 +207,11 @@ def test_the_demo_seeds_a_video_and_an_image_from_the_web_without_network(
     poster = Post.objects.get(title="A festival poster, from the web")
     assert 'class="web-image"' in poster.body_html
     assert "Source: <a" in poster.body_html and ">example.org</a>" in poster.body_html
+
+
+def test_a_search_snippet_skips_the_placeholder(course, student):
+    post = factories.PostFactory(
+        course=course, author=student, body=f"{VIDEO}\n\nThe speech was read aloud."
+    )
+    assert "YouTube" not in post.search_snippet("speech")
+    assert "<mark>speech</mark>" in post.search_snippet("speech")
