@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
-from blog.models import BodyImage, Course, Invitation, Membership, Post, PostLike, Topic
+from blog.models import BodyImage, Course, Embed, Invitation, Membership, Post, PostLike, Topic
 from blog.versions import ChangesPagesAdmin, changed
 
 
@@ -203,9 +203,25 @@ class PostLikeAdmin(ChangesPagesAdmin, admin.ModelAdmin):
 
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
-    list_display = ["id", "course", "uploaded_by", "created"]
+    list_display = ["id", "course", "uploaded_by", "source_url", "created"]
     list_filter = ["course", "created"]
-    search_fields = ["course__title", "uploaded_by__username"]
+    search_fields = ["course__title", "uploaded_by__username", "source_url"]
     list_select_related = ["course", "uploaded_by"]
     autocomplete_fields = ["course", "uploaded_by"]
     date_hierarchy = "created"
+
+
+@admin.register(Embed)
+class EmbedAdmin(admin.ModelAdmin):
+    """Embeds resolved at save time (blog/embeds.py). Deleting one makes the next save of
+    a post showing it ask the provider again."""
+
+    list_display = ["url", "provider", "title", "course", "created"]
+    list_filter = ["provider", "course"]
+    search_fields = ["url", "title", "course__title"]
+    list_select_related = ["course"]
+    readonly_fields = ["course", "url", "provider", "player_url", "thumbnail", "created"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False  # made by saving a post or comment

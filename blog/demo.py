@@ -1,6 +1,7 @@
 """Demo courses and posts for seed_demo. All text written for this demo."""
 
 import io
+import json
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,8 +9,9 @@ from django.utils import timezone
 
 from accounts.images import clean_image_upload
 from accounts.names import shown_name
-from blog import demo_art, services
+from blog import demo_art, embeds, fetcher, services
 from blog.models import Course, Membership, Post, Role
+from blog.rendering import render_post_markdown
 
 COURSE = {
     "slug": "hist-247",
@@ -292,4 +294,76 @@ def seed(ctx):
             "published_at": now - timedelta(days=1),
         },
     )
+    for author, title, days_ago, body in MEDIA_POSTS:
+        post = Post.objects.filter(course=course, title=title).first()
+        if post is None:
+            # The embed's record and the image's copy are made by the same service as
+            # a save's, with the answers made here: the demo needs no network.
+            html = render_post_markdown(body)
+            embeds.fetch_body_media(
+                course=course, user=users[author], html=html, fetch=canned_web()
+            )
+            post = Post(course=course, author=users[author], title=title, body=body)
+            post.publish()
+            post.published_at = now - timedelta(days=days_ago)
+            post.save()
+        posts[title] = post
     ctx.update(course=course, seminar=seminar, posts=posts, topics=topics)
+
+
+# Posts with an embed and an image from the web. The video's address is made up for the
+# demo (a reader who presses play sees YouTube's "unavailable"); example.org is a domain
+# reserved for examples. What those servers would answer is made here (canned_web).
+DEMO_VIDEO = "https://www.youtube.com/watch?v=cP1957Fest0"
+DEMO_IMAGE = "https://example.org/archive/festival-poster.png"
+MEDIA_POSTS = [
+    (
+        "dmitri",
+        "The 1957 Youth Festival on film",
+        3,
+        "The newsreels of the Sixth World Festival of Youth and Students are the best "
+        "argument I know that the Thaw was felt in the streets before it was read in "
+        "the journals. Watch the crowds on the Garden Ring:\n\n"
+        f"{DEMO_VIDEO}\n\n"
+        "What strikes me is how little of it is staged.",
+    ),
+    (
+        "elena",
+        "A festival poster, from the web",
+        2,
+        "I found this poster in an online archive; the colours say more about 1957 than "
+        "the slogan does.\n\n"
+        f"![A poster: a round sun over rows of figures]({DEMO_IMAGE})\n\n"
+        "Compare it with the posters of 1947.",
+    ),
+]
+
+
+def canned_web():
+    """A stand-in for blog.fetcher.fetch answering the demo's addresses with pictures
+    drawn here (Pillow), and refusing anything else."""
+
+    def png(motif, colours, seed):
+        buffer = io.BytesIO()
+        demo_art.illustration(motif, colours, seed).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    thumbnail = "https://i.ytimg.com/vi/cP1957Fest0/hqdefault.jpg"
+    answers = {
+        DEMO_IMAGE: ("image/png", png("network", ("#b5541c", "#e9c46a"), 11)),
+        thumbnail: ("image/png", png("film", ("#1f5c4d", "#e9c46a"), 12)),
+    }
+    oembed = {
+        "title": "Moscow 1957: the World Festival of Youth (newsreel)",
+        "author_name": "Demo archive",
+        "thumbnail_url": thumbnail,
+    }
+
+    def fetch(url, **kwargs):
+        if url.startswith("https://www.youtube.com/oembed?"):
+            return fetcher.Fetched(url, "application/json", json.dumps(oembed).encode())
+        if url in answers:
+            return fetcher.Fetched(url, *answers[url])
+        raise fetcher.FetchError("the demo has no network", code="unreachable")
+
+    return fetch

@@ -23,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 
 from accounts.names import shown_name
 from blog import media
+from blog.embeds import as_links
 from blog.models import Course, Post
 
 FEED_ITEMS = 20
@@ -89,7 +90,7 @@ class PostFeed(Feed):
         )
         for post in posts:
             post.feed_url = scope.absolute(post.get_absolute_url())
-            post.feed_html = absolute_links(post.body_html, scope)
+            post.feed_html = absolute_links(as_links(post.body_html), scope)
             image = post.large_image
             post.feed_image = image and Enclosure(
                 scope.absolute(media.image_url(image["name"], post.course)),

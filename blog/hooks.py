@@ -1,6 +1,6 @@
 """What blog adds to other apps' pages and to its own extension points (config/hooks.py)."""
 
-from blog import participation
+from blog import embeds, participation
 from blog.profile import posts_section
 from blog.templatetags import blog_tags
 from blog.views.likes import post_likes_viewer_context
@@ -8,6 +8,9 @@ from config import hooks
 from config.hooks import Column, Filler, ViewerContext
 
 hooks.PROFILE_SECTIONS.register(posts_section, order=10)
+
+# A post's embeds and images from the web, from their records (blog/embeds.py).
+hooks.BODY_FILTERS.register(embeds.body_filter, order=10)
 
 column = hooks.PARTICIPATION_COLUMNS.register
 column(Column("posts_published", "Posts published", participation.posts_published), order=10)

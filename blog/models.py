@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from blog.extensions import apply_body_filters
-from blog.rendering import excerpt_from_html, plain_text, render_post_markdown
+from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
     SEARCH_CONFIG,
     highlight,
@@ -841,7 +841,7 @@ class Post(VersionedModel, models.Model):
             current = slugify(self.title)[:80].strip("-")
             if not self.slug or self.slug != current:
                 self.slug = unique_slug(self.title, taken, reserved=RESERVED_POST_SLUGS)
-        self.body_html = apply_body_filters(self, render_post_markdown(self.body))
+        self.body_html = self.render_body(self.body)
         fields = kwargs.get("update_fields")
         using = kwargs.get("using") or router.db_for_write(Post, instance=self)
         indexed = connections[using].vendor == "postgresql" and (
@@ -859,6 +859,11 @@ class Post(VersionedModel, models.Model):
         return reverse(
             "blog:post_detail", kwargs={"course_slug": self.course.slug, "post_slug": self.slug}
         )
+
+    def render_body(self, text):
+        """`text` (Markdown) as this post stores it: rendered, sanitised, then other apps'
+        filters. The editor's preview calls this too, so it shows what saving stores."""
+        return apply_body_filters(self, render_post_markdown(text))
 
     @property
     def is_published(self):
@@ -889,7 +894,7 @@ class Post(VersionedModel, models.Model):
         headline = getattr(self, "search_headline", None)
         if headline is not None:
             return safe_headline(headline)
-        return highlight(plain_text(self.body_html), search_terms(text))
+        return highlight(plain_text(without_embeds(self.body_html)), search_terms(text))
 
     @property
     def large_image(self):
@@ -981,6 +986,9 @@ class BodyImage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="body_images"
     )
     renditions = models.JSONField(default=list)
+    # An image from the web (blog/embeds.py): the address it was fetched from, once, at
+    # save time; shown under it as its source. Empty for an uploaded image.
+    source_url = models.URLField(max_length=2000, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -991,3 +999,28 @@ class BodyImage(models.Model):
         """The rendition used inside a post body (up to 800 px wide)."""
         fitting = [r for r in self.renditions if r["width"] <= 800]
         return fitting[-1] if fitting else self.renditions[0]
+
+
+class Embed(models.Model):
+    """A provider's link that a post or comment of the course shows as an embed
+    (blog/embeds.py), resolved once at save time: its player's address from the
+    provider's URL pattern, its title and thumbnail from oEmbed where the provider has
+    it. Pages read it from here; nothing is asked of the provider when a page is shown."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="embeds")
+    url = models.URLField(max_length=2000)
+    provider = models.CharField(max_length=30)
+    player_url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    # One stored rendition of the provider's thumbnail, served from our storage.
+    thumbnail = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "url"], name="embed_unique_url_per_course")
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.url}"

@@ -74,16 +74,23 @@ def _converter(kind, extensions):
 
 
 _LINK = re.compile(r'<a ([^>]*?)href="([^"]*)"')
+# An address alone on its line (not indented into a code block): Markdown leaves it as
+# text, we make it a link, and blog/embeds.py an embed when a provider's.
+_BARE_URL_LINE = re.compile(r"^ {0,3}(https?://[^\s<>\[\]()]+(?:\([^\s<>()]*\))?)[ \t]*$", re.M)
+
+
+def autolink_bare_lines(text):
+    return _BARE_URL_LINE.sub(r"<\1>", text or "")
 
 
 def render_post_markdown(text, *, site_host=None):
-    html = _converter("post", _post_extensions).convert(text or "")
+    html = _converter("post", _post_extensions).convert(autolink_bare_lines(text))
     return sanitise(html, tags=POST_TAGS, site_host=site_host)
 
 
 def render_comment_markdown(text, *, site_host=None):
     # No headings or images in comments: their Markdown comes out as plain text.
-    html = _converter("comment", _comment_extensions).convert(text or "")
+    html = _converter("comment", _comment_extensions).convert(autolink_bare_lines(text))
     return sanitise(html, tags=COMMENT_TAGS, site_host=site_host)
 
 
@@ -121,10 +128,17 @@ def plain_text(html):
     return re.sub(r"\s+", " ", unescape(text)).strip()
 
 
+def without_embeds(html):
+    """Stored HTML without its embeds' placeholders (blog/embeds.py): their title and
+    provider are not words of the post, for excerpts and search snippets."""
+    return re.sub(r'<figure class="embed.*?</figure>', "", html or "", flags=re.S)
+
+
 def excerpt_from_html(html, *, words=40):
     # Footnotes are references, not the opening of the post.
     html = re.sub(r'<div class="footnote">.*?</div>', "", html or "", flags=re.S)
     html = re.sub(r"<sup[^>]*>.*?</sup>", "", html, flags=re.S)
+    html = without_embeds(html)
     parts = plain_text(html).split()
     if len(parts) <= words:
         return " ".join(parts)

@@ -324,6 +324,8 @@ def apply_course_media_access(*, course):
     ]
     for renditions in course.body_images.values_list("renditions", flat=True):
         names += [r["name"] for r in renditions]
+    for thumbnail in course.embeds.values_list("thumbnail", flat=True):  # blog/embeds.py
+        names += [thumbnail["name"]] if thumbnail else []
     transaction.on_commit(lambda: media.set_course_media_access(course, names))
 
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.names import shown_name
+from blog.embeds import show_media
 from blog.models import Membership, Post
 from blog.rendering import render_comment_markdown
 from config.db import count_of, ids_of
@@ -172,7 +173,9 @@ class Comment(models.Model):
         return f"{self.name} on {self.post}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_comment_markdown(self.body)
+        # Embeds from their records (blog/embeds.py), resolved before the save.
+        html = render_comment_markdown(self.body)
+        self.body_html = show_media(html, course_id=self.post.course_id)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

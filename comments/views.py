@@ -12,8 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.social import provider_of
+from blog import embeds
 from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary
+from blog.rendering import render_comment_markdown
 from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm, QueueReplyForm
@@ -126,6 +128,13 @@ def course_moderation_context(request, course):
 # --- Views ---
 
 
+def resolve_embeds(post, body):
+    """Look up the embeds of a comment before it is saved (outside its transaction): a
+    link whose lookup fails still embeds, from its URL pattern (blog/embeds.py)."""
+    html = render_comment_markdown(body)
+    embeds.fetch_body_media(course=post.course, user=None, html=html)
+
+
 @require_POST
 def comment_create(request, course_slug, post_slug):
     course = readable_course_or_404(request, course_slug)
@@ -134,6 +143,7 @@ def comment_create(request, course_slug, post_slug):
         raise denied(course, "You can't comment on this post.")
     form = CommentForm(request.POST, post=post, guest=not request.user.is_authenticated)
     if form.is_valid():
+        resolve_embeds(post, form.cleaned_data["body"])
         try:
             comment = services.post_comment(
                 post=post, user=request.user, ip=client_ip(request), **form.service_values()
@@ -181,6 +191,7 @@ def comment_edit(request, pk):
         raise denied(comment.post.course, "You can only edit your own comments.")
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
+        resolve_embeds(comment.post, form.cleaned_data["body"])
         services.edit_comment(comment=comment, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
         return redirect(comment.get_absolute_url())

@@ -21,7 +21,7 @@ GROUPS = [
     (
         "Writing",
         [
-            "blog.Post", "comments.Comment", "blog.BodyImage", "blog.PostLike",
+            "blog.Post", "comments.Comment", "blog.BodyImage", "blog.Embed", "blog.PostLike",
             "comments.CommentLike",
         ],
     ),

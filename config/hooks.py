@@ -253,7 +253,8 @@ class EditorSection:
 EDITOR_SECTIONS = Hook("editor_sections", identity=lambda section: section.key)
 
 # ``func(post, html) -> html``, applied to a post's rendered, sanitised body when it is
-# saved and in the editor's preview (references turns ``[@key]`` into citations). It
+# saved and in the editor's preview (``Post.render_body``): references turns ``[@key]``
+# into citations, blog shows embeds and images from the web (blog/embeds.py). It
 # must keep the HTML safe and may query only when the body needs it.
 BODY_FILTERS = Hook("body_filters")
 

@@ -7,6 +7,8 @@ import environ
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from blog.embed_providers import PLAYER_HOSTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -399,6 +401,7 @@ if not MEDIA_ORIGIN and MEDIA_STORAGE["BACKEND"] == "config.s3storage.MediaS3Sto
 
     MEDIA_ORIGIN = s3_origins(MEDIA_STORAGE["OPTIONS"])
 CSP_REPORT_PATH = "/csp-report/"
+EMBED_PLAYER_HOSTS = PLAYER_HOSTS
 CSP_REPORT_MAX_BYTES = 16 * 1024
 _CSP = {
     "DIRECTIVES": {
@@ -408,6 +411,9 @@ _CSP = {
         "img-src": ["'self'", "data:", *MEDIA_ORIGIN],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The players of the embed providers (blog/embed_providers.py), and nothing else:
+        # an embed loads its player only when the reader asks (docs/decisions.md).
+        "frame-src": [f"https://{host}" for host in EMBED_PLAYER_HOSTS],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -445,3 +451,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# blog/fetcher.py, the one fetcher of things from the web (embeds, images from the web):
+# "127.0.0.1:<port>" entries it may reach despite its rules. Empty in production; only
+# the tests' local fake servers are ever listed here (docs/decisions.md).
+WEB_FETCH_ALLOWED_ADDRESSES = []

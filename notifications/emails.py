@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.names import shown_name
 from assignments.times import course_zone, due_text
+from blog.embeds import as_links
 from blog.rendering import html_to_text
 from notifications.models import Notification, NotificationPreference
 
@@ -98,7 +99,7 @@ def _message(template, context, to):
     comment = context.get("comment")
     text = render_to_string(
         f"{template}_body.txt",
-        context | {"comment_text": html_to_text(comment.body_html) if comment else ""},
+        context | {"comment_text": html_to_text(as_links(comment.body_html)) if comment else ""},
     )
     headers = {
         "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
@@ -115,7 +116,7 @@ def html_part(subject, text, comment):
     (sanitised by nh3 when it was saved)."""
     body = linebreaks(urlize(text.strip(), nofollow=True, autoescape=True))
     if comment is not None:
-        quote = f'<blockquote class="comment">{comment.body_html}</blockquote>'
+        quote = f'<blockquote class="comment">{as_links(comment.body_html)}</blockquote>'
         body = body.replace(f"<p>{COMMENT_MARK}</p>", quote).replace(COMMENT_MARK, quote)
     return mark_safe(  # noqa: S308 (every part escaped above; body_html sanitised on save)
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -17,6 +17,26 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    """The fetcher of things from the web (blog/fetcher.py) resolves only numeric
+    addresses and localhost in tests: a test that would reach the internet fails."""
+    import socket
+
+    from blog import fetcher
+
+    def offline(host, port):
+        if host == "localhost":
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        try:
+            flags = socket.AI_NUMERICHOST
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=flags)
+        except socket.gaierror:
+            raise socket.gaierror(f"tests have no internet: {host} was not looked up") from None
+
+    monkeypatch.setattr(fetcher, "resolve", offline)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """The shared cache and each process's recent pages in front of it (pagecache), and
     the Redis circuit breakers (config.cache): no test inherits another's outage."""

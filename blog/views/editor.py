@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
-from blog import media, pending, services
-from blog.extensions import apply_body_filters
+from blog import embeds, media, pending, services
 from blog.forms import (
     PostForm,
     PreviewForm,
@@ -82,6 +81,7 @@ def _edit_post(request, course, post):
                     )
                     markdown = _image_markdown(image)
                     values["body"] = values["body"].rstrip() + "\n\n" + markdown + "\n"
+                problems = fetch_media(course, request.user, values["body"])
                 post = services.save_post(
                     post=post,
                     action=action,
@@ -100,6 +100,8 @@ def _edit_post(request, course, post):
                 return StorageUnavailable.respond(render(request, "blog/post_form.html", context))
             if kept:
                 pending.discard(kept)
+            for problem in problems:
+                messages.warning(request, problem)
             if refusal:
                 messages.error(request, f"{refusal.message} Your post is saved as a draft.")
             else:
@@ -247,13 +249,16 @@ def _editor_roundtrip(request, course, post, action):
     initial["topics"] = data.getlist("topics")
     initial["new_topics"] = data.get("new_topics", "")
     form = PostForm(initial=initial, instance=post, course=course)
-    preview = preview_html(post, data.get("body", "")) if action == "preview" else None
+    preview, problems = None, []
+    if action == "preview":
+        preview, problems = preview_html(request, post, data.get("body", ""))
     sections = editor_section_forms(data, post=post, course=course, as_typed=True)
     context = {
         "course": course,
         "post": post,
         "form": form,
         "preview_html": preview,
+        "preview_problems": problems,
         "kept_image": _keep_featured_image(request),
         "editor_sections": sections,
     }
@@ -300,12 +305,22 @@ def post_preview(request, course_slug):
     if post is None or not post.can_edit(request.user):
         post = Post(course=course, author=request.user)  # a new post: nothing to look up
     post.course = course
-    return JsonResponse({"html": preview_html(post, form.cleaned_data["body"])})
+    html, problems = preview_html(request, post, form.cleaned_data["body"])
+    return JsonResponse({"html": html, "problems": problems})
 
 
-def preview_html(post, body):
-    """The body as it will be stored: rendered, sanitised, and with other apps' filters."""
-    return apply_body_filters(post, render_post_markdown(body))
+def preview_html(request, post, body):
+    """(the body as it will be stored, what went wrong fetching its media): its embeds
+    and images from the web fetched as saving fetches them, then rendered by the code
+    that renders it on save (Post.render_body)."""
+    problems = fetch_media(post.course, request.user, body)
+    return post.render_body(body), problems
+
+
+def fetch_media(course, user, body):
+    """Fetch a body's embeds and images from the web that have no record yet (before
+    any transaction: it waits on other servers); the problems, for the author."""
+    return embeds.fetch_body_media(course=course, user=user, html=render_post_markdown(body))
 
 
 @require_POST

@@ -74,7 +74,20 @@
       headers: { "X-CSRFToken": csrf(), "X-Requested-With": "fetch" }
     }).then(function (r) { return r.json(); }).then(function (json) {
       if (json.html !== undefined) preview.innerHTML = json.html || "<p class=\"text-body-secondary\">Your formatted post appears here.</p>";
+      showProblems(json.problems || []);
+      if (window.Commonplace && window.Commonplace.prepareEmbeds) window.Commonplace.prepareEmbeds(preview);
     }).catch(function () { /* the Preview button still works */ });
+  }
+  // What went wrong fetching an embed or an image from the web, in the server's words.
+  var problems = document.getElementById("editor-preview-problems");
+  function showProblems(list) {
+    if (!problems) return;
+    problems.replaceChildren.apply(problems, list.map(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }));
+    problems.hidden = list.length === 0;
   }
   textarea.addEventListener("input", function () {
     clearTimeout(timer);

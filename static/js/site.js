@@ -117,4 +117,52 @@
     update();
   }
   setInterval(update, 60 * 1000);
+
+// Embeds (blog/embeds.py): each is a link to the original, so without this script it
+// is a plain link. Here it becomes a button that swaps in the provider's player, and
+// nothing is asked of the provider before the reader asks (the placeholder's
+// thumbnail is ours). Delegated, so the editor's live preview works too.
+(function () {
+  "use strict";
+  var AUTOPLAY = /^https:\/\/(www\.youtube-nocookie\.com|player\.vimeo\.com)\//;
+  function prepare(root) {
+    root.querySelectorAll("a.embed__link[data-embed-player]").forEach(function (link) {
+      link.setAttribute("role", "button");
+    });
+  }
+  function play(link) {
+    var src = link.getAttribute("data-embed-player");
+    if (!/^https:\/\//.test(src)) return;
+    if (AUTOPLAY.test(src)) src += (src.indexOf("?") === -1 ? "?" : "&") + "autoplay=1";
+    var frame = document.createElement("iframe");
+    frame.className = "embed__player";
+    frame.src = src;
+    frame.title = link.getAttribute("data-embed-title") || "Embedded player";
+    frame.setAttribute("allow", "autoplay; encrypted-media; fullscreen; picture-in-picture");
+    frame.setAttribute("allowfullscreen", "");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    var figure = link.closest(".embed");
+    figure.classList.add("embed--playing");
+    link.replaceWith(frame);
+    frame.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.embed__link[data-embed-player]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button > 0) return;
+    event.preventDefault();
+    play(link);
+  });
+  document.addEventListener("keydown", function (event) {
+    var link = event.target.closest && event.target.closest("a.embed__link[data-embed-player]");
+    if (!link || event.key !== " ") return;  // Enter already clicks a link
+    event.preventDefault();
+    play(link);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { prepare(document); });
+  } else {
+    prepare(document);
+  }
+  window.Commonplace = window.Commonplace || {};
+  window.Commonplace.prepareEmbeds = prepare;
 })();

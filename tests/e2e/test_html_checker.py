@@ -39,7 +39,10 @@ def site():
         course=course,
         author=student,
         title="A post with a deep thread",
-        body="Opening.[^1]\n\n> A quote.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: A source.",
+        body="Opening.[^1]\n\n> A quote.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        # an embed's placeholder and an image from the web not fetched (a link)
+        "https://youtu.be/dQw4w9WgXcQ\n\n![A poster](https://example.org/p.png)\n\n"
+        "[^1]: A source.",
     )
     post.topics.add(topic)
     factories.PostLikeFactory(post=post, user=instructor)
