@@ -117,6 +117,8 @@
     update();
   }
   setInterval(update, 60 * 1000);
+})();
+
 
 // Embeds (blog/embeds.py): each is a link to the original, so without this script it
 // is a plain link. Here it becomes a button that swaps in the provider's player, and

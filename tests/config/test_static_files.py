@@ -43,9 +43,10 @@ def test_main_css_is_minified_hashed_and_compressed(collected):
 def test_css_sent_to_the_browser_stays_small(collected):
     root, names = collected
     total = sum((root / name).stat().st_size for name in names.values())
-    # Issue 13: at most 60 KB (61,440 bytes) before compression; what it weighs now,
-    # and how it got there, is in docs/decisions.md (CSS: 68 KB, then under 60).
-    assert total <= 61_440, f"{total} bytes of CSS"
+    # Issue 13 set 60 KB (61,440 bytes) before compression; the course site, privacy,
+    # terms and badges raised it to 64 KB (65,536). What it weighs now, and why, is in
+    # docs/decisions.md (CSS: 68 KB, then under 60, then 64).
+    assert total <= 65_536, f"{total} bytes of CSS"
 
 
 def test_base_css_has_no_byte_order_mark_before_its_first_selector():
