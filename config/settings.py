@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "references",
     "notifications",
     "imports",
+    "terms",
     "django_tasks",
     "django_tasks_db",
     "csp",
