@@ -174,7 +174,8 @@ class Build:
         self.progress = progress or (lambda done, total: None)
         self.host = archive_host()
         self.now = last_change(course)
-        self.pages = {}  # (path, page number) -> HTML as drawn
+        self.pages = {}  # (path, page number) -> the page as drawn, parsed
+        self.matches = {}  # path -> its URL pattern's match (Build.resolved)
         self.files = {}  # archive name -> bytes
 
     # --- Drawing the pages ---
@@ -208,6 +209,16 @@ class Build:
             return None
         return response.content.decode(response.charset or "utf-8")
 
+    def resolved(self, path):
+        """The URL pattern ``path`` matches (None: no page), asked once per path: a
+        page's cards, chips and crumbs link the same few pages again and again."""
+        if path not in self.matches:
+            try:
+                self.matches[path] = resolve(path)
+            except Resolver404:
+                self.matches[path] = None
+        return self.matches[path]
+
     def archived(self, url):
         """(path, page) if ``url`` (absolute, on this host) is a page the archive may
         hold, else None."""
@@ -215,11 +226,8 @@ class Build:
         query = dict(parse_qsl(parts.query))
         if set(query) - {"page"} or not parts.path.endswith("/"):
             return None
-        try:
-            match = resolve(parts.path)
-        except Resolver404:
-            return None
-        if match.view_name not in ARCHIVED_PAGES:
+        match = self.resolved(parts.path)
+        if match is None or match.view_name not in ARCHIVED_PAGES:
             return None
         if match.kwargs.get("course_slug") != self.course.slug:
             return None
@@ -241,9 +249,9 @@ class Build:
                 self.progress(len(seen) - len(waiting), len(seen))
                 if html is None:
                     continue
-                self.pages[key] = html
+                self.pages[key] = doc = parser().document_fromstring(html)
                 base = self.absolute(key)
-                for link in parser().fromstring(html).xpath("//a/@href"):
+                for link in doc.xpath("//a/@href"):
                     found = self.archived(urljoin(base, link))
                     if found and found not in seen:
                         seen.add(found)
@@ -255,8 +263,7 @@ class Build:
 
     # --- Cleaning a page ---
 
-    def clean(self, key, html):
-        doc = parser().document_fromstring(html)
+    def clean(self, key, doc):
         here = file_of(*key)
         base = self.absolute(key)
         for element in doc.xpath("//" + " | //".join(REMOVED_TAGS)):
@@ -326,12 +333,13 @@ class Build:
     def drop_link(self, element, url):
         """A link to a page the archive lacks: an action or the reader's own (sign in,
         join, edit) goes with its text; another page's keeps its text."""
-        try:
-            match = resolve(urlsplit(url).path)
+        path = urlsplit(url).path
+        match = self.resolved(path)
+        if match is None:
+            action = path.startswith("/accounts/")
+        else:
             namespaces = set(match.namespaces)
             action = match.view_name in ACTION_PAGES or bool(namespaces & ACTION_NAMESPACES)
-        except Resolver404:
-            action = urlsplit(url).path.startswith("/accounts/")
         in_header = bool(element.xpath("ancestor::header[contains(@class, 'site-header')]"))
         if action or in_header:
             element.drop_tree()
