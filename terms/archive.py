@@ -419,8 +419,9 @@ class Build:
         files["index.html"] = self.index().encode("utf-8")
         return {**self.files, **files}
 
-    def write(self, fileobj):
-        files = self.build()
+    def write(self, fileobj, files=None):
+        """Write the zip (of ``files``, or of a new build); returns how many files."""
+        files = self.build() if files is None else files
         stamp = timezone.localtime(self.now, timezone.get_fixed_timezone(0))
         date_time = max(stamp, datetime(1980, 1, 1, tzinfo=stamp.tzinfo)).timetuple()[:6]
         with zipfile.ZipFile(fileobj, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -9,8 +9,9 @@ from blog.models import Course
 
 
 def archive_path(instance, filename):
-    """Private: never served as media, only by the archive's download view."""
-    return f"archives/{secrets.token_hex(16)}.zip"
+    """Private: never served as media, only by the archive's download views."""
+    suffix = ".wacz" if filename.endswith(".wacz") else ".zip"
+    return f"archives/{secrets.token_hex(16)}{suffix}"
 
 
 class ArchiveRun(models.Model):
@@ -36,6 +37,7 @@ class ArchiveRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=archive_path, blank=True)
     size = models.PositiveBigIntegerField(default=0)
+    wacz = models.FileField(upload_to=archive_path, blank=True, help_text="The same, as WACZ.")
     error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
@@ -58,3 +60,7 @@ class ArchiveRun(models.Model):
     @property
     def download_name(self):
         return f"{self.course.slug}-{self.kind}-archive.zip"
+
+    @property
+    def wacz_name(self):
+        return f"{self.course.slug}-{self.kind}-archive.wacz"

@@ -40,13 +40,19 @@ def build_archive(run_id):
         cache.set(progress_key(run.pk), (done, total), 60 * 60)
 
     from terms.archive import Build  # lxml and the builder load with the first archive
+    from terms.wacz import write_wacz
 
     try:
-        with tempfile.TemporaryFile() as zipped:
-            Build(run.course, members=run.members, progress=progress).write(zipped)
+        build = Build(run.course, members=run.members, progress=progress)
+        files = build.build()
+        with tempfile.TemporaryFile() as zipped, tempfile.TemporaryFile() as wacz:
+            build.write(zipped, files)
+            write_wacz(build, files, wacz)
             run.size = zipped.tell()
-            zipped.seek(0)
-            run.file.save("archive.zip", File(zipped), save=False)
+            for field, name, data in ((run.file, "archive.zip", zipped),
+                                      (run.wacz, "archive.wacz", wacz)):  # fmt: skip
+                data.seek(0)
+                field.save(name, File(data), save=False)
     except Exception:
         logger.exception("Archive %s failed", run.pk)
         run.status = ArchiveRun.Status.FAILED
@@ -54,5 +60,5 @@ def build_archive(run_id):
     else:
         run.status = ArchiveRun.Status.DONE
     run.finished = timezone.now()
-    run.save(update_fields=["status", "error", "file", "size", "done", "total", "finished"])
+    run.save(update_fields=["status", "error", "file", "wacz", "size", "done", "total", "finished"])
     cache.delete(progress_key(run.pk))

@@ -15,4 +15,9 @@ urlpatterns = [
         views.archive_download,
         name="archive_download",
     ),
+    path(
+        "c/<slug:course_slug>/manage/archive/<int:run_id>/download.wacz",
+        views.archive_download_wacz,
+        name="archive_download_wacz",
+    ),
 ]

@@ -52,11 +52,22 @@ def archive_detail(request, course_slug, run_id):
                   _context(request, course, run=run, done=done, total=total))  # fmt: skip
 
 
-@login_required
-def archive_download(request, course_slug, run_id):
+def _download(request, course_slug, run_id, field, name, content_type):
     course = managed_course_or_403(request, course_slug)
     run = get_object_or_404(ArchiveRun, course=course, pk=run_id, status=ArchiveRun.Status.DONE)
-    if not run.file:
+    stored = getattr(run, field)
+    if not stored:
         raise Http404("This archive's file is gone.")
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.download_name,
-                        content_type="application/zip")  # fmt: skip
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=getattr(run, name),
+                        content_type=content_type)  # fmt: skip
+
+
+@login_required
+def archive_download(request, course_slug, run_id):
+    return _download(request, course_slug, run_id, "file", "download_name", "application/zip")
+
+
+@login_required
+def archive_download_wacz(request, course_slug, run_id):
+    """The same archive as a WACZ web archive, for a library to keep and replay."""
+    return _download(request, course_slug, run_id, "wacz", "wacz_name", "application/wacz")

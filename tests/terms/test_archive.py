@@ -243,3 +243,17 @@ def test_linkchecker_finds_no_broken_link_in_the_unzipped_archive(public_files):
         )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
     assert re.search(r"\b0 errors found", result.stdout), result.stdout[-2000:]
+
+
+def test_building_keeps_no_page_in_the_page_cache(members_course, monkeypatch):
+    """The archive's reader, a synthetic student whose membership is rolled back, must
+    leave no copy in the page cache that a real reader could later be given."""
+    from pagecache import decorators
+
+    stored = []
+    monkeypatch.setattr(decorators, "cache_set", lambda key, value: stored.append(key))
+    build_archive(members_course, members=True)
+    members_course.visibility = "public"
+    members_course.save()
+    build_archive(members_course)
+    assert stored == []

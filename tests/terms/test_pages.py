@@ -60,6 +60,12 @@ def test_building_runs_in_the_background_and_offers_the_zip(
     assert f"{small_course.slug}-public-archive.zip" in zipped["Content-Disposition"]
     names = zipfile.ZipFile(io.BytesIO(b"".join(zipped.streaming_content))).namelist()
     assert f"c/{small_course.slug}/index.html" in names
+    wacz_url = reverse("terms:archive_download_wacz", args=[small_course.slug, run.pk])
+    assert wacz_url in detail
+    wacz = client.get(wacz_url)
+    assert f"{small_course.slug}-public-archive.wacz" in wacz["Content-Disposition"]
+    names = zipfile.ZipFile(io.BytesIO(b"".join(wacz.streaming_content))).namelist()
+    assert "archive/data.warc.gz" in names
 
 
 def test_a_run_still_building_shows_its_progress_and_refreshes(client, small_course, prof):
@@ -111,6 +117,7 @@ def test_only_instructors_and_staff_build_and_download(client, small_course, who
         start_url(small_course),
         reverse("terms:archive_detail", args=[small_course.slug, run.pk]),
         reverse("terms:archive_download", args=[small_course.slug, run.pk]),
+        reverse("terms:archive_download_wacz", args=[small_course.slug, run.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 403

@@ -1,4 +1,4 @@
-"""manage.py archive_course SLUG --out DIR [--members]"""
+"""manage.py archive_course SLUG --out DIR [--members] [--wacz]"""
 
 import time
 from pathlib import Path
@@ -22,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--members", action="store_true", help="The members' archive, not the public one."
         )
+        parser.add_argument(
+            "--wacz", action="store_true", help="Also write it as a WACZ web archive (.wacz)."
+        )
 
-    def handle(self, *args, slug, out, members, **options):
+    def handle(self, *args, slug, out, members, wacz, **options):
         try:
             course = Course.objects.get(slug=slug)
         except Course.DoesNotExist:
@@ -39,9 +42,18 @@ class Command(BaseCommand):
         kind = "members" if members else "public"
         path = folder / f"{course.slug}-{kind}-archive.zip"
         started = time.monotonic()
+        build = Build(course, members=members)
+        files = build.build()
         with path.open("wb") as zipped:
-            count = Build(course, members=members).write(zipped)
+            count = build.write(zipped, files)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"Wrote {path} ({count} files, {path.stat().st_size} bytes) in {seconds:.1f} s."
         )
+        if wacz:
+            from terms.wacz import write_wacz
+
+            path = path.with_suffix(".wacz")
+            with path.open("wb") as archive:
+                write_wacz(build, files, archive)
+            self.stdout.write(f"Wrote {path} ({path.stat().st_size} bytes).")
