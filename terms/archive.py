@@ -64,13 +64,16 @@ ACTION_PAGES = frozenset(
 # Elements never kept: scripts, forms and their controls.
 REMOVED_TAGS = ("script", "form", "button", "input", "select", "textarea", "template")
 # Parts that only make sense to a reader of the live site (the step to take before
-# commenting or liking), found by their class.
+# commenting or liking), found by their class; a template may also mark such a part
+# with data-archive="omit" (assignments' box: the archive holds no assignment page).
 REMOVED_CLASSES = (
     "discussion__closed", "likes__hint", "comment__reply", "comment__action", "respond",
 )  # fmt: skip
 URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 ZIP_MODE = 0o644 << 16
+# A stored file's name in an address of the media storage (a bucket's path, a CDN's).
+STORED_NAME = re.compile(r"/((?:courses/\d+|avatars|awards)/[^?#]+)$")
 
 
 def parser():
@@ -268,13 +271,16 @@ class Build:
         base = self.absolute(key)
         for element in doc.xpath("//" + " | //".join(REMOVED_TAGS)):
             element.drop_tree()
+        for element in doc.xpath("//*[@data-archive='omit']"):
+            element.drop_tree()  # marked by its template: only for the live site
         for name in REMOVED_CLASSES:
             for element in doc.xpath(f"//*[contains(concat(' ', @class, ' '), ' {name} ')]"):
                 element.drop_tree()
         for element in doc.xpath("//*[@nonce]"):
             del element.attrib["nonce"]
         for element in doc.xpath("//meta[@content]"):
-            if self.internal(urljoin(base, element.get("content"))):
+            content = urljoin(base, element.get("content"))
+            if self.internal(content) or self.on_media_origin(content):
                 element.drop_tree()  # og:url, og:image: absolute addresses of the live site
         for element in list(doc.iter("a", "link", "img", "source", "video", "audio")):
             self.rewrite(element, here, base)
@@ -317,7 +323,8 @@ class Build:
         """The relative address of ``url`` in the archive (a page, a stylesheet, an
         image, copied in), the url itself if external, or None: not in the archive."""
         if not self.internal(url):
-            return url
+            name = self.stored_elsewhere(url)
+            return url if name is None else posixpath.relpath(name, posixpath.dirname(here) or ".")
         parts = urlsplit(url)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         name = "index.html" if parts.path == "/" else self.asset(parts.path)  # home: the door
@@ -367,6 +374,26 @@ class Build:
             self.files[archived] = data
             if archived.endswith(".css"):
                 self.files[archived] = self.clean_css(archived, data)
+        return archived
+
+    def on_media_origin(self, url):
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}" in settings.MEDIA_ORIGIN
+
+    def stored_elsewhere(self, url):
+        """An image of the media storage at its own origin (an S3 bucket, a CDN: settings'
+        MEDIA_ORIGIN, signed or not), copied in: its name in the archive, or None."""
+        if not self.on_media_origin(url):
+            return None
+        found = STORED_NAME.search(urlsplit(url).path)
+        if found is None:
+            return None
+        archived = "media/" + found.group(1)
+        if archived not in self.files:
+            data = self.media_bytes(found.group(1))
+            if data is None:
+                return None
+            self.files[archived] = data
         return archived
 
     def static_bytes(self, name):

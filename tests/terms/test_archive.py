@@ -68,6 +68,12 @@ def test_public_archive_has_no_per_viewer_parts(small_files, small_course):
     assert "like-button" not in html and "data-like-step" not in html
 
 
+def test_parts_marked_for_the_live_site_only_are_left_out(members_course):
+    files = unzip(build_archive(members_course, members=True))
+    html = files[course_file(members_course)].decode()
+    assert "Add to your calendar" not in html and "data-archive" not in html
+
+
 def test_public_archive_holds_every_published_post_with_its_thread(public_files, archived_course):
     posts = archived_course.posts.published()
     assert posts.count() == 30
@@ -257,3 +263,20 @@ def test_building_keeps_no_page_in_the_page_cache(members_course, monkeypatch):
     members_course.save()
     build_archive(members_course)
     assert stored == []
+
+
+def test_images_on_the_media_storage_origin_are_copied_in(small_course, settings, monkeypatch):
+    """On S3 (or behind a CDN) pages link images at the storage's own origin, signed or
+    not: the archive copies them in and links them relatively, as on the file system."""
+    from blog import media
+
+    settings.MEDIA_URL = "https://media.example.test/bucket/"
+    settings.MEDIA_ORIGIN = ["https://media.example.test"]
+    monkeypatch.setattr(media, "is_s3", lambda: True)
+    files = unzip(build_archive(small_course))
+    post = small_course.posts.published().earliest("published_at")
+    html = files[post_file(post)].decode()
+    name = f"media/courses/{small_course.pk}/posts/p-400.webp"
+    assert name in files
+    assert f'src="../../../{name}"' in html
+    assert "media.example.test" not in html

@@ -10,6 +10,10 @@ from django.urls import reverse
 from terms.models import ArchiveRun
 from tests import factories
 
+# The same for 1 post or 12: session, user, role, each archive's posts, drafts, topics and
+# months, the runs, the tabs.
+QUERIES_ARCHIVE_PAGE = 14
+
 
 def start_url(course):
     return reverse("terms:archive_start", args=[course.slug])
@@ -148,3 +152,16 @@ def test_a_run_of_another_course_is_not_found(client, small_course, prof):
     client.force_login(prof)
     url = reverse("terms:archive_detail", args=[small_course.slug, run.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("posts", [1, 12])
+def test_archive_page_queries_do_not_grow_with_the_course(
+    db, client, posts, django_assert_max_num_queries
+):
+    from tests.terms.conftest import make_course
+
+    course = make_course(posts=posts, comments_per_post=1)
+    ArchiveRun.objects.create(course=course, status=ArchiveRun.Status.DONE)
+    client.force_login(course.memberships.get(role="instructor").user)
+    with django_assert_max_num_queries(QUERIES_ARCHIVE_PAGE):
+        assert client.get(start_url(course)).status_code == 200
