@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "references",
     "notifications",
     "imports",
+    "terms",
     "privacy",
     "django_tasks",
     "django_tasks_db",

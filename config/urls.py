@@ -24,7 +24,7 @@ urlpatterns = [
 # Apps built on blog are optional: without one, its pages go and blog's pages stay.
 urlpatterns += [
     path("", include(f"{app}.urls"))
-    for app in ("awards", "badges", "assignments", "notifications", "imports", "privacy")
+    for app in ("awards", "badges", "assignments", "notifications", "imports", "terms", "privacy")
     if apps.is_installed(app)
 ]
 
