@@ -43,6 +43,9 @@ def make_course(*, posts, comments_per_post, visibility="public"):
                           published_at=None)  # fmt: skip
     award = factories.AwardFactory(course=course, name="Best essay")
     factories.AwardGrantFactory(award=award, post=made[0], granted_by=instructor, citation="Bold.")
+    # Only a closed course is archived (terms.archive.can_be_archived); a fixed date.
+    course.closed_at = START + timedelta(days=400)
+    course.save(update_fields=["closed_at"])
     return course
 
 
