@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('awards', '0002_award_criteria'),
+        ('awards', '0003_award_criteria'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

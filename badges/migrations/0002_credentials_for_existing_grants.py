@@ -24,5 +24,5 @@ def allocate(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("badges", "0001_initial"), ("awards", "0002_award_criteria")]
+    dependencies = [("badges", "0001_initial"), ("awards", "0003_award_criteria")]
     operations = [migrations.RunPython(allocate, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0008_privacy_visibility_names_indexing'),
+        ('blog', '0010_privacy_visibility_names_indexing'),
     ]
 
     operations = [

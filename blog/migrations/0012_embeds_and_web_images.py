@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0008_course_erasure_policy'),
+        ('blog', '0011_course_erasure_policy'),
     ]
 
     operations = [
