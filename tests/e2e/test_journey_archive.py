@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from terms.archive import build_archive
-from tests.e2e.conftest import CHROMIUM_ARGS
 from tests.terms.conftest import make_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -85,18 +84,13 @@ def nginx(unzipped):
 
 
 @pytest.fixture
-def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)  # fmt: skip
-        context = browser.new_context(java_script_enabled=False)
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def page(browser):
+    """A page of the suite's one browser (tests/e2e/conftest.py), JavaScript off: the
+    archive needs none. A second sync_playwright would clash with that browser's loop."""
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def read_a_post_and_its_thread(page, front_door, seen):

@@ -40,7 +40,7 @@ def test_assignment_from_prompt_to_grade(new_page):
     )
     teacher.locator("#id_opens_at").fill(local_input(now - timedelta(days=1)))
     teacher.locator("#id_due_at").fill(local_input(now + timedelta(days=3)))
-    teacher.get_by_role("spinbutton", name=re.compile(r"^Points")).fill("10")
+    teacher.get_by_role("spinbutton", name="Points", exact=True).fill("10")
     teacher.get_by_role("button", name="Save assignment").click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("The Thaw in three documents")
 
