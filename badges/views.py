@@ -100,26 +100,32 @@ def credential_json(request, uuid):
     return json_ld(document, filename=download_name(credential, "json"))
 
 
+BAKED = {  # kind: (emblem, bake, content type)
+    "png": (baking.emblem_png, baking.bake_png, "image/png"),
+    "svg": (baking.emblem_svg, baking.bake_svg, "image/svg+xml"),
+}
+
+
+def baked_download(request, uuid, kind):
+    """The student's emblem with their credential baked in, as a download."""
+    credential = own_credential_or_404(request, uuid)
+    emblem, bake, content_type = BAKED[kind]
+    document = credentials.for_credential(credential)
+    response = HttpResponse(bake(emblem(credential.grant.award), document), content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download_name(credential, kind)}"'
+    return response
+
+
 @login_required
 @require_GET
 def credential_png(request, uuid):
-    credential = own_credential_or_404(request, uuid)
-    document = credentials.for_credential(credential)
-    png = baking.bake_png(baking.emblem_png(credential.grant.award), document)
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{download_name(credential, "png")}"'
-    return response
+    return baked_download(request, uuid, "png")
 
 
 @login_required
 @require_GET
 def credential_svg(request, uuid):
-    credential = own_credential_or_404(request, uuid)
-    document = credentials.for_credential(credential)
-    svg = baking.bake_svg(baking.emblem_svg(credential.grant.award), document)
-    response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="{download_name(credential, "svg")}"'
-    return response
+    return baked_download(request, uuid, "svg")
 
 
 def check_input(data, files):
