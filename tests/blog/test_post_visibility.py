@@ -95,6 +95,24 @@ def test_instructors_only_means_the_author_the_instructors_and_staff(course, stu
         assert Post.objects.visible_to(reader).filter(pk=post.pk).exists() is may
 
 
+def test_course_members_means_every_member_and_staff_not_outsiders(course, student, staff):
+    post = factories.PostFactory(course=course, author=student, visibility="members")
+    instructor = factories.MembershipFactory(course=course, role="instructor").user
+    classmate = factories.MembershipFactory(course=course).user
+    elsewhere = factories.MembershipFactory().user  # a student of another course
+    for reader, may in [
+        (classmate, True),
+        (instructor, True),
+        (staff, True),
+        (elsewhere, False),
+        (AnonymousUser(), False),
+    ]:
+        fresh = Post.objects.select_related("course").get(pk=post.pk)
+        assert fresh.course.can_read_posts_visible_to(post.visibility, reader) is may
+        assert fresh.can_read(reader) is may
+        assert Post.objects.visible_to(reader).filter(pk=post.pk).exists() is may
+
+
 def test_an_authors_copy_of_the_course_page_never_reaches_a_classmate(course, student):
     """The author sees their instructors-only post in the course's lists; a copy drawn
     for them is kept under their own standing (blog.pages.own_restricted)."""
