@@ -27,7 +27,7 @@ from pagecache.skeleton import Bypass
 MY_PENDING = "comments_awaiting"  # session: a guest's own comments held for moderation
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
 REMOVED = "This comment was removed."
-OPEN_REPLIES = mark_safe('<ol class="comment-list comment-list--replies">')  # noqa: S308
+OPEN_REPLIES = "<ol>"  # a list of replies: the stylesheet's ``.comment > ol``
 CLOSE_ITEM = "</li>"
 CLOSE_REPLIES = "</ol></li>"
 
@@ -114,6 +114,17 @@ class Thread:
             "n": n,
             "title": title,
         }
+
+    @property
+    def html(self):
+        """The whole list's items, joined here: a template loop paid for four variable
+        lookups and escapes per comment, a fifth of a drawn 500-comment page."""
+        return mark_safe(  # noqa: S308 - each card is escaped in comments.markup
+            "".join(
+                f'{c.opening}<li class="comment" id="{c.dom_id}">{c.html}{c.closing}\n'
+                for c in self.items
+            )
+        )
 
     def __iter__(self):
         return iter(self.items)
@@ -253,12 +264,13 @@ class Thread:
         return None
 
     def _card_class(self, c):
-        classes = "comment__card"
+        """The card's modifiers (the card itself is ``.comment > article``)."""
+        classes = []
         if c.is_instructor:
-            classes += " comment__card--instructor"
+            classes.append("comment__card--instructor")
         if not c.is_approved:
-            classes += " comment__card--held"
-        return classes
+            classes.append("comment__card--held")
+        return " ".join(classes)
 
     def _notice(self, c):
         if c.status == Comment.Status.SPAM:
