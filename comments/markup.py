@@ -14,13 +14,13 @@ from html import escape
 from accounts.avatars import avatar_html
 from blog.likes import like_button, like_step_link, likers_html
 
-# The card's parts are found by where they stand (``.comment > article > header``, the
-# stylesheet's "The thread" section), not by a class each: on a 500-comment page those
+# The card's parts are found by where they stand (``.comment > article > header`` in
+# static/css/main.css), not by a class each: on a 500-comment page those
 # classes were a third of its bytes (docs/decisions.md, issue 34).
 CARD = (
     "<article{card_class}><header>{avatar}"
     "<p><b>{author}</b>{labels} "
-    '<a class="comment__date" href="#{dom_id}"><time datetime="{iso_date}">{date_text}</time></a>'
+    '<a href="#{dom_id}"><time datetime="{iso_date}">{date_text}</time></a>'
     "{edited}</p></header>{notice}"
     "<div>{body_html}</div>"
     "<footer{likes}>{like}{liked_by}{reply}{own}{moderate}</footer>"

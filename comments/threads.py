@@ -177,6 +177,7 @@ class Thread:
 
     def _decorate_all(self):
         people = {}  # author id: (name, profile URL, avatar URL, initials)
+        guests = {}  # a guest's name: its initials
         months = {n: str(name) for n, name in MONTHS.items()}
         zone = timezone.get_current_timezone()
         urls = {
@@ -205,7 +206,9 @@ class Thread:
                 c.display_name, c.profile_url, c.avatar_url, c.initials = people[c.author_id]
             else:
                 c.profile_url = c.avatar_url = ""
-                c.initials = initials_of(c.display_name)
+                if c.display_name not in guests:  # a guest's name, worked out once
+                    guests[c.display_name] = initials_of(c.display_name)
+                c.initials = guests[c.display_name]
             c.is_instructor = c.author_role == Role.INSTRUCTOR
             c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
             c.card_class = self._card_class(c)

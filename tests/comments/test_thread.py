@@ -150,7 +150,7 @@ def test_comment_shows_author_link_date_permalink_labels_and_reply_name(
     client.force_login(classmate)
     html = page(client, post)
     assert f'href="{post.author.get_absolute_url()}">{post.author.name}</a>' in html
-    assert f'<a class="comment__date" href="#comment-{by_author.pk}">' in html
+    assert f'<a href="#comment-{by_author.pk}"><time datetime=' in html  # its permalink
     assert f'aria-label="Reply to {post.author.name}"' in html
     assert html.count(">Instructor</span>") == 1
     assert html.count('<span class="comment__label">Author</span>') == 1
