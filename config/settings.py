@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     # Headers for every response, cached pages included:
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.CSPMiddleware",  # django-csp's, its header built once
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.CacheControlMiddleware",  # who may keep it: public or private
     # Cached pages, answered before the rest (the pagecache package):
