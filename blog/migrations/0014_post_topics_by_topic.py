@@ -9,7 +9,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0012_embeds_and_web_images"),
+        ("blog", "0013_teaching_assistant_role"),
     ]
 
     operations = [
