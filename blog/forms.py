@@ -266,7 +266,7 @@ class ScheduleForm(forms.Form):
 
     publish_at = forms.DateTimeField(
         label="Schedule for",
-        required=True,
+        required=False,  # only when scheduling (clean_publish_at)
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={
             "required": "Choose the date and time to publish it.",
@@ -299,6 +299,8 @@ class ScheduleForm(forms.Form):
 
     def clean_publish_at(self):
         when = self.cleaned_data["publish_at"]
+        if when is None:
+            raise ValidationError(self.fields["publish_at"].error_messages["required"], "required")
         now = timezone.now()
         if when <= now:
             local = timezone.localtime(now, self.zone)

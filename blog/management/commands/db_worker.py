@@ -38,8 +38,8 @@ PUBLISH_INTERVAL = 30  # seconds: a scheduled post goes live at most this late
 class Publisher(threading.Thread):
     """Runs blog.scheduling.publish_due() now, then every `interval` seconds, until
     stopped. A daemon: a worker told to stop doesn't wait for it (a run cut short rolls
-    back, and the next worker's run does it). Its own database connection, closed
-    after each run so a restarted database costs one failed run, logged."""
+    back, and the next run does it). The thread's database connection is closed after
+    each run, so a restarted database costs one failed run, logged."""
 
     def __init__(self, interval):
         super().__init__(name="scheduled-publisher", daemon=True)
@@ -52,6 +52,7 @@ class Publisher(threading.Thread):
             return
         while True:
             self.run_once()
+            connections.close_all()  # this thread's connections only
             if self.stopped.wait(self.interval):
                 return
 
@@ -60,8 +61,6 @@ class Publisher(threading.Thread):
             scheduling.publish_due()
         except Exception:  # the thread must outlive any one failure
             logger.exception("Scheduled publishing failed; the next run retries")
-        finally:
-            connections.close_all()  # this thread's connections only
 
 
 class Worker(db_worker.Worker):
