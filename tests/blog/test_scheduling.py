@@ -118,7 +118,9 @@ def test_a_scheduled_post_is_in_no_list_feed_search_or_sitemap_before_its_time(
 
 def test_its_author_finds_it_among_their_posts_marked_scheduled(scheduled, student):
     page = signed_in(student).get(reverse("blog:my_posts")).content.decode()
-    assert "Scheduled for Monday 15 March 2027, 09:00 (America/New_York)" in page
+    card = page.split("Monday&#x27;s reading")[1][:1000]
+    assert '<span class="status-badge">Scheduled</span>' in card
+    assert "goes live" in card and "Monday 15 March 2027, 09:00 (America/New_York)" in card
 
 
 # --- Going live on time, in the course's zone, across the change of clocks ---
