@@ -292,6 +292,11 @@ def test_going_live_tells_the_author_once_however_often_the_publisher_runs(
     assert [m.subject for m in mailoutbox] == ["Your post “Monday's reading” is live"]
 
 
+def test_a_run_with_nothing_due_is_one_query(scheduled, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert scheduling.publish_due(now=utc(2027, 3, 15, 12, 59)) == {"posts": []}
+
+
 def test_a_worker_that_lost_the_race_changes_nothing_and_sends_nothing(scheduled):
     """What a second worker sees when the first published the post between its query
     and its UPDATE: the conditional UPDATE changes no row, so nothing is sent."""
