@@ -419,10 +419,14 @@ def accept_invitation(*, invitation, user):
 def close_course(*, course):
     """End the course: it becomes read-only (the predicates on Course, Post and Comment
     refuse every write but grading, feedback from instructors and moderation), and every
-    page of it says so at once."""
+    page of it says so at once. Its scheduled posts become drafts again: nothing new
+    appears in a closed course (a publisher that listed one finds it no longer scheduled)."""
     if course.closed_at is None:
         course.closed_at = timezone.now()
         course.save(update_fields=["closed_at"])
+        Post.objects.for_course(course).scheduled().update(
+            status=Post.Status.DRAFT, published_at=None
+        )
         versions.changed(course=course)
     return course
 

@@ -322,6 +322,15 @@ def test_a_post_taken_back_to_draft_meanwhile_is_not_published(scheduled):
     assert scheduled.status == Post.Status.DRAFT
 
 
+def test_closing_the_course_takes_its_scheduled_posts_back_to_drafts(course, scheduled):
+    from blog import services
+
+    services.close_course(course=course)
+    assert scheduling.publish_due(now=utc(2027, 3, 16)) == {"posts": []}
+    scheduled.refresh_from_db()
+    assert scheduled.status == Post.Status.DRAFT and scheduled.published_at is None
+
+
 def test_every_registered_publisher_runs_and_one_failing_stops_no_other(scheduled):
     from django.db import DatabaseError
 
