@@ -79,7 +79,8 @@ serve: $(SITE_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-# Runs queued tasks (emails, imports) when TASKS_BACKEND=database (the default with DEBUG off).
+# Runs queued tasks (emails, imports) when TASKS_BACKEND=database (the default with DEBUG off),
+# and publishes scheduled posts every 30 s (docs/architecture.md, Scheduled publishing).
 worker: $(SITE_STAMP)
 	$(BIN)/python manage.py db_worker
 

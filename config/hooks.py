@@ -34,6 +34,7 @@ The extension points, each declared below with what it takes:
 - blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
 - accounts' profile page and account settings: PROFILE_SECTIONS, ACCOUNT_LINKS.
 - assignments' page of an assignment: RESPONSE_FIGURES.
+- What goes live at a chosen time (blog/scheduling.py): SCHEDULED_PUBLISHERS.
 """
 
 from contextlib import contextmanager
@@ -398,3 +399,24 @@ class ResponseFigure:
 
 
 RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)
+
+
+# --- What goes live at a chosen time (blog/scheduling.py) ------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledPublisher:
+    """Rows that go live by themselves at a chosen time (blog's posts; an app's pages).
+
+    ``publish_due(*, now) -> list`` publishes every row whose time has come (status
+    scheduled, time <= now) and returns those it published. Several workers run it at
+    once, so for each row the flip is ONE conditional UPDATE (``status=scheduled AND
+    time <= now``), and only when that UPDATE changed the row does the same transaction
+    send the row's notifications and bump its pages (``blog.versions.changed``): each
+    row goes live, and is announced, exactly once."""
+
+    key: str
+    publish_due: object
+
+
+SCHEDULED_PUBLISHERS = Hook("scheduled_publishers", identity=lambda publisher: publisher.key)
