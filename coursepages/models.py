@@ -114,6 +114,7 @@ class Page(models.Model):
     objects = PageQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "course page"
         ordering = ["order", "title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="page_slug_unique_per_course")

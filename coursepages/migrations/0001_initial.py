@@ -35,6 +35,7 @@ class Migration(migrations.Migration):
                 ('parent', models.ForeignKey(blank=True, help_text='Shown under this page in the menu (one level only).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='coursepages.page')),
             ],
             options={
+                'verbose_name': 'course page',
                 'ordering': ['order', 'title', 'pk'],
                 'constraints': [models.UniqueConstraint(fields=('course', 'slug'), name='page_slug_unique_per_course')],
             },
