@@ -3,16 +3,19 @@ instructors' list, editor (with preview) and delete."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from blog import embeds, robots
+from accounts.images import clean_image_upload
+from blog import embeds, media, robots
+from blog import services as blog_services
 from blog.extensions import page_parts
 from blog.rendering import render_post_markdown
 from blog.shortcuts import denied, readable_course_or_404
 from config.hooks import COURSE_HEADER
+from config.storage import StorageUnavailable
 from coursepages import services
 from coursepages.forms import PageForm, PagePreviewForm
 from coursepages.models import Page
@@ -87,11 +90,15 @@ def _edit_page(request, course, page):
     form = PageForm(request.POST or None, instance=page, course=course)
     preview, problems = None, []
     if request.method == "POST":
-        if action not in {*services.ACTIONS, "preview"}:
+        if action not in {*services.ACTIONS, "preview", "insert_image"}:
             raise PermissionDenied
-        if action == "preview":
-            form = PageForm(initial=_typed(request.POST), instance=page, course=course)
-            preview, problems = _preview(request, page, request.POST.get("body", ""))
+        if action in ("preview", "insert_image"):
+            typed = _typed(request.POST)
+            if action == "insert_image":
+                typed["body"] = _with_inserted_image(request, course, typed["body"])
+            form = PageForm(initial=typed, instance=page, course=course)
+            if action == "preview":
+                preview, problems = _preview(request, page, typed["body"])
         elif form.is_valid():
             values = form.service_values()
             problems = embeds.fetch_body_media(
@@ -107,6 +114,25 @@ def _edit_page(request, course, page):
     context = {"course": course, "page": page, "form": form, "preview_html": preview,
                "preview_problems": problems}  # fmt: skip
     return render(request, "coursepages/page_form.html", context)
+
+
+def _with_inserted_image(request, course, body):
+    """ "Insert image" without JavaScript: the image stored as a post body's is (blog's
+    pipeline: validated, re-encoded, renditions) and its Markdown added to the text."""
+    try:
+        clean = clean_image_upload(request.FILES["body_image"])
+        image = blog_services.store_body_image(course=course, user=request.user, clean=clean)
+    except KeyError:
+        messages.error(request, "Choose an image to insert first.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except StorageUnavailable:
+        messages.error(request, StorageUnavailable.message)
+    else:
+        name = image.body_rendition["name"]
+        messages.success(request, "Image inserted at the end of your text.")
+        return f"{body.rstrip()}\n\n![Describe this image]({media.stable_url(name)})\n"
+    return body
 
 
 def _typed(data):

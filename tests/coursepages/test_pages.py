@@ -13,6 +13,7 @@ from coursepages import services
 from coursepages.display import build_menu
 from coursepages.models import Page
 from tests import factories
+from tests.helpers import jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +345,14 @@ def test_an_instructor_finds_the_pages_from_the_course_page(client, course, inst
     client.force_login(instructor)
     html = get(client, course.get_absolute_url())
     assert reverse("coursepages:page_list", args=[course.slug]) in html
+
+
+def test_an_image_is_inserted_into_the_text_without_javascript(editor, course):
+    url = reverse("coursepages:page_create", args=[course.slug])
+    data = new_page(course, action="insert_image", body="Our river:")
+    response = editor.post(url, {**data, "body_image": jpeg_upload()})
+    html = response.content.decode()
+    assert response.status_code == 200 and not Page.objects.exists()
+    assert "Our river:\n\n![Describe this image](/media/courses/" in html
+    refused = editor.post(url, {**data, "body_image": jpeg_upload(data=b"not an image")})
+    assert refused.status_code == 200 and "Our river:</textarea>" in refused.content.decode()
