@@ -12,14 +12,14 @@ SYLLABUS = """HIST 247 follows the Soviet Union from Stalin's death in March 195
 end of 1991: the Thaw, the long Brezhnev years, and the reforms that ended the state
 they meant to save.
 
-## What you will do
+# What you will do
 
 - **Write a weekly post** of 400–700 words on the readings, by Sunday at 20:00. Take a
   position, quote your sources and say where you found them.
 - **Answer two classmates** each week, by Tuesday. Disagree well: quote them fairly first.
 - **One longer essay** (2,500 words) on a question of your own, due in week 12.
 
-## How it is graded
+# How it is graded
 
 | Part | Share |
 |---|---|
@@ -30,7 +30,7 @@ they meant to save.
 Our main textbook for the first weeks is Taubman's biography of Khrushchev
 [@taubman2003]; the rest of the readings are in the course reader.
 
-## Office hours
+# Office hours
 
 Tuesdays 14:00–16:00, History building room 312, or by appointment.
 """
