@@ -28,7 +28,7 @@ class PageForm(forms.ModelForm):
         self.fields["slug"].required = False
         if not course.is_public:
             self.fields["visibility"].choices = [
-                (PostVisibility.MEMBERS.value, "Course members (the course is members-only)")
+                (PostVisibility.MEMBERS.value, "Course members (a members-only course)")
             ]
             self.fields["visibility"].initial = PostVisibility.MEMBERS.value
 

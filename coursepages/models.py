@@ -73,7 +73,7 @@ class Page(models.Model):
     # Post's values, so Course.can_read_posts_visible_to is the rule for both:
     # "public" reads like the course (members only in a members-only course).
     VISIBILITY_CHOICES = [
-        (PostVisibility.PUBLIC.value, "Like the course: anyone who may read it"),
+        (PostVisibility.PUBLIC.value, "Like the course"),
         (PostVisibility.MEMBERS.value, "Course members only"),
     ]
 
@@ -95,7 +95,7 @@ class Page(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="children",
-        help_text="Shown under this page in the menu (one level only).",
+        help_text="The top-level page it appears under in the menu (one level only).",
     )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     body = models.TextField(help_text="Markdown.")

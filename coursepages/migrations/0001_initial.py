@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('order', models.PositiveIntegerField(default=0, help_text='Lower numbers come first.')),
                 ('body', models.TextField(help_text='Markdown.')),
                 ('body_html', models.TextField(default='', editable=False)),
-                ('visibility', models.CharField(choices=[('public', 'Like the course: anyone who may read it'), ('members', 'Course members only')], default='public', max_length=10, verbose_name='who may read it')),
+                ('visibility', models.CharField(choices=[('public', 'Like the course'), ('members', 'Course members only')], default='public', max_length=10, verbose_name='who may read it')),
                 ('allows_comments', models.BooleanField(default=False, editable=False)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
                 ('published_at', models.DateTimeField(blank=True, null=True)),
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('updated', models.DateTimeField(auto_now=True)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='course_pages', to=settings.AUTH_USER_MODEL)),
                 ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pages', to='blog.course')),
-                ('parent', models.ForeignKey(blank=True, help_text='Shown under this page in the menu (one level only).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='coursepages.page')),
+                ('parent', models.ForeignKey(blank=True, help_text='The top-level page it appears under in the menu (one level only).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='coursepages.page')),
             ],
             options={
                 'verbose_name': 'course page',

@@ -67,7 +67,7 @@ def test_the_menu_is_on_post_pages_and_on_pages_with_the_current_one_marked(
 def test_the_phone_gets_the_menu_behind_a_disclosure(client, course, menu):
     html = get(client, course.get_absolute_url())
     assert '<details class="course-menu__phone">' in html
-    assert "<summary" in html and ">Course menu</summary>" in html
+    assert '>Course menu <span aria-hidden="true">▾</span></summary>' in html
 
 
 def test_no_pages_no_menu(client, course):
