@@ -3,8 +3,8 @@ course's breadcrumbs, a link for instructors, matching pages in search, and the 
 sitemap section."""
 
 from config import hooks
-from config.hooks import Part
-from coursepages import display, search, sitemaps
+from config.hooks import CourseCopier, Part
+from coursepages import copying, display, search, sitemaps
 
 hooks.COURSE_HEADER.register(Part("coursepages/_course_menu.html", display.course_menu), order=10)
 hooks.COURSE_INSTRUCTOR_LINKS.register(
@@ -12,3 +12,13 @@ hooks.COURSE_INSTRUCTOR_LINKS.register(
 )
 hooks.SEARCH_RESULTS.register(Part("coursepages/_search_results.html", search.matching_pages))
 hooks.SITEMAPS.register(sitemaps.sitemaps)
+hooks.COURSE_COPIERS.register(
+    CourseCopier(
+        "pages",
+        copy=copying.copy_pages,
+        label="Pages (as drafts to review, in their place in the menu)",
+        template="coursepages/_copy_preview.html",
+        preview=copying.preview,
+    ),
+    order=5,
+)
