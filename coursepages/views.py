@@ -4,9 +4,10 @@ instructors' list, editor (with preview) and delete."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from accounts.images import clean_image_upload
 from blog import embeds, media, robots
@@ -151,12 +152,11 @@ def _preview(request, page, body):
     return page.render_body(body), problems
 
 
+@require_POST
 @login_required
 def page_preview(request, course_slug):
     """The editor's live preview (static/js/editor.js): the same renderer as saving."""
     course = pages_course_or_403(request, course_slug)
-    if request.method != "POST":
-        raise Http404("Preview answers the editor's POST.")
     form = PagePreviewForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "The text is too long to preview."}, status=400)
