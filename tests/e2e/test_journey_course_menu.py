@@ -93,3 +93,22 @@ def test_the_look_of_the_course_menu(new_page, scheme):
             page.locator(".course-menu__more").click()
         assert_accessible(page, label=f"course menu, {scheme}, {width} px")
         page.screenshot(path=str(SCREENSHOTS / f"course-menu-{scheme}-{width}.png"))
+
+
+def test_an_instructor_writes_a_page_with_the_live_preview_and_it_joins_the_menu(new_page):
+    course = course_with_pages()
+    instructor = factories.MembershipFactory(course=course, role="instructor").user
+    page = new_page(user=instructor)
+    page.goto(course.get_absolute_url())
+    page.get_by_role("link", name="Pages and the course menu").click()
+    page.get_by_role("link", name="New page").click()
+    page.get_by_label("Title").fill("Office hours")
+    page.get_by_label("Text (Markdown)").fill("Tuesdays, **room 312**.")
+    expect(page.locator("#editor-preview strong")).to_have_text("room 312")  # live
+    page.get_by_label("Parent").select_option(label="About the course")
+    assert_accessible(page, label="the page editor")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Office hours")
+    bar = page.locator(".course-menu__bar")
+    bar.locator(".course-menu__item", has_text="About the course").locator("summary").click()
+    expect(bar.get_by_role("link", name="Office hours")).to_have_attribute("aria-current", "page")
