@@ -155,18 +155,19 @@ def queries_for(client, url):
     return len(queries)
 
 
+@pytest.mark.parametrize("where", ["course", "post"])
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_the_course_page_costs_the_same_with_a_menu_of_1_or_12_pages(
-    client, course, student, signed_in
-):
+def test_a_menu_of_12_pages_costs_what_a_menu_of_1_costs(client, course, student, signed_in, where):
     if signed_in:
         client.force_login(student)
+    post = factories.PostFactory(course=course, author=student)
+    url = course.get_absolute_url() if where == "course" else post.get_absolute_url()
     schedule = factories.PageFactory(course=course, title="Schedule")
-    one = queries_for(client, course.get_absolute_url())
+    one = queries_for(client, url)
     for n in range(11):
         factories.PageFactory(course=course, parent=schedule if n % 2 else None)
     assert Page.objects.for_course(course).count() == 12
-    assert queries_for(client, course.get_absolute_url()) == one
+    assert queries_for(client, url) == one
 
 
 @pytest.mark.parametrize("pages", [1, 12])
