@@ -119,7 +119,7 @@ css: $(SITE_STAMP)
 # Not in CI: it runs the permission tests once per mutant (see docs/architecture.md).
 MUTANTS ?= *ǁCourseǁrole_of__* *x_roles_cached_on__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_* \
 	*ǁCourseǁis_closed__* *ǁCourseǁstep_to_participate__* *ǁCourseǁholds_comments_of__* \
-	*ǁPostǁis_by_writer__*
+	*ǁPostǁis_by_writer__* *ǁPageǁcan_*
 mutants: $(DEV_STAMP)
 	$(BIN)/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(BIN)/mutmut results

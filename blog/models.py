@@ -36,8 +36,8 @@ def new_join_code():
 # Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
 RESERVED_POST_SLUGS = frozenset(
     {
-        "archive", "bibliography", "feed", "images", "join-code", "manage", "people", "preview",
-        "search", "topics", "write",
+        "archive", "bibliography", "feed", "images", "join-code", "manage", "pages", "people",
+        "preview", "search", "topics", "write",
     }
 )  # fmt: skip
 
@@ -435,6 +435,11 @@ class Course(VersionedModel, models.Model):
 
     def can_grant_awards(self, user):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_write_pages(self, user):
+        """Write, edit, reorder and delete the course's pages (the coursepages app):
+        instructors and staff, while the course is open."""
+        return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
     def can_import(self, user):
         """Bring a WordPress blog into the course (and undo such an import)."""

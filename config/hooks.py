@@ -25,7 +25,8 @@ The extension points, each declared below with what it takes:
 
 - Page slots (blog's pages; a ``Part`` each): SITE_NAV, SITE_BAR, HOME, POST_BANNERS,
   POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
-  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS.
+  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, COURSE_HEADER, SEARCH_RESULTS.
+- blog's sitemap: SITEMAPS.
 - What blog's queries load for those parts: CARD_LOADERS, POST_PAGE_LOADERS,
   READER_LOADERS.
 - blog's editor, posts and pages: EDITOR_SECTIONS, BODY_FILTERS, POST_RANKINGS,
@@ -191,11 +192,17 @@ POST_CARD_STATS = _slot("post_card_stats")
 COURSE_SIDEBAR = _slot("course_sidebar")
 COURSE_INSTRUCTOR_LINKS = _slot("course_instructor_links")
 MANAGE_TABS = _slot("manage_tabs")
+# Under the course's breadcrumbs on its course page, its post pages and the pages of
+# apps that show the course's header (coursepages' menu); obj: the course.
+COURSE_HEADER = _slot("course_header")
+# Above a search's post results; obj: a SearchQuery (coursepages' matching pages).
+SEARCH_RESULTS = _slot("search_results")
 SLOTS = {
     slot.name: slot
     for slot in (
         SITE_NAV, SITE_BAR, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY,
         POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+        COURSE_HEADER, SEARCH_RESULTS,
     )
 }  # fmt: skip
 EVERY_PAGE_SLOTS = (SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS)
@@ -397,6 +404,10 @@ class ResponseFigure:
     label: str
     figures: object
 
+
+# ``func(domain) -> {section name: Sitemap}``: other apps' sections of sitemap.xml
+# (blog/sitemaps.py), each listing only what an anonymous reader may read.
+SITEMAPS = Hook("sitemaps")
 
 RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "badges",  # Open Badges for awards (optional, like awards)
     "assignments",
     "references",
+    "coursepages",  # a course's pages and its menu (optional, like awards)
     "notifications",
     "imports",
     "terms",
