@@ -503,6 +503,9 @@ NOT_COPIED = frozenset(
     {
         "id", "title", "slug", "term", "join_code", "term_start", "closed_at", "created",
         "pages_version", "common_version",
+        # The header's files are the old course's (courses/<id>/): the new one gets its
+        # own upload; its accent and focal point come along.
+        "header_renditions",
     }
 )  # fmt: skip
 TOPICS = "topics"  # what copy_course's `include` names besides the COURSE_COPIERS' keys
