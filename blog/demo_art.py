@@ -259,7 +259,7 @@ def alt_text(motif):
 HEADER_WIDTH, HEADER_HEIGHT = 2000, 640
 # Where the header's subject stands, in percent: the focal point the demo course sets, so
 # a phone's narrow crop keeps the spire in view.
-HEADER_FOCUS = (76, 45)
+HEADER_FOCUS = (76, 20)
 
 
 def course_header(colours, seed=1):

@@ -125,7 +125,7 @@ class CourseSettingsForm(CourseForm):
         fields = [*CourseForm.Meta.fields, "header_focus_x", "header_focus_y", "accent"]
         widgets = {
             **CourseForm.Meta.widgets,
-            "accent": forms.RadioSelect,
+            "accent": forms.RadioSelect(attrs={"class": "form-check-input"}),
             "header_focus_x": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
             "header_focus_y": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
         }

@@ -5,7 +5,8 @@ Each named colour has a value per theme for each of the stylesheet's accent cust
 properties (static/css/main.css): ``--accent`` (links and headings on the page and on
 cards), ``--accent-dark`` (hovered links; chips' text on ``--accent-soft``),
 ``--accent-soft`` (chips' and initials' background) and ``--button`` /
-``--button-hover`` (filled buttons, white text). ``contrast_problems`` checks each
+``--button-hover`` (filled buttons, white text); Bootstrap's link colours follow
+``--accent`` and ``--accent-dark``. ``contrast_problems`` checks each
 against the backgrounds and text colours the stylesheet defines for each theme; the
 test suite and a system check (blog.checks) run it against the stylesheet itself, so a
 palette colour or a theme colour changed without the other fails (docs/decisions.md,
@@ -27,11 +28,14 @@ class Shades:
     button_hover: str
 
     def properties(self):
-        """The custom properties, as CSS declarations."""
+        """The custom properties, as CSS declarations (and Bootstrap's link colours,
+        which it reads as "r,g,b": links are accent text, hovered ones accent-dark)."""
         return (
             f"--accent:{self.accent};--accent-dark:{self.accent_dark};"
             f"--accent-soft:{self.accent_soft};--button:{self.button};"
-            f"--button-hover:{self.button_hover}"
+            f"--button-hover:{self.button_hover};"
+            f"--bs-link-color-rgb:{rgb_triplet(self.accent)};"
+            f"--bs-link-hover-color-rgb:{rgb_triplet(self.accent_dark)}"
         )
 
 
@@ -87,6 +91,11 @@ PALETTE = (
 )
 BY_KEY = {accent.key: accent for accent in PALETTE}
 ACCENT_CHOICES = [("", "The site's green"), *((a.key, a.label) for a in PALETTE)]
+
+
+def rgb_triplet(colour):
+    value = colour.lstrip("#")
+    return ",".join(str(int(value[i : i + 2], 16)) for i in (0, 2, 4))
 
 
 def accent_of(key):

@@ -173,7 +173,9 @@ def test_an_instructor_pins_a_post_until_a_time_in_the_course_zone(course, instr
     post.refresh_from_db()
     assert post.is_pinned
     assert post.pinned_until == until.replace(second=0, microsecond=0)
-    assert "Unpin" in get(client, post.get_absolute_url())
+    page = get(client, post.get_absolute_url())
+    assert "Unpin" in page
+    assert f"{until:%H:%M} {until.tzname()}" in page  # said in the course's zone
 
 
 def test_a_time_in_the_past_is_refused_and_kept_as_typed(course, instructor, post):
