@@ -941,7 +941,10 @@ class Post(VersionedModel, models.Model):
             self._first_publication = True  # save() lets the slug follow the title once more
 
     def unpublish(self):
+        """Back to a draft; a pinned announcement is unpinned (published again, it is an
+        ordinary post until pinned again)."""
         self.status = self.Status.DRAFT
+        self.pinned_at = self.pinned_until = None
 
     # --- Images ---
 

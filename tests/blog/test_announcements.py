@@ -132,9 +132,22 @@ def test_unpinning_removes_it_everywhere(course, announcement, instructor, stude
     assert announcements_of(get(client, "/")) == ""
 
 
-def test_an_unpublished_announcement_is_not_shown(course, announcement, student):
+def test_unpublishing_an_announcement_unpins_it(course, announcement, student):
     services.unpublish_post(post=announcement)
     assert announcements_of(get(signed_in(student), course.get_absolute_url())) == ""
+    announcement.refresh_from_db()
+    assert announcement.pinned_at is None and announcement.pinned_until is None
+    announcement.publish()
+    announcement.save()
+    assert announcements_of(get(signed_in(student), course.get_absolute_url())) == ""
+
+
+def test_a_draft_with_a_pin_in_the_database_is_not_shown(course, instructor, student):
+    factories.PostFactory(
+        course=course, author=instructor, status="draft", pinned_at=timezone.now()
+    )
+    assert announcements_of(get(signed_in(student), course.get_absolute_url())) == ""
+    assert not Post.objects.pinned_now().exists()
 
 
 def test_an_instructors_only_post_is_announced_to_instructors_alone(course, instructor, student):
