@@ -330,3 +330,14 @@ def test_every_reader_gets_their_own_announcements_whoever_drew_the_cached_copy(
             get(signed_in(readers[first]), url)
             html = get(signed_in(readers[then]), url)
             assert announcements_of(html) == announcements_of(expected[then]), (url, first, then)
+
+
+def test_opening_an_announcement_from_the_cache_costs_one_query_more(
+    announcement, student, classmate, django_assert_max_num_queries
+):
+    get(signed_in(classmate), announcement.get_absolute_url(), "miss")
+    reader = signed_in(student)
+    # session, user with the bell, the post with the reader's role, the "seen" INSERT
+    with django_assert_max_num_queries(4):
+        get(reader, announcement.get_absolute_url(), "hit")
+    assert AnnouncementSeen.objects.filter(user=student).exists()
