@@ -1069,6 +1069,7 @@ class AnnouncementSeen(models.Model):
     seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "opened announcement"
         constraints = [
             models.UniqueConstraint(fields=["post", "user"], name="announcement_seen_once")
         ]

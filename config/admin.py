@@ -22,7 +22,7 @@ GROUPS = [
         "Writing",
         [
             "blog.Post", "comments.Comment", "blog.BodyImage", "blog.Embed", "blog.PostLike",
-            "comments.CommentLike",
+            "comments.CommentLike", "blog.AnnouncementSeen",
         ],
     ),
     (
