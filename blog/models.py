@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connections, models, router
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -153,7 +153,9 @@ class CourseQuerySet(models.QuerySet):
                 viewer_restricted_posts=models.Value(False),
                 has_announcements=models.Value(False),
             )
-        pinned = Post.objects.filter(course_id=models.OuterRef("pk")).pinned_now()
+        # The database's clock, not a time fixed in Python: a lookup compiled once per
+        # process (config.db.PreparedQuery) must still see a pin expire.
+        pinned = Post.objects.filter(course_id=models.OuterRef("pk")).pinned_now(Now())
         role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
         restricted = Post.objects.filter(
             course_id=models.OuterRef("pk"),
@@ -749,8 +751,9 @@ class PostQuerySet(models.QuerySet):
         return self.annotate(viewer_role=models.Subquery(role))
 
     def pinned_now(self, now=None):
-        """Published posts pinned as announcements whose pin hasn't expired at `now`:
-        expiry needs no write, every page that shows them asks at the time it is shown."""
+        """Published posts pinned as announcements whose pin hasn't expired at `now` (a
+        datetime or the database's ``Now()``; the current time by default): expiry needs
+        no write, every page that shows them asks at the time it is shown."""
         now = now or timezone.now()
         return self.filter(status=Post.Status.PUBLISHED, pinned_at__isnull=False).filter(
             Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)

@@ -341,3 +341,19 @@ def test_opening_an_announcement_from_the_cache_costs_one_query_more(
     with django_assert_max_num_queries(4):
         get(reader, announcement.get_absolute_url(), "hit")
     assert AnnouncementSeen.objects.filter(user=student).exists()
+
+
+def test_whether_a_course_has_a_live_pin_comes_with_its_row_by_the_databases_clock(
+    course, instructor, student
+):
+    from blog.models import Course
+
+    def has_announcements():
+        return Course.objects.with_viewer_role(student).get(pk=course.pk).has_announcements
+
+    assert has_announcements() is False
+    post = factories.PostFactory(course=course, author=instructor)
+    pin(post, instructor, until=timezone.now() + timedelta(hours=1))
+    assert has_announcements() is True
+    Post.objects.filter(pk=post.pk).update(pinned_until=timezone.now() - timedelta(seconds=5))
+    assert has_announcements() is False
