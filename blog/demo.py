@@ -332,7 +332,45 @@ def seed(ctx):
             post.published_at = now - timedelta(days=days_ago)
             post.save()
         posts[title] = post
+    dress_course(course)
+    posts[ANNOUNCEMENT[0]] = announce(course, instructor, now)
     ctx.update(course=course, seminar=seminar, posts=posts, topics=topics)
+
+
+def dress_course(course):
+    """The course's face (docs/design.md): its header, drawn for the demo, with the spire
+    as the focal point, and the palette's crimson."""
+    if course.header_renditions:
+        return
+    buffer = io.BytesIO()
+    demo_art.course_header(("#5b1f2a", "#e9a46b")).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("header.png", buffer.getvalue(), content_type="image/png")
+    course.header_focus_x, course.header_focus_y = demo_art.HEADER_FOCUS
+    course.accent = "crimson"
+    services.save_course_settings(course=course, header_image=clean_image_upload(upload))
+
+
+# The instructor's pinned announcement: set on the row, not through pin_post, so seeding
+# sends no notification email (members still see it marked "New" until they open it).
+ANNOUNCEMENT = (
+    "Week 6: the essay question is up",
+    "The mid-term essay asks **how far the Thaw reached beyond Moscow**. Choose two "
+    "sources from the reading list and one you found yourself; 1,500 words, due on "
+    "the Friday of week 8.\n\nOffice hours move to Thursday 14:00 this week only.",
+)
+
+
+def announce(course, instructor, now):
+    title, body = ANNOUNCEMENT
+    post = Post.objects.filter(course=course, title=title).first()
+    if post is None:
+        post = Post(course=course, author=instructor, title=title, body=body)
+        post.publish()
+        post.published_at = now - timedelta(hours=5)
+        post.pinned_at = now - timedelta(hours=5)
+        post.pinned_until = now + timedelta(days=14)
+        post.save()
+    return post
 
 
 # Posts with an embed and an image from the web. The video's address is made up for the

@@ -1,6 +1,6 @@
 """What blog adds to other apps' pages and to its own extension points (config/hooks.py)."""
 
-from blog import embeds, participation, scheduling
+from blog import announcements, embeds, participation, scheduling
 from blog.profile import posts_section
 from blog.templatetags import blog_tags
 from blog.views.likes import post_likes_viewer_context
@@ -29,3 +29,8 @@ hooks.VIEWER_CONTEXTS.register(ViewerContext("post_like", post_likes_viewer_cont
 hooks.SCHEDULED_PUBLISHERS.register(
     ScheduledPublisher("posts", scheduling.publish_due_posts), order=10
 )
+
+# Pinned announcements on the course page and home: filled for each reader when the page
+# is shown, so expiry and the "new" mark need no version (blog/announcements.py).
+hooks.VIEWER_CONTEXTS.register(ViewerContext("course_announcements", announcements.for_course))
+hooks.VIEWER_CONTEXTS.register(ViewerContext("home_announcements", announcements.for_home))

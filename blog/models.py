@@ -5,15 +5,17 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import connections, models, router
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator, slugify
 
 from blog.extensions import apply_body_filters
+from blog.palette import ACCENT_CHOICES, accent_of
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
     SEARCH_CONFIG,
@@ -147,12 +149,18 @@ class CourseQuerySet(models.QuerySet):
 
     def with_viewer_role(self, user):
         """Annotate ``viewer_role``, the user's role in each course (None if not a
-        member), for ``Course.remember_role``: the role costs no query of its own."""
+        member), for ``Course.remember_role``: the role costs no query of its own. And
+        ``has_announcements``: whether a pinned post is live there now, so that the
+        pages that list announcements ask for them only then (blog/announcements.py)."""
         if not user.is_authenticated:
             return self.annotate(
                 viewer_role=models.Value(None, output_field=models.CharField()),
                 viewer_restricted_posts=models.Value(False),
+                has_announcements=models.Value(False),
             )
+        # The database's clock, not a time fixed in Python: a lookup compiled once per
+        # process (config.db.PreparedQuery) must still see a pin expire.
+        pinned = Post.objects.filter(course_id=models.OuterRef("pk")).pinned_now(Now())
         role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
         restricted = Post.objects.filter(
             course_id=models.OuterRef("pk"),
@@ -163,6 +171,7 @@ class CourseQuerySet(models.QuerySet):
         return self.annotate(
             viewer_role=models.Subquery(role.order_by().values("role")[:1]),
             viewer_restricted_posts=models.Exists(restricted),
+            has_announcements=models.Exists(pinned),
         )
 
     def for_member(self, user):
@@ -267,6 +276,19 @@ class Course(VersionedModel, models.Model):
         default=ErasurePolicy.KEEP,
         help_text="When a member erases their account (docs/privacy.md). Shown to them "
         "before they confirm.",
+    )
+    # The course's face (docs/design.md): a header image's renditions (blog.services.
+    # set_course_header), the point of it that stays in view when a narrow screen crops
+    # it (percent from the left and from the top), and an accent from blog.palette.
+    header_renditions = models.JSONField(default=list, blank=True, editable=False)
+    header_focus_x = models.PositiveSmallIntegerField(
+        "focal point across (%)", default=50, validators=[MaxValueValidator(100)]
+    )
+    header_focus_y = models.PositiveSmallIntegerField(
+        "focal point down (%)", default=50, validators=[MaxValueValidator(100)]
+    )
+    accent = models.CharField(
+        "accent colour", max_length=20, blank=True, choices=ACCENT_CHOICES, default=""
     )
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
@@ -441,6 +463,16 @@ class Course(VersionedModel, models.Model):
         instructors and staff, while the course is open."""
         return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
+    def can_pin(self, user):
+        """Pin a post as an announcement, and unpin it: nothing new is announced in a
+        closed course."""
+        return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def sees_announcements(self, user):
+        """The pinned announcements at the top of the course page and home: members
+        (and staff); the posts themselves stay in the stream for everyone who reads it."""
+        return self.role_of(user) is not None
+
     def can_import(self, user):
         """Bring a WordPress blog into the course (and undo such an import)."""
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
@@ -504,6 +536,18 @@ class Course(VersionedModel, models.Model):
             return ""
         who = "guests" if not user.is_authenticated else "people outside the course"
         return f"Comments from {who} are held until an instructor approves them."
+
+    # --- Its face ---
+
+    @property
+    def header_image(self):
+        """The header's largest rendition, or None."""
+        return self.header_renditions[-1] if self.header_renditions else None
+
+    @property
+    def accent_colours(self):
+        """The palette's Accent (blog.palette), or None for the site's own green."""
+        return accent_of(self.accent)
 
     @property
     def is_public(self):
@@ -737,6 +781,21 @@ class PostQuerySet(models.QuerySet):
         )
         return self.annotate(viewer_role=models.Subquery(role))
 
+    def pinned_now(self, now=None):
+        """Published posts pinned as announcements whose pin hasn't expired at `now` (a
+        datetime or the database's ``Now()``; the current time by default): expiry needs
+        no write, every page that shows them asks at the time it is shown."""
+        now = now or timezone.now()
+        return self.filter(status=Post.Status.PUBLISHED, pinned_at__isnull=False).filter(
+            Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)
+        )
+
+    def with_viewer_seen(self, user):
+        """Annotate ``viewer_seen``: whether the user has opened each post since it was
+        pinned (AnnouncementSeen)."""
+        seen = AnnouncementSeen.objects.filter(post=models.OuterRef("pk"), user_id=user.pk)
+        return self.annotate(viewer_seen=models.Exists(seen))
+
     def for_month(self, year, month):
         return self.filter(published_at__year=year, published_at__month=month)
 
@@ -846,6 +905,11 @@ class Post(VersionedModel, models.Model):
     image_credit = models.CharField(max_length=200, blank=True)
     image_credit_url = models.URLField(max_length=500, blank=True)
     topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
+    # A pinned announcement (blog.services.pin_post): since when, and until when (None:
+    # until an instructor unpins it). Shown at the top of the course page and on its
+    # members' home while published and unexpired (PostQuerySet.pinned_now).
+    pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pinned_until = models.DateTimeField(null=True, blank=True, editable=False)
     # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
     # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -944,9 +1008,12 @@ class Post(VersionedModel, models.Model):
         self._first_publication = True  # the slug follows the title, as on publishing
 
     def unpublish(self):
+        """Back to a draft; a pinned announcement is unpinned (published again, it is an
+        ordinary post until pinned again)."""
         if self.is_scheduled:
             self.published_at = None  # the time it was waiting for means nothing now
         self.status = self.Status.DRAFT
+        self.pinned_at = self.pinned_until = None
 
     # --- Images ---
 
@@ -1005,6 +1072,22 @@ class Post(VersionedModel, models.Model):
     def can_unpublish(self, user):
         return self.is_published and self.can_edit(user)
 
+    def can_pin(self, user):
+        """Pin it as an announcement (or change or end the pin): a published post."""
+        return self.is_published and self.course.can_pin(user)
+
+    def is_pinned_at(self, now):
+        """Pinned, published and not expired at `now` (PostQuerySet.pinned_now's rule)."""
+        return (
+            self.is_published
+            and self.pinned_at is not None
+            and (self.pinned_until is None or self.pinned_until > now)
+        )
+
+    @property
+    def is_pinned(self):
+        return self.is_pinned_at(timezone.now())
+
     def can_like(self, user):
         return self.is_published and self.course.can_participate(user)
 
@@ -1042,6 +1125,26 @@ class PostLike(models.Model):
 
     def __str__(self):
         return f"{self.user} likes {self.post}"
+
+
+class AnnouncementSeen(models.Model):
+    """A member opened a pinned announcement (its page): its "new" mark is gone for them.
+    Written when the post page is looked up (blog.pages.PostPage), at most once."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="seen_by")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcements_seen"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "opened announcement"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="announcement_seen_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.post}"
 
 
 class BodyImage(models.Model):

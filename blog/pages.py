@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from blog import robots
+from blog import robots, services
 from blog.extensions import with_post_page_loaders
 from blog.models import Course, Post
 from blog.shortcuts import readable_course_or_404
@@ -143,6 +143,8 @@ class PostPage(CachedPage):
         if not course.can_read(user) or not post.can_read(user):
             raise Http404("No such post.")
         robots.mark(request, course)
+        if post.is_pinned and course.sees_announcements(user):  # opened: no longer new
+            services.record_announcement_seen(post=post, user=user)
         return post
 
     def standing(self, request, post):

@@ -22,7 +22,7 @@ GROUPS = [
         "Writing",
         [
             "blog.Post", "coursepages.Page", "comments.Comment", "blog.BodyImage", "blog.Embed",
-            "blog.PostLike", "comments.CommentLike",
+            "blog.PostLike", "comments.CommentLike", "blog.AnnouncementSeen",
         ],
     ),
     (

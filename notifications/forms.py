@@ -15,4 +15,5 @@ class NotificationPreferenceForm(forms.ModelForm):
             "email_due_soon",
             "email_grade",
             "email_post_live",
+            "email_announcement",
         ]

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import BodyImage, Embed, Invitation, Post
+from blog.models import AnnouncementSeen, BodyImage, Embed, Invitation, Post
 from comments.models import Comment
 from config.admin import GROUPS as ADMIN_GROUPS
 from notifications.models import GuestSubscription, Notification, NotificationPreference
@@ -48,6 +48,7 @@ def one_of_everything(course, instructor, student, post, staff):
         uploaded_by=student,
         renditions=[{"name": "posts/body/x.webp", "width": 800, "height": 600}],
     )
+    AnnouncementSeen.objects.create(post=post, user=student)
     Embed.objects.create(
         course=course,
         url="https://youtu.be/dQw4w9WgXcQ",
@@ -82,8 +83,10 @@ GROUPS = [
     ("Courses and people", ["Courses", "Memberships", "Invitations", "Topics", "Users", "Groups"]),
     (
         "Writing",
-        ["Posts", "Course pages", "Comments", "Body images", "Embeds", "Post likes",
-         "Comment likes"],
+        [
+            "Posts", "Course pages", "Comments", "Body images", "Embeds", "Post likes",
+            "Comment likes", "Opened announcements",
+        ],
     ),
     (
         "Coursework",

@@ -7,9 +7,9 @@ from django import template
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from blog import extensions, icons, likes, media
+from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
 from config import hooks
 from pagecache.skeleton import skeleton_of
@@ -30,6 +30,11 @@ def can_delete(obj, user):
 @register.filter
 def can_unpublish(post, user):
     return post.can_unpublish(user)
+
+
+@register.filter
+def can_pin(post, user):
+    return post.can_pin(user)
 
 
 @register.filter
@@ -102,6 +107,21 @@ def page_parts(context, slot):
             rendered = skeleton.hole(("part", slot, part.template), rendered)
         html += rendered
     return html
+
+
+@register.simple_tag
+def course_face_css(course):
+    """The course pages' own CSS (base.html writes it in a nonce'd <style>): the accent's
+    custom properties for both themes (blog.palette) and the header image's focal point
+    as its object-position. "" for a course without either, or a page without a course."""
+    rules = []
+    accent = getattr(course, "accent_colours", None)
+    if accent is not None:
+        rules.append(palette.style_rules(accent))
+    if getattr(course, "header_renditions", None):
+        x, y = int(course.header_focus_x), int(course.header_focus_y)
+        rules.append(f".course-face__image{{object-position:{x}% {y}%}}")
+    return mark_safe("".join(rules))  # noqa: S308 (the palette's constants and two integers)
 
 
 @register.simple_tag

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from accounts.names import shown_name
-from blog import pages, robots
+from blog import announcements, pages, robots
 from blog.extensions import page_parts
 from blog.forms import JoinCourseForm
 from blog.models import Course, Post
@@ -68,6 +68,7 @@ def home(request):
     }
     if user.is_authenticated:
         context.update(page_parts(request, courses, HOME))
+        context.update(announcements.for_home(request, courses))
         context["my_courses"] = my_courses
         context["my_feed"] = list(published.filter(course__in=[c.pk for c in my_courses])[:6])
     prefetch_related_objects(context["public_posts"] + context.get("my_feed", []), *lookups)
@@ -92,6 +93,7 @@ def course_detail(request, course_slug):
             "topics": course.topics.all(),
             "months": [m for m in by_month if m["month"] is not None],
             "join_form": JoinCourseForm(initial={"code": ""}),
+            **announcements.for_course(request, course),
             **page_parts(request, course, COURSE_HEADER, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS),
         },
     )

@@ -211,6 +211,47 @@ def test_who_may_unpublish_a_post(client, actors, course, who, closed):
         assert response.status_code == 403
 
 
+# Pinning a post as an announcement, and unpinning it: instructors and staff, in an
+# open course (nothing new is announced in a closed one).
+PIN = {
+    "anonymous": 302,
+    "outsider": 403,
+    "student": 403,
+    "author": 403,
+    "instructor": 200,
+    "other_instructor": 403,
+    "staff": 200,
+}
+PIN_CLOSED = {**dict.fromkeys(ACTORS, 403), "anonymous": 302}
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_pin_a_post_as_an_announcement(client, actors, course, who, closed):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    close(course, closed)
+    table = PIN_CLOSED if closed else PIN
+    user = as_user(client, actors, who)
+    assert post.can_pin(user or anonymous_user()) == (table[who] == 200)
+    assert course.can_pin(user or anonymous_user()) == (table[who] == 200)
+    url = reverse("blog:post_pin", args=[course.slug, post.slug])
+    assert client.get(url).status_code == table[who]
+    response = client.post(url, {"until": ""})
+    post.refresh_from_db()
+    assert (post.pinned_at is not None) == (table[who] == 200)
+    assert response.status_code == (302 if table[who] == 200 else table[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_unpin_an_announcement(client, actors, course, instructor, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    services.pin_post(post=post, by=instructor)
+    as_user(client, actors, who)
+    client.post(reverse("blog:post_unpin", args=[course.slug, post.slug]))
+    post.refresh_from_db()
+    assert (post.pinned_at is None) == (PIN[who] == 200)
+
+
 # --- Predicates, directly ---------------------------------------------------
 
 
