@@ -69,7 +69,9 @@ def problems(document):
     status = document.get("credentialStatus", {})
     need(status.get("type") == "BitstringStatusListEntry", "status BitstringStatusListEntry")
     need(URI.match(status.get("statusListCredential", "")), "statusListCredential is a URI")
-    proof = document.get("proof", {})
+    proofs = document.get("proof", [])
+    need(isinstance(proofs, list) and len(proofs) == 1, "proof is a list of one proof")
+    proof = proofs[0] if isinstance(proofs, list) and proofs else {}
     need(proof.get("type") == "DataIntegrityProof", "proof is a DataIntegrityProof")
     need(proof.get("proofPurpose") == "assertionMethod", "proofPurpose assertionMethod")
     return found

@@ -218,6 +218,7 @@ PIN = {
     "outsider": 403,
     "student": 403,
     "author": 403,
+    "assistant": 403,  # announcements are the instructors'
     "instructor": 200,
     "other_instructor": 403,
     "staff": 200,

@@ -14,11 +14,14 @@ def other_instructor(db):
 
 
 @pytest.fixture
-def actors(student, instructor, staff, outsider, other_instructor):
+def actors(course, student, instructor, staff, outsider, other_instructor):
+    from tests import factories
+
     return {
         "anonymous": None,
         "outsider": outsider,
         "student": student,
+        "assistant": factories.MembershipFactory(course=course, role="assistant").user,
         "instructor": instructor,
         "other_instructor": other_instructor,
         "staff": staff,

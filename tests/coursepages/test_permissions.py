@@ -11,21 +11,23 @@ from blog.models import Course
 from coursepages.models import Page
 from tests import factories
 
-ACTORS = ["anonymous", "outsider", "student", "instructor", "other_instructor", "staff"]
+ACTORS = [
+    "anonymous", "outsider", "student", "assistant", "instructor", "other_instructor", "staff",
+]  # fmt: skip
 
 READ_PUBLIC = dict.fromkeys(ACTORS, 200)
 READ_MEMBERS = {
-    "anonymous": 404, "outsider": 404, "student": 200, "instructor": 200,
+    "anonymous": 404, "outsider": 404, "student": 200, "assistant": 200, "instructor": 200,
     "other_instructor": 404, "staff": 200,
 }  # fmt: skip
 READ_DRAFT = {
-    "anonymous": 404, "outsider": 404, "student": 404, "instructor": 200,
+    "anonymous": 404, "outsider": 404, "student": 404, "assistant": 200, "instructor": 200,
     "other_instructor": 404, "staff": 200,
 }  # fmt: skip
 # Write, edit, reorder, delete: the course's instructors and staff. A signed-in reader
 # who may read the course is refused (403); anonymous readers are sent to sign in.
 WRITE = {
-    "anonymous": 302, "outsider": 403, "student": 403, "instructor": 200,
+    "anonymous": 302, "outsider": 403, "student": 403, "assistant": 403, "instructor": 200,
     "other_instructor": 403, "staff": 200,
 }  # fmt: skip
 # A closed course (docs/terms.md) is read-only: nobody writes its pages.
