@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "imports",
     "terms",
     "privacy",
+    "lti",  # LMS connections: LTI 1.3 launch, roster, grades (docs/lti.md)
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -245,6 +246,9 @@ SITE_DOMAIN = env(
     if DEBUG
     else next(iter(ALLOWED_HOSTS), "").lstrip("."),
 )
+
+# LTI 1.3 (docs/lti.md): how long a rotated tool key stays in the tool's JWKS.
+LTI_KEY_GRACE_DAYS = env.int("LTI_KEY_GRACE_DAYS", default=7)
 
 # Static files (whitenoise) and uploads.
 STATIC_URL = "static/"

@@ -1,0 +1,190 @@
+"""The LTI 1.3 endpoints (docs/lti.md): OIDC login initiation, the launch (resource
+link and deep linking), the tool's JWKS, the single-use link that opens a framed
+launch in a tab of its own, and an instructor's setup of an unlinked LMS course."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lti import keys, launch, services
+from lti.errors import REASONS, LaunchRefused
+from lti.models import Context, Handoff, LoginAttempt, Platform
+
+logger = logging.getLogger("commonplace.lti")
+LOGIN_PARAMS = (
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+    "lti_storage_target",
+)
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def framed(response, platform=None):
+    """Let the LMS show this answer in its frame (the rest of the site is never framed)."""
+    response.xframe_options_exempt = True
+    ancestors = ["'self'"]
+    if platform is not None:
+        ancestors.append(platform.issuer.rstrip("/"))
+    ancestors.append("https:")
+    response._csp_replace = {"frame-ancestors": ancestors}
+    return response
+
+
+def refused(request, error, platform=None):
+    reason = REASONS[error.reason]
+    logger.warning("LTI launch refused: %s", error)
+    context = {"reason": reason, "code": error.reason, "request_id": request.id}
+    return framed(render(request, "lti/error.html", context, status=reason.status), platform)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def oidc_login(request):
+    """Third-party-initiated login: remember a state and nonce, send the browser to the
+    platform's authorization endpoint."""
+    given = request.POST if request.method == "POST" else request.GET
+    params = {name: given[name] for name in LOGIN_PARAMS if given.get(name)}
+    platforms = Platform.objects.filter(issuer=params.get("iss", ""))
+    if params.get("client_id"):
+        platforms = platforms.filter(client_id=params["client_id"])
+    platform = platforms.first() if platforms.count() == 1 else None
+    if platform is None or not params.get("login_hint"):
+        detail = f"issuer {params.get('iss')!r}, client_id {params.get('client_id')!r}"
+        return refused(request, LaunchRefused("unknown_platform", detail))
+    LoginAttempt.objects.filter(created__lt=timezone.now() - LoginAttempt.LIFETIME).delete()
+    attempt = LoginAttempt.objects.create(platform=platform, params=params)
+    deep_link = reverse("lti:deep_link")
+    redirect_path = deep_link if deep_link in params.get("target_link_uri", "") else None
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": request.build_absolute_uri(redirect_path or reverse("lti:launch")),
+        "login_hint": params["login_hint"],
+        "state": attempt.state,
+        "nonce": attempt.nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    separator = "&" if "?" in platform.auth_url else "?"
+    response = redirect(platform.auth_url + separator + urlencode(query))
+    # SameSite=None: the launch comes back as a cross-site POST.
+    response.set_cookie(
+        launch.STATE_COOKIE + attempt.state[:16],
+        attempt.state,
+        max_age=int(LoginAttempt.LIFETIME.total_seconds()),
+        secure=True,
+        httponly=True,
+        samesite="None",
+    )
+    return response
+
+
+def _relaunch_url(request, attempt):
+    """The login started again, for a tab of its own where cookies work."""
+    return request.build_absolute_uri(reverse("lti:login")) + "?" + urlencode(attempt.params)
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def launch_view(request):
+    id_token, state = request.POST.get("id_token", ""), request.POST.get("state", "")
+    if not id_token or not state:
+        return refused(request, LaunchRefused("bad_request", "no id_token or state"))
+    try:
+        attempt = launch.take_attempt(state)
+        if request.COOKIES.get(launch.STATE_COOKIE + state[:16]) != state:
+            # The browser kept no cookie in the LMS's frame: open the login again in a
+            # tab of its own (docs/lti.md, "Cookies").
+            page = render(
+                request,
+                "lti/new_tab.html",
+                {"relaunch_url": _relaunch_url(request, attempt)},
+            )
+            return framed(page, attempt.platform)
+        checked = launch.validate(id_token=id_token, attempt=attempt)
+        if checked.message_type == launch.DEEP_LINKING:
+            raise LaunchRefused("bad_message", "deep linking is not offered yet")
+        user, next_url, setup_context = services.enter(launch=checked)
+    except LaunchRefused as error:
+        return refused(request, error)
+    if setup_context is not None:
+        next_url = reverse("lti:context_setup", kwargs={"context_id": setup_context.pk})
+    if checked.in_frame:
+        handoff = Handoff.objects.create(user=user, next_url=next_url, setup_context=setup_context)
+        page = render(
+            request,
+            "lti/open.html",
+            {"handoff": handoff, "context": setup_context, "launch_user": user},
+        )
+        return framed(page, checked.platform)
+    _sign_in(request, user, setup_context)
+    return redirect(next_url)
+
+
+def _sign_in(request, user, setup_context):
+    login(request, user, backend=BACKEND)
+    if setup_context is not None:
+        request.session["lti_setup_context"] = setup_context.pk
+
+
+@require_GET
+def handoff_open(request, token):
+    """The framed launch opened in its own tab: sign in once, then go on."""
+    handoff = Handoff.objects.select_related("user", "setup_context").filter(token=token).first()
+    deleted = Handoff.objects.filter(token=token).delete()[0] if handoff else 0
+    if not deleted or handoff.is_expired:
+        return refused(request, LaunchRefused("handoff_expired", "used or expired"))
+    _sign_in(request, handoff.user, handoff.setup_context)
+    return redirect(handoff.next_url)
+
+
+@require_GET
+def jwks(request):
+    return JsonResponse(keys.jwks())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def context_setup(request, context_id):
+    """An instructor's first launch from an unlinked LMS course: create a course for it
+    or link one they teach."""
+    if request.session.get("lti_setup_context") != context_id:
+        raise Http404("No LMS course to set up here.")
+    context = get_object_or_404(Context.objects.select_related("course"), pk=context_id)
+    if context.course_id is not None:
+        return redirect(context.course.get_absolute_url())
+    courses = services.courses_to_link(request.user)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "create":
+            course = services.create_course_for(context=context, instructor=request.user)
+            return redirect(course.get_absolute_url())
+        chosen = courses.filter(pk=request.POST.get("course") or None).first()
+        if chosen is not None:
+            services.link_course(context=context, course=chosen, instructor=request.user)
+            return redirect(chosen.get_absolute_url())
+        error = "Choose one of the courses you teach."
+    return render(
+        request,
+        "lti/context_setup.html",
+        {"context": context, "courses": courses, "error": error},
+        status=400 if error else 200,
+    )
