@@ -140,3 +140,35 @@ def lms(platform):
 
 def state_cookie_name(state):
     return STATE_COOKIE + state[:16]
+
+
+@pytest.fixture
+def package_lms(db):
+    """The lti1p3platform LMS (tests/lti/lms.py), registered as a platform."""
+    from tests.lti.lms import DEPLOYMENT, Lms
+
+    lms = Lms()
+    urls = lms.urls
+    lms.platform = Platform.objects.create(
+        name="lti1p3platform",
+        issuer=urls["issuer"],
+        client_id=urls["client_id"],
+        auth_url=urls["auth_url"],
+        token_url=urls["token_url"],
+        jwks_url=urls["jwks_url"],
+    )
+    Deployment.objects.create(platform=lms.platform, deployment_id=DEPLOYMENT)
+    yield lms
+    lms.close()
+
+
+def launch_through(client, lms, *, user_id, role, **launch):
+    """The whole launch as a browser makes it: the LMS's login link, our redirect to its
+    auth endpoint, its auto-submitted form back to our launch URL."""
+    target = launch.pop("target", None)
+    login = client.get(lms.login_url(user_id, target=target))
+    assert login.status_code == 302, login.content[:500]
+    preflight = {k: v[0] for k, v in parse_qs(urlsplit(login["Location"]).query).items()}
+    form = lms.launch_form(preflight, user_id=user_id, role=role, target=target, **launch)
+    path = urlsplit(form["launch_url"]).path
+    return client.post(path, {"id_token": form["id_token"], "state": form["state"]})
