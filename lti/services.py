@@ -41,7 +41,7 @@ def course_role(roles):
     (the Instructor sub-role, sent with Instructor itself) is not an instructor."""
     found = _context_roles(roles)
     if found & {"Instructor#TeachingAssistant", "TeachingAssistant"}:
-        return getattr(Role, "ASSISTANT", None)
+        return Role.ASSISTANT
     if found & {"Instructor", "ContentDeveloper"}:
         return Role.INSTRUCTOR
     if "Learner" in found:

@@ -40,9 +40,10 @@ def test_instructor_launch_makes_an_instructor(client, lms, linked_course):
 
 def test_teaching_assistant_launch_is_not_an_instructor(client, lms, linked_course):
     lms.launch(client, roles=ASSISTANT)
-    membership = Membership.objects.filter(course=linked_course).first()
-    expected = getattr(Role, "ASSISTANT", None)
-    assert (membership.role if membership else None) == expected
+    membership = Membership.objects.get(course=linked_course)
+    assert membership.role == Role.ASSISTANT
+    assert linked_course.can_grade(membership.user)
+    assert not linked_course.can_manage(membership.user)
 
 
 def test_second_launch_finds_the_same_person_by_platform_and_sub(client, lms, linked_course):
