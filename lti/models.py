@@ -145,6 +145,8 @@ class Context(models.Model):
     # The services the platform offered in its latest launch (roster, grades).
     memberships_url = models.URLField(max_length=500, blank=True)
     lineitems_url = models.URLField(max_length=500, blank=True)
+    roster_synced_at = models.DateTimeField(null=True, blank=True)
+    roster_error = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -178,3 +180,26 @@ class Handoff(models.Model):
     @property
     def is_expired(self):
         return self.created < timezone.now() - self.LIFETIME
+
+
+class RosterEntry(models.Model):
+    """A person on the LMS course's roster as the last sync saw them. Someone who left
+    the LMS course stays here as inactive while their membership goes (an inactive
+    member has no role: docs/decisions.md says why the membership is removed rather
+    than flagged); their posts and comments stay. Members added in Commonplace by
+    hand have no entry and a sync leaves them alone."""
+
+    context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="roster")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=12, blank=True)  # the Commonplace role it gives
+    is_active = models.BooleanField(default=True)
+    synced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "roster entries"
+        constraints = [
+            models.UniqueConstraint(fields=["context", "user"], name="lti_roster_entry_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.context_id}"

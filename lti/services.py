@@ -17,36 +17,8 @@ from blog.models import Course, Membership, Role
 from blog.services import create_course
 from lti.errors import LaunchRefused
 from lti.launch import AGS, LTI, NRPS
-from lti.models import Context, Identity
-
-MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership"
-
-
-def _context_roles(roles):
-    """The context roles among the claim's: full LIS membership URIs, or the bare
-    names LTI 1.3 also allows. Institution and system roles give nothing in a course."""
-    found = set()
-    for role in roles:
-        if not isinstance(role, str):
-            continue
-        if role.startswith(MEMBERSHIP):
-            found.add(role[len(MEMBERSHIP) :].lstrip("#/"))
-        elif "/" not in role and "#" not in role:
-            found.add(role)
-    return found
-
-
-def course_role(roles):
-    """The Commonplace role an LMS role list gives, or None. A teaching assistant
-    (the Instructor sub-role, sent with Instructor itself) is not an instructor."""
-    found = _context_roles(roles)
-    if found & {"Instructor#TeachingAssistant", "TeachingAssistant"}:
-        return Role.ASSISTANT
-    if found & {"Instructor", "ContentDeveloper"}:
-        return Role.INSTRUCTOR
-    if "Learner" in found:
-        return Role.STUDENT
-    return None
+from lti.models import Context, Identity, RosterEntry
+from lti.roles import course_role
 
 
 def _new_username(claims):
@@ -173,6 +145,13 @@ def enter(*, launch):
     course = context.course
     next_url = target_in_course(launch.target_link_uri, course)
     set_membership(course=course, user=user, role=role)
+    RosterEntry.objects.update_or_create(
+        context=context, user=user, defaults={"role": role, "is_active": True}
+    )
+    if role == Role.INSTRUCTOR:
+        from lti.roster import sync_soon  # the roster module builds on this one
+
+        sync_soon(context)
     return user, next_url, None
 
 

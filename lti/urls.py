@@ -10,4 +10,10 @@ urlpatterns = [
     path("lti/jwks/", views.jwks, name="jwks"),
     path("lti/open/<str:token>/", views.handoff_open, name="handoff_open"),
     path("lti/setup/<int:context_id>/", views.context_setup, name="context_setup"),
+    path("c/<slug:course_slug>/manage/lms/", views.course_lms, name="course_lms"),
+    path(
+        "c/<slug:course_slug>/manage/lms/<int:context_id>/sync/",
+        views.roster_sync,
+        name="roster_sync",
+    ),
 ]

@@ -5,6 +5,7 @@ launch in a tab of its own, and an instructor's setup of an unlinked LMS course.
 import logging
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -15,9 +16,13 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lti import keys, launch, services
+from blog.extensions import page_parts
+from blog.shortcuts import managed_course_or_403
+from config.hooks import MANAGE_TABS
+from lti import keys, launch, roster, services
 from lti.errors import REASONS, LaunchRefused
-from lti.models import Context, Handoff, LoginAttempt, Platform
+from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry
+from lti.tokens import ServiceError
 
 logger = logging.getLogger("commonplace.lti")
 LOGIN_PARAMS = (
@@ -188,3 +193,48 @@ def context_setup(request, context_id):
         {"context": context, "courses": courses, "error": error},
         status=400 if error else 200,
     )
+
+
+@login_required
+def course_lms(request, course_slug):
+    """Manage > LMS: the linked LMS courses, their roster as last synced, and sync."""
+    course = managed_course_or_403(request, course_slug)
+    contexts = list(Context.objects.filter(course=course).select_related("platform"))
+    entries = RosterEntry.objects.filter(context__in=contexts).select_related("user")
+    by_context = {}
+    for entry in entries.order_by("-is_active", "user__last_name", "user__username"):
+        by_context.setdefault(entry.context_id, []).append(entry)
+    for context in contexts:
+        context.entries = by_context.get(context.pk, [])
+        context.active_count = sum(entry.is_active for entry in context.entries)
+        context.inactive_count = len(context.entries) - context.active_count
+    return render(
+        request,
+        "lti/course_lms.html",
+        {
+            "course": course,
+            "contexts": contexts,
+            "manage_tab": "lms",
+            **page_parts(request, course, MANAGE_TABS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_sync(request, course_slug, context_id):
+    course = managed_course_or_403(request, course_slug)
+    context = get_object_or_404(
+        Context.objects.select_related("platform"), pk=context_id, course=course
+    )
+    try:
+        counts = roster.sync_roster(context=context)
+    except ServiceError as error:
+        messages.error(request, f"The roster could not be synced: {error}")
+    else:
+        messages.success(
+            request,
+            f"Roster synced: {counts['added']} added, {counts['changed']} changed, "
+            f"{counts['left']} left the LMS course.",
+        )
+    return redirect("lti:course_lms", course_slug=course.slug)

@@ -10,6 +10,8 @@ Workarounds for the package, each where it is needed (docs/lti.md, "Testing"):
 - ``LTI1P3PlatformConfAbstract.get_access_token`` checks the client assertion's
   signature only (``verify_aud`` off, no iss/sub/jti checks): the token endpoint
   below also checks aud, iss and sub, as a real LMS does.
+- ``get_access_token`` asserts that ``get_registration()`` was called first ("Registration
+  not yet set") though nothing in its token flow calls it: the token endpoint does.
 - Its access tokens carry ``scopes`` as a string, and ``validate_token`` does not check
   them against the audience: the service endpoints below check the scope they need.
 """
@@ -195,6 +197,7 @@ class Lms:
 
     def issue_token(self, form):
         self.token_requests += 1
+        self.conf.get_registration()  # the package asserts it was loaded before
         assertion = form.get("client_assertion", "")
         claims = self.conf.tool_validate_and_decode(assertion)
         if claims.get("iss") != CLIENT_ID or claims.get("sub") != CLIENT_ID:
