@@ -249,6 +249,9 @@ SITE_DOMAIN = env(
 
 # LTI 1.3 (docs/lti.md): how long a rotated tool key stays in the tool's JWKS.
 LTI_KEY_GRACE_DAYS = env.int("LTI_KEY_GRACE_DAYS", default=7)
+# Scores sent to the LMS: attempts before "failed", and the first wait (it doubles).
+LTI_SCORE_ATTEMPTS = env.int("LTI_SCORE_ATTEMPTS", default=5)
+LTI_SCORE_RETRY_DELAY = env.int("LTI_SCORE_RETRY_DELAY", default=60)
 
 # Static files (whitenoise) and uploads.
 STATIC_URL = "static/"

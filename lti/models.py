@@ -203,3 +203,44 @@ class RosterEntry(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.context_id}"
+
+
+class LineItem(models.Model):
+    """An assignment's column in the LMS's grade book (Assignment and Grade Services),
+    made by Commonplace or by placing the assignment through deep linking."""
+
+    assignment = models.OneToOneField(
+        "assignments.Assignment", on_delete=models.CASCADE, related_name="lti_line_item"
+    )
+    context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="line_items")
+    url = models.URLField(max_length=500)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.url
+
+
+class ScoreSend(models.Model):
+    """Whether the LMS has a student's latest grade for a line item: waiting (queued or
+    retrying), sent, or failed with the reason. One row per student and line item; the
+    task always sends the grade as it is when it runs."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    line_item = models.ForeignKey(LineItem, on_delete=models.CASCADE, related_name="sends")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.WAITING)
+    reason = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["line_item", "user"], name="lti_score_send_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.status}"

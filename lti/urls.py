@@ -16,4 +16,14 @@ urlpatterns = [
         views.roster_sync,
         name="roster_sync",
     ),
+    path(
+        "c/<slug:course_slug>/manage/lms/assignments/<int:assignment_id>/line-item/",
+        views.line_item_create,
+        name="line_item_create",
+    ),
+    path(
+        "c/<slug:course_slug>/manage/lms/scores/<int:send_id>/send/",
+        views.score_send_again,
+        name="score_send_again",
+    ),
 ]

@@ -5,9 +5,11 @@ launch in a tab of its own, and an instructor's setup of an unlinked LMS course.
 import logging
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from blog.extensions import page_parts
-from blog.shortcuts import managed_course_or_403
+from blog.shortcuts import managed_course_or_403, readable_course_or_404
 from config.hooks import MANAGE_TABS
-from lti import keys, launch, roster, services
+from lti import grades, keys, launch, roster, services
 from lti.errors import REASONS, LaunchRefused
-from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry
+from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry, ScoreSend
 from lti.tokens import ServiceError
 
 logger = logging.getLogger("commonplace.lti")
@@ -208,12 +210,32 @@ def course_lms(request, course_slug):
         context.entries = by_context.get(context.pk, [])
         context.active_count = sum(entry.is_active for entry in context.entries)
         context.inactive_count = len(context.entries) - context.active_count
+    assignments, unsent = [], []
+    if apps.is_installed("assignments"):
+        from assignments.models import Assignment
+
+        assignments = list(
+            Assignment.objects.filter(course=course)
+            .select_related("lti_line_item")
+            .prefetch_related("criteria__levels")
+            .order_by("title")
+        )
+        unsent = list(
+            ScoreSend.objects.filter(line_item__context__course=course)
+            .exclude(status=ScoreSend.Status.SENT)
+            .select_related("user", "line_item__assignment")
+            .order_by("-updated")
+        )
+    grade_contexts = [context for context in contexts if context.lineitems_url]
     return render(
         request,
         "lti/course_lms.html",
         {
             "course": course,
             "contexts": contexts,
+            "assignments": assignments,
+            "grade_context": grade_contexts[0] if grade_contexts else None,
+            "unsent": unsent,
             "manage_tab": "lms",
             **page_parts(request, course, MANAGE_TABS),
         },
@@ -238,3 +260,36 @@ def roster_sync(request, course_slug, context_id):
             f"{counts['left']} left the LMS course.",
         )
     return redirect("lti:course_lms", course_slug=course.slug)
+
+
+@login_required
+@require_POST
+def line_item_create(request, course_slug, assignment_id):
+    """Manage > LMS: give an assignment its column in the LMS's grade book."""
+    from assignments.models import Assignment
+
+    course = managed_course_or_403(request, course_slug)
+    assignment = get_object_or_404(Assignment, pk=assignment_id, course=course)
+    context = Context.objects.filter(course=course).exclude(lineitems_url="").first()
+    if context is None:
+        raise Http404("No LMS course with a grade book is linked to this course.")
+    try:
+        grades.create_line_item(assignment=assignment, context=context)
+    except ServiceError as error:
+        messages.error(request, f"The LMS grade column could not be made: {error}")
+    else:
+        messages.success(request, f"“{assignment.title}” has its column in the LMS grade book.")
+    return redirect("lti:course_lms", course_slug=course.slug)
+
+
+@login_required
+@require_POST
+def score_send_again(request, course_slug, send_id):
+    """Send a grade the LMS doesn't have again (any grader of the course may)."""
+    course = readable_course_or_404(request, course_slug)
+    if not course.can_grade(request.user):
+        raise PermissionDenied("Only the course's graders send grades.")
+    send = get_object_or_404(ScoreSend, pk=send_id, line_item__context__course=course)
+    grades.send_again(send=send)
+    messages.success(request, "The grade is on its way to the LMS again.")
+    return redirect(request.POST.get("next") or reverse("lti:course_lms", args=[course.slug]))
