@@ -91,6 +91,24 @@ REASONS = {
         "its course.",
         409,
     ),
+    "picker_not_set_up": Reason(
+        "Set up this course in Commonplace first",
+        "Open Commonplace once from this LMS course (as a link) to create or link its "
+        "Commonplace course; then add Commonplace content here.",
+        "Nothing: an instructor has to open Commonplace from the LMS course once.",
+        409,
+    ),
+    "picker_not_instructor": Reason(
+        "Only instructors add Commonplace content",
+        "Choosing Commonplace content for the LMS course is for its instructors.",
+        "The deep linking launch carried no Instructor or ContentDeveloper role.",
+        403,
+    ),
+    "picker_expired": Reason(
+        "This choice has expired",
+        "Choosing content works for an hour. Start again from the LMS.",
+        "Nothing: the person waited too long.",
+    ),
     "linked_elsewhere": Reason(
         "This link belongs to another course",
         "The LMS course you came from is linked to a different Commonplace course.",

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from blog import versions
 from blog.models import Course, Membership, Role
 from blog.services import create_course
+from lti import deep_linking
 from lti.errors import LaunchRefused
 from lti.launch import AGS, LTI, NRPS
 from lti.models import Context, Identity, RosterEntry
@@ -144,6 +145,7 @@ def enter(*, launch):
         return user, None, context
     course = context.course
     next_url = target_in_course(launch.target_link_uri, course)
+    deep_linking.record_line_item(launch=launch, context=context, next_url=next_url)
     set_membership(course=course, user=user, role=role)
     RosterEntry.objects.update_or_create(
         context=context, user=user, defaults={"role": role, "is_active": True}
@@ -186,3 +188,24 @@ def courses_to_link(user):
     return Course.objects.filter(
         memberships__user=user, memberships__role=Role.INSTRUCTOR
     ).order_by("title")
+
+
+def picker_for(*, launch):
+    """A deep linking launch: the instructor and the linked course to choose from."""
+    if course_role(launch.roles) != Role.INSTRUCTOR:
+        raise LaunchRefused("picker_not_instructor", f"roles {launch.roles!r}")
+    context = (
+        Context.objects.select_related("course")
+        .filter(platform=launch.platform, context_id=str(launch.context["id"])[:255])
+        .first()
+    )
+    if context is None or context.course_id is None:
+        raise LaunchRefused("picker_not_set_up", "deep linking from an unlinked context")
+    identity = (
+        Identity.objects.select_related("user")
+        .filter(platform=launch.platform, sub=launch.sub)
+        .first()
+    )
+    if identity is None or not context.course.can_manage(identity.user):
+        raise LaunchRefused("picker_not_instructor", "not an instructor of the linked course")
+    return identity.user, context

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blog.extensions import page_parts
 from blog.shortcuts import managed_course_or_403, readable_course_or_404
 from config.hooks import MANAGE_TABS
-from lti import grades, keys, launch, roster, services
+from lti import deep_linking, grades, keys, launch, roster, services
 from lti.errors import REASONS, LaunchRefused
 from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry, ScoreSend
 from lti.tokens import ServiceError
@@ -128,7 +129,7 @@ def launch_view(request):
             return framed(page, attempt.platform)
         checked = launch.validate(id_token=id_token, attempt=attempt)
         if checked.message_type == launch.DEEP_LINKING:
-            raise LaunchRefused("bad_message", "deep linking is not offered yet")
+            return _picker(request, checked)
         user, next_url, setup_context = services.enter(launch=checked)
     except LaunchRefused as error:
         return refused(request, error)
@@ -144,6 +145,52 @@ def launch_view(request):
         return framed(page, checked.platform)
     _sign_in(request, user, setup_context)
     return redirect(next_url)
+
+
+def _picker(request, checked):
+    """Deep linking: the content the instructor may place, in the LMS's frame."""
+    user, context = services.picker_for(launch=checked)
+    token = deep_linking.picker_token(launch=checked, context=context, user=user)
+    choices = deep_linking.choices(context.course)
+    page = render(
+        request,
+        "lti/deep_link_picker.html",
+        {"token": token, "choices": choices, "course": context.course},
+    )
+    return framed(page, checked.platform)
+
+
+@csrf_exempt  # the signed picker token stands in for the CSRF cookie the frame may lack
+@xframe_options_exempt
+@require_POST
+def deep_link_respond(request):
+    """The instructor's choice, sent back to the LMS as a signed LtiDeepLinkingResponse."""
+    try:
+        given = deep_linking.read_picker_token(request.POST.get("token", ""))
+    except signing.BadSignature:
+        return refused(request, LaunchRefused("picker_expired", "bad or old picker token"))
+    context = get_object_or_404(
+        Context.objects.select_related("course", "platform"), pk=given["context"]
+    )
+    course = context.course
+    instructor = get_user_model().objects.filter(pk=given["user"]).first()
+    if course is None or instructor is None or not course.can_manage(instructor):
+        return refused(request, LaunchRefused("picker_not_instructor", "no longer instructs"))
+    offered = {key: obj for key, _, obj in deep_linking.choices(course)}
+    chosen = [offered[key] for key in request.POST.getlist("item") if key in offered]
+    items = [deep_linking.content_item(obj, request.build_absolute_uri) for obj in chosen]
+    jwt_text = deep_linking.response_jwt(
+        platform=context.platform,
+        deployment_id=given["deployment_id"],
+        data=given["data"],
+        items=items,
+    )
+    page = render(
+        request,
+        "lti/deep_link_return.html",
+        {"return_url": given["return_url"], "jwt": jwt_text, "items": items},
+    )
+    return framed(page, context.platform)
 
 
 def _sign_in(request, user, setup_context):

@@ -149,6 +149,7 @@ class Lms:
         email=None,
         target=None,
         document_target="window",
+        lineitem=None,
     ):
         """The auto-submitted form the platform answers its auth endpoint with."""
         request = PlainRequest({"get_data": preflight, "form_data": {}})
@@ -160,7 +161,9 @@ class Lms:
         )
         launch.set_launch_presentation_claim(document_target=document_target)
         launch.set_nrps(f"{self.base}/memberships/{context}")
-        launch.set_ags(f"{self.base}/lineitems/{context}", allow_creating_lineitems=True)
+        launch.set_ags(
+            f"{self.base}/lineitems/{context}", lineitem_url=lineitem, allow_creating_lineitems=True
+        )
         if target:
             launch.set_launch_url(target)
         if deep_link:
