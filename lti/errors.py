@@ -122,6 +122,18 @@ REASONS = {
         "Ask a Commonplace site admin to look at the LMS identities in the admin.",
         409,
     ),
+    "bad_invite": Reason(
+        "This registration link isn't valid",
+        "Registration links work for seven days and come from a Commonplace site admin.",
+        "Ask the Commonplace site admin for a new link (manage.py lti_platform register-url).",
+        403,
+    ),
+    "registration_failed": Reason(
+        "Commonplace couldn't register with this LMS",
+        "The LMS's registration service didn't answer as expected.",
+        "Check that dynamic registration is enabled for the LMS and try again.",
+        502,
+    ),
     "handoff_expired": Reason(
         "This link has expired",
         "The link to open Commonplace works once and for two minutes. Go back to your "

@@ -8,6 +8,7 @@ urlpatterns = [
     path("lti/launch/", views.launch_view, name="launch"),
     path("lti/deep-link/", views.launch_view, name="deep_link"),
     path("lti/deep-link/respond/", views.deep_link_respond, name="deep_link_respond"),
+    path("lti/register/", views.dynamic_registration, name="dynamic_registration"),
     path("lti/jwks/", views.jwks, name="jwks"),
     path("lti/open/<str:token>/", views.handoff_open, name="handoff_open"),
     path("lti/setup/<int:context_id>/", views.context_setup, name="context_setup"),

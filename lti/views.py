@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from blog.extensions import page_parts
 from blog.shortcuts import managed_course_or_403, readable_course_or_404
 from config.hooks import MANAGE_TABS
-from lti import deep_linking, grades, keys, launch, roster, services
+from lti import deep_linking, grades, keys, launch, registration, roster, services
 from lti.errors import REASONS, LaunchRefused
 from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry, ScoreSend
 from lti.tokens import ServiceError
@@ -340,3 +340,23 @@ def score_send_again(request, course_slug, send_id):
     grades.send_again(send=send)
     messages.success(request, "The grade is on its way to the LMS again.")
     return redirect(request.POST.get("next") or reverse("lti:course_lms", args=[course.slug]))
+
+
+@xframe_options_exempt
+@require_GET
+def dynamic_registration(request):
+    """LTI Dynamic Registration, opened by the LMS with its configuration's URL."""
+    try:
+        invited = registration.read_invite(request.GET.get("invite", ""))
+    except signing.BadSignature:
+        return refused(request, LaunchRefused("bad_invite", "bad or old invitation"))
+    try:
+        platform = registration.register(
+            openid_configuration=request.GET.get("openid_configuration", ""),
+            registration_token=request.GET.get("registration_token", ""),
+            absolute=request.build_absolute_uri,
+            name=invited.get("name", ""),
+        )
+    except ServiceError as error:
+        return refused(request, LaunchRefused("registration_failed", str(error)))
+    return framed(render(request, "lti/registered.html", {"platform": platform}), platform)

@@ -112,6 +112,7 @@ class Lms:
         self.token_requests = 0
         self.score_failures = 0  # answer 503 this many times first
         self.requests_seen = []
+        self.registered = []  # Dynamic Registration requests
 
     # --- what the tool is told ---
 
@@ -123,6 +124,19 @@ class Lms:
             "auth_url": self.base + "/auth",
             "token_url": self.base + "/token",
             "jwks_url": self.base + "/jwks",
+        }
+
+    def openid_configuration(self):
+        """What Dynamic Registration reads first (the package has no registration side)."""
+        return {
+            "issuer": self.base,
+            "authorization_endpoint": self.base + "/auth",
+            "token_endpoint": self.base + "/token",
+            "jwks_uri": self.base + "/jwks",
+            "registration_endpoint": self.base + "/register",
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": "lti1p3platform-tests",
+            },
         }
 
     def trust_tool_keys(self, jwks):
@@ -249,6 +263,8 @@ def _handler(lms):
         def do_GET(self):
             url = urlsplit(self.path)
             lms.requests_seen.append(("GET", url.path))
+            if url.path == "/.well-known/openid-configuration":
+                return self._answer(200, lms.openid_configuration())
             if url.path == "/jwks":
                 return self._answer(200, {"keys": lms.registration.get_jwks()})
             if url.path.startswith("/memberships/"):
@@ -271,6 +287,19 @@ def _handler(lms):
             url = urlsplit(self.path)
             lms.requests_seen.append(("POST", url.path))
             body = self._body()
+            if url.path == "/register":
+                if self.headers.get("Authorization") != "Bearer reg-token-1":
+                    return self._answer(401, {"error": "unauthorized"})
+                lms.registered.append(json.loads(body))
+                return self._answer(
+                    200,
+                    {
+                        "client_id": "dyn-client-1",
+                        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                            "deployment_id": "dyn-deployment-1"
+                        },
+                    },
+                )
             if url.path == "/token":
                 form = {key: values[0] for key, values in parse_qs(body).items()}
                 try:

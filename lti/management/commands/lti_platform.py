@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
+from lti import registration
 from lti.models import Deployment, Platform
 
 
@@ -32,9 +33,20 @@ class Command(BaseCommand):
         add.add_argument("--jwks-url", required=True)
         add.add_argument("--name", default="")
         add.add_argument("--trust-email", action="store_true")
+        invite = sub.add_parser(
+            "register-url", help="print a Dynamic Registration URL (valid for seven days)"
+        )
+        invite.add_argument("--name", default="")
+
+    def handle(self, *args, action, **options):
+        if action == "register-url":
+            url = tool_urls()["login"].replace("/lti/login/", "/lti/register/")
+            self.stdout.write(f"registration: {url}?invite={registration.invite(options['name'])}")
+            return
+        self.add_platform(options)
 
     @transaction.atomic
-    def handle(self, *args, action, **options):
+    def add_platform(self, options):
         fields = {
             "name": options["name"],
             "auth_url": options["auth_url"],
