@@ -36,6 +36,7 @@ LOGIN_PARAMS = (
     "client_id",
     "lti_deployment_id",
     "lti_storage_target",
+    "new_tab",  # ours: the login started again in a tab of its own (relaunch_url)
 )
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -106,7 +107,8 @@ def oidc_login(request):
 
 def _relaunch_url(request, attempt):
     """The login started again, for a tab of its own where cookies work."""
-    return request.build_absolute_uri(reverse("lti:login")) + "?" + urlencode(attempt.params)
+    params = {**attempt.params, "new_tab": "1"}
+    return request.build_absolute_uri(reverse("lti:login")) + "?" + urlencode(params)
 
 
 @csrf_exempt
@@ -135,7 +137,7 @@ def launch_view(request):
         return refused(request, error)
     if setup_context is not None:
         next_url = reverse("lti:context_setup", kwargs={"context_id": setup_context.pk})
-    if checked.in_frame:
+    if checked.in_frame and not attempt.params.get("new_tab"):
         handoff = Handoff.objects.create(user=user, next_url=next_url, setup_context=setup_context)
         page = render(
             request,

@@ -16,6 +16,7 @@ Workarounds for the package, each where it is needed (docs/lti.md, "Testing"):
   them against the audience: the service endpoints below check the scope they need.
 """
 
+import html
 import json
 import threading
 import time
@@ -113,6 +114,7 @@ class Lms:
         self.score_failures = 0  # answer 503 this many times first
         self.requests_seen = []
         self.registered = []  # Dynamic Registration requests
+        self.people = {}  # user id -> "instructor" | "assistant" | "learner"
 
     # --- what the tool is told ---
 
@@ -139,14 +141,43 @@ class Lms:
             },
         }
 
+    def auth_page(self, query):
+        """The platform's authorization endpoint: the launch as an auto-submitted form.
+        The message hint says whether the course page frames the tool."""
+        preflight = {key: values[0] for key, values in query.items()}
+        user_id = preflight.get("login_hint", "")
+        framed = preflight.get("lti_message_hint") == "iframe"
+        form = self.launch_form(
+            preflight,
+            user_id=user_id,
+            role=self.people.get(user_id, "learner"),
+            document_target="iframe" if framed else "window",
+        )
+        return (
+            "<!doctype html><title>LMS launch</title>"
+            f'<form id="f" method="post" action="{html.escape(form["launch_url"])}">'
+            f'<input type="hidden" name="id_token" value="{html.escape(form["id_token"])}">'
+            f'<input type="hidden" name="state" value="{html.escape(form["state"])}">'
+            "</form><script>document.getElementById('f').submit()</script>"
+        )
+
+    def course_page(self, user_id):
+        """The LMS's course page, showing the tool in a frame."""
+        src = html.escape(self.login_url(user_id, hint="iframe"))
+        return (
+            "<!doctype html><title>History 210 in the LMS</title><h1>History 210</h1>"
+            f'<iframe id="tool" title="Commonplace" src="{src}" width="900" height="500">'
+            "</iframe>"
+        )
+
     def trust_tool_keys(self, jwks):
         self.registration.set_tool_key_set(jwks)
 
     # --- launches ---
 
-    def login_url(self, user_id, *, target=None):
+    def login_url(self, user_id, *, target=None, hint="resource-1"):
         login = Login(PlainRequest({}), self.conf)
-        login.set_lti_message_hint(hint="resource-1")
+        login.set_lti_message_hint(hint=hint)
         if target:
             login.set_launch_url(target)
         return login.initiate_login(user_id)
@@ -256,6 +287,14 @@ def _handler(lms):
             self.end_headers()
             self.wfile.write(data)
 
+        def _html(self, text):
+            data = text.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def _body(self):
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length).decode()
@@ -265,6 +304,10 @@ def _handler(lms):
             lms.requests_seen.append(("GET", url.path))
             if url.path == "/.well-known/openid-configuration":
                 return self._answer(200, lms.openid_configuration())
+            if url.path == "/auth":
+                return self._html(lms.auth_page(parse_qs(url.query)))
+            if url.path.startswith("/course/"):
+                return self._html(lms.course_page(url.path.rsplit("/", 1)[1]))
             if url.path == "/jwks":
                 return self._answer(200, {"keys": lms.registration.get_jwks()})
             if url.path.startswith("/memberships/"):

@@ -309,3 +309,11 @@ def test_setup_page_is_only_for_the_instructor_who_launched(client, lms, user):
     context = Context.objects.get()
     client.force_login(user)
     assert client.get(reverse("lti:context_setup", args=[context.pk])).status_code == 404
+
+
+def test_relaunch_in_a_new_tab_signs_in_at_once(client, lms, linked_course):
+    state, nonce = lms.login(client, new_tab="1")
+    claims = lms.claims(nonce, roles=LEARNER)
+    claims[LTI + "launch_presentation"] = {"document_target": "iframe"}
+    response = client.post(reverse("lti:launch"), {"id_token": lms.token(claims), "state": state})
+    assert response["Location"] == linked_course.get_absolute_url()
