@@ -200,6 +200,14 @@ def check_message(platform, claims):
             raise LaunchRefused("bad_message", "no deep_linking_settings")
 
 
+def find_attempt(state):
+    """The login this launch answers, not yet consumed (the browser is checked first)."""
+    attempt = LoginAttempt.objects.select_related("platform").filter(state=state).first()
+    if attempt is None:
+        raise LaunchRefused("expired_login", "no login with this state")
+    return attempt
+
+
 def take_attempt(state):
     """The login this launch answers, consumed: a second launch with the same state
     finds nothing (deleting the row is what makes the nonce single-use everywhere)."""

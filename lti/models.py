@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from blog.models import Role
+
 
 class Platform(models.Model):
     """An LMS registration: one issuer and the client id it gave Commonplace."""
@@ -98,6 +100,9 @@ class LoginAttempt(models.Model):
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=64, unique=True, default=new_state)
     nonce = models.CharField(max_length=64, default=new_state)
+    # Kept in the platform's postMessage storage instead of a cookie where the platform
+    # offers it (lti_storage_target): only the browser that started the login has it.
+    browser_secret = models.CharField(max_length=64, default=new_state)
     # What the platform sent to start the login, to start it again in a new tab when
     # the browser kept no cookie in the LMS's frame (docs/lti.md, "Cookies").
     params = models.JSONField(default=dict)
@@ -191,7 +196,7 @@ class RosterEntry(models.Model):
 
     context = models.ForeignKey(Context, on_delete=models.CASCADE, related_name="roster")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    role = models.CharField(max_length=12, blank=True)  # the Commonplace role it gives
+    role = models.CharField(max_length=12, choices=Role.choices, blank=True)  # what it gives
     is_active = models.BooleanField(default=True)
     synced_at = models.DateTimeField(default=timezone.now)
 

@@ -63,7 +63,9 @@ def _new_user(member):
 def apply_roster(*, context, members):
     """Bring the course's memberships in line with the LMS's `members`; returns counts."""
     context = (
-        Context.objects.select_for_update().select_related("course", "platform").get(pk=context.pk)
+        Context.objects.select_for_update(of=("self",))
+        .select_related("course", "platform")
+        .get(pk=context.pk)
     )
     course = context.course
     wanted = {}  # sub -> role, for active members with a role

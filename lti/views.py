@@ -3,7 +3,7 @@ link and deep linking), the tool's JWKS, the single-use link that opens a framed
 launch in a tab of its own, and an instructor's setup of an unlinked LMS course."""
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.apps import apps
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -92,7 +93,24 @@ def oidc_login(request):
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_url else "?"
-    response = redirect(platform.auth_url + separator + urlencode(query))
+    auth_url = platform.auth_url + separator + urlencode(query)
+    if params.get("lti_storage_target"):
+        # Keep the browser's secret in the platform's storage too, then go on.
+        page = render(
+            request,
+            "lti/storage_put.html",
+            {
+                "storage": {
+                    **_storage_context(attempt),
+                    "secret": attempt.browser_secret,
+                    "next": auth_url,
+                },
+                "auth_url": auth_url,
+            },
+        )
+        response = framed(page, platform)
+    else:
+        response = redirect(auth_url)
     # SameSite=None: the launch comes back as a cross-site POST.
     response.set_cookie(
         launch.STATE_COOKIE + attempt.state[:16],
@@ -103,6 +121,41 @@ def oidc_login(request):
         samesite="None",
     )
     return response
+
+
+def _same_browser(request, attempt):
+    """Whether this browser started the login: its state cookie, or the secret it kept
+    in the platform's postMessage storage and posted back."""
+    if request.COOKIES.get(launch.STATE_COOKIE + attempt.state[:16]) == attempt.state:
+        return True
+    secret = request.POST.get("storage_secret", "")
+    return bool(secret) and constant_time_compare(secret, attempt.browser_secret)
+
+
+def _prove_browser(request, attempt, id_token):
+    """No cookie came back (the frame keeps none): ask the platform's postMessage
+    storage for the secret, or open the login again in a tab of its own."""
+    target = attempt.params.get("lti_storage_target")
+    if target and not request.POST.get("storage_secret"):
+        context = {
+            "storage": _storage_context(attempt),
+            "id_token": id_token,
+            "state": attempt.state,
+            "relaunch_url": _relaunch_url(request, attempt),
+        }
+        return framed(render(request, "lti/storage_check.html", context), attempt.platform)
+    context = {"relaunch_url": _relaunch_url(request, attempt)}
+    return framed(render(request, "lti/new_tab.html", context), attempt.platform)
+
+
+def _storage_context(attempt):
+    """What the page's script needs to talk to the platform's storage frame."""
+    auth = urlsplit(attempt.platform.auth_url)
+    return {
+        "target": attempt.params["lti_storage_target"],
+        "origin": f"{auth.scheme}://{auth.netloc}",
+        "key": f"commonplace_{attempt.state[:32]}",
+    }
 
 
 def _relaunch_url(request, attempt):
@@ -119,16 +172,10 @@ def launch_view(request):
     if not id_token or not state:
         return refused(request, LaunchRefused("bad_request", "no id_token or state"))
     try:
+        attempt = launch.find_attempt(state)
+        if not _same_browser(request, attempt):
+            return _prove_browser(request, attempt, id_token)
         attempt = launch.take_attempt(state)
-        if request.COOKIES.get(launch.STATE_COOKIE + state[:16]) != state:
-            # The browser kept no cookie in the LMS's frame: open the login again in a
-            # tab of its own (docs/lti.md, "Cookies").
-            page = render(
-                request,
-                "lti/new_tab.html",
-                {"relaunch_url": _relaunch_url(request, attempt)},
-            )
-            return framed(page, attempt.platform)
         checked = launch.validate(id_token=id_token, attempt=attempt)
         if checked.message_type == launch.DEEP_LINKING:
             return _picker(request, checked)

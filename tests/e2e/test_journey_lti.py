@@ -118,3 +118,21 @@ def test_framed_launch_with_cookies_allowed_hands_off_to_a_tab(live_server, lms,
     tab.wait_for_url(f"{live_server.url}{course.get_absolute_url()}", timeout=15000)
     student = Identity.objects.get(sub="student-2").user
     assert course.role_of(student) == Role.STUDENT
+
+
+def test_framed_launch_uses_the_platforms_postmessage_storage(live_server, lms, blocking_context):
+    """Third-party cookies blocked, but the LMS offers postMessage storage: the launch is
+    checked in the frame without a cookie, then one button opens the course in a tab."""
+    course = factories.CourseFactory(title="History 210")
+    Context.objects.create(platform=lms.platform, context_id="course-1", course=course)
+    lms.people["student-3"] = "learner"
+    page = blocking_context.new_page()
+    page.goto(f"{lms.base}/course/student-3?storage=1")
+    button = page.frame_locator("#tool").get_by_role("link", name="Open Commonplace", exact=True)
+    button.wait_for(timeout=15000)
+    page.screenshot(path=str(SCREENSHOTS / "lti-framed-storage-1280.png"))
+    with blocking_context.expect_page() as opened:
+        button.click()
+    tab = opened.value
+    tab.wait_for_url(f"{live_server.url}{course.get_absolute_url()}", timeout=15000)
+    assert course.role_of(Identity.objects.get(sub="student-3").user) == Role.STUDENT

@@ -161,13 +161,30 @@ class Lms:
             "</form><script>document.getElementById('f').submit()</script>"
         )
 
-    def course_page(self, user_id):
-        """The LMS's course page, showing the tool in a frame."""
-        src = html.escape(self.login_url(user_id, hint="iframe"))
+    def course_page(self, user_id, *, storage=False):
+        """The LMS's course page, showing the tool in a frame; with `storage`, the page
+        is also the LTI postMessage storage the tool may use (lti_storage_target)."""
+        url = self.login_url(user_id, hint="iframe")
+        script = ""
+        if storage:
+            url += "&lti_storage_target=_parent"
+            script = (
+                "<script>var store = {};"
+                "window.addEventListener('message', function (e) {"
+                " var d = e.data; if (!d || !d.subject) return;"
+                " if (d.subject === 'lti.put_data') { store[d.key] = d.value;"
+                "  e.source.postMessage({subject: 'lti.put_data.response',"
+                "   message_id: d.message_id, key: d.key, value: d.value}, e.origin); }"
+                " if (d.subject === 'lti.get_data') {"
+                "  e.source.postMessage({subject: 'lti.get_data.response',"
+                "   message_id: d.message_id, key: d.key, value: store[d.key]}, e.origin); }"
+                "});</script>"
+            )
         return (
             "<!doctype html><title>History 210 in the LMS</title><h1>History 210</h1>"
-            f'<iframe id="tool" title="Commonplace" src="{src}" width="900" height="500">'
-            "</iframe>"
+            f"{script}"
+            f'<iframe id="tool" title="Commonplace" src="{html.escape(url)}" width="900"'
+            ' height="500"></iframe>'
         )
 
     def trust_tool_keys(self, jwks):
@@ -307,7 +324,9 @@ def _handler(lms):
             if url.path == "/auth":
                 return self._html(lms.auth_page(parse_qs(url.query)))
             if url.path.startswith("/course/"):
-                return self._html(lms.course_page(url.path.rsplit("/", 1)[1]))
+                storage = "storage" in parse_qs(url.query)
+                user_id = url.path.rsplit("/", 1)[1]
+                return self._html(lms.course_page(user_id, storage=storage))
             if url.path == "/jwks":
                 return self._answer(200, {"keys": lms.registration.get_jwks()})
             if url.path.startswith("/memberships/"):

@@ -317,3 +317,48 @@ def test_relaunch_in_a_new_tab_signs_in_at_once(client, lms, linked_course):
     claims[LTI + "launch_presentation"] = {"document_target": "iframe"}
     response = client.post(reverse("lti:launch"), {"id_token": lms.token(claims), "state": state})
     assert response["Location"] == linked_course.get_absolute_url()
+
+
+def storage_login(client, lms):
+    from django.urls import reverse as url_of
+
+    response = client.get(
+        url_of("lti:login"),
+        {
+            "iss": lms.platform.issuer,
+            "login_hint": "h",
+            "client_id": lms.platform.client_id,
+            "lti_storage_target": "_parent",
+        },
+    )
+    assert response.status_code == 200  # the page that keeps the secret with the platform
+    storage = response.context["storage"]
+    assert storage["origin"] == "https://lms.example.edu" and storage["target"] == "_parent"
+    from urllib.parse import parse_qs, urlsplit
+
+    sent = parse_qs(urlsplit(storage["next"]).query)
+    return sent["state"][0], sent["nonce"][0], storage["secret"]
+
+
+def test_without_a_cookie_the_platform_storage_proves_the_browser(client, lms, linked_course):
+    state, nonce, secret = storage_login(client, lms)
+    client.cookies.clear()
+    token = lms.token(lms.claims(nonce, roles=LEARNER))
+    asked = client.post(reverse("lti:launch"), {"id_token": token, "state": state})
+    assert asked.status_code == 200 and "lti.get_data" in asked.content.decode()
+    assert nothing_written()
+    proven = client.post(
+        reverse("lti:launch"), {"id_token": token, "state": state, "storage_secret": secret}
+    )
+    assert proven["Location"] == linked_course.get_absolute_url()
+
+
+def test_a_wrong_storage_secret_is_not_accepted(client, lms, linked_course):
+    state, nonce, secret = storage_login(client, lms)
+    client.cookies.clear()
+    token = lms.token(lms.claims(nonce, roles=LEARNER))
+    response = client.post(
+        reverse("lti:launch"), {"id_token": token, "state": state, "storage_secret": "guess"}
+    )
+    assert "Open Commonplace in a new tab" in response.content.decode()
+    assert nothing_written()
