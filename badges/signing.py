@@ -93,8 +93,10 @@ def hash_data(document, proof, **kwargs):
     )
 
 
-def sign(document, *, private_key, verification_method, created, **kwargs):
-    """The document with an eddsa-rdfc-2022 DataIntegrityProof added."""
+def sign(document, *, private_key, verification_method, created, proof_set=False, **kwargs):
+    """The document with an eddsa-rdfc-2022 DataIntegrityProof added: as the value of
+    `proof`, or with proof_set as a one-proof list (Open Badges 3.0's JSON Schema wants
+    `proof` to be an array; the Data Integrity spec allows both)."""
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
@@ -103,13 +105,22 @@ def sign(document, *, private_key, verification_method, created, **kwargs):
         "proofPurpose": "assertionMethod",
     }
     signature = private_key.sign(hash_data(document, proof, **kwargs))
-    return {**document, "proof": {**proof, "proofValue": multibase(signature)}}
+    proof = {**proof, "proofValue": multibase(signature)}
+    return {**document, "proof": [proof] if proof_set else proof}
+
+
+def the_proof(document):
+    """The document's one proof (an object, or a list holding one), or None."""
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof if isinstance(proof, dict) else None
 
 
 def verify(document, *, public_key, **kwargs):
     """True if the document's proof is a valid eddsa-rdfc-2022 signature by the key."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != CRYPTOSUITE:
+    proof = the_proof(document)
+    if proof is None or proof.get("cryptosuite") != CRYPTOSUITE:
         return False
     if proof.get("type") != "DataIntegrityProof":
         return False

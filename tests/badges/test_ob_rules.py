@@ -2,8 +2,8 @@
 AchievementCredential (1EdTech's "Open Badges Specification v3.0", Appendix B, the
 required properties and their types).
 
-1EdTech's JSON Schema for it is published on their site only, not in a package
-registry, so these checks restate its required properties here."""
+These checks restate its required properties in Python, for the suite without Node;
+tests/badges/test_node_verifier.py validates against 1EdTech's JSON Schema itself."""
 
 import re
 
