@@ -3,7 +3,6 @@ Commonplace (live_server on localhost: another site) in a Chromium that blocks
 third-party cookies: the launch offers a new tab, which signs the student in."""
 
 import json
-import os
 
 import pytest
 from django.urls import reverse
@@ -16,7 +15,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def profile_context(playwright, folder, *, block):
+def profile_context(chromium, folder, *, block):
     """A Chromium profile of its own (not incognito, which blocks third-party cookies
     whatever it is told) whose settings block third-party cookies or allow them."""
     (folder / "Default").mkdir(parents=True)
@@ -24,7 +23,7 @@ def profile_context(playwright, folder, *, block):
     prefs = {"profile": {"cookie_controls_mode": mode, "block_third_party_cookies": block}}
     (folder / "Default" / "Preferences").write_text(json.dumps(prefs))
     extra = ["--test-third-party-cookie-phaseout"] if block else []
-    return playwright.chromium.launch_persistent_context(
+    return chromium.launch_persistent_context(
         str(folder),
         executable_path=CHROMIUM,
         args=[*CHROMIUM_ARGS, *extra],
@@ -33,25 +32,16 @@ def profile_context(playwright, folder, *, block):
 
 
 @pytest.fixture
-def playwright_sync():
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # as the session's browser fixture
-    with sync_playwright() as playwright:
-        yield playwright
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def blocking_context(playwright_sync, tmp_path):
-    context = profile_context(playwright_sync, tmp_path / "blocking", block=True)
+def blocking_context(browser, tmp_path):
+    # The session's Playwright (tests/e2e/conftest.py): one per thread.
+    context = profile_context(browser.browser_type, tmp_path / "blocking", block=True)
     yield context
     context.close()
 
 
 @pytest.fixture
-def allowing_context(playwright_sync, tmp_path):
-    context = profile_context(playwright_sync, tmp_path / "allowing", block=False)
+def allowing_context(browser, tmp_path):
+    context = profile_context(browser.browser_type, tmp_path / "allowing", block=False)
     yield context
     context.close()
 
