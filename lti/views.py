@@ -72,7 +72,9 @@ def oidc_login(request):
     if params.get("client_id"):
         platforms = platforms.filter(client_id=params["client_id"])
     platform = platforms.first() if platforms.count() == 1 else None
-    if platform is None or not params.get("login_hint"):
+    if not params.get("login_hint"):
+        return refused(request, LaunchRefused("bad_request", "a login without login_hint"))
+    if platform is None:
         detail = f"issuer {params.get('iss')!r}, client_id {params.get('client_id')!r}"
         return refused(request, LaunchRefused("unknown_platform", detail))
     LoginAttempt.objects.filter(created__lt=timezone.now() - LoginAttempt.LIFETIME).delete()
