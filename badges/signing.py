@@ -12,11 +12,10 @@ Keys are Multikeys: publicKeyMultibase is "z" + base58btc(0xed 0x01 + 32-byte ke
 
 import hashlib
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from badges.jsonld import canonize
+
+# cryptography is imported where a key is made or used, not with the app: its bindings
+# cost a worker about 8 MiB of memory, and pages never sign (docs/decisions.md).
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub
@@ -55,6 +54,8 @@ def from_multibase(text):
 
 
 def public_multibase(public_key):
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return multibase(ED25519_PUB + public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
@@ -62,6 +63,8 @@ def public_key_from_multibase(text):
     raw = from_multibase(text)
     if not raw.startswith(ED25519_PUB) or len(raw) != 34:
         raise ValueError("Not an Ed25519 Multikey.")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
@@ -69,6 +72,8 @@ def private_key_from_multibase(text):
     raw = from_multibase(text)
     if not raw.startswith(ED25519_PRIV) or len(raw) != 34:
         raise ValueError("Not an Ed25519 private Multikey.")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(raw[2:])
 
 
@@ -119,6 +124,8 @@ def the_proof(document):
 
 def verify(document, *, public_key, **kwargs):
     """True if the document's proof is a valid eddsa-rdfc-2022 signature by the key."""
+    from cryptography.exceptions import InvalidSignature
+
     proof = the_proof(document)
     if proof is None or proof.get("cryptosuite") != CRYPTOSUITE:
         return False

@@ -5,9 +5,10 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from accounts.images import clean_image_upload
-from blog.models import Course, Post, Role, Topic
+from blog.models import Course, Post, Role, Topic, course_zone_of
 from blog.participation import period_bounds, period_slug
 from blog.services import POST_FIELDS, TOPICS
 
@@ -257,6 +258,59 @@ class PostForm(forms.ModelForm):
             "featured_image": self.featured_image,
             "remove_image": data["remove_image"],
         }
+
+
+class ScheduleForm(forms.Form):
+    """The editor's "Schedule for": a wall-clock time in the course's time zone, later
+    than now. Checked only when the writer schedules."""
+
+    publish_at = forms.DateTimeField(
+        label="Schedule for",
+        required=False,  # only when scheduling (clean_publish_at)
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Choose the date and time to publish it.",
+            "invalid": "Enter a date and time such as 2027-03-15 09:00.",
+        },
+    )
+
+    def __init__(self, data=None, *, post, course):
+        self.zone = course_zone_of(course)
+        initial = {}
+        if post.is_scheduled:
+            initial["publish_at"] = timezone.localtime(post.published_at, self.zone).replace(
+                tzinfo=None
+            )
+        super().__init__(data, initial=initial, prefix="schedule")
+        self.post, self.course = post, course
+        self.fields["publish_at"].help_text = f"In the course's time zone, {self.zone.key}."
+
+    def as_typed(self):
+        """The form unbound, showing what was typed (when another action was chosen, its
+        errors are not the writer's concern)."""
+        form = ScheduleForm(post=self.post, course=self.course)
+        if self.data:
+            form.initial["publish_at"] = self["publish_at"].data or ""
+        return form
+
+    def _clean_fields(self):
+        with timezone.override(self.zone):  # what was typed is the course's wall-clock time
+            super()._clean_fields()
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        if when is None:
+            raise ValidationError(self.fields["publish_at"].error_messages["required"], "required")
+        now = timezone.now()
+        if when <= now:
+            local = timezone.localtime(now, self.zone)
+            raise ValidationError(
+                "That time has passed (it is now %(now)s in %(zone)s): choose a later one, "
+                "or use “Publish now”.",
+                code="past",
+                params={"now": local.strftime("%Y-%m-%d %H:%M"), "zone": self.zone.key},
+            )
+        return when
 
 
 class PreviewForm(forms.Form):

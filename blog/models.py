@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator, slugify
 
 from blog.extensions import apply_body_filters
@@ -35,8 +36,8 @@ def new_join_code():
 # Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
 RESERVED_POST_SLUGS = frozenset(
     {
-        "archive", "bibliography", "feed", "images", "join-code", "manage", "people", "preview",
-        "search", "topics", "write",
+        "archive", "bibliography", "feed", "images", "join-code", "manage", "pages", "people",
+        "preview", "search", "topics", "write",
     }
 )  # fmt: skip
 
@@ -435,6 +436,11 @@ class Course(VersionedModel, models.Model):
     def can_grant_awards(self, user):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
+    def can_write_pages(self, user):
+        """Write, edit, reorder and delete the course's pages (the coursepages app):
+        instructors and staff, while the course is open."""
+        return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
     def can_import(self, user):
         """Bring a WordPress blog into the course (and undo such an import)."""
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
@@ -676,6 +682,13 @@ class PostQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 
+    def scheduled(self):
+        return self.filter(status=Post.Status.SCHEDULED)
+
+    def due(self, now):
+        """Scheduled posts whose time has come (blog/scheduling.py publishes them)."""
+        return self.scheduled().filter(published_at__lte=now)
+
     def for_course(self, course):
         return self.filter(course=course)
 
@@ -683,8 +696,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def visible_to(self, user):
-        """Published posts the user may read, plus the drafts they may see: the query
-        of Post.can_read (Course.can_read_posts_visible_to), docs/privacy.md."""
+        """Published posts the user may read, plus the drafts and scheduled posts they may
+        see: the query of Post.can_read (Course.can_read_posts_visible_to), docs/privacy.md."""
         if is_site_staff(user):
             return self
         public = Q(course__visibility=Course.Visibility.PUBLIC, visibility=PostVisibility.PUBLIC)
@@ -695,7 +708,8 @@ class PostQuerySet(models.QuerySet):
         members = Q(course_id__in=member_of) & ~Q(visibility=PostVisibility.INSTRUCTORS)
         readable = public | members | Q(course_id__in=teaches) | Q(author=user)
         published = Q(status=Post.Status.PUBLISHED) & readable
-        drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
+        # Drafts and scheduled posts: not published yet, whatever the status says next.
+        drafts = ~Q(status=Post.Status.PUBLISHED) & (Q(author=user) | Q(course_id__in=teaches))
         return self.filter(published | drafts)
 
     def with_like_counts(self):
@@ -793,6 +807,8 @@ def post_image_path(instance, filename):
 class Post(VersionedModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Goes live by itself at published_at (blog/scheduling.py, docs/architecture.md).
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
     Visibility = PostVisibility
@@ -844,7 +860,15 @@ class Post(VersionedModel, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="post_slug_unique_per_course")
         ]
-        indexes = [models.Index(fields=["course", "status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["course", "status", "-published_at"]),
+            # The publisher's query, every minute: only the few scheduled posts are in it.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(status="scheduled"),
+                name="post_scheduled_due",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -887,16 +911,41 @@ class Post(VersionedModel, models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_scheduled(self):
+        """Waiting to go live at published_at: until then read like a draft."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def scheduled_text(self):
+        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled post goes
+        live, in its course's time zone, with the zone's name."""
+        zone = course_zone_of(self.course)
+        local = timezone.localtime(self.published_at, zone)
+        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
+
+    @property
     def summary(self):
         return self.excerpt or excerpt_from_html(self.body_html)
 
     def publish(self):
+        now = timezone.now()
+        if self.is_scheduled or (self.published_at is not None and self.published_at > now):
+            self.published_at = None  # "Publish now" instead of at the time it was set for
         self.status = self.Status.PUBLISHED
         if self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = now
             self._first_publication = True  # save() lets the slug follow the title once more
 
+    def schedule(self, when):
+        """Go live by itself at `when` (an aware datetime in the future): the publisher
+        (blog/scheduling.py) flips the status then. Until then it is read like a draft."""
+        self.status = self.Status.SCHEDULED
+        self.published_at = when
+        self._first_publication = True  # the slug follows the title, as on publishing
+
     def unpublish(self):
+        if self.is_scheduled:
+            self.published_at = None  # the time it was waiting for means nothing now
         self.status = self.Status.DRAFT
 
     # --- Images ---

@@ -73,7 +73,7 @@ POST_FIELDS = frozenset(
         "image_credit_url", "visibility",
     }
 )  # fmt: skip
-POST_ACTIONS = frozenset({"draft", "publish", "update", "unpublish"})
+POST_ACTIONS = frozenset({"draft", "publish", "schedule", "update", "unpublish"})
 
 
 @transaction.atomic
@@ -86,11 +86,14 @@ def save_post(
     featured_image=None,
     remove_image=False,
     sections=(),
+    publish_at=None,
     **fields,
 ):
     """Save `post` (new or not; its course and author are set) with the given values.
 
-    `fields` are POST_FIELDS; `action` is "draft", "publish", "update" or "unpublish";
+    `fields` are POST_FIELDS; `action` is "draft", "publish", "schedule" (to go live at
+    `publish_at`, an aware datetime in the future), "update" or "unpublish" ("draft"
+    also takes a scheduled post back to a draft);
     `topics` are the course's Topics, `new_topics` names of topics to find or create;
     `featured_image` a CleanImage (accounts.images) that replaces the current image,
     `remove_image` drops the current one. `sections` are the editor sections of other
@@ -105,7 +108,11 @@ def save_post(
         setattr(post, name, value)
     if action == "publish":
         post.publish()
-    elif action == "unpublish":
+    elif action == "schedule":
+        if post.is_published or publish_at is None or publish_at <= timezone.now():
+            raise ValueError("Only a post not yet published is scheduled, for a later time.")
+        post.schedule(publish_at)
+    elif action == "unpublish" or (action == "draft" and post.is_scheduled):
         post.unpublish()
     if featured_image or remove_image:
         _drop_image(post)
@@ -413,10 +420,14 @@ def accept_invitation(*, invitation, user):
 def close_course(*, course):
     """End the course: it becomes read-only (the predicates on Course, Post and Comment
     refuse every write but grading, feedback from instructors and moderation), and every
-    page of it says so at once."""
+    page of it says so at once. Its scheduled posts become drafts again: nothing new
+    appears in a closed course (a publisher that listed one finds it no longer scheduled)."""
     if course.closed_at is None:
         course.closed_at = timezone.now()
         course.save(update_fields=["closed_at"])
+        Post.objects.for_course(course).scheduled().update(
+            status=Post.Status.DRAFT, published_at=None
+        )
         versions.changed(course=course)
     return course
 

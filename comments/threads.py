@@ -27,7 +27,7 @@ from pagecache.skeleton import Bypass
 MY_PENDING = "comments_awaiting"  # session: a guest's own comments held for moderation
 PLACEHOLDERS = {Comment.Status.PENDING: "This comment is awaiting moderation."}
 REMOVED = "This comment was removed."
-OPEN_REPLIES = mark_safe('<ol class="comment-list comment-list--replies">')  # noqa: S308
+OPEN_REPLIES = "<ol>"  # a list of replies: the stylesheet's ``.comment > ol``
 CLOSE_ITEM = "</li>"
 CLOSE_REPLIES = "</ol></li>"
 
@@ -115,6 +115,17 @@ class Thread:
             "title": title,
         }
 
+    @property
+    def html(self):
+        """The whole list's items, joined here: a template loop paid for four variable
+        lookups and escapes per comment, a fifth of a drawn 500-comment page."""
+        return mark_safe(  # noqa: S308 - each card is escaped in comments.markup
+            "".join(
+                f'{c.opening}<li class="comment" id="{c.dom_id}">{c.html}{c.closing}\n'
+                for c in self.items
+            )
+        )
+
     def __iter__(self):
         return iter(self.items)
 
@@ -166,6 +177,7 @@ class Thread:
 
     def _decorate_all(self):
         people = {}  # author id: (name, profile URL, avatar URL, initials)
+        guests = {}  # a guest's name: its initials
         months = {n: str(name) for n, name in MONTHS.items()}
         zone = timezone.get_current_timezone()
         urls = {
@@ -194,7 +206,9 @@ class Thread:
                 c.display_name, c.profile_url, c.avatar_url, c.initials = people[c.author_id]
             else:
                 c.profile_url = c.avatar_url = ""
-                c.initials = initials_of(c.display_name)
+                if c.display_name not in guests:  # a guest's name, worked out once
+                    guests[c.display_name] = initials_of(c.display_name)
+                c.initials = guests[c.display_name]
             c.is_instructor = c.author_role == Role.INSTRUCTOR
             c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
             c.card_class = self._card_class(c)
@@ -253,12 +267,13 @@ class Thread:
         return None
 
     def _card_class(self, c):
-        classes = "comment__card"
+        """The card's modifiers (the card itself is ``.comment > article``)."""
+        classes = []
         if c.is_instructor:
-            classes += " comment__card--instructor"
+            classes.append("comment__card--instructor")
         if not c.is_approved:
-            classes += " comment__card--held"
-        return classes
+            classes.append("comment__card--held")
+        return " ".join(classes)
 
     def _notice(self, c):
         if c.status == Comment.Status.SPAM:

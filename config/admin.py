@@ -21,8 +21,8 @@ GROUPS = [
     (
         "Writing",
         [
-            "blog.Post", "comments.Comment", "blog.BodyImage", "blog.Embed", "blog.PostLike",
-            "comments.CommentLike",
+            "blog.Post", "coursepages.Page", "comments.Comment", "blog.BodyImage", "blog.Embed",
+            "blog.PostLike", "comments.CommentLike",
         ],
     ),
     (

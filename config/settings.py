@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "badges",  # Open Badges for awards (optional, like awards)
     "assignments",
     "references",
+    "coursepages",  # a course's pages and its menu (optional, like awards)
     "notifications",
     "imports",
     "terms",
@@ -91,7 +92,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     # Headers for every response, cached pages included:
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.CSPMiddleware",  # django-csp's, its header built once
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.CacheControlMiddleware",  # who may keep it: public or private
     # Cached pages, answered before the rest (the pagecache package):

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
     path("", include("references.urls")),
+    # Before blog's: /c/<course>/pages/ would otherwise read as a post's address.
+    *([path("", include("coursepages.urls"))] if apps.is_installed("coursepages") else []),
     path("", include("blog.urls")),
     path("admin/", admin.site.urls),
     path("csp-report/", config_views.csp_report, name="csp_report"),

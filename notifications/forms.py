@@ -14,4 +14,5 @@ class NotificationPreferenceForm(forms.ModelForm):
             "email_feedback",
             "email_due_soon",
             "email_grade",
+            "email_post_live",
         ]

@@ -41,6 +41,7 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "An assignment is due within a day"  # email only
         GRADE = "grade", "A grade for your response"
         GRADE_CHANGED = "grade_changed", "A changed grade for your response"
+        POST_LIVE = "post_live", "Your scheduled post went live"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -101,6 +102,8 @@ class Notification(models.Model):
             return f"{actor} graded your response “{title}”"
         if self.kind == self.Kind.GRADE_CHANGED:
             return f"{actor} changed the grade of your response “{title}”"
+        if self.kind == self.Kind.POST_LIVE:
+            return f"Your scheduled post “{title}” is now live"
         if self.kind == self.Kind.FEEDBACK:
             if self.recipient_id == self.post.author_id:
                 return f"{actor} wrote private feedback on your post “{title}”"
@@ -146,6 +149,7 @@ class NotificationPreference(models.Model):
         "Reminders of assignments due within a day that I haven't submitted", default=True
     )
     email_grade = models.BooleanField("Grades of my responses, and changes to them", default=True)
+    email_post_live = models.BooleanField("My scheduled posts going live", default=True)
 
     objects = NotificationPreferenceQuerySet.as_manager()
 

@@ -81,6 +81,13 @@ def notify_graded(*, grade, regraded=False):
     )
 
 
+@transaction.atomic
+def notify_post_live(*, post):
+    """The author of a scheduled post that just went live (blog/scheduling.py sends it
+    once, from the one worker that published it)."""
+    _notify([(post.author_id, Notification.Kind.POST_LIVE)], post=post)
+
+
 def remind_due(*, reminder):
     """Email a student that an assignment is due soon (once the reminder is committed)."""
     transaction.on_commit(

@@ -80,7 +80,11 @@ def test_the_admin_is_titled(admin_client):
 
 GROUPS = [
     ("Courses and people", ["Courses", "Memberships", "Invitations", "Topics", "Users", "Groups"]),
-    ("Writing", ["Posts", "Comments", "Body images", "Embeds", "Post likes", "Comment likes"]),
+    (
+        "Writing",
+        ["Posts", "Course pages", "Comments", "Body images", "Embeds", "Post likes",
+         "Comment likes"],
+    ),
     (
         "Coursework",
         [

@@ -111,12 +111,6 @@ def icon(name, size, css_class=""):
 
 
 @register.simple_tag
-def icon_symbol(name):
-    """``{% icon_symbol "heart" %}``: the symbol that a thread's many icons point at."""
-    return icons.icon_symbol(name)
-
-
-@register.simple_tag
 def like_button(summary):
     """``{% like_button post_likes %}``: the post's Like toggle (blog.likes)."""
     return likes.like_button(liked=summary["liked"], label=summary["label"])

@@ -5,8 +5,12 @@ on the site they are anonymous), a member student, the post's author, a teaching
 assistant and an instructor of this course, an instructor of another course, and staff.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import services
 from blog.models import STAFF, Course, Post, Role
@@ -103,13 +107,17 @@ def test_members_only_course_and_its_posts_are_hidden_from_non_members(client, a
     assert client.get(course.get_absolute_url()).status_code == READ_MEMBERS_ONLY[who]
 
 
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
 @pytest.mark.parametrize("who", ACTORS)
-def test_draft_is_visible_only_to_author_instructors_and_staff(client, actors, course, who):
+def test_draft_is_visible_only_to_author_instructors_and_staff(client, actors, course, who, status):
+    """ "read a draft or a scheduled post": a scheduled post is read like a draft."""
+    later = timezone.now() + timedelta(days=7) if status == "scheduled" else None
     post = factories.PostFactory(
-        course=course, author=actors["author"], status="draft", published_at=None
+        course=course, author=actors["author"], status=status, published_at=later
     )
     as_user(client, actors, who)
     assert client.get(post.get_absolute_url()).status_code == READ_DRAFT[who]
+    assert post.can_read(actors.get(who) or AnonymousUser()) is (READ_DRAFT[who] == 200)
 
 
 # --- Writing, editing, deleting ---------------------------------------------

@@ -140,6 +140,10 @@ def demo_pages(users):
         "search": reverse("blog:search") + "?q=kitchen",
         "course-search": reverse("blog:course_search", args=[c]) + "?q=thaw",
         "not-found": ("/c/no-such-course/", 404),
+        # A course page citing the bibliography, and one under the Schedule (issue 26).
+        "syllabus": reverse("coursepages:page_detail", args=[c, "syllabus"]),
+        "week-1": reverse("coursepages:page_detail", args=[c, "week-1"]),
+        "page-search": reverse("blog:search") + "?q=syllabus",
     }
     return {
         None: everyone | {"sign-in": reverse("account_login")},
@@ -166,6 +170,9 @@ def demo_pages(users):
             "new-award": reverse("awards:award_create", args=[c]),
             "participation": reverse("blog:course_participation", args=[c]),
             "notifications": reverse("notifications:notification_list"),
+            "pages": reverse("coursepages:page_list", args=[c]),
+            "new-page": reverse("coursepages:page_create", args=[c]),
+            "edit-page": reverse("coursepages:page_edit", args=[c, "schedule"]),
         },
     }
 
