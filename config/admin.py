@@ -46,6 +46,7 @@ GROUPS = [
     ),
     ("WordPress imports", ["imports.ImportRun", "imports.OldLink", "imports.Placeholder"]),
     ("Privacy requests", ["privacy.DataExport", "privacy.Erasure"]),
+    ("LMS connections", ["lti.Platform", "lti.Context", "lti.Identity", "lti.ToolKey"]),
     (
         "Sign-in and the site",
         [

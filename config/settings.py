@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "imports",
     "terms",
     "privacy",
+    "lti",  # LMS connections: LTI 1.3 launch, roster, grades (docs/lti.md)
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -246,6 +247,12 @@ SITE_DOMAIN = env(
     if DEBUG
     else next(iter(ALLOWED_HOSTS), "").lstrip("."),
 )
+
+# LTI 1.3 (docs/lti.md): how long a rotated tool key stays in the tool's JWKS.
+LTI_KEY_GRACE_DAYS = env.int("LTI_KEY_GRACE_DAYS", default=7)
+# Scores sent to the LMS: attempts before "failed", and the first wait (it doubles).
+LTI_SCORE_ATTEMPTS = env.int("LTI_SCORE_ATTEMPTS", default=5)
+LTI_SCORE_RETRY_DELAY = env.int("LTI_SCORE_RETRY_DELAY", default=60)
 
 # Static files (whitenoise) and uploads.
 STATIC_URL = "static/"

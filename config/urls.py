@@ -26,7 +26,16 @@ urlpatterns = [
 # Apps built on blog are optional: without one, its pages go and blog's pages stay.
 urlpatterns += [
     path("", include(f"{app}.urls"))
-    for app in ("awards", "badges", "assignments", "notifications", "imports", "terms", "privacy")
+    for app in (
+        "awards",
+        "badges",
+        "assignments",
+        "notifications",
+        "imports",
+        "terms",
+        "privacy",
+        "lti",
+    )
     if apps.is_installed(app)
 ]
 

@@ -102,6 +102,7 @@ GROUPS = [
     ),
     ("WordPress imports", ["Import runs", "Old links", "Placeholders"]),
     ("Privacy requests", ["Data exports", "Erasures"]),
+    ("LMS connections", ["Platforms", "Contexts", "Identities", "Tool keys"]),
     (
         "Sign-in and the site",
         [
