@@ -17,6 +17,7 @@ import json
 import secrets
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.http import urlencode
 
 OIDC = "openid_connect"
 SAML = "saml"
@@ -309,6 +310,7 @@ class InstitutionSAMLMixin:
         if not self.extract_uid(response):
             raise _refuse(request, self, "missing_attribute", "eduPersonPrincipalName")
         _common_checks(request, self, self._extract(response))
+        remember_saml_session(request, response)
         return _remember_fields(super().sociallogin_from_response(request, response))
 
 
@@ -394,3 +396,55 @@ def update_from_institution(sociallogin):
             changed.append(field)
     if changed:
         user.save(update_fields=changed)
+
+
+SLO_SESSION_KEY = "accounts_saml_slo"
+
+
+def remember_saml_session(request, response):
+    """What SAML Single Logout will need to name this session to the IdP."""
+    request.session[SLO_SESSION_KEY] = {
+        "name_id": response.get_nameid(),
+        "name_id_format": response.get_nameid_format(),
+        "session_index": response.get_session_index(),
+        "name_qualifier": response.get_nameid_nq(),
+        "sp_name_qualifier": response.get_nameid_spnq(),
+    }
+
+
+def identity_provider_logout_url(request, provider):
+    """Where to send a person signing out so the institution ends its session too:
+    OIDC's end_session_endpoint (RP-initiated logout) or the SAML IdP's Single Logout
+    service; None when the institution offers neither or cannot be reached."""
+    import requests
+    from onelogin.saml2.errors import OneLogin_Saml2_Error
+
+    home = request.build_absolute_uri("/")
+    try:
+        if provider.app.provider == OIDC:
+            config = provider.get_oauth2_adapter(request).openid_config
+            end = config.get("end_session_endpoint")
+            if not end:
+                return None
+            query = urlencode(
+                {"client_id": provider.app.client_id, "post_logout_redirect_uri": home}
+            )
+            return f"{end}?{query}"
+        slo = request.session.get(SLO_SESSION_KEY)
+        if not slo:
+            return None
+        from allauth.socialaccount.providers.saml.utils import build_auth
+
+        auth = build_auth(request, provider)
+        if not auth.get_slo_url():
+            return None
+        return auth.logout(
+            return_to=home,
+            name_id=slo["name_id"],
+            session_index=slo["session_index"],
+            name_id_format=slo["name_id_format"],
+            nq=slo["name_qualifier"],
+            spnq=slo["sp_name_qualifier"],
+        )
+    except (requests.RequestException, OneLogin_Saml2_Error, KeyError, ValueError):
+        return None

@@ -10,6 +10,7 @@ way each provider's API would answer, so the provider's own parsing runs.
 import hashlib
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.text import slugify
 
 STAND_IN_CLIENT_ID = "stand-in"
@@ -79,3 +80,20 @@ def provider_of(request):
         return None
     provider_class = registry.get_class(request.session.get(SESSION_KEY, ""))
     return provider_class.name if provider_class else None
+
+
+def institution_provider_of(request):
+    """The institution's provider this session signed in with, or None."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialApp
+
+    from accounts import institutions
+
+    sub_id = request.session.get(SESSION_KEY, "")
+    if not sub_id or sub_id in STAND_IN_PROFILES:
+        return None
+    try:
+        provider = get_adapter().get_provider(request, sub_id)
+    except (SocialApp.DoesNotExist, SocialApp.MultipleObjectsReturned, Http404):
+        return None
+    return provider if institutions.is_institution(provider.app) else None

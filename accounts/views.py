@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts import names, ratelimits, services, social
+from accounts import institutions, names, ratelimits, services, social
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -94,6 +94,20 @@ def login(request):
         response["Retry-After"] = str(
             ratelimits.retry_after(request, action="login_failed", key=key)
         )
+    return response
+
+
+def logout(request):
+    """allauth's sign-out; after an institution's sign-in, on to the institution's
+    logout too (OIDC RP-initiated logout, SAML Single Logout: docs/sso.md)."""
+    idp_logout = None
+    if request.method == "POST" and request.user.is_authenticated:
+        provider = social.institution_provider_of(request)
+        if provider is not None:
+            idp_logout = institutions.identity_provider_logout_url(request, provider)
+    response = allauth_views.logout(request)
+    if idp_logout and response.status_code == 302:
+        return HttpResponseRedirect(idp_logout)
     return response
 
 

@@ -137,3 +137,25 @@ def test_unreachable_identity_provider_gives_a_failure_page_not_a_500(client, oi
 def test_institution_button_with_its_name(client, oidc_institution, path):
     response = client.get(path)
     assert b"Sign in with Example University" in response.content
+
+
+def test_sign_out_goes_on_to_the_identity_providers_logout(client, idp, oidc_institution):
+    sign_in(client, idp, "ada")
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    parts = urlsplit(response["Location"])
+    assert parts.netloc == "127.0.0.1:8151"
+    assert parts.path == "/o/logout/"
+    query = parse_qs(parts.query)
+    assert query["client_id"] == [oidc_institution.client_id]
+    assert query["post_logout_redirect_uri"] == ["http://testserver/"]
+    assert "_auth_user_id" not in client.session
+    # The IdP accepts it: it asks its user to confirm, then ends its own session.
+    confirm = idp.session.get(response["Location"])
+    assert confirm.status_code == 200
+
+
+def test_local_sign_out_stays_on_the_site(client, oidc_institution):
+    client.force_login(factories.UserFactory())
+    response = client.post("/accounts/logout/")
+    assert response["Location"] == "/"
