@@ -448,3 +448,40 @@ def identity_provider_logout_url(request, provider):
         )
     except (requests.RequestException, OneLogin_Saml2_Error, KeyError, ValueError):
         return None
+
+
+def institution_settings():
+    """Every institution's settings by the provider name its people's accounts carry
+    (its slug): those from SSO_INSTITUTIONS, then those from the admin (one query)."""
+    from allauth.socialaccount.models import SocialApp
+    from django.conf import settings
+
+    found = {}
+    for protocol in (OIDC, SAML):
+        for app in settings.SOCIALACCOUNT_PROVIDERS.get(protocol, {}).get("APPS", []):
+            found[app.get("provider_id") or protocol] = app.get("settings", {})
+    rows = SocialApp.objects.filter(provider__in=(OIDC, SAML)).values_list(
+        "provider", "provider_id", "settings"
+    )
+    for protocol, provider_id, app_settings in rows:
+        found[provider_id or protocol] = app_settings or {}
+    return found
+
+
+def affiliations_of(user_ids):
+    """{user id: "student" | "faculty" | ...} as each person's institution last said;
+    two queries, whatever the number of people."""
+    from allauth.socialaccount.models import SocialAccount
+
+    known = institution_settings()
+    if not known or not user_ids:
+        return {}
+    accounts = SocialAccount.objects.filter(user_id__in=user_ids, provider__in=known).only(
+        "user_id", "provider", "extra_data"
+    )
+    found = {}
+    for account in accounts:
+        affiliation = affiliation_of(account, known[account.provider])
+        if affiliation:
+            found[account.user_id] = affiliation
+    return found

@@ -1,0 +1,104 @@
+"""Institutions without an identity provider: configuration from the environment,
+affiliation on the roster, institution-only mode."""
+
+import json
+
+import pytest
+from allauth.socialaccount.models import SocialAccount, SocialApp
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from accounts.institutions import DEFAULT_ATTRIBUTE_MAPPING, apps_from_env
+from tests import factories
+
+EXAMPLE = [
+    {
+        "slug": "example-u",
+        "name": "Example University",
+        "protocol": "oidc",
+        "issuer": "https://login.example.edu",
+        "client_id": "abc",
+        "secret": "s3",
+        "trusted_for_email": True,
+        "email_domains": ["example.edu"],
+    },
+    {
+        "slug": "state-u",
+        "name": "State University",
+        "protocol": "saml",
+        "entity_id": "https://idp.state.example/idp/shibboleth",
+        "metadata_url": "https://idp.state.example/idp/shibboleth/metadata",
+    },
+]
+
+
+def test_environment_institutions_become_allauth_apps_with_defaults():
+    apps = apps_from_env(json.dumps(EXAMPLE))
+    (oidc,) = apps["openid_connect"]
+    assert oidc["provider_id"] == "example-u"
+    assert oidc["settings"]["server_url"] == "https://login.example.edu"
+    assert oidc["settings"]["oauth_pkce_enabled"] is True
+    assert oidc["settings"]["trusted_for_email"] is True
+    (saml,) = apps["saml"]
+    assert saml["client_id"] == "state-u"
+    assert saml["settings"]["advanced"]["authn_request_signed"] is True
+    assert saml["settings"]["advanced"]["want_assertion_encrypted"] is True
+    assert saml["settings"]["attribute_mapping"] == DEFAULT_ATTRIBUTE_MAPPING
+    assert saml["settings"]["trusted_for_email"] is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{not json",
+        '{"slug": "x"}',
+        '[{"slug": "x", "name": "X", "protocol": "cas"}]',
+        '[{"slug": "x", "name": "X", "protocol": "saml", "entity_id": "e"}]',
+    ],
+)
+def test_a_broken_institution_list_is_a_clear_configuration_error(value):
+    with pytest.raises(ImproperlyConfigured, match="SSO_INSTITUTIONS"):
+        apps_from_env(value)
+
+
+def _saml_account(user, affiliation):
+    app = SocialApp.objects.create(
+        provider="saml",
+        provider_id="state-u",
+        client_id="state-u",
+        name="State University",
+        settings={"attribute_mapping": DEFAULT_ATTRIBUTE_MAPPING, "idp": {}},
+    )
+    SocialAccount.objects.create(
+        user=user,
+        provider="state-u",
+        uid=f"{user.username}@state.example",
+        extra_data={"urn:oid:1.3.6.1.4.1.5923.1.1.1.1": affiliation},
+    )
+    return app
+
+
+def test_roster_shows_the_institutions_affiliation_to_instructors(
+    client, course, instructor, student, django_assert_max_num_queries
+):
+    _saml_account(student, ["member", "student"])
+    for _ in range(10):
+        member = factories.MembershipFactory(course=course).user
+        SocialAccount.objects.create(
+            user=member,
+            provider="state-u",
+            uid=member.username,
+            extra_data={"urn:oid:1.3.6.1.4.1.5923.1.1.1.1": ["faculty"]},
+        )
+    client.force_login(instructor)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("blog:course_roster", args=[course.slug]))
+    content = response.content.decode()
+    assert content.count('roster__affiliation" title="As their institution says">Student<') == 1
+    assert content.count(">Faculty</span>") == 10
+
+
+def test_roster_without_institutions_shows_no_affiliation(client, course, instructor, student):
+    client.force_login(instructor)
+    response = client.get(reverse("blog:course_roster", args=[course.slug]))
+    assert "roster__affiliation" not in response.content.decode()
