@@ -67,7 +67,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request, user, *, signal_kwargs, **kwargs):
         sociallogin = (signal_kwargs or {}).get("sociallogin")
         if sociallogin:
-            social.remember_provider(request, sociallogin.account.provider)
+            provider = sociallogin.provider
+            name = provider.app.name if institutions.is_institution(provider.app) else ""
+            social.remember_provider(request, sociallogin.account.provider, name)
         else:
             social.forget_provider(request)
         return super().post_login(request, user, signal_kwargs=signal_kwargs, **kwargs)

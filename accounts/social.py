@@ -63,12 +63,19 @@ def stand_in_profile(provider_id, *, name, email, email_verified=True):
     return STAND_IN_PROFILES[provider_id](name=name, email=email, email_verified=email_verified)
 
 
-def remember_provider(request, provider_id):
+NAME_SESSION_KEY = "accounts_signed_in_with_name"
+
+
+def remember_provider(request, provider_id, name=""):
     request.session[SESSION_KEY] = provider_id
+    # An institution's provider is one of many apps: its name ("Example University")
+    # is kept too, so the comment form can say it without a query.
+    request.session[NAME_SESSION_KEY] = name
 
 
 def forget_provider(request):
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(NAME_SESSION_KEY, None)
 
 
 def provider_of(request):
@@ -79,7 +86,9 @@ def provider_of(request):
     if not request.user.is_authenticated:
         return None
     provider_class = registry.get_class(request.session.get(SESSION_KEY, ""))
-    return provider_class.name if provider_class else None
+    if provider_class:
+        return provider_class.name
+    return request.session.get(NAME_SESSION_KEY) or None
 
 
 def institution_provider_of(request):

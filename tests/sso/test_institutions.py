@@ -102,3 +102,52 @@ def test_roster_without_institutions_shows_no_affiliation(client, course, instru
     client.force_login(instructor)
     response = client.get(reverse("blog:course_roster", args=[course.slug]))
     assert "roster__affiliation" not in response.content.decode()
+
+
+@pytest.fixture
+def institution_only(settings, db):
+    settings.INSTITUTION_ONLY = True
+
+
+def test_institution_only_closes_local_sign_up(client, institution_only):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.org",
+            "username": "newbie",
+            "password1": "a long pass phrase 9",
+            "password2": "a long pass phrase 9",
+        },
+    )
+    assert "closed" in response.content.decode().lower()
+    assert not factories.UserFactory._meta.model.objects.filter(username="newbie").exists()
+
+
+def test_institution_only_refuses_local_sign_in_to_a_student(client, institution_only):
+    factories.UserFactory(username="stu", password="pass phrase 12")
+    response = client.post(reverse("account_login"), {"login": "stu", "password": "pass phrase 12"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_institution_only_keeps_local_sign_in_for_staff(client, institution_only):
+    factories.UserFactory(username="admin1", password="pass phrase 12", is_staff=True)
+    response = client.post(
+        reverse("account_login"), {"login": "admin1", "password": "pass phrase 12"}
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_institution_only_still_takes_guest_comments_where_the_course_allows(
+    client, post, institution_only
+):
+    from comments.models import Comment
+
+    response = client.post(
+        reverse("comments:comment_create", args=[post.course.slug, post.slug]),
+        {"body": "A visitor's remark.", "guest_name": "Vera", "guest_email": "vera@example.org"},
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get().author is None

@@ -159,3 +159,22 @@ def test_local_sign_out_stays_on_the_site(client, oidc_institution):
     client.force_login(factories.UserFactory())
     response = client.post("/accounts/logout/")
     assert response["Location"] == "/"
+
+
+@pytest.fixture
+def institution_only(settings):
+    settings.INSTITUTION_ONLY = True
+
+
+def test_institution_only_site_still_makes_accounts_from_the_institution(
+    client, idp, oidc_institution, institution_only
+):
+    response = sign_in(client, idp, "grace")
+    assert response.status_code == 302
+    assert User.objects.filter(email="grace@example.edu").exists()
+
+
+def test_comment_form_names_the_institution_after_its_sign_in(client, idp, oidc_institution, post):
+    sign_in(client, idp, "ada")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "You are commenting using your Example University account." in html
