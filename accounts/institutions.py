@@ -101,6 +101,7 @@ def _saml_settings(entry, slug):
     }
     return {
         "idp": idp,
+        "verified_email": bool(entry.get("trusted_for_email", False)),
         "sp": {"entity_id": entry["sp_entity_id"]} if entry.get("sp_entity_id") else {},
         "advanced": advanced,
         "attribute_mapping": {**DEFAULT_ATTRIBUTE_MAPPING, **entry.get("attributes", {})},
@@ -131,27 +132,76 @@ def apps_from_env(value):
         raise ImproperlyConfigured("SSO_INSTITUTIONS must be a JSON list of institutions.")
     apps = {OIDC: [], SAML: []}
     for entry in entries:
-        try:
-            slug, name, protocol = entry["slug"], entry["name"], PROTOCOLS[entry["protocol"]]
-        except (KeyError, TypeError) as error:
-            raise ImproperlyConfigured(
-                "SSO_INSTITUTIONS: each institution needs slug, name and protocol "
-                f'("oidc" or "saml"); missing or wrong: {error}'
-            ) from error
-        common = {
-            "trusted_for_email": bool(entry.get("trusted_for_email", False)),
-            "email_domains": list(entry.get("email_domains", [])),
-        }
-        if protocol == OIDC:
-            settings = _oidc_settings(entry)
-            app = {"provider_id": slug, "name": name, "client_id": entry["client_id"]}
-            app["secret"] = entry.get("secret", "")
-        else:
-            settings = _saml_settings(entry, slug)
-            app = {"provider_id": slug, "name": name, "client_id": slug}
-        app["settings"] = {**settings, **common}
+        protocol, app = app_from_entry(entry)
         apps[protocol].append(app)
     return apps
+
+
+def app_from_entry(entry):
+    """One institution (a dict in the SSO_INSTITUTIONS format, or the admin form's
+    cleaned data) as (allauth provider, allauth app fields)."""
+    try:
+        slug, name, protocol = entry["slug"], entry["name"], PROTOCOLS[entry["protocol"]]
+    except (KeyError, TypeError) as error:
+        raise ImproperlyConfigured(
+            "SSO_INSTITUTIONS: each institution needs slug, name and protocol "
+            f'("oidc" or "saml"); missing or wrong: {error}'
+        ) from error
+    common = {
+        "trusted_for_email": bool(entry.get("trusted_for_email", False)),
+        "email_domains": list(entry.get("email_domains", [])),
+    }
+    if protocol == OIDC:
+        if not entry.get("issuer") or not entry.get("client_id"):
+            raise ImproperlyConfigured(
+                f"SSO_INSTITUTIONS: OIDC institution {slug!r} needs issuer and client_id."
+            )
+        settings = _oidc_settings(entry)
+        app = {"provider_id": slug, "name": name, "client_id": entry["client_id"]}
+        app["secret"] = entry.get("secret", "")
+    else:
+        if not entry.get("entity_id"):
+            raise ImproperlyConfigured(
+                f"SSO_INSTITUTIONS: SAML institution {slug!r} needs the IdP's entity_id."
+            )
+        settings = _saml_settings(entry, slug)
+        app = {"provider_id": slug, "name": name, "client_id": slug, "secret": ""}
+    app["settings"] = {**settings, **common}
+    return protocol, app
+
+
+def entry_from_app(app):
+    """The other way: an app's settings as the fields the admin form shows."""
+    s = app.settings or {}
+    entry = {
+        "slug": app.provider_id or app.client_id,
+        "name": app.name,
+        "protocol": "saml" if app.provider == SAML else "oidc",
+        "trusted_for_email": s.get("trusted_for_email", False),
+        "email_domains": s.get("email_domains", []),
+    }
+    if app.provider == OIDC:
+        entry.update(
+            issuer=s.get("server_url", ""),
+            client_id=app.client_id,
+            secret=app.secret,
+            scopes=s.get("scope", ["openid", "profile", "email"]),
+            claims=s.get("claim_mapping", DEFAULT_CLAIM_MAPPING),
+        )
+    else:
+        idp, advanced = s.get("idp", {}), s.get("advanced", {})
+        entry.update(
+            {
+                key: idp.get(key, "")
+                for key in ("entity_id", "metadata_url", "sso_url", "slo_url", "x509cert")
+            },
+            sp_x509cert=advanced.get("x509cert", ""),
+            sp_private_key=advanced.get("private_key", ""),
+            sign_requests=advanced.get("authn_request_signed", True),
+            encrypt_assertions=advanced.get("want_assertion_encrypted", True),
+            attributes=s.get("attribute_mapping", DEFAULT_ATTRIBUTE_MAPPING),
+        )
+    return entry
 
 
 # ---------------------------------------------------------------------------------

@@ -151,3 +151,60 @@ def test_institution_only_still_takes_guest_comments_where_the_course_allows(
     )
     assert response.status_code == 302
     assert Comment.objects.get().author is None
+
+
+def test_admin_adds_an_oidc_institution_by_named_fields(client, staff):
+    from django.contrib.auth.models import Permission
+    from django.contrib.sites.models import Site
+
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="institution"))
+    client.force_login(staff)
+    url = reverse("admin:accounts_institution_add")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": "Example University",
+            "slug": "example-u",
+            "protocol": "oidc",
+            "sites": [Site.objects.get_current().pk],
+            "trusted_for_email": "on",
+            "email_domains": "example.edu, med.example.edu",
+            "issuer": "https://login.example.edu",
+            "oidc_client_id": "abc",
+            "oidc_secret": "xyz",
+            "scopes": "openid email profile",
+            "sign_requests": "on",
+            "encrypt_assertions": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    app = SocialApp.objects.get(provider="openid_connect")
+    assert (app.provider_id, app.client_id, app.secret) == ("example-u", "abc", "xyz")
+    assert app.settings["server_url"] == "https://login.example.edu"
+    assert app.settings["email_domains"] == ["example.edu", "med.example.edu"]
+    assert app.settings["trusted_for_email"] is True
+    assert (
+        client.get(reverse("admin:accounts_institution_change", args=[app.pk])).status_code == 200
+    )
+
+
+def test_admin_refuses_a_saml_institution_without_its_idp_and_keeps_what_was_typed(client, staff):
+    from django.contrib.auth.models import Permission
+
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="institution"))
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accounts_institution_add"),
+        {
+            "name": "State University",
+            "slug": "state-u",
+            "protocol": "saml",
+            "entity_id": "https://idp.state.example/idp",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "needs metadata_url, or sso_url and x509cert" in html
+    assert 'value="https://idp.state.example/idp"' in html
+    assert not SocialApp.objects.exists()
