@@ -11,9 +11,10 @@
   the configured proxies, as the comment flood control does.
 - Email (verification, password reset, "you already have an account") is rendered
   in the request and sent from the task queue after the commit (``config.mail``).
-- Institutions (accounts.institutions, docs/sso.md): their providers get nonce,
-  replay and domain checks; a trusted institution links an account by verified
-  email; later sign-ins update the name and email; failures show the request id.
+- Institutions (accounts.institutions, docs/sso.md): their providers
+  (accounts/providers/institutions.py) add nonce, replay and domain checks; a
+  trusted institution links an account by verified email; later sign-ins update
+  the name and email; failures show the request id.
   ``INSTITUTION_ONLY``: no local sign-up, and local sign-in for staff only.
 - Sign-up with a registered address does the same expensive work as with a new one
   (it hashes the typed password and sends one email), so its time does not tell the
@@ -123,22 +124,6 @@ def institution_only():
     return bool(getattr(settings, "INSTITUTION_ONLY", False))
 
 
-@functools.cache
-def _institution_class(provider_class):
-    mixin = (
-        institutions.InstitutionOIDCMixin
-        if provider_class.id == institutions.OIDC
-        else institutions.InstitutionSAMLMixin
-    )
-    return type(f"Institution{provider_class.__name__}", (mixin, provider_class), {})
-
-
-def _as_institution(request, provider):
-    if institutions.is_institution(provider.app) and not getattr(provider, "institution", False):
-        return _institution_class(type(provider))(request, app=provider.app)
-    return provider
-
-
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         if institutions.is_institution(sociallogin.provider.app):
@@ -239,10 +224,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 yield provider_id, provider_class.name
 
     def list_providers(self, request):
-        return [
-            _as_institution(request, self._maybe_stand_in(request, p))
-            for p in super().list_providers(request)
-        ]
+        return [self._maybe_stand_in(request, p) for p in super().list_providers(request)]
 
     def get_provider(self, request, provider, client_id=None):
         """A provider with neither credentials nor the stand-in is not there: 404."""
@@ -250,7 +232,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             found = super().get_provider(request, provider, client_id)
         except SocialApp.DoesNotExist as missing:
             raise Http404(f"{provider} sign-in is not configured on this site.") from missing
-        return _as_institution(request, self._maybe_stand_in(request, found))
+        return self._maybe_stand_in(request, found)
 
     def _maybe_stand_in(self, request, provider):
         if _is_stand_in(provider.app) and not isinstance(provider, StandInProviderMixin):

@@ -417,6 +417,7 @@ def failure_reason(error, exception, extra_context):
         ("audience", "audience"),
         ("destination", "audience"),
         ("recipient", "audience"),
+        ("received at", "audience"),  # the Destination: an answer for another SP
         ("inresponseto", "replayed"),
         ("responder", "refused"),
         ("status", "refused"),

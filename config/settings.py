@@ -358,8 +358,14 @@ SOCIALACCOUNT_PROVIDERS = {
 # Institutions' single sign-on (docs/sso.md): SAML 2.0 and OpenID Connect identity
 # providers, from the admin (Institutions) and from SSO_INSTITUTIONS, a JSON list.
 _institutions = apps_from_env(env("SSO_INSTITUTIONS", default=""))
-SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _institutions["openid_connect"]}
-SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": _institutions["saml"]}
+SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+    "APPS": _institutions["openid_connect"],
+    "provider_class": "accounts.providers.institutions.InstitutionOIDCProvider",
+}
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "APPS": _institutions["saml"],
+    "provider_class": "accounts.providers.institutions.InstitutionSAMLProvider",
+}
 # An institution that vouches for an address links the local account that has it
 # (once: the link is kept).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
