@@ -2,9 +2,6 @@
 its own process (tests/sso/oidc_idp) on this project's test port 8151."""
 
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -34,36 +31,19 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def oidc_idp(tmp_path_factory):
     """The identity provider's issuer URL; the process lives for the test session."""
-    log = (tmp_path_factory.mktemp("idp") / "idp.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.sso.oidc_idp.run",
-            str(IDP_PORT),
-            CLIENT_ID,
-            CLIENT_SECRET,
-            *REDIRECT_URIS,
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    from tests.sso.oidc_idp import run
+
+    log_path = tmp_path_factory.mktemp("idp") / "idp.log"
+    process, issuer = run.start(
+        port=IDP_PORT,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uris=REDIRECT_URIS,
+        log_path=log_path,
     )
-    issuer = f"http://127.0.0.1:{IDP_PORT}/o"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2)
-            break
-        except requests.RequestException:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the test OpenID provider did not start; see {log.name}")
-            time.sleep(0.3)
     yield issuer
     process.terminate()
     process.wait(timeout=10)
-    log.close()
 
 
 def institution_settings(issuer, **extra):

@@ -50,5 +50,43 @@ def main(port, client_id, client_secret, *redirect_uris):
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
 
 
+def start(*, port, client_id, client_secret, redirect_uris, log_path):
+    """Run this module in a child process; return it once discovery answers."""
+    import subprocess
+    import time
+    from pathlib import Path
+
+    import requests
+
+    log = open(log_path, "w")  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.sso.oidc_idp.run",
+            str(port),
+            client_id,
+            client_secret,
+            *redirect_uris,
+        ],
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    issuer = f"http://127.0.0.1:{port}/o"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(f"{issuer}/.well-known/openid-configuration", timeout=2)
+            return process, issuer
+        except requests.RequestException:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(
+                    f"the test OpenID provider did not start; see {log_path}"
+                ) from None
+            time.sleep(0.3)
+
+
 if __name__ == "__main__":
     main(*sys.argv[1:])
