@@ -178,3 +178,10 @@ def test_comment_form_names_the_institution_after_its_sign_in(client, idp, oidc_
     sign_in(client, idp, "ada")
     html = client.get(post.get_absolute_url()).content.decode()
     assert "You are commenting using your Example University account." in html
+
+
+def test_behind_a_tls_proxy_the_redirect_uri_is_https(client, oidc_institution, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.post(f"/accounts/oidc/{SLUG}/login/", HTTP_X_FORWARDED_PROTO="https")
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["redirect_uri"] == [f"https://testserver/accounts/oidc/{SLUG}/login/callback/"]

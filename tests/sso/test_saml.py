@@ -165,3 +165,12 @@ def test_sign_out_sends_a_signed_logout_request_to_the_idp(client, saml_browser,
     assert back.path == f"/accounts/saml/{SAML_SLUG}/sls/"
     finished = client.get(f"{back.path}?{back.query}")
     assert finished.status_code == 302
+
+
+def test_behind_a_tls_proxy_the_acs_and_metadata_urls_are_https(client, saml_institution, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.get(f"/accounts/saml/{SAML_SLUG}/metadata/", HTTP_X_FORWARDED_PROTO="https")
+    xml = response.content.decode()
+    assert 'entityID="https://testserver/accounts/saml/state-u/metadata/"' in xml
+    assert 'Location="https://testserver/accounts/saml/state-u/acs/"' in xml
+    assert "http://testserver" not in xml
