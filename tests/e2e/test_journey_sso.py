@@ -215,3 +215,27 @@ def test_sign_in_page_with_institutions_and_providers_is_accessible_by_keyboard(
         pytest.fail("Tab never reached the Example University button")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/accounts/oidc/example-u/login/"))
+
+
+def test_failure_page_names_the_request_id_and_is_accessible(new_page, db):
+    app = SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="example-u",
+        name="Example University",
+        client_id="cp-e2e",
+        settings={"server_url": "http://127.0.0.1:8159/o"},
+    )  # nothing listens on 8159: the IdP is down
+    app.sites.add(Site.objects.get_current())
+    page = new_page()
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Sign in with Example University").click()
+    with page.expect_response(re.compile(r"/accounts/oidc/example-u/login/")) as answer:
+        page.get_by_role("button", name=re.compile("Continue")).click()
+    assert answer.value.status == 502
+    request_id = answer.value.headers["x-request-id"]
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Signing in with Example University did not work"
+    )
+    expect(page.locator(".institution-failure")).to_contain_text(request_id)
+    assert_accessible(page, label="institution failure page")
+    screenshot(page, "sso-failure")
