@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from accounts import institutions, names, ratelimits, services, social
+from accounts.adapters import institution_only
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -87,6 +88,8 @@ def _stand_in_provider(request, provider_id):
 def login(request):
     """allauth's sign-in page; refused for too many failed attempts, it answers 429."""
     response = allauth_views.login(request)
+    if getattr(response, "context_data", None) is not None:
+        response.context_data["institution_only"] = institution_only()
     form = (getattr(response, "context_data", None) or {}).get("form")
     if form is not None and form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
         response.status_code = 429

@@ -208,3 +208,27 @@ def test_admin_refuses_a_saml_institution_without_its_idp_and_keeps_what_was_typ
     assert "needs metadata_url, or sso_url and x509cert" in html
     assert 'value="https://idp.state.example/idp"' in html
     assert not SocialApp.objects.exists()
+
+
+def test_institution_only_sign_in_page_puts_institutions_first_and_folds_the_password_form(
+    client, institution_only
+):
+    app = SocialApp.objects.create(
+        provider="saml",
+        provider_id="state-u",
+        client_id="state-u",
+        name="State University",
+        settings={"idp": {}},
+    )
+    app.sites.add(1)
+    html = client.get(reverse("account_login")).content.decode()
+    assert html.index("Sign in with State University") < html.index("<details")
+    assert "Staff sign-in with a password" in html
+    assert 'name="password"' in html
+    assert "sign up" not in html.split('id="main"')[-1].lower().split("<footer")[0]
+
+
+def test_the_usual_sign_in_page_is_unchanged_without_institution_only(client, db):
+    html = client.get(reverse("account_login")).content.decode()
+    assert "Staff sign-in" not in html
+    assert "sign up" in html
