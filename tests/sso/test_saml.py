@@ -174,3 +174,21 @@ def test_behind_a_tls_proxy_the_acs_and_metadata_urls_are_https(client, saml_ins
     assert 'entityID="https://testserver/accounts/saml/state-u/metadata/"' in xml
     assert 'Location="https://testserver/accounts/saml/state-u/acs/"' in xml
     assert "http://testserver" not in xml
+
+
+def test_answer_without_a_subject_attribute_is_refused_and_writes_nothing(
+    client, saml_browser, saml_institution
+):
+    response = sign_in(client, saml_browser, "nemo")
+    assert response.status_code == 400
+    assert b"<code>missing_attribute</code>" in response.content
+    assert not User.objects.filter(email="nemo@example.edu").exists()
+
+
+def test_garbage_posted_to_the_acs_is_a_failure_page_not_a_500(client, saml_institution):
+    response = post_to_sp(
+        client, f"/accounts/saml/{SAML_SLUG}/acs/", {"SAMLResponse": "not base64 at all!"}
+    )
+    assert response.status_code == 400
+    assert response["X-Request-ID"].encode() in response.content
+    assert not SocialAccount.objects.exists()

@@ -18,6 +18,8 @@ $config = [
         'exampleauth:UserPass',
         'ada:correct horse' => $person('ada', 'Ada', 'Lovelace', 'ada@example.edu', ['student', 'member']),
         'grace:correct horse' => $person('grace', 'Grace', 'Hopper', 'grace@example.edu', ['faculty', 'member']),
+        // Known to the IdP, but released without any subject attribute.
+        'nemo:correct horse' => ['mail' => ['nemo@example.edu'], 'givenName' => ['Nemo']],
         'mallory:correct horse' => $person('mallory', 'Mallory', 'Outsider', 'mallory@elsewhere.example', ['affiliate']),
     ],
 ];
