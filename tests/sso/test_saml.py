@@ -192,3 +192,23 @@ def test_garbage_posted_to_the_acs_is_a_failure_page_not_a_500(client, saml_inst
     assert response.status_code == 400
     assert response["X-Request-ID"].encode() in response.content
     assert not SocialAccount.objects.exists()
+
+
+def test_logout_started_at_the_idp_ends_the_session_here(
+    client, saml_browser, saml_idp, saml_institution
+):
+    sign_in(client, saml_browser, "ada")
+    assert "_auth_user_id" in client.session
+    answer = saml_browser.session.get(
+        f"{saml_idp.slo_url}?ReturnTo={saml_idp.base}/", allow_redirects=False
+    )
+    while answer.headers.get("Location", "").startswith(saml_idp.base):
+        answer = saml_browser.session.get(answer.headers["Location"], allow_redirects=False)
+    to_us = urlsplit(answer.headers["Location"])
+    assert to_us.path == f"/accounts/saml/{SAML_SLUG}/sls/"
+    assert "SAMLRequest" in parse_qs(to_us.query)
+    response = client.get(f"{to_us.path}?{to_us.query}")
+    assert response.status_code == 302
+    assert response["Location"].startswith(saml_idp.slo_url)
+    assert "SAMLResponse=" in response["Location"]
+    assert "_auth_user_id" not in client.session
