@@ -228,7 +228,7 @@ FAILURE_REASONS = {
     "unreachable": "The institution's sign-in service did not answer.",
     "misconfigured": "This site and the institution's sign-in service disagree about their set-up.",
     "signature": "The institution's answer was not signed with its registered key.",
-    "expired": "The institution's answer arrived too late, or was used before.",
+    "expired": "The institution's answer arrived too late: it had expired.",
     "replayed": "The institution's answer was used before.",
     "nonce": "The institution's answer does not belong to this sign-in.",
     "audience": "The institution's answer was meant for another site.",
@@ -317,6 +317,10 @@ class InstitutionOIDCMixin:
             raise _refuse(request, self, "nonce")
         if not self.extract_uid(response):
             raise _refuse(request, self, "missing_attribute", claim_mapping(self.app)["uid"])
+        userinfo, id_token = response.get("userinfo") or {}, response.get("id_token") or {}
+        if userinfo and userinfo.get("sub") != id_token.get("sub"):
+            # OIDC Core 5.3.2: the UserInfo answer must be about the ID token's subject.
+            raise _refuse(request, self, "misconfigured", "userinfo sub differs")
         _common_checks(request, self, self.extract_common_fields(response))
         return _remember_fields(super().sociallogin_from_response(request, response))
 
