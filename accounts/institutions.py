@@ -311,7 +311,10 @@ class InstitutionOIDCMixin:
     def sociallogin_from_response(self, request, response):
         nonces = request.session.get(NONCES_SESSION_KEY, {})
         expected = nonces.pop(request.GET.get("state", ""), None)
-        request.session[NONCES_SESSION_KEY] = nonces
+        if nonces:
+            request.session[NONCES_SESSION_KEY] = nonces
+        else:  # none left: the key goes, so the page cache may serve this session
+            request.session.pop(NONCES_SESSION_KEY, None)
         got = (response.get("id_token") or {}).get("nonce")
         if not expected or not got or not secrets.compare_digest(str(got), expected):
             raise _refuse(request, self, "nonce")

@@ -70,7 +70,10 @@ def remember_provider(request, provider_id, name=""):
     request.session[SESSION_KEY] = provider_id
     # An institution's provider is one of many apps: its name ("Example University")
     # is kept too, so the comment form can say it without a query.
-    request.session[NAME_SESSION_KEY] = name
+    if name:
+        request.session[NAME_SESSION_KEY] = name
+    else:
+        request.session.pop(NAME_SESSION_KEY, None)
 
 
 def forget_provider(request):

@@ -185,3 +185,13 @@ def test_behind_a_tls_proxy_the_redirect_uri_is_https(client, oidc_institution, 
     response = client.post(f"/accounts/oidc/{SLUG}/login/", HTTP_X_FORWARDED_PROTO="https")
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["redirect_uri"] == [f"https://testserver/accounts/oidc/{SLUG}/login/callback/"]
+
+
+def test_an_institution_sign_in_leaves_only_keys_the_page_cache_may_serve(
+    client, idp, oidc_institution
+):
+    from pagecache.readers import sign_in_session_keys
+
+    sign_in(client, idp, "ada")
+    client.get("/")  # the flash message shown
+    assert set(client.session.keys()) <= sign_in_session_keys()

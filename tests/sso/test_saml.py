@@ -212,3 +212,13 @@ def test_logout_started_at_the_idp_ends_the_session_here(
     assert response["Location"].startswith(saml_idp.slo_url)
     assert "SAMLResponse=" in response["Location"]
     assert "_auth_user_id" not in client.session
+
+
+def test_a_saml_sign_in_leaves_only_keys_the_page_cache_may_serve(
+    client, saml_browser, saml_institution
+):
+    from pagecache.readers import sign_in_session_keys
+
+    sign_in(client, saml_browser, "ada")
+    client.get("/")
+    assert set(client.session.keys()) <= sign_in_session_keys()
