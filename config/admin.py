@@ -50,7 +50,8 @@ GROUPS = [
     (
         "Sign-in and the site",
         [
-            "account.EmailAddress", "socialaccount.SocialAccount", "socialaccount.SocialApp",
+            "accounts.Institution", "account.EmailAddress", "socialaccount.SocialAccount",
+            "socialaccount.SocialApp",
             "socialaccount.SocialToken", "sites.Site",
         ],
     ),

@@ -7,6 +7,7 @@ import environ
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.institutions import apps_from_env
 from blog.embed_providers import PLAYER_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.openid_connect",  # institutions (docs/sso.md)
+    "allauth.socialaccount.providers.saml",
     "accounts.providers.wordpress_com",
     "config.apps.HooksConfig",  # imports every app's hooks.py (config/hooks.py)
     "accounts",
@@ -359,6 +362,23 @@ SOCIALACCOUNT_PROVIDERS = {
         "VERSION": "v19.0",
     },
 }
+
+# Institutions' single sign-on (docs/sso.md): SAML 2.0 and OpenID Connect identity
+# providers, from the admin (Institutions) and from SSO_INSTITUTIONS, a JSON list.
+_institutions = apps_from_env(env("SSO_INSTITUTIONS", default=""))
+SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+    "APPS": _institutions["openid_connect"],
+    "provider_class": "accounts.providers.institutions.InstitutionOIDCProvider",
+}
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "APPS": _institutions["saml"],
+    "provider_class": "accounts.providers.institutions.InstitutionSAMLProvider",
+}
+# An institution that vouches for an address links the local account that has it
+# (once: the link is kept).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Institution-only: no local sign-up, local sign-in for staff (site admins) only.
+INSTITUTION_ONLY = env.bool("INSTITUTION_ONLY", default=False)
 
 # Background tasks (django-tasks): "immediate" runs them in the request, after the
 # commit (development, tests); "database" queues them for `manage.py db_worker`.

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", blog_reading.home, name="home"),
     # allauth's sign-in, answering 429 with Retry-After when rate-limited.
     path("accounts/login/", accounts_views.login, name="account_login"),
+    # allauth's sign-out, on to an institution's own logout after its sign-in.
+    path("accounts/logout/", accounts_views.logout, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),

@@ -67,6 +67,13 @@ def one_of_everything(course, instructor, student, post, staff):
     app = SocialApp.objects.create(provider="facebook", name="Facebook", client_id="id")
     account = SocialAccount.objects.create(user=student, provider="facebook", uid="12345")
     SocialToken.objects.create(app=app, account=account, token="token")
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="example-u",
+        name="Example University",
+        client_id="cp",
+        settings={"server_url": "https://login.example.edu"},
+    )  # an institution (accounts.Institution)
     DataExport.objects.create(user=student, requested_by=staff)
     Erasure.objects.create(user_number=12345, by=staff, summary={"posts_kept": 1})
 
@@ -106,8 +113,8 @@ GROUPS = [
     (
         "Sign-in and the site",
         [
-            "Email addresses", "Social accounts", "Social applications",
-            "Social application tokens", "Sites",
+            "Institutions (single sign-on)", "Email addresses", "Social accounts",
+            "Social applications", "Social application tokens", "Sites",
         ],
     ),
 ]  # fmt: skip

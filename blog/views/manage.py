@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import institutions
 from blog import services
 from blog.extensions import page_parts
 from blog.forms import (
@@ -78,12 +79,17 @@ def course_roster(request, course_slug):
 
 
 def render_roster(request, course, *, form=None, result=None, invite_form=None, status=200):
+    memberships = list(course.memberships.with_user().by_name())
+    # What each person's institution says they are (student, faculty...), if it said.
+    affiliations = institutions.affiliations_of([m.user_id for m in memberships])
+    for membership in memberships:
+        membership.affiliation = affiliations.get(membership.user_id, "")
     context = {
         "form": form or AddMembersForm(),
         "result": result,
         "invite_form": invite_form or InviteForm(),
         "invitations": Invitation.objects.for_course(course).pending().select_related("invited_by"),
-        "memberships": course.memberships.with_user().by_name(),
+        "memberships": memberships,
         "role_choices": Role.choices,
         **manage_context(request, course, "roster"),
     }

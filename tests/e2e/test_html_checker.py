@@ -23,8 +23,28 @@ VNU = Path(__file__).parent / "vnu" / "node_modules" / "vnu-jar" / "build" / "di
 CANARY = "canary.html"
 
 
+def add_institutions():
+    """Two institutions' buttons on the sign-in pages (no IdP is asked to draw them)."""
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib.sites.models import Site
+
+    for provider, slug, name in (
+        ("openid_connect", "example-u", "Example University"),
+        ("saml", "state-u", "State University"),
+    ):
+        app = SocialApp.objects.create(
+            provider=provider,
+            provider_id=slug,
+            client_id=slug,
+            name=name,
+            settings={"server_url": "https://login.example.edu"},
+        )
+        app.sites.add(Site.objects.get_current())
+
+
 @pytest.fixture
 def site():
+    add_institutions()
     course = factories.CourseFactory(
         title="HIST 247", slug="hist-247", description="After Stalin: culture & politics."
     )
