@@ -12,6 +12,7 @@ The versions are the columns blog.versions bumps; which page reads which:
 |        | courses they are (open ones, and a member's own) | reader's role in each          |
 | course | the course's pages_version                       | the reader's role              |
 | post   | its course's common_version, its page_version    | role, wrote the post or not    |
+|        | (anonymous: and its likes_version)               |                                |
 """
 
 import hashlib
@@ -123,6 +124,9 @@ POST_PAGE_QUERY = PreparedQuery(
 
 class PostPage(CachedPage):
     version_fields = ("course__common_version", "page_version")
+    # Its comments' like counts: holes of a signed-in reader's copy (comments.threads,
+    # LikeCounts), part of an anonymous reader's page.
+    hole_version_fields = ("likes_version",)
 
     def versions_query(self, course_slug, post_slug):
         return Post.objects.filter(course__slug=course_slug, slug=post_slug)

@@ -27,5 +27,6 @@ column(Column("last_activity", "Last activity", participation.last_comment_like,
 # A discussion's holes in pages kept for signed-in readers (comments/threads.py).
 hooks.HOLE_FILLERS.register(Filler("comment_guard", threads.fill_guard))
 hooks.HOLE_FILLERS.register(Filler("comment_like", threads.fill_like))
+hooks.HOLE_FILLERS.register(Filler("comment_liked_by", threads.fill_liked_by))
 hooks.HOLE_FILLERS.register(Filler("comment_own", threads.fill_own))
 hooks.VIEWER_CONTEXTS.register(ViewerContext("comment_who", comment_who_context))

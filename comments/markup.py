@@ -65,10 +65,10 @@ def placeholder(text):
     return PLACEHOLDER.format(escape(text))
 
 
-def card(c, *, urls, is_moderator, like=None, own=None):
-    """The HTML of comment c, decorated by comments.threads.Thread. `like` and `own`,
-    when given, stand in for the Like button and the Edit and Delete links (the holes
-    of a page cached for signed-in readers)."""
+def card(c, *, urls, is_moderator, like=None, own=None, liked_by=None):
+    """The HTML of comment c, decorated by comments.threads.Thread. `like`, `own` and
+    `liked_by`, when given, stand in for the Like button, the Edit and Delete links and
+    the "Liked by" line (the holes of a page cached for signed-in readers)."""
     name = escape(c.display_name)
     if c.profile_url:
         author = PROFILE_LINK.format(escape(c.profile_url), name)
@@ -88,7 +88,11 @@ def card(c, *, urls, is_moderator, like=None, own=None):
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
         like=like if like is not None else _like(c, urls) if c.shows_like else _like_step(c),
-        liked_by=_liked_by(c) if c.liked_by or c.shows_like else "",
+        liked_by=liked_by
+        if liked_by is not None
+        else _liked_by(c)
+        if c.liked_by or c.shows_like
+        else "",
         reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
         if c.shows_reply
         else "",
@@ -118,10 +122,16 @@ def _like_step(c):
 
 
 def _liked_by(c):
-    hidden = "" if c.liked_by else " hidden"
-    if c.likers is None:
-        return LIKED_BY.format(hidden=hidden, text=c.liked_by)
-    return LIKERS.format(hidden=hidden, text=c.liked_by, names=likers_html(c.likers))
+    return liked_by_line(c.liked_by, None if c.likers is None else likers_html(c.likers))
+
+
+def liked_by_line(text, names):
+    """The "Liked by" line: ``text`` (empty: hidden), with the likers' ``names`` (HTML
+    list items) for course members, else None."""
+    hidden = "" if text else " hidden"
+    if names is None:
+        return LIKED_BY.format(hidden=hidden, text=text)
+    return LIKERS.format(hidden=hidden, text=text, names=names)
 
 
 def _moderate(c, urls):
