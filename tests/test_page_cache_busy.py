@@ -235,3 +235,36 @@ def test_a_second_miss_gets_the_copy_before_while_the_first_draws(settings):
     store.stored_drawn("page2:test:2", "page2:test", b"version 2")
     store.release(first.lock)
     assert store.cache_get("page2:test:2") == b"version 2"
+
+
+# --- Home's kept parts: "New on your posts" drawn once per reader and versions ---
+
+
+def test_home_s_activity_panel_is_kept_and_shows_each_new_comment(post, student, classmate):
+    reader = client_of(student)
+    get(reader, "/", "miss")
+    get(reader, "/", "hit")  # the panel drawn for this reader and kept
+    with CaptureQueriesContext(connection) as queries:
+        assert "No new comments on your posts yet" in get(reader, "/", "hit")
+    assert not any("comments_comment" in query["sql"] for query in queries)
+    comment_services.post_comment(post=post, user=classmate, body="A reply to your post.")
+    assert "A reply to your post." in get(reader, "/")
+
+
+def test_home_s_activity_panel_shows_comments_on_own_posts_in_a_course_left(
+    private_course, student, monkeypatch
+):
+    from blog import services as blog_services
+    from blog.models import Membership
+
+    membership = factories.MembershipFactory(course=private_course, user=student)
+    own = factories.PostFactory(course=private_course, author=student, title="Seminar notes")
+    blog_services.remove_member(membership=membership)
+    assert not Membership.objects.filter(course=private_course, user=student).exists()
+    reader = client_of(student)
+    get(reader, "/", "miss")
+    assert "Words on the seminar notes." not in get(reader, "/", "hit")
+    teacher = factories.MembershipFactory(course=private_course, role="instructor").user
+    comment_services.post_comment(post=own, user=teacher, body="Words on the seminar notes.")
+    # Home itself is kept (the course isn't listed); the panel is drawn again.
+    assert "Words on the seminar notes." in get(reader, "/", "hit")
