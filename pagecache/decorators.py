@@ -32,7 +32,7 @@ from pagecache.skeleton import (
     to_cache,
     to_skeleton,
 )
-from pagecache.store import cache_get, claim, release, stored_drawn
+from pagecache.store import cache_get, cache_set, claim, release, remember_drawn
 
 
 def cached_page(page):
@@ -78,7 +78,8 @@ def anonymous_page(request, page, draw, url_kwargs):
     try:
         response = draw()
         if may_store(request, response):
-            stored_drawn(key, page_address(request), to_cache(request, response))
+            cache_set(key, to_cache(request, response))
+            remember_drawn(key, page_address(request))
             response[HEADER] = "miss"
     finally:
         release(state.lock)
@@ -148,7 +149,8 @@ def draw_member_page(request, obj, draw, key, address):
     # Filled with this reader's own values, the skeleton is their page, whether or not
     # their peers may share it (not when it shows this reader's held comments).
     if skeleton.usable and may_store_member(request, response):
-        stored_drawn(key, address, stored)
+        cache_set(key, stored)
+        remember_drawn(key, address)
     values = [value.encode() for value in skeleton.values]
     response = from_skeleton(request, stored, values, like=response)
     response[HEADER] = "miss"

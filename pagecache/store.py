@@ -149,9 +149,9 @@ def claim(key, address, *, stale_ok):
     return Claim()
 
 
-def stored_drawn(key, address, value):
-    """Keep a drawn page, and remember it as the last drawn at its address."""
-    cache_set(key, value)
+def remember_drawn(key, address):
+    """Remember the page just kept under ``key`` as the last drawn at its address (for
+    ``claim``'s stale copies)."""
     if settings.PAGE_CACHE_STALE_SECONDS > 0:
         try:
             cache.set(LATEST_PREFIX + address, (key, time.time()), settings.PAGE_CACHE_SECONDS)

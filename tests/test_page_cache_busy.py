@@ -213,7 +213,8 @@ def test_two_concurrent_misses_draw_once(settings):
         try:
             draws.append(1)
             time.sleep(0.2)  # drawing
-            store.stored_drawn(key, address, b"the page")
+            store.cache_set(key, b"the page")
+            store.remember_drawn(key, address)
         finally:
             store.release(claimed.lock)
 
@@ -227,12 +228,14 @@ def test_two_concurrent_misses_draw_once(settings):
 
 def test_a_second_miss_gets_the_copy_before_while_the_first_draws(settings):
     settings.PAGE_CACHE_STALE_SECONDS = 2
-    store.stored_drawn("page2:test:1", "page2:test", b"version 1")
+    store.cache_set("page2:test:1", b"version 1")
+    store.remember_drawn("page2:test:1", "page2:test")
     first = store.claim("page2:test:2", "page2:test", stale_ok=True)
     assert first.lock and first.stored is None  # it draws version 2
     second = store.claim("page2:test:2", "page2:test", stale_ok=True)
     assert (second.stored, second.stale) == (b"version 1", True)
-    store.stored_drawn("page2:test:2", "page2:test", b"version 2")
+    store.cache_set("page2:test:2", b"version 2")
+    store.remember_drawn("page2:test:2", "page2:test")
     store.release(first.lock)
     assert store.cache_get("page2:test:2") == b"version 2"
 
