@@ -915,7 +915,10 @@ class Post(VersionedModel, models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # The version of this post's page (blog/versions.py), never saved.
     page_version = models.PositiveBigIntegerField(default=1, editable=False)
-    version_fields = ("page_version",)
+    # The version of its comments' like counts (versions.likes_changed), never saved:
+    # a signed-in reader's copy fills them in at hit time, so a like keeps the page.
+    likes_version = models.PositiveBigIntegerField(default=1, editable=False)
+    version_fields = ("page_version", "likes_version")
 
     objects = PostQuerySet.as_manager()
 

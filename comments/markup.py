@@ -70,10 +70,10 @@ def placeholder(text):
     return PLACEHOLDER.format(escape(text))
 
 
-def card(c, *, urls, is_moderator, like=None, own=None):
-    """The HTML of comment c, decorated by comments.threads.Thread. `like` and `own`,
-    when given, stand in for the Like button and the Edit and Delete links (the holes
-    of a page cached for signed-in readers)."""
+def card(c, *, urls, is_moderator, like=None, own=None, liked_by=None):
+    """The HTML of comment c, decorated by comments.threads.Thread. `like`, `own` and
+    `liked_by`, when given, stand in for the Like button, the Edit and Delete links and
+    the "Liked by" line (the holes of a page cached for signed-in readers)."""
     name = escape(c.display_name)
     if c.profile_url:
         author = PROFILE_LINK.format(escape(c.profile_url), name)
@@ -82,7 +82,8 @@ def card(c, *, urls, is_moderator, like=None, own=None):
     else:
         author = name
     like = like if like is not None else _like(c, urls) if c.shows_like else _like_step(c)
-    liked_by = _liked_by(c) if c.liked_by or c.shows_like else ""
+    if liked_by is None:
+        liked_by = _liked_by(c) if c.liked_by or c.shows_like else ""
     return CARD.format(
         card_class=f' class="{c.card_class}"' if c.card_class else "",
         avatar=avatar_html(c.avatar_url, c.initials, "sm")
@@ -96,7 +97,7 @@ def card(c, *, urls, is_moderator, like=None, own=None):
         edited=EDITED if c.edited else "",
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
-        likes=" data-likes" if liked_by else "",  # where comments.js updates the count
+        likes=" data-likes" if c.shows_like else "",  # where comments.js updates the count
         like=like,
         liked_by=liked_by,
         reply=REPLY.format(url=urls["reply"](c.id), name=name) if c.shows_reply else "",
@@ -126,12 +127,20 @@ def _like_step(c):
 
 
 def _liked_by(c):
-    hidden = "" if c.liked_by else " hidden"
-    if c.likers is None and not c.shows_like:
-        return LIKED_BY_STATIC.format(c.liked_by)
-    if c.likers is None:
-        return LIKED_BY.format(hidden=hidden, text=c.liked_by)
-    return LIKERS.format(hidden=hidden, text=c.liked_by, names=likers_html(c.likers))
+    names = None if c.likers is None else likers_html(c.likers)
+    return liked_by_line(c.liked_by, names, shows_like=c.shows_like)
+
+
+def liked_by_line(text, names, *, shows_like=True):
+    """The "Liked by" line: ``text`` (empty: hidden), with the likers' ``names`` (HTML
+    list items) for course members, else None; a plain line where the reader can't
+    like (nothing there changes it in place)."""
+    if names is None and not shows_like:
+        return LIKED_BY_STATIC.format(text)
+    hidden = "" if text else " hidden"
+    if names is None:
+        return LIKED_BY.format(hidden=hidden, text=text)
+    return LIKERS.format(hidden=hidden, text=text, names=names)
 
 
 def _moderate(c, urls):

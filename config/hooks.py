@@ -170,11 +170,18 @@ class Part:
     A part showing the reader something of their own beyond their standing in the
     course (private feedback, their news, what they have due) is `per_viewer`: pages
     kept for signed-in readers (the pagecache package) hold a hole there, filled for each
-    reader by running the part's function and template again."""
+    reader by running the part's function and template again.
+
+    A per-viewer part that is a function of the reader and of versions alone may say
+    which (`kept_by(request, obj)`: a tuple, or None when this reader's part can't be
+    kept): its HTML is then kept in the page cache's store under the reader and that
+    tuple, and a hit reuses it instead of running the part again (a kept part must hold
+    no form: its CSRF token would be the one it was drawn with)."""
 
     template: str
     context: object = None
     per_viewer: bool = False
+    kept_by: object = None
 
 
 def _slot(name):

@@ -206,6 +206,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Each process also keeps the pages it served last, unpickled, up to this many bytes
 # (pagecache.store.RecentPages; 0: off).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=2 * 1024 * 1024)
+# A miss is drawn by one process at a time; meanwhile the others serve the copy drawn
+# before it, if it is at most this many seconds old, or wait this long for the new one
+# (pagecache.store.claim; 0: every miss draws). Never to a reader who just wrote.
+PAGE_CACHE_STALE_SECONDS = env.float("PAGE_CACHE_STALE_SECONDS", default=2.0)
 # What besides Django's sign-in a session may hold for the page cache to serve a
 # signed-in reader before the stack: the keys accounts owns (allauth's among them).
 PAGE_CACHE_SIGN_IN_SESSION_KEYS = "accounts.sessions.SIGN_IN_KEYS"

@@ -483,7 +483,8 @@ def test_likes_show_for_the_liker_and_for_others(watched, scene):
     guest = Comment.objects.get(guest_name="Gus")
     before = get(client, url, "hit").count("is-liked")
     client.post(reverse("comments:comment_like", args=[guest.pk]), {"liked": "1"})
-    assert get(client, url, "miss").count("is-liked") == before + 1
+    # A comment's like redraws no copy (issue 34): its count is a hole, filled at hit time.
+    assert get(client, url, "hit").count("is-liked") == before + 1
     assert "Liked by 2 people" in get(signed_in(scene["quiet"]), url, "hit")
     signed_in(scene["quiet"]).post(
         reverse("blog:post_like", args=[post.course.slug, post.slug]), {"liked": "1"}

@@ -2,6 +2,7 @@
 the page-part tag."""
 
 import datetime
+import hashlib
 
 from django import template
 from django.template import Context
@@ -13,6 +14,7 @@ from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
 from config import hooks
 from pagecache.skeleton import skeleton_of
+from pagecache.store import cache_get, cache_set
 
 register = template.Library()
 
@@ -104,6 +106,9 @@ def page_parts(context, slot):
             with context.push(part.context):
                 rendered = template.render(context)
         if skeleton is not None and part.per_viewer:  # the reader's own: a hole
+            key = kept_part_key(slot, part.template, request, skeleton.obj)
+            if key:  # the reader's next hit takes it as drawn here
+                cache_set(key, str(rendered).encode())
             rendered = skeleton.hole(("part", slot, part.template), rendered)
         html += rendered
     return html
@@ -155,13 +160,34 @@ def likers_html(likers):
 
 
 def fill_part(filling, spec):
-    """A per-viewer page part's hole, for this reader: the part prepared and drawn."""
+    """A per-viewer page part's hole, for this reader: the part prepared and drawn, or,
+    for a part that says what it is kept by (``Part.kept_by``), as it was drawn for this
+    reader under the same versions."""
     _, slot, template_name = spec
     request = filling.request
+    key = kept_part_key(slot, template_name, request, filling.obj)
+    if key:
+        html = cache_get(key)
+        if html is not None:
+            return html
     part = extensions.prepare_one(hooks.SLOTS[slot], template_name, request, filling.obj)
-    if part is None:
-        return ""
-    return render_to_string(template_name, part.context, request)
+    html = b"" if part is None else render_to_string(template_name, part.context, request).encode()
+    if key:
+        cache_set(key, html)
+    return html
+
+
+KEPT_PART_FORMAT = "part1:"  # a new prefix when a kept part's layout changes
+
+
+def kept_part_key(slot, template_name, request, obj):
+    """Where this reader's part is kept (``Part.kept_by``), or None: drawn every time."""
+    declared = hooks.SLOTS[slot].get(template_name)
+    kept = declared is not None and declared.kept_by and declared.kept_by(request, obj)
+    if not kept:
+        return None
+    digest = hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
+    return f"{KEPT_PART_FORMAT}{slot}:{template_name}:{request.user.pk}:{digest}"
 
 
 class PerViewerNode(template.Node):
