@@ -7,9 +7,6 @@ import secrets
 import time
 import uuid
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +20,11 @@ def _b64_uint(number):
 
 def make_key():
     """A new current key (the previous ones stay as they are)."""
+    # cryptography and PyJWT load where a key is made or used, not with the app: about
+    # 8 MiB a worker (tests/test_foundation.py, docs/decisions.md "Worker memory").
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     numbers = private.public_key().public_numbers()
     kid = uuid.uuid4().hex
@@ -67,6 +69,8 @@ def jwks():
 
 def sign(claims, *, lifetime=300):
     """A JWT over `claims`, signed with the current key, with iat, exp and a jti."""
+    import jwt
+
     key = current_key()
     now = int(time.time())
     body = {"iat": now, "exp": now + lifetime, "jti": secrets.token_urlsafe(16), **claims}

@@ -9,7 +9,6 @@ import json
 import logging
 from dataclasses import dataclass
 
-import jwt
 import requests
 from django.core.cache import cache
 from django.db import transaction
@@ -93,6 +92,8 @@ def _find_key(keyset, kid):
 def platform_key(platform, kid):
     """The platform's public key for `kid`: from the cached keyset, or fetched again
     when the kid is new (the platform rotated its keys)."""
+    import jwt  # loaded on a launch, not with the app (lti/keys.py)
+
     keyset = cache.get(keyset_cache_key(platform))
     jwk = _find_key(keyset, kid) if keyset else None
     if jwk is None:
@@ -106,6 +107,8 @@ def platform_key(platform, kid):
 
 
 def _unverified(id_token):
+    import jwt  # loaded on a launch, not with the app (lti/keys.py)
+
     try:
         header = jwt.get_unverified_header(id_token)
         body = jwt.decode(id_token, options={"verify_signature": False})
@@ -132,6 +135,8 @@ def find_platform(body):
 
 def verify_token(id_token, platform=None):
     """The id_token's claims once its signature and registered claims check out."""
+    import jwt  # loaded on a launch, not with the app (lti/keys.py)
+
     header, body = _unverified(id_token)
     if header.get("alg") != "RS256":
         raise LaunchRefused("bad_signature", f"alg {header.get('alg')!r}")

@@ -1,7 +1,10 @@
 """allauth's OpenID Connect and SAML providers with Commonplace's checks mixed in
 (accounts.institutions), put in their place by SOCIALACCOUNT_PROVIDERS'
 ``provider_class`` (config/settings.py), so every view that makes a provider, allauth's
-SAML views included, gets these. Their URLs stay allauth's (``package``)."""
+SAML views included, gets these. The OIDC URLs stay allauth's (``package``); the SAML
+ones are allauth's paths and names with views loaded on first use
+(accounts/providers/saml/urls.py), so python3-saml stays out of workers that never
+need it."""
 
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
@@ -14,4 +17,4 @@ class InstitutionOIDCProvider(InstitutionOIDCMixin, OpenIDConnectProvider):
 
 
 class InstitutionSAMLProvider(InstitutionSAMLMixin, SAMLProvider):
-    package = "allauth.socialaccount.providers.saml"
+    package = "accounts.providers.saml"
