@@ -21,7 +21,8 @@ def _b64_uint(number):
 def make_key():
     """A new current key (the previous ones stay as they are)."""
     # cryptography and PyJWT load where a key is made or used, not with the app: about
-    # 8 MiB a worker (tests/test_foundation.py, docs/decisions.md "Worker memory").
+    # 8 MiB a worker (tests/test_foundation.py; docs/decisions.md, "Heavy libraries load
+    # when they are used").
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 

@@ -1,7 +1,7 @@
 """The SAML provider's URLs (the same paths and names as allauth's own), with views that
 import allauth's SAML views, and with them python3-saml, xmlsec and lxml, on their first
 request: a site whose people never sign in over SAML keeps those libraries out of every
-worker (tests/test_foundation.py; docs/decisions.md, "Worker memory")."""
+worker (tests/test_foundation.py; docs/decisions.md, "Heavy libraries load when they are used")."""
 
 from importlib import import_module
 
