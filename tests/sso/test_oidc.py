@@ -253,6 +253,7 @@ def test_id_token_signature_is_checked_with_the_issuers_keys_kept_in_the_cache(
     client, idp, oidc_institution, monkeypatch
 ):
     import jwt
+    from django.core.cache import cache
 
     from accounts import institutions
 
@@ -263,16 +264,17 @@ def test_id_token_signature_is_checked_with_the_issuers_keys_kept_in_the_cache(
     )
     assert sign_in(client, idp, "ada").status_code == 302
     assert checked and isinstance(checked[0], jwt.PyJWK)  # verified, not skipped
-    fetched = []
-    keys = institutions._issuer_keys
-    monkeypatch.setattr(
-        institutions,
-        "_issuer_keys",
-        lambda uri, fresh=False: fetched.append(fresh) or keys(uri, fresh=fresh),
+    key = institutions.jwks_cache_key(
+        requests_get_json(
+            f"{oidc_institution.settings['server_url']}/.well-known/openid-configuration"
+        )["jwks_uri"]
     )
+    kept = cache.get(key)
+    assert kept["keys"]  # the issuer's keys, in the shared cache
+    cache.set(key, {"keys": [*kept["keys"], {"kty": "oct", "kid": "marker", "k": "AA"}]})
     client.post("/accounts/logout/")
     assert sign_in(client, idp, "ada").status_code == 302
-    assert fetched == [False]  # the second sign-in found the keys in the shared cache
+    assert "marker" in str(cache.get(key))  # the second sign-in fetched nothing
 
 
 def test_an_unknown_kid_fetches_the_issuers_keys_again(client, idp, oidc_institution):
