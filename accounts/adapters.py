@@ -166,7 +166,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return super().on_authentication_error(
                 request, provider, error=error, exception=exception, extra_context=extra_context
             )
-        reason = institutions.failure_reason(error, exception, extra_context or {})
+        extra_context = extra_context or {}
+        idp_error = request.GET.get("error", "") if "callback_view" in extra_context else ""
+        reason = institutions.failure_reason(error, exception, extra_context, idp_error[:64])
         raise ImmediateHttpResponse(
             render(
                 request,

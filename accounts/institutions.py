@@ -328,6 +328,91 @@ class InstitutionOIDCMixin:
         return _remember_fields(super().sociallogin_from_response(request, response))
 
 
+JWKS_KEY = "sso:oidc:jwks:{digest}"
+JWKS_SECONDS = 24 * 3600  # keys rotate rarely; an unknown kid fetches them again
+ASYMMETRIC_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
+
+
+def jwks_cache_key(jwks_uri):
+    import hashlib
+
+    return JWKS_KEY.format(digest=hashlib.sha256(jwks_uri.encode()).hexdigest()[:32])
+
+
+def _issuer_keys(jwks_uri, *, fresh=False):
+    """The issuer's JWKS ({"keys": [...]}) from the shared cache, or fetched (and kept)."""
+    from allauth.socialaccount.adapter import get_adapter
+    from django.core.cache import cache
+
+    key = jwks_cache_key(jwks_uri)
+    keys = None if fresh else cache.get(key)
+    if keys is None:
+        with get_adapter().get_requests_session() as session:
+            response = session.get(jwks_uri)
+            response.raise_for_status()
+            keys = response.json()
+        if not isinstance(keys, dict) or not isinstance(keys.get("keys"), list):
+            raise ValueError("the JWKS has no key list")
+        cache.set(key, keys, timeout=JWKS_SECONDS)
+    return keys
+
+
+def _find_key(keys, kid, alg):
+    import json
+
+    import jwt
+
+    for jwk in keys["keys"]:
+        if isinstance(jwk, dict) and jwk.get("kid") == kid and jwk.get("use", "sig") == "sig":
+            return jwt.PyJWK.from_json(json.dumps({**jwk, "alg": jwk.get("alg", alg)}))
+    return None
+
+
+def verify_id_token(request, provider, openid_config, client_id, id_token):
+    """The ID token's claims once its signature verifies with the issuer's key (from
+    discovery's ``jwks_uri``; an unknown ``kid`` fetches the keys again), its issuer is
+    the discovery document's and its audience is us; otherwise the failure page."""
+    import jwt
+    import requests
+
+    try:
+        header = jwt.get_unverified_header(id_token)
+    except jwt.PyJWTError as error:
+        raise _refuse(request, provider, "signature", str(error)) from error
+    alg, kid = header.get("alg"), header.get("kid")
+    allowed = openid_config.get("id_token_signing_alg_values_supported") or ["RS256"]
+    if alg not in ASYMMETRIC_ALGORITHMS or alg not in allowed:
+        raise _refuse(request, provider, "signature", f"algorithm {alg!r}")
+    try:
+        jwks_uri = openid_config["jwks_uri"]
+        key = _find_key(_issuer_keys(jwks_uri), kid, alg)
+        if key is None:  # the issuer may have rotated its keys since we kept them
+            key = _find_key(_issuer_keys(jwks_uri, fresh=True), kid, alg)
+    except (requests.RequestException, KeyError, ValueError) as error:
+        raise _refuse(request, provider, "unreachable", f"JWKS: {error}") from error
+    except jwt.PyJWTError as error:
+        raise _refuse(request, provider, "misconfigured", f"JWKS: {error}") from error
+    if key is None:
+        raise _refuse(request, provider, "signature", f"no key {kid!r} at the issuer")
+    try:
+        return jwt.decode(
+            id_token,
+            key=key,
+            algorithms=[alg],
+            issuer=openid_config.get("issuer"),
+            audience=client_id,
+            options={"require": ["iss", "aud", "exp", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise _refuse(request, provider, "expired", str(error)) from error
+    except jwt.InvalidIssuerError as error:
+        raise _refuse(request, provider, "misconfigured", str(error)) from error
+    except jwt.InvalidAudienceError as error:
+        raise _refuse(request, provider, "audience", str(error)) from error
+    except jwt.PyJWTError as error:
+        raise _refuse(request, provider, "signature", str(error)) from error
+
+
 class InstitutionSAMLMixin:
     """SAML with replay protection in the shared cache (python3-saml has none), a
     required subject, the institution's email domains, and the IdP's metadata
@@ -394,15 +479,26 @@ def claim_mapping_of(app_settings):
     return {**DEFAULT_CLAIM_MAPPING, **app_settings.get("claim_mapping", {})}
 
 
-def failure_reason(error, exception, extra_context):
-    """Which of FAILURE_REASONS an allauth authentication error is."""
+# OIDC error codes (Core 3.1.2.6, RFC 6749 4.1.2.1) by which the IdP refuses the
+# person rather than our set-up; any other error code is a set-up the sides disagree on.
+REFUSING_OIDC_ERRORS = (
+    "access_denied",
+    "login_required",
+    "interaction_required",
+    "consent_required",
+    "account_selection_required",
+)
+
+
+def failure_reason(error, exception, extra_context, idp_error=""):
+    """Which of FAILURE_REASONS an allauth authentication error is; ``idp_error`` is
+    the ``error`` an OIDC IdP sent back to the callback."""
     import requests
-    from allauth.socialaccount.providers.base.constants import AuthError
 
     if isinstance(exception, Refused):
         return exception.reason
-    if error == AuthError.CANCELLED:
-        return "cancelled"
+    if idp_error:  # allauth calls access_denied "cancelled": the IdP said no
+        return "refused" if idp_error in REFUSING_OIDC_ERRORS else "misconfigured"
     if isinstance(exception, requests.RequestException):
         return "unreachable"
     if exception is not None:  # an ID token allauth refused: issuer, audience, expiry
@@ -426,11 +522,17 @@ def failure_reason(error, exception, extra_context):
         ("recipient", "audience"),
         ("received at", "audience"),  # the Destination: an answer for another SP
         ("inresponseto", "replayed"),
-        ("responder", "refused"),
+        ("responder", "refused"),  # the IdP refused (Responder, RequestDenied)
+        ("requestdenied", "refused"),
+        ("was requester", "misconfigured"),  # it found our request wrong
         ("status", "refused"),
     ):
         if word in saml:
             return reason
+    from allauth.socialaccount.providers.base.constants import AuthError
+
+    if error == AuthError.CANCELLED:
+        return "cancelled"
     if extra_context.get("state_id") is not None or "state" in extra_context:
         return "expired"
     return "unknown"
@@ -438,7 +540,9 @@ def failure_reason(error, exception, extra_context):
 
 def update_from_institution(sociallogin):
     """Later sign-ins: the user's names and email as the institution now sends them
-    (an address another account holds is left alone)."""
+    (an address another account holds is left alone). A new address also becomes the
+    user's primary allauth EmailAddress: verified when the institution is trusted for
+    email (and the address is in its domains), unverified otherwise."""
     from django.contrib.auth import get_user_model
 
     user = sociallogin.user
@@ -446,14 +550,43 @@ def update_from_institution(sociallogin):
     changed = []
     for field, value in fresh_fields.items():
         if value and getattr(user, field) != value:
-            if field == "email" and (
-                get_user_model().objects.exclude(pk=user.pk).filter(email__iexact=value).exists()
-            ):
+            if field == "email" and _address_taken(get_user_model(), user, value):
                 continue
             setattr(user, field, value)
             changed.append(field)
     if changed:
         user.save(update_fields=changed)
+    if "email" in changed:
+        app = sociallogin.provider.app
+        _make_primary_address(
+            user, user.email, verified=trusted_for_email(app) and email_allowed(app, user.email)
+        )
+
+
+def _address_taken(user_model, user, email):
+    from allauth.account.models import EmailAddress
+
+    others = user_model.objects.exclude(pk=user.pk)
+    return (
+        others.filter(email__iexact=email).exists()
+        or EmailAddress.objects.exclude(user=user).filter(email__iexact=email).exists()
+    )
+
+
+def _make_primary_address(user, email, *, verified):
+    """``email`` as the user's one primary EmailAddress row (User.email already holds
+    it); an address already verified stays verified."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        address = EmailAddress(user=user, email=email)
+    address.verified = address.verified or verified
+    address.primary = True
+    EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+        primary=False
+    )
+    address.save()
 
 
 SLO_SESSION_KEY = "accounts_saml_slo"

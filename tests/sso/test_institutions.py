@@ -232,3 +232,27 @@ def test_the_usual_sign_in_page_is_unchanged_without_institution_only(client, db
     html = client.get(reverse("account_login")).content.decode()
     assert "Staff sign-in" not in html
     assert "sign up" in html
+
+
+def test_institution_only_pages_offer_no_local_sign_up(client, institution_only, course):
+    from blog.models import Invitation
+
+    for path in ("/", reverse("account_login")):
+        html = client.get(path).content.decode()
+        assert reverse("account_signup") not in html, path
+        assert reverse("account_login") in html  # staff sign-in stays reachable
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    invitation = Invitation(course=course, email="new@example.edu")
+    invitation.expires_at = timezone.now() + timedelta(days=1)
+    token = invitation.new_token()
+    invitation.save()
+    html = client.get(reverse("blog:invitation_accept", args=[token])).content.decode()
+    assert "Sign in with your institution" in html
+    assert reverse("account_signup") not in html
+
+
+def test_the_usual_header_offers_sign_up(client, db):
+    assert reverse("account_signup") in client.get("/").content.decode()

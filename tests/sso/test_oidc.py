@@ -195,3 +195,179 @@ def test_an_institution_sign_in_leaves_only_keys_the_page_cache_may_serve(
     sign_in(client, idp, "ada")
     client.get("/")  # the flash message shown
     assert set(client.session.keys()) <= sign_in_session_keys()
+
+
+# --- A new email at a later sign-in: allauth's EmailAddress rows follow -------------
+
+
+def _move_to_an_old_address(user, old="ada.old@example.edu"):
+    User.objects.filter(pk=user.pk).update(email=old)
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=old, verified=True, primary=True)
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_later_sign_in_with_a_new_email_makes_it_the_primary_address(
+    client, idp, oidc_institution, trusted
+):
+    oidc_institution.settings["trusted_for_email"] = trusted
+    oidc_institution.save()
+    sign_in(client, idp, "ada")
+    user = User.objects.get(email="ada@example.edu")
+    _move_to_an_old_address(user)
+    client.post("/accounts/logout/")
+    assert sign_in(client, idp, "ada").status_code == 302
+    user.refresh_from_db()
+    assert user.email == "ada@example.edu"
+    primary = EmailAddress.objects.get(user=user, primary=True)
+    assert (primary.email, primary.verified) == ("ada@example.edu", trusted)
+    old = EmailAddress.objects.get(user=user, email="ada.old@example.edu")
+    assert (old.primary, old.verified) == (False, True)
+
+
+def test_a_new_email_another_account_holds_changes_no_address(client, idp, oidc_institution):
+    sign_in(client, idp, "ada")
+    user = User.objects.get(email="ada@example.edu")
+    _move_to_an_old_address(user)
+    other = factories.UserFactory(username="someone", email="someone@example.org")
+    EmailAddress.objects.create(user=other, email="ada@example.edu", verified=True, primary=False)
+    client.post("/accounts/logout/")
+    sign_in(client, idp, "ada")
+    user.refresh_from_db()
+    assert user.email == "ada.old@example.edu"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "primary")) == [
+        ("ada.old@example.edu", True)
+    ]
+
+
+# --- The ID token's signature, against the issuer's JWKS ----------------------------
+
+
+def _other_key():
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_id_token_signature_is_checked_with_the_issuers_keys_kept_in_the_cache(
+    client, idp, oidc_institution, monkeypatch
+):
+    import jwt
+    from django.core.cache import cache
+
+    from accounts import institutions
+
+    checked = []
+    decode = jwt.decode
+    monkeypatch.setattr(
+        jwt, "decode", lambda *a, **kw: checked.append(kw["key"]) or decode(*a, **kw)
+    )
+    assert sign_in(client, idp, "ada").status_code == 302
+    assert checked and isinstance(checked[0], jwt.PyJWK)  # verified, not skipped
+    key = institutions.jwks_cache_key(
+        requests_get_json(
+            f"{oidc_institution.settings['server_url']}/.well-known/openid-configuration"
+        )["jwks_uri"]
+    )
+    kept = cache.get(key)
+    assert kept["keys"]  # the issuer's keys, in the shared cache
+    cache.set(key, {"keys": [*kept["keys"], {"kty": "oct", "kid": "marker", "k": "AA"}]})
+    client.post("/accounts/logout/")
+    assert sign_in(client, idp, "ada").status_code == 302
+    assert "marker" in str(cache.get(key))  # the second sign-in fetched nothing
+
+
+def test_an_unknown_kid_fetches_the_issuers_keys_again(client, idp, oidc_institution):
+    import json
+
+    import jwt
+    from django.core.cache import cache
+
+    from accounts import institutions
+
+    jwks_uri = requests_get_json(
+        f"{oidc_institution.settings['server_url']}/.well-known/openid-configuration"
+    )["jwks_uri"]
+    stale = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(_other_key().public_key()))
+    key = institutions.jwks_cache_key(jwks_uri)  # keys kept, since rotated away
+    cache.set(key, {"keys": [{**stale, "kid": "rotated-away", "use": "sig"}]})
+    assert sign_in(client, idp, "ada").status_code == 302
+    assert "rotated-away" not in json.dumps(cache.get(key))
+
+
+def requests_get_json(url):
+    import requests
+
+    return requests.get(url, timeout=10).json()
+
+
+def test_id_token_signed_with_another_key_is_refused_and_writes_nothing(
+    client, idp, oidc_institution, monkeypatch
+):
+    import jwt
+
+    from accounts.providers.institutions import InstitutionOIDCAdapter
+
+    forger = _other_key()
+    original = InstitutionOIDCAdapter.get_access_token_data
+
+    def resigned(self, *args, **kwargs):
+        data = original(self, *args, **kwargs)
+        header = jwt.get_unverified_header(data["id_token"])
+        claims = jwt.decode(data["id_token"], options={"verify_signature": False})
+        data["id_token"] = jwt.encode(
+            claims, forger, algorithm="RS256", headers={"kid": header["kid"]}
+        )
+        return data
+
+    monkeypatch.setattr(InstitutionOIDCAdapter, "get_access_token_data", resigned)
+    users = User.objects.count()
+    response = sign_in(client, idp, "ada")
+    assert response.status_code == 400
+    assert b"<code>signature</code>" in response.content
+    assert response["X-Request-ID"].encode() in response.content
+    assert User.objects.count() == users
+    assert not SocialAccount.objects.exists()
+    assert not EmailAddress.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_id_token_signed_with_a_shared_secret_is_refused(
+    client, idp, oidc_institution, monkeypatch
+):
+    import jwt
+
+    from accounts.providers.institutions import InstitutionOIDCAdapter
+
+    original = InstitutionOIDCAdapter.get_access_token_data
+
+    def hmac_signed(self, *args, **kwargs):
+        data = original(self, *args, **kwargs)
+        claims = jwt.decode(data["id_token"], options={"verify_signature": False})
+        data["id_token"] = jwt.encode(claims, "x" * 32, algorithm="HS256")
+        return data
+
+    monkeypatch.setattr(InstitutionOIDCAdapter, "get_access_token_data", hmac_signed)
+    response = sign_in(client, idp, "ada")
+    assert response.status_code == 400
+    assert b"<code>signature</code>" in response.content
+    assert not SocialAccount.objects.exists()
+
+
+# --- The institution refuses the person ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"), [("access_denied", b"refused"), ("unauthorized_client", b"misconfigured")]
+)
+def test_an_error_from_the_identity_provider_is_the_failure_page(
+    client, oidc_institution, error, reason
+):
+    # DOT's test client skips the consent screen (skip_authorization), so there is no
+    # "deny" to press: the callback is what DOT sends when its user denies.
+    state = parse_qs(urlsplit(start_sign_in(client)).query)["state"][0]
+    response = client.get(f"/accounts/oidc/{SLUG}/login/callback/?error={error}&state={state}")
+    assert response.status_code == 400
+    assert b"<code>" + reason + b"</code>" in response.content
+    assert response["X-Request-ID"].encode() in response.content
+    assert not User.objects.exists()

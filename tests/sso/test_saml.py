@@ -222,3 +222,78 @@ def test_a_saml_sign_in_leaves_only_keys_the_page_cache_may_serve(
     sign_in(client, saml_browser, "ada")
     client.get("/")
     assert set(client.session.keys()) <= sign_in_session_keys()
+
+
+# --- The IdP refuses the person; requests without a good Host; metadata unreachable -
+
+
+def _status_response(destination, code, subcode):
+    """A Response as an IdP sends it when it will not sign someone in: no assertion,
+    only a non-success status (python3-saml checks the status first)."""
+    import base64
+
+    return base64.b64encode(
+        f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
+ xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_refused1" Version="2.0"
+ IssueInstant="{timezone.now():%Y-%m-%dT%H:%M:%SZ}" Destination="{destination}">
+ <saml:Issuer>https://idp.example.edu</saml:Issuer>
+ <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:{code}">
+ <samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:{subcode}"/></samlp:StatusCode>
+ </samlp:Status></samlp:Response>""".encode()
+    ).decode()
+
+
+def _institution_without_idp(slug="refusing-u", **idp):
+    from tests.sso.conftest import saml_settings
+
+    class Idp:  # the IdP's end of the settings; nothing here is reached
+        entity_id = "https://idp.example.edu"
+        sso_url = "http://127.0.0.1:8159/sso"
+        slo_url = "http://127.0.0.1:8159/slo"
+        cert_pem = make_key_and_cert("idp.example.edu")[1]
+
+    settings = saml_settings(Idp, make_key_and_cert("commonplace.example.edu"))
+    settings["idp"].update(idp)
+    return make_saml_institution(slug, "Refusing University", settings)
+
+
+def test_an_idp_that_refuses_the_person_gives_the_refused_failure_page(client, db):
+    _institution_without_idp()
+    response = post_to_sp(
+        client,
+        "/accounts/saml/refusing-u/acs/",
+        {
+            "SAMLResponse": _status_response(
+                "http://testserver/accounts/saml/refusing-u/acs/", "Responder", "RequestDenied"
+            )
+        },
+    )
+    assert response.status_code == 400
+    assert b"<code>refused</code>" in response.content
+    assert response["X-Request-ID"].encode() in response.content
+    assert not User.objects.exists()
+
+
+def test_saml_endpoints_without_a_host_header_are_a_400(db):
+    from django.test import Client
+
+    _institution_without_idp()
+    for method, path in (
+        ("get", "/accounts/saml/refusing-u/metadata/"),
+        ("post", "/accounts/saml/refusing-u/acs/"),
+        ("get", "/accounts/saml/refusing-u/acs/finish/"),
+        ("get", "/accounts/saml/refusing-u/sls/"),
+        ("post", "/accounts/saml/refusing-u/login/"),
+    ):
+        assert getattr(Client(), method)(path).status_code == 400, path  # no Host at all
+        bad = Client(HTTP_HOST="evil.example")
+        assert getattr(bad, method)(path).status_code == 400, path
+
+
+def test_idp_metadata_unreachable_at_the_acs_is_the_502_failure_page(client, db):
+    _institution_without_idp(metadata_url="http://127.0.0.1:8159/idp/metadata")
+    response = post_to_sp(client, "/accounts/saml/refusing-u/acs/", {"SAMLResponse": "aGVsbG8="})
+    assert response.status_code == 502
+    assert b"<code>unreachable</code>" in response.content
+    assert response["X-Request-ID"].encode() in response.content
+    assert not User.objects.exists()
