@@ -132,10 +132,18 @@ def _notify_moderators(comment):
     )
 
 
-def _notify(recipients, **fields):
-    """One notification per (user id, kind), each emailed once the transaction commits."""
+def _notify(recipients, *, post, **fields):
+    """One notification per (user id, kind) to each who may read the post now
+    (Post.can_read: a commenter on a post since narrowed to instructors only hears
+    nothing of it), each emailed once the transaction commits."""
+    recipients = list(recipients)
+    users = get_user_model().objects.in_bulk([user_id for user_id, _ in recipients])
     for user_id, kind in recipients:
-        notification = Notification.objects.create(recipient_id=user_id, kind=kind, **fields)
+        if user_id not in users or not post.can_read(users[user_id]):
+            continue
+        notification = Notification.objects.create(
+            recipient_id=user_id, kind=kind, post=post, **fields
+        )
         transaction.on_commit(
             partial(tasks.send_notification_email.enqueue, notification_id=notification.pk),
             robust=True,
