@@ -69,12 +69,16 @@ def search_document(title="title", body="body"):
 
 class Role(models.TextChoices):
     STUDENT = "student", "Student"
+    ASSISTANT = "assistant", "Teaching assistant"
     INSTRUCTOR = "instructor", "Instructor"
 
 
-# Roles that teach a course: they read every post in it (a teaching assistant role,
-# when there is one, joins this tuple, and every rule below follows).
-TEACHING_ROLES = (Role.INSTRUCTOR,)
+# How rosters list them.
+ROLE_ORDER = (Role.INSTRUCTOR, Role.ASSISTANT, Role.STUDENT)
+
+# Roles that teach a course: they read every post in it, moderate, give feedback and
+# grade. Only instructors (and staff) run it: settings, roster, awards, assignments.
+TEACHING_ROLES = (Role.INSTRUCTOR, Role.ASSISTANT)
 
 
 class PostVisibility(models.TextChoices):
@@ -330,7 +334,7 @@ class Course(VersionedModel, models.Model):
         setattr(user, ROLE_CACHE, None)
 
     def is_member(self, user):
-        return self.role_of(user) in (Role.STUDENT, Role.INSTRUCTOR)
+        return self.role_of(user) in Role.values
 
     @property
     def is_closed(self):
@@ -348,8 +352,8 @@ class Course(VersionedModel, models.Model):
         return not self.is_closed and self.role_of(user) is not None
 
     def teaches(self, user):
-        """The course's instructors (and, through TEACHING_ROLES, any future teaching
-        role) and staff: they read every post here."""
+        """The course's teaching roles (instructors and teaching assistants) and staff:
+        they read every post here."""
         return self.role_of(user) in (*TEACHING_ROLES, STAFF)
 
     def can_read_posts_visible_to(self, visibility, user):
@@ -405,16 +409,24 @@ class Course(VersionedModel, models.Model):
             memberships__course_id=self.pk, memberships__role=Role.INSTRUCTOR
         )
 
+    def teachers(self):
+        """Its instructors and teaching assistants, as users: who moderates and grades."""
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(
+            memberships__course_id=self.pk, memberships__role__in=TEACHING_ROLES
+        )
+
     def can_manage_posts(self, user):
         """Read, edit and unpublish anyone's post here; read its private feedback."""
-        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+        return self.teaches(user)
 
     def can_delete_posts(self, user):
         """Delete anyone's post here (instructors unpublish; only staff delete)."""
         return self.role_of(user) == STAFF
 
     def can_moderate(self, user):
-        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+        return self.teaches(user)
 
     def can_manage(self, user):
         """Settings, roster, join code."""
@@ -439,13 +451,13 @@ class Course(VersionedModel, models.Model):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
     def can_grade(self, user):
-        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+        return self.teaches(user)
 
     def can_see_gradebook(self, user):
-        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+        return self.teaches(user)
 
     def can_export_grades(self, user):
-        return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+        return self.teaches(user)
 
     def can_see_likers(self, user):
         """Who liked a post or comment is for the course's members (and staff)."""
@@ -519,7 +531,8 @@ class MembershipQuerySet(models.QuerySet):
         return self.select_related("user")
 
     def by_name(self):
-        """Instructors first, then by name as people see it (``User.name``)."""
+        """Instructors first, then teaching assistants, then students; each by name as
+        people see it (``User.name``)."""
         from django.db.models.functions import Concat, Lower, NullIf, Trim
 
         blank = models.Value("")
@@ -527,7 +540,11 @@ class MembershipQuerySet(models.QuerySet):
         name = Coalesce(
             NullIf("user__display_name", blank), NullIf(full_name, blank), "user__username"
         )
-        return self.order_by("role", Lower(name), "user__username")
+        rank = models.Case(
+            *(models.When(role=role, then=i) for i, role in enumerate(ROLE_ORDER)),
+            default=len(ROLE_ORDER),
+        )
+        return self.order_by(rank, Lower(name), "user__username")
 
 
 class Membership(models.Model):

@@ -295,7 +295,8 @@ def _guard_last_instructor(membership):
 
 @transaction.atomic
 def change_role(*, membership, role):
-    """Make a member a student or an instructor; a course always keeps an instructor."""
+    """Make a member a student, a teaching assistant or an instructor; a course always
+    keeps an instructor."""
     list(Membership.objects.select_for_update().for_course(membership.course_id).instructors())
     if role != Role.INSTRUCTOR:
         _guard_last_instructor(membership)

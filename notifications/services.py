@@ -49,12 +49,12 @@ def notify_award_granted(*, grant):
 
 @transaction.atomic
 def notify_feedback(*, feedback):
-    """Private feedback: from an instructor (or staff), its post's author hears of it;
-    from the author, the course's instructors do. Nobody else, ever."""
+    """Private feedback: from an instructor, a teaching assistant (or staff), its post's
+    author hears of it; from the author, the course's teachers do. Nobody else, ever."""
     post = feedback.post
     if feedback.author_id == post.author_id:
         recipients = (
-            post.course.instructors().exclude(pk=feedback.author_id).values_list("pk", flat=True)
+            post.course.teachers().exclude(pk=feedback.author_id).values_list("pk", flat=True)
         )
     else:
         recipients = [post.author_id]
@@ -121,11 +121,11 @@ def _notify_discussion(comment):
 
 
 def _notify_moderators(comment):
-    instructors = (
-        comment.post.course.instructors().exclude(pk=comment.author_id).values_list("pk", flat=True)
+    moderators = (
+        comment.post.course.teachers().exclude(pk=comment.author_id).values_list("pk", flat=True)
     )
     _notify(
-        [(pk, Notification.Kind.COMMENT_PENDING) for pk in instructors],
+        [(pk, Notification.Kind.COMMENT_PENDING) for pk in moderators],
         post=comment.post,
         comment=comment,
         actor_name=comment.name,

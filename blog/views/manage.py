@@ -116,7 +116,7 @@ def membership_role(request, course_slug, membership_id):
     membership = member_or_404(request, course, membership_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose student or instructor.")
+        messages.error(request, "Choose student, teaching assistant or instructor.")
         return back_to_roster(request, course)
     try:
         services.change_role(membership=membership, role=form.cleaned_data["role"])

@@ -15,6 +15,7 @@ ACTORS = [
     "student_elsewhere",
     "student",
     "author",
+    "assistant",
     "instructor",
     "instructor_elsewhere",
     "staff",
@@ -30,13 +31,13 @@ ACTIONS = [
 ]
 # Who may do what: every actor not listed for an action is refused.
 ALLOWED = {
-    "view": {"student", "author", "instructor", "staff"},
-    "submit": {"student", "author", "instructor", "staff"},
-    "see_feedback": {"author", "instructor", "staff"},
-    "write_feedback": {"author", "instructor", "staff"},
-    "grade": {"instructor", "staff"},
-    "see_gradebook": {"instructor", "staff"},
-    "export_csv": {"instructor", "staff"},
+    "view": {"student", "author", "assistant", "instructor", "staff"},
+    "submit": {"student", "author", "assistant", "instructor", "staff"},
+    "see_feedback": {"author", "assistant", "instructor", "staff"},
+    "write_feedback": {"author", "assistant", "instructor", "staff"},
+    "grade": {"assistant", "instructor", "staff"},
+    "see_gradebook": {"assistant", "instructor", "staff"},
+    "export_csv": {"assistant", "instructor", "staff"},
 }
 
 
@@ -100,6 +101,7 @@ def actors(course, other_course, post, instructor, classmate, staff, outsider):
         "student_elsewhere": factories.MembershipFactory(course=other_course).user,
         "student": classmate,
         "author": post.author,
+        "assistant": factories.MembershipFactory(course=course, role="assistant").user,
         "instructor": instructor,
         "instructor_elsewhere": factories.MembershipFactory(
             course=other_course, role="instructor"

@@ -7,7 +7,11 @@ from tests.assignments.conftest import ACTIONS, ACTORS, ALLOWED
 
 # A closed course (docs/terms.md): nobody submits; the author reads their feedback but
 # writes no more of it; grading, the gradebook and exports go on.
-ALLOWED_CLOSED = {**ALLOWED, "submit": set(), "write_feedback": {"instructor", "staff"}}
+ALLOWED_CLOSED = {
+    **ALLOWED,
+    "submit": set(),
+    "write_feedback": {"assistant", "instructor", "staff"},
+}
 TABLE = [
     pytest.param(actor, action, actor in table[action], closed, id=f"{state}-{actor}-{action}")
     for closed, state, table in [(False, "open", ALLOWED), (True, "closed", ALLOWED_CLOSED)]
@@ -42,7 +46,9 @@ def test_set_assignments_and_extensions(actors, assignment, actor):
     assert assignment.can_edit(user) and assignment.can_grant_extension(user)
 
 
-@pytest.mark.parametrize("actor", ["outsider", "student", "author", "instructor_elsewhere"])
+@pytest.mark.parametrize(
+    "actor", ["outsider", "student", "author", "assistant", "instructor_elsewhere"]
+)
 def test_others_cannot_set_assignments_or_extensions(actors, assignment, actor):
     user = actors[actor]
     assert not assignment.can_edit(user) and not assignment.can_grant_extension(user)

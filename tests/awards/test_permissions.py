@@ -1,6 +1,6 @@
 """docs/design.md's access table, "define awards, grant and revoke them": instructors of the
-course and staff only. Anonymous people are sent to log in; other signed-in people
-get 403; a members-only course is 404 to people outside it."""
+course and staff only (not its teaching assistants). Anonymous people are sent to log in;
+other signed-in people get 403; a members-only course is 404 to people outside it."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +9,16 @@ from django.urls import reverse
 from awards.models import Award, AwardGrant
 from tests import factories
 
-ACTORS = ["anonymous", "outsider", "student", "author", "instructor", "other_instructor", "staff"]
+ACTORS = [
+    "anonymous",
+    "outsider",
+    "student",
+    "author",
+    "assistant",  # moderates and grades; awards are not theirs
+    "instructor",
+    "other_instructor",
+    "staff",
+]
 ALLOWED = {"instructor", "staff"}
 
 
@@ -21,6 +30,9 @@ def actor(request, course, post, instructor, classmate, outsider, other_instruct
         "outsider": outsider,
         "student": classmate,
         "author": post.author,
+        "assistant": factories.MembershipFactory(
+            course=course, role="assistant", user=factories.UserFactory(username="ta")
+        ).user,
         "instructor": instructor,
         "other_instructor": other_instructor,
         "staff": staff,

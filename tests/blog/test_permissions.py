@@ -1,8 +1,8 @@
 """docs/design.md's access table for courses and posts, row by row.
 
 Actors: anonymous, a signed-in non-member ("guest commenter" has no account, so
-on the site they are anonymous), a member student, the post's author, an instructor
-of this course, an instructor of another course, and staff.
+on the site they are anonymous), a member student, the post's author, a teaching
+assistant and an instructor of this course, an instructor of another course, and staff.
 """
 
 import pytest
@@ -12,7 +12,16 @@ from blog import services
 from blog.models import STAFF, Course, Post, Role
 from tests import factories
 
-ACTORS = ["anonymous", "outsider", "student", "author", "instructor", "other_instructor", "staff"]
+ACTORS = [
+    "anonymous",
+    "outsider",
+    "student",
+    "author",
+    "assistant",
+    "instructor",
+    "other_instructor",
+    "staff",
+]
 
 
 @pytest.fixture
@@ -24,11 +33,15 @@ def actors(course, student, instructor, staff, outsider):
     other_instructor = factories.MembershipFactory(
         course=other_course, role="instructor", user=factories.UserFactory(username="otherprof")
     ).user
+    assistant = factories.MembershipFactory(
+        course=course, role="assistant", user=factories.UserFactory(username="ta")
+    ).user
     return {
         "anonymous": None,
         "outsider": outsider,
         "student": student,
         "author": author,
+        "assistant": assistant,
         "instructor": instructor,
         "other_instructor": other_instructor,
         "staff": staff,
@@ -56,6 +69,7 @@ READ_MEMBERS_ONLY = {
     "outsider": 404,
     "student": 200,
     "author": 200,
+    "assistant": 200,
     "instructor": 200,
     "other_instructor": 404,
     "staff": 200,
@@ -65,6 +79,7 @@ READ_DRAFT = {
     "outsider": 404,
     "student": 404,
     "author": 200,
+    "assistant": 200,
     "instructor": 200,
     "other_instructor": 404,
     "staff": 200,
@@ -104,6 +119,7 @@ WRITE = {
     "outsider": 403,
     "student": 200,
     "author": 200,
+    "assistant": 200,
     "instructor": 200,
     "other_instructor": 403,
     "staff": 200,
@@ -113,6 +129,7 @@ EDIT = {
     "outsider": 403,
     "student": 403,
     "author": 200,
+    "assistant": 200,
     "instructor": 200,
     "other_instructor": 403,
     "staff": 200,
@@ -122,6 +139,7 @@ DELETE = {
     "outsider": 403,
     "student": 403,
     "author": 200,
+    "assistant": 403,
     "instructor": 403,
     "other_instructor": 403,
     "staff": 200,
@@ -194,6 +212,7 @@ def test_who_may_unpublish_a_post(client, actors, course, who, closed):
         ("anonymous", None),
         ("outsider", None),
         ("student", "student"),
+        ("assistant", "assistant"),
         ("instructor", "instructor"),
         ("other_instructor", None),
         ("staff", STAFF),
@@ -205,23 +224,28 @@ def test_role_of(actors, course, who, role):
 
 
 @pytest.mark.parametrize(
-    "who, moderate",
+    "who, moderate, run",
     [
-        ("anonymous", False),
-        ("outsider", False),
-        ("student", False),
-        ("author", False),
-        ("instructor", True),
-        ("other_instructor", False),
-        ("staff", True),
+        ("anonymous", False, False),
+        ("outsider", False, False),
+        ("student", False, False),
+        ("author", False, False),
+        ("assistant", True, False),  # moderates; runs nothing
+        ("instructor", True, True),
+        ("other_instructor", False, False),
+        ("staff", True, True),
     ],
 )
-def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, who, moderate):
+def test_moderation_is_for_teachers_and_awards_for_instructors_and_staff(
+    actors, course, who, moderate, run
+):
     user = actors[who] or anonymous_user()
     assert course.can_moderate(user) is moderate
-    assert course.can_grant_awards(user) is moderate
-    assert course.can_manage(user) is moderate
-    assert course.can_import(user) is moderate  # docs/design.md: import a WordPress export
+    assert course.can_manage_posts(user) is moderate
+    assert course.teaches(user) is moderate
+    assert course.can_grant_awards(user) is run
+    assert course.can_manage(user) is run
+    assert course.can_import(user) is run  # docs/design.md: import a WordPress export
 
 
 @pytest.mark.parametrize(
@@ -231,6 +255,7 @@ def test_moderation_and_awards_belong_to_instructors_and_staff(actors, course, w
         ("outsider", True),
         ("student", False),  # already a member
         ("author", False),
+        ("assistant", False),
         ("instructor", False),
         ("other_instructor", True),
         ("staff", False),  # staff belong everywhere already
@@ -256,6 +281,7 @@ def test_nobody_joins_a_closed_course(actors, course, who):
         ("outsider", False),
         ("student", False),
         ("author", False),
+        ("assistant", False),
         ("instructor", True),
         ("other_instructor", False),
         ("staff", True),
@@ -277,6 +303,7 @@ def test_closing_reopening_and_copying_belong_to_instructors_and_staff(
         ("outsider", False),
         ("student", True),
         ("author", True),
+        ("assistant", True),
         ("instructor", True),
         ("other_instructor", False),
         ("staff", True),
@@ -299,9 +326,9 @@ def test_a_closed_course_takes_part_in_nothing_but_members_still_see_who_liked(
     assert course.holds_comments_of(user) is not member
     assert course.step_to_participate(user) == ""
     assert post.can_read(user) is True
-    assert post.can_see_feedback(user) is (who in ("author", "instructor", "staff"))
-    assert post.can_write_feedback(user) is (who in ("instructor", "staff"))
-    assert course.can_grade(user) is (who in ("instructor", "staff"))
+    assert post.can_see_feedback(user) is (who in ("author", "assistant", "instructor", "staff"))
+    assert post.can_write_feedback(user) is (who in ("assistant", "instructor", "staff"))
+    assert course.can_grade(user) is (who in ("assistant", "instructor", "staff"))
 
 
 @pytest.mark.parametrize("closed", CLOSED)
@@ -311,6 +338,7 @@ def test_a_closed_course_takes_part_in_nothing_but_members_still_see_who_liked(
         ("anonymous", "sign_in", True),
         ("outsider", "join", True),
         ("student", "", False),
+        ("assistant", "", False),
         ("instructor", "", False),
         ("other_instructor", "join", True),
         ("staff", "", False),

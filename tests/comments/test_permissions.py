@@ -2,7 +2,8 @@
 
 Actors: anonymous (no details), guest (signed out, fills in name and email),
 non-member (signed in, in no role here: a third-party sign-in is this), member
-student, post author, instructor of this course, instructor of another course, staff.
+student, post author, teaching assistant and instructor of this course, instructor of
+another course, staff.
 """
 
 import pytest
@@ -19,6 +20,7 @@ ACTORS = [
     "non_member",
     "student",
     "post_author",
+    "assistant",
     "instructor",
     "other_instructor",
     "staff",
@@ -34,6 +36,9 @@ def act_as(client, request, post, classmate, instructor, staff, outsider):
             "non_member": outsider,
             "student": classmate,
             "post_author": post.author,
+            "assistant": MembershipFactory(
+                course=post.course, role="assistant", user=factories.UserFactory(username="ta")
+            ).user,
             "instructor": instructor,
             "other_instructor": request.getfixturevalue("other_instructor"),
             "staff": staff,
@@ -58,6 +63,7 @@ COMMENT_WITH_GUESTS = {
     "non_member": "pending",
     "student": "approved",
     "post_author": "approved",
+    "assistant": "approved",
     "instructor": "approved",
     "other_instructor": "pending",
     "staff": "approved",
@@ -68,6 +74,7 @@ COMMENT_WITHOUT_GUESTS = {
     "non_member": 403,
     "student": "approved",
     "post_author": "approved",
+    "assistant": "approved",
     "instructor": "approved",
     "other_instructor": 403,
     "staff": "approved",
@@ -117,7 +124,7 @@ def test_members_only_course_hides_its_posts_and_comments_from_outsiders(
         assert Comment.objects.get().status == "approved"
 
 
-MAY_LIKE = {"student", "post_author", "instructor", "staff"}
+MAY_LIKE = {"student", "post_author", "assistant", "instructor", "staff"}
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -141,7 +148,7 @@ def test_who_may_like_a_post(client, act_as, post, actor):
     assert post.likes.count() == (1 if actor in MAY_LIKE else 0)
 
 
-MAY_MODERATE = {"instructor", "staff"}
+MAY_MODERATE = {"assistant", "instructor", "staff"}
 
 
 @pytest.mark.parametrize("actor", ACTORS)

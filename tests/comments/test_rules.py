@@ -16,7 +16,16 @@ from comments.views import MY_PENDING
 from tests import factories
 
 STATUSES = ["approved", "pending", "spam", "removed"]
-ACTORS = ["anonymous", "guest_author", "outsider", "classmate", "author", "instructor", "staff"]
+ACTORS = [
+    "anonymous",
+    "guest_author",
+    "outsider",
+    "classmate",
+    "author",
+    "assistant",
+    "instructor",
+    "staff",
+]
 ACTIONS = ["view", "edit", "like", "reply"]
 
 # Who may, for each status and action. "author" wrote the comment as a member;
@@ -25,13 +34,13 @@ ACTIONS = ["view", "edit", "like", "reply"]
 MAY = {
     ("approved", "view"): set(ACTORS),
     ("approved", "edit"): {"author"},
-    ("approved", "like"): {"classmate", "author", "instructor", "staff"},
+    ("approved", "like"): {"classmate", "author", "assistant", "instructor", "staff"},
     ("approved", "reply"): set(ACTORS),
-    ("pending", "view"): {"guest_author", "author", "instructor", "staff"},
+    ("pending", "view"): {"guest_author", "author", "assistant", "instructor", "staff"},
     ("pending", "edit"): {"author"},
     ("pending", "like"): set(),
     ("pending", "reply"): set(),
-    ("spam", "view"): {"instructor", "staff"},
+    ("spam", "view"): {"assistant", "instructor", "staff"},
     ("spam", "edit"): set(),
     ("spam", "like"): set(),
     ("spam", "reply"): set(),
@@ -71,6 +80,7 @@ def case(request, post, student, classmate, instructor, staff, outsider):
             "outsider": outsider,
             "classmate": classmate,
             "author": student,
+            "assistant": factories.MembershipFactory(course=post.course, role="assistant").user,
             "instructor": instructor,
             "staff": staff,
         }
