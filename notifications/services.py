@@ -116,7 +116,9 @@ def _notify_discussion(comment):
     recipients.pop(comment.author_id, None)
     for user_id in Notification.objects.about(comment).values_list("recipient_id", flat=True):
         recipients.pop(user_id, None)
-    _notify(recipients.items(), post=comment.post, comment=comment, actor_name=comment.name)
+    _notify(
+        recipients.items(), post=comment.post, comment=comment, actor_name=comment.name_shown_to
+    )
     _email_guest_followers(comment, notified=recipients.keys())
 
 
@@ -128,21 +130,28 @@ def _notify_moderators(comment):
         [(pk, Notification.Kind.COMMENT_PENDING) for pk in moderators],
         post=comment.post,
         comment=comment,
-        actor_name=comment.name,
+        actor_name=comment.name_shown_to,
     )
 
 
-def _notify(recipients, *, post, **fields):
+def _notify(recipients, *, post, actor_name="", **fields):
     """One notification per (user id, kind) to each who may read the post now
     (Post.can_read: a commenter on a post since narrowed to instructors only hears
-    nothing of it), each emailed once the transaction commits."""
+    nothing of it), each emailed once the transaction commits. ``actor_name`` is a
+    name, or a function of the recipient that answers the name they see (a commenter's
+    public name for someone outside the course: Comment.name_shown_to)."""
     recipients = list(recipients)
     users = get_user_model().objects.in_bulk([user_id for user_id, _ in recipients])
     for user_id, kind in recipients:
         if user_id not in users or not post.can_read(users[user_id]):
             continue
+        user = users[user_id]
         notification = Notification.objects.create(
-            recipient_id=user_id, kind=kind, post=post, **fields
+            recipient=user,
+            kind=kind,
+            post=post,
+            actor_name=actor_name(user) if callable(actor_name) else actor_name,
+            **fields,
         )
         transaction.on_commit(
             partial(tasks.send_notification_email.enqueue, notification_id=notification.pk),

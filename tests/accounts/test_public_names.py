@@ -295,3 +295,39 @@ def test_public_names_cost_no_query_on_the_post_course_and_home_pages(world, set
     farid.name_in_public = "pseudonym"
     farid.save()
     assert counts() == named
+
+
+def test_someone_outside_the_course_is_notified_under_the_public_name(
+    world, django_capture_on_commit_callbacks
+):
+    """A signed-in outsider commented on a public post; Farid's reply reaches them (the
+    list and the email) under his pseudonym: they are outside the course."""
+    from django.core import mail
+
+    from notifications.services import notify_comment_posted
+
+    outsider = factories.UserFactory(email="out@elsewhere.example")
+    theirs = factories.CommentFactory(post=world["post"], author=outsider, body="A question.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = factories.CommentFactory(
+            post=world["post"], author=world["farid"], parent=theirs, body="An answer."
+        )
+        notify_comment_posted(comment=reply)
+    client = Client()
+    client.force_login(outsider)
+    listed = client.get(reverse("notifications:notification_list")).content.decode()
+    assert "Quill replied to your comment" in listed and leaks(listed) == []
+    (email,) = [m for m in mail.outbox if "out@elsewhere.example" in m.to]
+    text = email.subject + email.body + email.alternatives[0][0]
+    assert "Quill replied" in text and leaks(text) == []
+
+
+def test_a_member_is_notified_under_the_name(world, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+    from notifications.services import notify_comment_posted
+
+    theirs = factories.CommentFactory(post=world["post"], author=world["classmate"])
+    reply = factories.CommentFactory(post=world["post"], author=world["farid"], parent=theirs)
+    notify_comment_posted(comment=reply)
+    notification = Notification.objects.get(recipient=world["classmate"])
+    assert notification.actor_name == world["farid"].name

@@ -47,6 +47,7 @@ VIEWERS = [
     "other_student",
     "classmate",
     "author",
+    "assistant",
     "instructor",
     "staff",
 ]
@@ -104,7 +105,7 @@ GUEST = "gwen.guest@elsewhere.example"
 
 def may_see(post_visibility, course_visibility, viewer):
     """The specification: who reads a published post."""
-    if viewer in ("author", "instructor", "staff"):
+    if viewer in ("author", "assistant", "instructor", "staff"):
         return True
     if viewer == "classmate":
         return post_visibility in ("public", "members")
@@ -136,6 +137,7 @@ def build(course_visibility):
     people = {
         "author": factories.MembershipFactory(course=course, user=author).user,
         "classmate": factories.MembershipFactory(course=course).user,
+        "assistant": factories.MembershipFactory(course=course, role="assistant").user,
         "instructor": factories.MembershipFactory(course=course, role="instructor").user,
         "other_student": factories.MembershipFactory(course=other_course).user,
         "outsider": factories.UserFactory(),
