@@ -165,11 +165,32 @@ def test_export_file_is_never_a_public_media_address(client, person):
     assert client.get(reverse("media_file", args=[export.file.name])).status_code == 404
 
 
-def test_account_page_offers_download_my_data(client, user):
+ACCOUNT_PAGES = (
+    "accounts:profile_edit",
+    "account_email",
+    "account_change_password",
+    "socialaccount_connections",
+    "notifications:preferences",
+    "privacy:data_export",
+    "privacy:account_delete",
+)
+
+
+@pytest.mark.parametrize("who", ["student", "instructor", "staff", "no password"])
+def test_every_account_page_offers_download_my_data(client, course, who):
+    user = factories.UserFactory(is_staff=who == "staff")
+    if who in ("student", "instructor"):
+        factories.MembershipFactory(course=course, user=user, role=who)
+    if who == "no password":  # signed up through a connected account
+        user.set_unusable_password()
+        user.save()
     client.force_login(user)
-    for page in ("accounts:profile_edit", "privacy:data_export"):
-        content = client.get(reverse(page)).content.decode()
-        assert reverse("privacy:data_export") in content and "Download my data" in content
+    for page in ACCOUNT_PAGES:
+        response = client.get(reverse(page), follow=True)
+        assert response.status_code == 200, page
+        content = response.content.decode()
+        link = f'href="{reverse("privacy:data_export")}">Download my data</a>'
+        assert link in content, page
 
 
 def test_asking_from_the_page_queues_an_export_logged_as_by_the_person(client, user):
