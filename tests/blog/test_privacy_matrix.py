@@ -74,8 +74,9 @@ PAGES = [
     "hall_of_fame",
     "bibliography",
     "references_bib",
+    "own_pending_comment",
 ]
-PER_POST = {"post", "references_bib"}
+PER_POST = {"post", "references_bib", "own_pending_comment"}
 CACHED = {"post", "course", "home"}
 # What leaves the pages: each asked through its own function below.
 OTHERS = [
@@ -127,6 +128,8 @@ def expected(post_visibility, course_visibility, viewer, surface):
         return False
     if surface == "credential":  # the author's own; names the post only if it is public
         return viewer == "author" and may_see(post_visibility, course_visibility, "anonymous")
+    if surface == "own_pending_comment":  # its edit page: the course's participants
+        return readable and viewer not in ("anonymous", "outsider", "other_student")
     return readable
 
 
@@ -182,6 +185,9 @@ def build(course_visibility):
             )
             if person is None:
                 continue
+            comments[viewer, visibility, "pending"] = factories.CommentFactory(
+                post=post, author=person, body="Held words", status="pending"
+            )
             factories.PostLikeFactory(post=post, user=person)
             earlier = factories.CommentFactory(
                 post=post, author=replier, parent=comment, body="An earlier reply"
@@ -226,9 +232,12 @@ def build(course_visibility):
     )
 
 
-def page_url(world, surface, post):
+def page_url(world, surface, post, viewer=None):
     if surface == "post":
         return post.get_absolute_url()
+    if surface == "own_pending_comment":
+        pending = world.comments.get((viewer, post.visibility, "pending"))
+        return reverse("comments:comment_edit", args=[pending.pk if pending else 0])
     if surface == "references_bib":
         return reverse("references:reference_export", args=[post.course.slug, post.slug, "bib"])
     return world.urls[surface]
@@ -371,7 +380,7 @@ def test_each_reader_sees_exactly_the_posts_their_standing_allows(
     client = client_for(world.people, viewer)
     found = {}
     for surface, (visibility, post) in product(PAGES, world.posts.items()):
-        url = page_url(world, surface, post)
+        url = page_url(world, surface, post, viewer)
         answers = [visit(client, url)]
         if surface in CACHED:
             answers.append(visit(client, url))  # from the page cache
@@ -445,6 +454,24 @@ def test_a_cached_page_follows_the_course_becoming_members_only(viewer):
                 if shows(visit(client, page_url(world, surface, post)), post) != want:
                     problems.append((surface, visibility, want))
     assert problems == [], f"{viewer}: (page, post visibility, should show) wrong: {problems}"
+
+
+@pytest.mark.parametrize(("course_visibility", "viewer"), MATRIX)
+def test_an_awards_count_says_no_more_than_its_hall_of_fame(course_visibility, viewer):
+    """The course's award list says how many posts hold each award: only those the
+    reader may read (all three posts hold it)."""
+    world = build(course_visibility)
+    client = client_for(world.people, viewer)
+    response = visit(client, reverse("awards:award_list", args=[world.course.slug]))
+    readable = sum(may_see(v, course_visibility, viewer) for v in POST_VISIBILITIES)
+    if response.status_code != 200:  # the course is closed to them: they read no post
+        assert readable == 0
+        return
+    content = response.content.decode()
+    if readable:
+        assert f"Held by {readable} post" in content
+    else:
+        assert "Not granted yet" in content
 
 
 # --- The badge ---
