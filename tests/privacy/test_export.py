@@ -292,3 +292,27 @@ def test_building_the_zip_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):
         manifest = write_export(user, tmp_path / "data.zip")
     assert len(manifest["posts"]) == posts and len(manifest["comments"]) == posts
+
+
+def test_export_opens_on_another_machine_every_link_resolving_on_disk(person, graded, tmp_path):
+    """Unzipped somewhere else (no site, no database): every link of every page and
+    Markdown file, and every path the manifest names, is a file of the folder."""
+    archive = opened(built(person))
+    elsewhere = tmp_path / "another-machine"
+    archive.extractall(elsewhere)
+    links = 0
+    for page in [*elsewhere.rglob("*.html"), *elsewhere.rglob("*.md")]:
+        text = page.read_text()
+        found = re.findall(r'(?:href|src)="([^"]+)"', text) + re.findall(r"\]\(([^)\s]+)", text)
+        for link in found:
+            if SITE_LINK.match(link):
+                continue  # someone else's post, on the site
+            assert not link.startswith("/"), (page, link)
+            assert (page.parent / link).resolve().is_file(), (page, link)
+            links += 1
+    manifest = json.loads((elsewhere / "manifest.json").read_text())
+    paths = [*manifest["files"], manifest["profile"]["avatar"]]
+    for entry in manifest["posts"]:
+        paths += [entry["markdown"], entry["html"], *(i["path"] for i in entry["images"])]
+    assert all((elsewhere / path).is_file() for path in paths)
+    assert links > 10 and len(paths) > 20
