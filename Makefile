@@ -79,7 +79,8 @@ serve: $(SITE_STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-# Runs queued tasks (emails, imports) when TASKS_BACKEND=database (the default with DEBUG off).
+# Runs queued tasks (emails, imports) when TASKS_BACKEND=database (the default with DEBUG off),
+# and publishes scheduled posts every 30 s (docs/architecture.md, Scheduled publishing).
 worker: $(SITE_STAMP)
 	$(BIN)/python manage.py db_worker
 
@@ -118,7 +119,7 @@ css: $(SITE_STAMP)
 # Not in CI: it runs the permission tests once per mutant (see docs/architecture.md).
 MUTANTS ?= *ǁCourseǁrole_of__* *x_roles_cached_on__* *ǁCourseǁcan_* *ǁPostǁis_by__* *ǁPostǁcan_* *ǁCommentǁcan_* *ǁCommentǁis_by__* *ǁAssignmentǁcan_* \
 	*ǁCourseǁis_closed__* *ǁCourseǁstep_to_participate__* *ǁCourseǁholds_comments_of__* \
-	*ǁPostǁis_by_writer__*
+	*ǁPostǁis_by_writer__* *ǁPageǁcan_*
 mutants: $(DEV_STAMP)
 	$(BIN)/mutmut run $(foreach m,$(MUTANTS),"$(m)")
 	$(BIN)/mutmut results

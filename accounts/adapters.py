@@ -11,6 +11,11 @@
   the configured proxies, as the comment flood control does.
 - Email (verification, password reset, "you already have an account") is rendered
   in the request and sent from the task queue after the commit (``config.mail``).
+- Institutions (accounts.institutions, docs/sso.md): their providers
+  (accounts/providers/institutions.py) add nonce, replay and domain checks; a
+  trusted institution links an account by verified email; later sign-ins update
+  the name and email; failures show the request id.
+  ``INSTITUTION_ONLY``: no local sign-up, and local sign-in for staff only.
 - Sign-up with a registered address does the same expensive work as with a new one
   (it hashes the typed password and sends one email), so its time does not tell the
   two apart (docs/decisions.md).
@@ -21,17 +26,21 @@ import secrets
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import social
+from accounts import institutions, social
 from config.mail import queue_email
 from config.proxies import client_ip
 
@@ -45,10 +54,23 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("Unable to determine client IP address")
         return ip
 
+    def is_open_for_signup(self, request):
+        """Institution-only sites make accounts only from an institution's sign-in."""
+        return not institution_only()
+
+    def pre_login(self, request, user, **kwargs):
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if institution_only() and sociallogin is None and not user.is_staff:
+            messages.error(request, "Sign in with your institution: the button above.")
+            return HttpResponseRedirect(reverse("account_login"))
+        return super().pre_login(request, user, **kwargs)
+
     def post_login(self, request, user, *, signal_kwargs, **kwargs):
         sociallogin = (signal_kwargs or {}).get("sociallogin")
         if sociallogin:
-            social.remember_provider(request, sociallogin.account.provider)
+            provider = sociallogin.provider
+            name = provider.app.name if institutions.is_institution(provider.app) else ""
+            social.remember_provider(request, sociallogin.account.provider, name)
         else:
             social.forget_provider(request)
         return super().post_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
@@ -98,7 +120,67 @@ def _is_stand_in(app):
     return app is not None and app.client_id == social.STAND_IN_CLIENT_ID and app.pk is None
 
 
+def institution_only():
+    return bool(getattr(settings, "INSTITUTION_ONLY", False))
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        if institutions.is_institution(sociallogin.provider.app):
+            return True
+        return super().is_open_for_signup(request, sociallogin)
+
+    def is_email_verified(self, provider, email):
+        """A trusted institution vouches for its own addresses (Entra ID, for one,
+        sends no email_verified claim)."""
+        if institutions.is_institution(provider.app):
+            return institutions.trusted_for_email(provider.app) and institutions.email_allowed(
+                provider.app, email
+            )
+        return super().is_email_verified(provider, email)
+
+    def can_authenticate_by_email(self, login, email):
+        """An existing local account is linked only through a verified address at an
+        institution the admin trusts for email; never for the other providers."""
+        if institutions.is_institution(login.provider.app):
+            return institutions.trusted_for_email(login.provider.app)
+        return super().can_authenticate_by_email(login, email)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        if institutions.is_institution(sociallogin.provider.app) and data.get("name"):
+            user.display_name = data["name"][:100]
+        return user
+
+    def pre_social_login(self, request, sociallogin):
+        """A known person signing in again: the institution's name and email win."""
+        if sociallogin.is_existing and institutions.is_institution(sociallogin.provider.app):
+            institutions.update_from_institution(sociallogin)
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        """An institution's failure: a page with the reason and the request id for
+        the IT desk (docs/sso.md), answered 400 (502 when the IdP is unreachable)."""
+        if provider is None or not institutions.is_institution(provider.app):
+            return super().on_authentication_error(
+                request, provider, error=error, exception=exception, extra_context=extra_context
+            )
+        reason = institutions.failure_reason(error, exception, extra_context or {})
+        raise ImmediateHttpResponse(
+            render(
+                request,
+                "accounts/institution_failure.html",
+                {
+                    "institution": provider.app.name,
+                    "reason": reason,
+                    "explanation": institutions.FAILURE_REASONS[reason],
+                    "request_id": getattr(request, "id", ""),
+                },
+                status=502 if reason == "unreachable" else 400,
+            )
+        )
+
     def save_user(self, request, sociallogin, form=None):
         # allauth skips a provider's address when another account holds it as an
         # EmailAddress row; accounts made in the admin or by seed_demo only have

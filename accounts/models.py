@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -64,3 +65,20 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("accounts:profile", kwargs={"username": self.username})
+
+
+class InstitutionManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(provider__in=("openid_connect", "saml"))
+
+
+class Institution(SocialApp):
+    """A university's identity provider: an allauth app of the openid_connect or saml
+    provider, edited in the admin with named fields (accounts.institutions, docs/sso.md)."""
+
+    objects = InstitutionManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "institution (single sign-on)"
+        verbose_name_plural = "institutions (single sign-on)"

@@ -10,6 +10,8 @@ tests/test_member_page_cache.py signs in through the form and through a provider
 keep the list true.
 """
 
+from accounts.institutions import SLO_SESSION_KEY
+from accounts.social import NAME_SESSION_KEY as SIGNED_IN_WITH_NAME
 from accounts.social import SESSION_KEY as SIGNED_IN_WITH
 
 SIGN_IN_KEYS = frozenset(
@@ -19,6 +21,13 @@ SIGN_IN_KEYS = frozenset(
         "account_authentication_methods_user",
         # allauth.account: the address a provider vouched for
         "account_verified_email",
+        # allauth.socialaccount: sign-ins started and not finished (a live OAuth2, OIDC
+        # or SAML sign-in leaves it, emptied, behind); no page reads it
+        "socialaccount_states",
         SIGNED_IN_WITH,
+        # an institution's sign-in: its name (for the comment form, like the provider
+        # above) and what SAML Single Logout will name to the IdP (read at sign-out)
+        SIGNED_IN_WITH_NAME,
+        SLO_SESSION_KEY,
     }
 )

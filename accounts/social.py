@@ -10,6 +10,7 @@ way each provider's API would answer, so the provider's own parsing runs.
 import hashlib
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.text import slugify
 
 STAND_IN_CLIENT_ID = "stand-in"
@@ -62,12 +63,22 @@ def stand_in_profile(provider_id, *, name, email, email_verified=True):
     return STAND_IN_PROFILES[provider_id](name=name, email=email, email_verified=email_verified)
 
 
-def remember_provider(request, provider_id):
+NAME_SESSION_KEY = "accounts_signed_in_with_name"
+
+
+def remember_provider(request, provider_id, name=""):
     request.session[SESSION_KEY] = provider_id
+    # An institution's provider is one of many apps: its name ("Example University")
+    # is kept too, so the comment form can say it without a query.
+    if name:
+        request.session[NAME_SESSION_KEY] = name
+    else:
+        request.session.pop(NAME_SESSION_KEY, None)
 
 
 def forget_provider(request):
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(NAME_SESSION_KEY, None)
 
 
 def provider_of(request):
@@ -78,4 +89,23 @@ def provider_of(request):
     if not request.user.is_authenticated:
         return None
     provider_class = registry.get_class(request.session.get(SESSION_KEY, ""))
-    return provider_class.name if provider_class else None
+    if provider_class:
+        return provider_class.name
+    return request.session.get(NAME_SESSION_KEY) or None
+
+
+def institution_provider_of(request):
+    """The institution's provider this session signed in with, or None."""
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialApp
+
+    from accounts import institutions
+
+    sub_id = request.session.get(SESSION_KEY, "")
+    if not sub_id or sub_id in STAND_IN_PROFILES:
+        return None
+    try:
+        provider = get_adapter().get_provider(request, sub_id)
+    except (SocialApp.DoesNotExist, SocialApp.MultipleObjectsReturned, Http404):
+        return None
+    return provider if institutions.is_institution(provider.app) else None

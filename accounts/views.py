@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from accounts import names, ratelimits, services, social
+from accounts import institutions, names, ratelimits, services, social
+from accounts.adapters import institution_only
 from accounts.forms import ProfileForm, StandInIdentityForm
 from accounts.profile import sections_for
 from accounts.services import delete_replaced_file
@@ -87,6 +88,8 @@ def _stand_in_provider(request, provider_id):
 def login(request):
     """allauth's sign-in page; refused for too many failed attempts, it answers 429."""
     response = allauth_views.login(request)
+    if getattr(response, "context_data", None) is not None:
+        response.context_data["institution_only"] = institution_only()
     form = (getattr(response, "context_data", None) or {}).get("form")
     if form is not None and form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
         response.status_code = 429
@@ -94,6 +97,20 @@ def login(request):
         response["Retry-After"] = str(
             ratelimits.retry_after(request, action="login_failed", key=key)
         )
+    return response
+
+
+def logout(request):
+    """allauth's sign-out; after an institution's sign-in, on to the institution's
+    logout too (OIDC RP-initiated logout, SAML Single Logout: docs/sso.md)."""
+    idp_logout = None
+    if request.method == "POST" and request.user.is_authenticated:
+        provider = social.institution_provider_of(request)
+        if provider is not None:
+            idp_logout = institutions.identity_provider_logout_url(request, provider)
+    response = allauth_views.logout(request)
+    if idp_logout and response.status_code == 302:
+        return HttpResponseRedirect(idp_logout)
     return response
 
 

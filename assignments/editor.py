@@ -14,7 +14,7 @@ from assignments import services
 from assignments.models import Assignment, Extension, Submission
 from assignments.times import course_zone, due_text
 
-ACTIONS_THAT_PUBLISH = {"publish", "update"}
+ACTIONS_THAT_PUBLISH = {"publish", "update", "schedule"}
 
 
 class AssignmentChoiceForm(forms.Form):
@@ -82,8 +82,10 @@ def refusal(*, post, action, cleaned_data):
         return None
     if Submission.objects.filter(post_id=post.pk).exclude(submitted_at=None).exists():
         return None
+    # Scheduled: submitted when it goes live, so judged at that time (post.published_at).
+    when = post.published_at if action == "schedule" else None
     try:
-        services.check_submission(assignment=assignment, student=post.author)
+        services.check_submission(assignment=assignment, student=post.author, when=when)
     except services.SubmissionRefused as error:
         return error.messages[0]
     return None
@@ -100,6 +102,8 @@ def save(*, post, cleaned_data):
 def note(*, post, action, cleaned_data):
     """After "Publish": that the post was also submitted, and whether on time, late, or
     on time thanks to an extension (with the due time it was held to)."""
+    if action == "schedule" and cleaned_data.get("assignment") is not None:
+        return scheduled_note(post=post, assignment=cleaned_data["assignment"])
     if action != "publish" or cleaned_data.get("assignment") is None:
         return None
     submission = (
@@ -117,3 +121,15 @@ def note(*, post, action, cleaned_data):
     if extension:
         return f"It is also submitted to “{title}”, on time with your extension (due {due})."
     return f"It is also submitted to “{title}”, on time (due {due})."
+
+
+def scheduled_note(*, post, assignment):
+    """After "Schedule": when it is submitted, and whether that will be on time."""
+    extension = Extension.objects.filter(assignment=assignment, student_id=post.author_id).first()
+    due = due_text(assignment.due_for(extension), course_zone(post.course))
+    late = post.published_at > assignment.due_for(extension)
+    timing = "late: it goes live after the due time" if late else "on time"
+    return (
+        f"It is submitted to “{assignment.title}” when it goes live, {timing} (due {due}). "
+        "Until then it is not submitted."
+    )

@@ -206,6 +206,23 @@ def submit(*, assignment, post, when=None):
 
 
 @transaction.atomic
+def submit_when_live(*, post):
+    """A scheduled post just went live (blog/scheduling.py): keep this version, and
+    submit it to the assignment it answers, at its publish time (on time only if that
+    is before the due time). A refusal (the cut-off passed meanwhile) leaves it chosen,
+    unsubmitted, as the editor would have; the post stays live."""
+    submission = Submission.objects.filter(post=post, submitted_at=None).first()
+    if submission is None:
+        PostSnapshot.objects.record(post)
+        return None
+    try:
+        return submit(assignment=submission.assignment, post=post, when=post.published_at)
+    except SubmissionRefused:
+        PostSnapshot.objects.record(post)
+        return None
+
+
+@transaction.atomic
 def grant_extension(*, assignment, student, due_at, granted_by=None):
     """Give `student` a new due time (replacing an earlier extension)."""
     if not assignment.course.is_member(student):

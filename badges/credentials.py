@@ -223,7 +223,7 @@ def signed(document):
     was signed by the same key before."""
     key = current_key()
     digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
-    cache_key = f"badges:signed:{key.pk}:{digest}"
+    cache_key = f"badges:signed:proof-set:{key.pk}:{digest}"
     result = cache.get(cache_key)
     if result is None:
         result = signing.sign(
@@ -231,6 +231,7 @@ def signed(document):
             private_key=key.private(),
             verification_method=key_id(key),
             created=iso(timezone.now()),
+            proof_set=True,
         )
         cache.set(cache_key, result, CACHE_SECONDS)
     return result

@@ -11,8 +11,6 @@ import re
 import secrets
 import uuid
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -62,6 +60,13 @@ class SigningKey(models.Model):
 
     @classmethod
     def generate(cls):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+        )
+
         key = Ed25519PrivateKey.generate()
         raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         return cls.objects.create(
@@ -69,6 +74,8 @@ class SigningKey(models.Model):
         )
 
     def private(self):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return Ed25519PrivateKey.from_private_bytes(bytes(self.private_key))
 
     def public(self):

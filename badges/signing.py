@@ -12,11 +12,10 @@ Keys are Multikeys: publicKeyMultibase is "z" + base58btc(0xed 0x01 + 32-byte ke
 
 import hashlib
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from badges.jsonld import canonize
+
+# cryptography is imported where a key is made or used, not with the app: its bindings
+# cost a worker about 8 MiB of memory, and pages never sign (docs/decisions.md).
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 ED25519_PUB = b"\xed\x01"  # multicodec ed25519-pub
@@ -55,6 +54,8 @@ def from_multibase(text):
 
 
 def public_multibase(public_key):
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return multibase(ED25519_PUB + public_key.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
@@ -62,6 +63,8 @@ def public_key_from_multibase(text):
     raw = from_multibase(text)
     if not raw.startswith(ED25519_PUB) or len(raw) != 34:
         raise ValueError("Not an Ed25519 Multikey.")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(raw[2:])
 
 
@@ -69,6 +72,8 @@ def private_key_from_multibase(text):
     raw = from_multibase(text)
     if not raw.startswith(ED25519_PRIV) or len(raw) != 34:
         raise ValueError("Not an Ed25519 private Multikey.")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(raw[2:])
 
 
@@ -93,8 +98,10 @@ def hash_data(document, proof, **kwargs):
     )
 
 
-def sign(document, *, private_key, verification_method, created, **kwargs):
-    """The document with an eddsa-rdfc-2022 DataIntegrityProof added."""
+def sign(document, *, private_key, verification_method, created, proof_set=False, **kwargs):
+    """The document with an eddsa-rdfc-2022 DataIntegrityProof added: as the value of
+    `proof`, or with proof_set as a one-proof list (Open Badges 3.0's JSON Schema wants
+    `proof` to be an array; the Data Integrity spec allows both)."""
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": CRYPTOSUITE,
@@ -103,13 +110,24 @@ def sign(document, *, private_key, verification_method, created, **kwargs):
         "proofPurpose": "assertionMethod",
     }
     signature = private_key.sign(hash_data(document, proof, **kwargs))
-    return {**document, "proof": {**proof, "proofValue": multibase(signature)}}
+    proof = {**proof, "proofValue": multibase(signature)}
+    return {**document, "proof": [proof] if proof_set else proof}
+
+
+def the_proof(document):
+    """The document's one proof (an object, or a list holding one), or None."""
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof if isinstance(proof, dict) else None
 
 
 def verify(document, *, public_key, **kwargs):
     """True if the document's proof is a valid eddsa-rdfc-2022 signature by the key."""
-    proof = document.get("proof")
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != CRYPTOSUITE:
+    from cryptography.exceptions import InvalidSignature
+
+    proof = the_proof(document)
+    if proof is None or proof.get("cryptosuite") != CRYPTOSUITE:
         return False
     if proof.get("type") != "DataIntegrityProof":
         return False

@@ -40,8 +40,8 @@ class Result:
 
 def signing_key(document):
     """The issuer's key its proof names, or None when it names no key of ours."""
-    proof = document.get("proof")
-    method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+    proof = signing.the_proof(document)
+    method = proof.get("verificationMethod") if proof is not None else None
     pattern = re.escape(credentials.absolute("/badges/keys/")) + r"(\d+)#key"
     match = re.fullmatch(pattern, method) if isinstance(method, str) else None
     if not match:

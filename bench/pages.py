@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -240,8 +241,13 @@ def cumulative(stats, function, file_part, line_max=None):
 # --- Under load ---
 
 
-def start_gunicorn():
-    log = open(ROOT / "bench/results/gunicorn.log", "w")  # noqa: SIM115
+def start_gunicorn(redis_url=""):
+    """gunicorn on PORT with the local-memory cache, or with Redis at ``redis_url``
+    (production's configuration: pages, sessions and locks in Redis)."""
+    log = open(ROOT / "bench/results/gunicorn.log", "a")  # noqa: SIM115
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -257,6 +263,7 @@ def start_gunicorn():
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env=env,
     )
     for _ in range(100):
         try:
@@ -266,6 +273,11 @@ def start_gunicorn():
             time.sleep(0.2)
     process.kill()
     sys.exit("gunicorn did not start: see bench/results/gunicorn.log")
+
+
+def stop_gunicorn(master):
+    os.killpg(master.pid, signal.SIGTERM)
+    master.wait(timeout=30)
 
 
 def drain():
@@ -279,18 +291,32 @@ def drain():
         time.sleep(0.2)
 
 
-def wrk(path, cookie):
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
+def wrk(path, cookie, connections=None, script=None):
+    """(req/s, p50 ms, p99 ms, errors): errors are non-2xx/3xx answers and socket errors."""
+    command = [
+        "wrk", "-t2", f"-c{connections or CONNECTIONS}", f"-d{DURATION}", "--latency",
+        "--timeout", "10s",
+    ]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", str(script)]
     out = subprocess.run(
         [*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
     ).stdout
+    errors = 0
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
+        errors += int(bad.group(1))
         print(f"  ! {path}: {bad.group(1)} responses were not 2xx/3xx")
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if sockets:
+        errors += sum(int(n) for n in sockets.groups())
+        print(f"  ! {path}: socket errors: {sockets.group(0)}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, latency(out, "50%"), latency(out, "99%")
+    return rps, latency(out, "50%"), latency(out, "99%"), errors
 
 
 def latency(out, percentile):
@@ -305,7 +331,9 @@ def worker_rss(master):
     return [int(kb) / 1024 for kb in children[1::2]]
 
 
-def load(urls):
+def load(urls, redis_url=""):
+    """Today's table: each page alone, signed out and in. Returns the bare view's
+    median req/s (the busy and class scenarios' floor)."""
     cookie = member_session()
     runs = [("bare", "/bench/bare/", "")]
     runs += [(f"{name} anonymous", path, "") for name, path in urls.items()]
@@ -314,21 +342,9 @@ def load(urls):
     if chosen:
         runs = [run for run in runs if run[0] == "bare" or run[0] in chosen]
     results = {name: [] for name, _, _ in runs}
-    master = start_gunicorn()
+    master = start_gunicorn(redis_url)
     try:
-        for _name, path, cookie_header in runs:  # warm every worker's caches
-            subprocess.run(
-                [
-                    "wrk",
-                    "-t1",
-                    "-c4",
-                    "-d1s",
-                    *(["-H", f"Cookie: {cookie_header}"] * bool(cookie_header)),
-                    f"http://127.0.0.1:{PORT}{path}",
-                ],
-                capture_output=True,
-                check=True,
-            )
+        warm(runs)
         for round_ in range(ROUNDS):
             print(f"round {round_ + 1} of {ROUNDS} ...", flush=True)
             for name, path, cookie_header in runs:
@@ -336,24 +352,294 @@ def load(urls):
                 results[name].append(wrk(path, cookie_header))
         rss = worker_rss(master)
     finally:
-        os.killpg(master.pid, signal.SIGTERM)
-        master.wait(timeout=30)
+        stop_gunicorn(master)
     bare = statistics.median(r[0] for r in results["bare"])
     print(
-        f"\nwrk -t2 -c{CONNECTIONS} -d{DURATION} x {ROUNDS} rounds, {WORKERS} workers; "
-        "medians of the rounds"
+        f"\nwrk -t2 -c{CONNECTIONS} -d{DURATION} x {ROUNDS} rounds, {WORKERS} workers, "
+        f"{backend_name(redis_url)}; medians of the rounds"
     )
-    print(f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}")
+    print(f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}{'errors':>8}")
     for name, rows in results.items():
         rps = statistics.median(r[0] for r in rows)
         p50 = statistics.median(r[1] for r in rows)
         p99 = statistics.median(r[2] for r in rows)
-        print(f"{name:<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%")
+        errors = sum(r[3] for r in rows)
+        print(f"{name:<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%{errors:>8}")
+    print_rss(rss)
+    return bare
+
+
+def warm(runs):
+    """Fill every worker's caches before measuring."""
+    for _name, path, cookie_header in runs:
+        subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                "-c4",
+                "-d1s",
+                *(["-H", f"Cookie: {cookie_header}"] * bool(cookie_header)),
+                f"http://127.0.0.1:{PORT}{path}",
+            ],
+            capture_output=True,
+            check=True,
+        )
+
+
+def print_rss(rss):
     if rss:
         print(
-            f"\nworker RSS after the load: median {statistics.median(rss):.1f} MiB, "
+            f"worker RSS after the load: median {statistics.median(rss):.1f} MiB, "
             f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))})"
         )
+
+
+def backend_name(redis_url):
+    return "Redis cache and sessions (production)" if redis_url else "local-memory cache"
+
+
+def measure_bare(redis_url):
+    master = start_gunicorn(redis_url)
+    try:
+        warm([("bare", "/bench/bare/", "")])
+        return statistics.median(wrk("/bench/bare/", "")[0] for _ in range(ROUNDS))
+    finally:
+        stop_gunicorn(master)
+
+
+# --- A busy thread and a whole class: readers while students write ---
+
+LIKES_PER_SECOND = float(os.environ.get("LIKES_PER_SECOND", "5"))
+COMMENT_EVERY = float(os.environ.get("COMMENT_EVERY", "10"))
+WRITERS = 5
+CLASS_CONNECTIONS = int(os.environ.get("CLASS_CONNECTIONS", "200"))
+
+
+class Writers:
+    """Five students (bench-reader1..5) like and unlike P500's comments, LIKES_PER_SECOND
+    in all, and one of them comments on P500 every COMMENT_EVERY seconds, through the
+    site's own forms (session cookie, CSRF token), until stopped."""
+
+    def __init__(self, urls):
+        import threading
+
+        self.urls = urls
+        self.stop = threading.Event()
+        self.likes = self.comments = self.errors = 0
+        slug = urls["P500"].rstrip("/").rsplit("/", 1)[1]
+        post = Post.objects.get(course__slug=COURSE, slug=slug)
+        self.comment_ids = list(
+            Comment.objects.filter(post=post).order_by("pk").values_list("pk", flat=True)
+        )
+        self.students = [
+            User.objects.get(username=f"bench-reader{n}") for n in range(1, WRITERS + 1)
+        ]
+        self.threads = [
+            threading.Thread(target=self.write, args=(n,), daemon=True)
+            for n in range(len(self.students))
+        ]
+
+    def __enter__(self):
+        # Each student's session and CSRF token, from a small page, before the clock runs.
+        self.sessions = []
+        for student in self.students:
+            cookie = session_of(student)
+            token, csrf_cookie = csrf_of(self.urls["P7"], cookie)
+            self.sessions.append((token, f"{cookie}; csrftoken={csrf_cookie}"))
+        drain()
+        self.started = time.monotonic()
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+        self.seconds = time.monotonic() - self.started
+
+    def write(self, n):
+        rng = random.Random(n)
+        token, cookies = self.sessions[n]
+        interval = WRITERS / LIKES_PER_SECOND
+        next_like = time.monotonic() + rng.random() * interval
+        next_comment = time.monotonic() + COMMENT_EVERY if n == 0 else float("inf")
+        k = 0
+        while not self.stop.is_set():
+            now = time.monotonic()
+            if now >= next_comment:
+                k += 1
+                path = comment_create_path(self.urls["P500"])
+                body = f"Comment from the busy bench, {k} at {time.time():.0f}."
+                self.post(path, cookies, {"csrfmiddlewaretoken": token, "body": body})
+                self.comments += 1
+                next_comment += COMMENT_EVERY
+            elif now >= next_like:
+                pk = rng.choice(self.comment_ids)
+                liked = rng.choice(("0", "1"))
+                data = {"csrfmiddlewaretoken": token, "liked": liked}
+                self.post(f"/comments/{pk}/like/", cookies, data, json=True)
+                self.likes += 1
+                next_like += interval
+            else:
+                self.stop.wait(min(next_like, next_comment) - now)
+
+    def post(self, path, cookies, data, json=False):
+        from urllib.parse import urlencode
+
+        headers = {"Cookie": cookies, "Content-Type": "application/x-www-form-urlencoded"}
+        if json:
+            headers["Accept"] = "application/json"
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}{path}", data=urlencode(data).encode(), headers=headers
+        )
+        try:
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as answer:
+                answer.read()
+        except urllib.error.HTTPError as error:
+            if error.code >= 400:
+                self.errors += 1
+        except OSError:
+            self.errors += 1
+
+    def summary(self):
+        return (
+            f"writes: {self.likes} likes and unlikes ({self.likes / self.seconds:.1f}/s), "
+            f"{self.comments} comments, {self.errors} errors"
+        )
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def session_of(user):
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def csrf_of(path, cookie):
+    """(form token, csrftoken cookie) from a page the reader reads."""
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (our server)
+        html = answer.read().decode()
+        set_cookie = " ".join(answer.headers.get_all("Set-Cookie") or [])
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return token, re.search(r"csrftoken=([^;]+)", set_cookie).group(1)
+
+
+def comment_create_path(post_path):
+    from django.urls import reverse
+
+    course_slug, post_slug = post_path.strip("/").split("/")[-2:]
+    return reverse("comments:comment_create", args=[course_slug, post_slug])
+
+
+def busy(urls, bare, redis_url=""):
+    """Issue 34's busy thread: P500 anonymous, P500 and P7 for a member while the
+    writers write."""
+    cookie = member_session()
+    runs = [
+        ("P500 anonymous", urls["P500"], "", ">= 30 %"),
+        ("P500 member", urls["P500"], cookie, ">= 8 %"),
+        ("P7 member", urls["P7"], cookie, ">= 20 %"),
+    ]
+    results = {name: [] for name, *_ in runs}
+    master = start_gunicorn(redis_url)
+    try:
+        warm([run[:3] for run in runs])
+        with Writers(urls) as writers:
+            for round_ in range(ROUNDS):
+                print(f"busy: round {round_ + 1} of {ROUNDS} ...", flush=True)
+                for name, path, cookie_header, _ in runs:
+                    results[name].append(wrk(path, cookie_header))
+        rss = worker_rss(master)
+    finally:
+        stop_gunicorn(master)
+    print(
+        f"\nbusy thread, {backend_name(redis_url)}: five students like and unlike P500's "
+        f"comments ({LIKES_PER_SECOND:g} a second in all), a comment every "
+        f"{COMMENT_EVERY:g} s; wrk -t2 -c{CONNECTIONS} -d{DURATION} x {ROUNDS}"
+    )
+    print(
+        f"{'page':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}{'errors':>8}"
+        "   target (p99 < 250 ms, no error)"
+    )
+    for name, *_, target in runs:
+        rows = results[name]
+        rps = statistics.median(r[0] for r in rows)
+        p50 = statistics.median(r[1] for r in rows)
+        p99 = statistics.median(r[2] for r in rows)
+        errors = sum(r[3] for r in rows)
+        print(
+            f"{name:<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%{errors:>8}"
+            f"   {target}"
+        )
+    print(writers.summary())
+    print_rss(rss)
+
+
+CLASS_SCRIPT = """-- A class: each request the next of the four pages, as the next of the students.
+local paths = {%(paths)s}
+local cookies = {%(cookies)s}
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {}
+  headers["Cookie"] = cookies[(n %% #cookies) + 1]
+  return wrk.format("GET", paths[(n %% #paths) + 1], headers)
+end
+"""
+
+
+def whole_class(urls, bare, redis_url=""):
+    """Issue 34's class: CLASS_CONNECTIONS connections of signed-in students over home,
+    course, P7 and P500, while the writers write."""
+    cookies = [session_of(User.objects.get(username=f"bench-reader{n}")) for n in range(READERS)]
+    script = ROOT / "bench/results/class.lua"
+    script.write_text(
+        CLASS_SCRIPT
+        % {
+            "paths": ", ".join(f'"{path}"' for path in urls.values()),
+            "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
+        }
+    )
+    master = start_gunicorn(redis_url)
+    rows = []
+    try:
+        warm([(name, path, cookies[0]) for name, path in urls.items()])
+        with Writers(urls) as writers:
+            for round_ in range(ROUNDS):
+                print(f"class: round {round_ + 1} of {ROUNDS} ...", flush=True)
+                rows.append(wrk("/", "", connections=CLASS_CONNECTIONS, script=script))
+        rss = worker_rss(master)
+    finally:
+        stop_gunicorn(master)
+    rps = statistics.median(r[0] for r in rows)
+    p50 = statistics.median(r[1] for r in rows)
+    p99 = statistics.median(r[2] for r in rows)
+    errors = sum(r[3] for r in rows)
+    print(
+        f"\na class, {backend_name(redis_url)}: {CLASS_CONNECTIONS} connections of "
+        f"{READERS} signed-in students over home, course, P7 and P500 with the busy "
+        f"thread's writes; wrk -t2 -d{DURATION} x {ROUNDS}"
+    )
+    print(f"{'':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of bare':>9}{'errors':>8}")
+    print(
+        f"{'class mix':<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%{errors:>8}"
+        "   target: p99 < 500 ms, no error"
+    )
+    print(writers.summary())
+    print_rss(rss)
+
+
+def flush_redis(redis_url):
+    """Start the Redis pass from an empty cache (the bench's own database number)."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
 
 
 def main():
@@ -361,17 +647,36 @@ def main():
         sys.exit("Point DATABASE_URL at a PostgreSQL database (see the docstring).")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens
     (ROOT / "bench/results").mkdir(exist_ok=True)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
     seed()
     urls = pages()
-    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-    print(f"database {connection.settings_dict['NAME']}, cache {cache}")
+    print(f"database {connection.settings_dict['NAME']}")
     print("pages: " + ", ".join(f"{k} {v}" for k, v in urls.items()))
     if os.environ.get("PROFILE", "1") != "0":
         profile(urls)
-    load(urls)
+    scenarios = os.environ.get("SCENARIOS", "pages,busy,class").split(",")
+    for redis_url in backends():
+        print(f"\n=== {backend_name(redis_url)} ===", flush=True)
+        if redis_url:
+            flush_redis(redis_url)
+        bare = load(urls, redis_url) if "pages" in scenarios else measure_bare(redis_url)
+        if "busy" in scenarios:
+            busy(urls, bare, redis_url)
+        if "class" in scenarios:
+            whole_class(urls, bare, redis_url)
+
+
+def backends():
+    """The passes: BACKENDS ("local,redis" by default when REDIS_URL is set, else
+    "local"); the Redis pass uses REDIS_URL (production's configuration)."""
+    redis_url = os.environ.get("REDIS_URL", "")
+    names = os.environ.get("BACKENDS", "local,redis" if redis_url else "local").split(",")
+    if "redis" in names and not redis_url:
+        sys.exit("BACKENDS names redis: set REDIS_URL (e.g. redis://127.0.0.1:6379/12)")
+    return ["" if name == "local" else redis_url for name in names]
 
 
 if __name__ == "__main__":

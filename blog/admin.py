@@ -6,7 +6,17 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
-from blog.models import BodyImage, Course, Embed, Invitation, Membership, Post, PostLike, Topic
+from blog.models import (
+    AnnouncementSeen,
+    BodyImage,
+    Course,
+    Embed,
+    Invitation,
+    Membership,
+    Post,
+    PostLike,
+    Topic,
+)
 from blog.versions import ChangesPagesAdmin, changed
 
 
@@ -199,6 +209,22 @@ class PostLikeAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     @admin.display(description="course", ordering="post__course__title")
     def course(self, like):
         return like.post.course
+
+
+@admin.register(AnnouncementSeen)
+class AnnouncementSeenAdmin(admin.ModelAdmin):
+    """Who has opened which pinned announcement (its "New" mark is gone for them).
+    Written by opening the post; read-only here."""
+
+    list_display = ["post", "user", "seen_at"]
+    list_filter = ["post__course"]
+    search_fields = ["post__title", "user__username"]
+    list_select_related = ["post", "user"]
+    readonly_fields = ["post", "user", "seen_at"]
+    date_hierarchy = "seen_at"
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(BodyImage)

@@ -10,7 +10,7 @@ class BlogConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.signals import profile_changed
-        from blog import invitations, versions
+        from blog import checks, invitations, versions  # noqa: F401  (checks: registers)
 
         profile_changed.connect(versions.person_changed, dispatch_uid="blog.person_changed")
         user_logged_in.connect(invitations.accept_on_sign_in, dispatch_uid="blog.invitations")

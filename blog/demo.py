@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.images import clean_image_upload
 from accounts.names import shown_name
 from blog import demo_art, embeds, fetcher, services
-from blog.models import Course, Membership, Post, Role
+from blog.models import Course, Membership, Post, Role, course_zone_of
 from blog.rendering import render_post_markdown
 
 COURSE = {
@@ -197,6 +197,24 @@ DRAFT = (
     "changing prices, and that this is why it failed. Still collecting sources.",
 )
 
+# A post that goes live by itself next Monday at 09:00 in the course's zone (blog/scheduling.py):
+# until then its author and the instructor see it marked "Scheduled".
+SCHEDULED = (
+    "anya",
+    "Week 9: what the kitchen debates were about",
+    "Stagnation",
+    "Next week's readings put the kitchen at the centre of late Soviet talk. Before we "
+    "meet, a question: were those conversations a politics, or a way of living without "
+    "one?",
+)
+
+
+def next_monday_at_nine(course, now):
+    """09:00 on the Monday of next week, in the course's time zone."""
+    local = timezone.localtime(now, course_zone_of(course))
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return datetime.combine(monday, time(9, 0), tzinfo=local.tzinfo)
+
 
 # The picture for each post (blog/demo_art.py): a scene, never the title again.
 ART = {
@@ -271,6 +289,12 @@ def seed(ctx):
     )
     if created:
         draft.topics.add(topics[topic])
+    author, title, topic, body = SCHEDULED
+    if not Post.objects.filter(course=course, title=title).exists():
+        scheduled = Post(course=course, author=users[author], title=title, body=body)
+        scheduled.schedule(next_monday_at_nine(course, now))
+        scheduled.save()
+        scheduled.topics.add(topics[topic])
 
     seminar_post, _ = Post.objects.get_or_create(
         course=seminar,
@@ -308,7 +332,45 @@ def seed(ctx):
             post.published_at = now - timedelta(days=days_ago)
             post.save()
         posts[title] = post
+    dress_course(course)
+    posts[ANNOUNCEMENT[0]] = announce(course, instructor, now)
     ctx.update(course=course, seminar=seminar, posts=posts, topics=topics)
+
+
+def dress_course(course):
+    """The course's face (docs/design.md): its header, drawn for the demo, with the spire
+    as the focal point, and the palette's crimson."""
+    if course.header_renditions:
+        return
+    buffer = io.BytesIO()
+    demo_art.course_header(("#5b1f2a", "#e9a46b")).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("header.png", buffer.getvalue(), content_type="image/png")
+    course.header_focus_x, course.header_focus_y = demo_art.HEADER_FOCUS
+    course.accent = "crimson"
+    services.save_course_settings(course=course, header_image=clean_image_upload(upload))
+
+
+# The instructor's pinned announcement: set on the row, not through pin_post, so seeding
+# sends no notification email (members still see it marked "New" until they open it).
+ANNOUNCEMENT = (
+    "Week 6: the essay question is up",
+    "The mid-term essay asks **how far the Thaw reached beyond Moscow**. Choose two "
+    "sources from the reading list and one you found yourself; 1,500 words, due on "
+    "the Friday of week 8.\n\nOffice hours move to Thursday 14:00 this week only.",
+)
+
+
+def announce(course, instructor, now):
+    title, body = ANNOUNCEMENT
+    post = Post.objects.filter(course=course, title=title).first()
+    if post is None:
+        post = Post(course=course, author=instructor, title=title, body=body)
+        post.publish()
+        post.published_at = now - timedelta(hours=5)
+        post.pinned_at = now - timedelta(hours=5)
+        post.pinned_until = now + timedelta(days=14)
+        post.save()
+    return post
 
 
 # Posts with an embed and an image from the web. The video's address is made up for the

@@ -254,3 +254,60 @@ def illustration(motif, colours, seed):
 
 def alt_text(motif):
     return MOTIFS[motif][1]
+
+
+HEADER_WIDTH, HEADER_HEIGHT = 2000, 640
+# Where the header's subject stands, in percent: the focal point the demo course sets, so
+# a phone's narrow crop keeps the spire in view.
+HEADER_FOCUS = (76, 20)
+
+
+def course_header(colours, seed=1):
+    """The demo course's header: a city's roofline at dusk, a lit spire with its star
+    right of centre (HEADER_FOCUS), no text. Wide and low, as headers are."""
+    dark, light = (_rgb(colour) for colour in colours)
+    rng = random.Random(seed)
+    width, height = HEADER_WIDTH, HEADER_HEIGHT
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    top, bottom = _mix(dark, (10, 12, 30), 0.55), _mix(light, (255, 236, 200), 0.5)
+    for y in range(height):
+        draw.line([(0, y), (width, y)], fill=_mix(top, bottom, (y / height) ** 1.4))
+    for _ in range(90):  # the first stars
+        x, y = rng.randrange(width), rng.randrange(int(height * 0.45))
+        draw.point((x, y), fill=_mix(bottom, (255, 255, 255), 0.6))
+    far, near = _mix(dark, bottom, 0.45), _mix(dark, (0, 0, 0), 0.35)
+    x = 0
+    while x < width:  # a far row of blocks
+        w, h = rng.randrange(60, 160), rng.randrange(120, 260)
+        draw.rectangle([x, height - h, x + w, height], fill=far)
+        x += w
+    for cx, r in ((360, 70), (520, 52), (640, 44)):  # onion domes on drums
+        base = height - 250
+        draw.rectangle([cx - r * 0.7, base, cx + r * 0.7, height], fill=near)
+        draw.ellipse([cx - r, base - r * 1.6, cx + r, base + r * 0.2], fill=near)
+        tip = [(cx - r * 0.35, base - r * 1.4), (cx + r * 0.35, base - r * 1.4)]
+        draw.polygon([*tip, (cx, base - r * 2.6)], fill=near)
+    sx = width * HEADER_FOCUS[0] / 100  # the spire, where the focal point is
+    draw.rectangle([sx - 70, height - 330, sx + 70, height], fill=near)
+    draw.rectangle([sx - 46, height - 430, sx + 46, height - 330], fill=near)
+    draw.polygon([(sx - 40, height - 430), (sx + 40, height - 430), (sx, height - 560)], fill=near)
+    glow = _mix(light, (255, 220, 120), 0.6)
+    draw.ellipse([sx - 60, height - 640, sx + 60, height - 520], fill=_mix(top, glow, 0.25))
+    star = [
+        (sx + 26 * math.sin(k * math.pi / 5) * (1 if k % 2 == 0 else 0.45),
+         height - 580 - 26 * math.cos(k * math.pi / 5) * (1 if k % 2 == 0 else 0.45))
+        for k in range(10)
+    ]  # fmt: skip
+    draw.polygon(star, fill=(224, 52, 52))
+    for row in range(3):  # lit windows in the spire's base
+        for col in range(3):
+            wx, wy = sx - 45 + col * 35, height - 300 + row * 70
+            draw.rectangle([wx, wy, wx + 14, wy + 26], fill=glow)
+    x = 0
+    while x < width:  # the near roofs, low, leaving the spire free
+        w, h = rng.randrange(90, 220), rng.randrange(40, 120)
+        if not sx - 140 < x + w / 2 < sx + 140:
+            draw.rectangle([x, height - h, x + w, height], fill=_mix(near, (0, 0, 0), 0.3))
+        x += w
+    return image.filter(ImageFilter.SMOOTH)

@@ -5,9 +5,10 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from accounts.images import clean_image_upload
-from blog.models import Course, Post, Role, Topic
+from blog.models import Course, Post, Role, Topic, course_zone_of
 from blog.participation import period_bounds, period_slug
 from blog.services import POST_FIELDS, TOPICS
 
@@ -103,6 +104,87 @@ class CourseForm(forms.ModelForm):
         if not 1 <= depth <= 10:
             raise ValidationError("Choose a depth from 1 to 10.", code="depth_range")
         return depth
+
+
+class CourseSettingsForm(CourseForm):
+    """The settings page's form: the course's fields and its face (a header image with
+    its focal point, an accent colour). The upload is checked like every image
+    (accounts.images) and kept as ``header_image`` (a CleanImage) for the service."""
+
+    FACE_FIELDS = ("header_upload", "remove_header", "header_focus_x", "header_focus_y", "accent")
+    KEEP_WHEN_EMPTY = (*CourseForm.KEEP_WHEN_EMPTY, "header_focus_x", "header_focus_y")
+    header_upload = forms.FileField(
+        label="Header image",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, up to 10 MB. Wide pictures work best.",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+    remove_header = forms.BooleanField(label="Remove the header image", required=False)
+
+    class Meta(CourseForm.Meta):
+        fields = [*CourseForm.Meta.fields, "header_focus_x", "header_focus_y", "accent"]
+        widgets = {
+            **CourseForm.Meta.widgets,
+            "accent": forms.RadioSelect(attrs={"class": "form-check-input"}),
+            "header_focus_x": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "header_focus_y": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        }
+        help_texts = {
+            "header_focus_x": "What must stay in view on a phone: 0 is the left edge, 100 "
+            "the right. Click the preview to set both.",
+            "header_focus_y": "0 is the top, 100 the bottom.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header_image = None
+
+    def clean_header_upload(self):
+        upload = self.cleaned_data.get("header_upload")
+        if upload:
+            self.header_image = clean_image_upload(upload)
+        return upload
+
+    def face_fields(self):
+        return [self[name] for name in self.FACE_FIELDS]
+
+    def other_fields(self):
+        return [field for field in self if field.name not in self.FACE_FIELDS]
+
+
+class PinForm(forms.Form):
+    """Pin a post as an announcement until a time in the course's zone (or until
+    unpinned)."""
+
+    until = forms.DateTimeField(
+        label="Show it until",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": "Enter a date and time, such as 2027-01-18 09:00."},
+    )
+
+    def __init__(self, *args, time_zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        until = self.initial.get("until")
+        if until is not None:
+            self.initial["until"] = timezone.localtime(until, time_zone).replace(tzinfo=None)
+        self.fields[
+            "until"
+        ].help_text = (
+            f"In {time_zone.key} time. Leave it empty to keep it pinned until you unpin it."
+        )
+
+    def _clean_fields(self):
+        with timezone.override(self.time_zone):  # naive input means the course's zone
+            super()._clean_fields()
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until is not None and until <= timezone.now():
+            raise ValidationError("Choose a time in the future.", code="past")
+        return until
 
 
 class JoinCourseForm(forms.Form):
@@ -257,6 +339,59 @@ class PostForm(forms.ModelForm):
             "featured_image": self.featured_image,
             "remove_image": data["remove_image"],
         }
+
+
+class ScheduleForm(forms.Form):
+    """The editor's "Schedule for": a wall-clock time in the course's time zone, later
+    than now. Checked only when the writer schedules."""
+
+    publish_at = forms.DateTimeField(
+        label="Schedule for",
+        required=False,  # only when scheduling (clean_publish_at)
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Choose the date and time to publish it.",
+            "invalid": "Enter a date and time such as 2027-03-15 09:00.",
+        },
+    )
+
+    def __init__(self, data=None, *, post, course):
+        self.zone = course_zone_of(course)
+        initial = {}
+        if post.is_scheduled:
+            initial["publish_at"] = timezone.localtime(post.published_at, self.zone).replace(
+                tzinfo=None
+            )
+        super().__init__(data, initial=initial, prefix="schedule")
+        self.post, self.course = post, course
+        self.fields["publish_at"].help_text = f"In the course's time zone, {self.zone.key}."
+
+    def as_typed(self):
+        """The form unbound, showing what was typed (when another action was chosen, its
+        errors are not the writer's concern)."""
+        form = ScheduleForm(post=self.post, course=self.course)
+        if self.data:
+            form.initial["publish_at"] = self["publish_at"].data or ""
+        return form
+
+    def _clean_fields(self):
+        with timezone.override(self.zone):  # what was typed is the course's wall-clock time
+            super()._clean_fields()
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        if when is None:
+            raise ValidationError(self.fields["publish_at"].error_messages["required"], "required")
+        now = timezone.now()
+        if when <= now:
+            local = timezone.localtime(now, self.zone)
+            raise ValidationError(
+                "That time has passed (it is now %(now)s in %(zone)s): choose a later one, "
+                "or use “Publish now”.",
+                code="past",
+                params={"now": local.strftime("%Y-%m-%d %H:%M"), "zone": self.zone.key},
+            )
+        return when
 
 
 class PreviewForm(forms.Form):

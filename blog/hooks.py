@@ -1,11 +1,11 @@
 """What blog adds to other apps' pages and to its own extension points (config/hooks.py)."""
 
-from blog import embeds, participation
+from blog import announcements, embeds, participation, scheduling
 from blog.profile import posts_section
 from blog.templatetags import blog_tags
 from blog.views.likes import post_likes_viewer_context
 from config import hooks
-from config.hooks import Column, Filler, ViewerContext
+from config.hooks import Column, Filler, ScheduledPublisher, ViewerContext
 
 hooks.PROFILE_SECTIONS.register(posts_section, order=10)
 
@@ -24,3 +24,13 @@ column(Column("last_activity", "Last activity", participation.last_post_like, "m
 hooks.HOLE_FILLERS.register(Filler("part", blog_tags.fill_part))
 hooks.HOLE_FILLERS.register(Filler("block", blog_tags.fill_block))
 hooks.VIEWER_CONTEXTS.register(ViewerContext("post_like", post_likes_viewer_context))
+
+# Scheduled posts go live at their time (blog/scheduling.py).
+hooks.SCHEDULED_PUBLISHERS.register(
+    ScheduledPublisher("posts", scheduling.publish_due_posts), order=10
+)
+
+# Pinned announcements on the course page and home: filled for each reader when the page
+# is shown, so expiry and the "new" mark need no version (blog/announcements.py).
+hooks.VIEWER_CONTEXTS.register(ViewerContext("course_announcements", announcements.for_course))
+hooks.VIEWER_CONTEXTS.register(ViewerContext("home_announcements", announcements.for_home))

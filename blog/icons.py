@@ -1,8 +1,8 @@
 """The site's few icons, each path drawn once.
 
-Templates use ``{% icon "heart" 18 %}`` (blog_tags). A long list of comments draws its
-hearts with ``<use href="#icon-heart">`` against one ``{% icon_symbol "heart" %}`` on
-the page, so 500 comments don't repeat the path 500 times (comments/markup.py).
+Templates use ``{% icon "heart" 18 %}`` (blog_tags). A long list of comments draws no
+markup for its hearts: the stylesheet's ``.like-button--sm::before`` masks the same heart
+path (static/css/main.css; tests/accounts/test_avatars.py keeps the two the same).
 """
 
 from django.utils.safestring import SafeString
@@ -24,20 +24,4 @@ def icon_svg(name, size, css_class=""):
     return SafeString(
         f'<svg{class_attr} viewBox="{VIEWBOX}" width="{size}" height="{size}" '
         f'aria-hidden="true" fill="currentColor"><path d="{PATHS[name]}"/></svg>'
-    )
-
-
-def icon_symbol(name):
-    """A hidden ``<symbol id="icon-NAME">`` that ``icon_use`` markup points at."""
-    return SafeString(
-        '<svg width="0" height="0" class="visually-hidden" aria-hidden="true">'
-        f'<symbol id="icon-{name}" viewBox="{VIEWBOX}"><path d="{PATHS[name]}"/></symbol></svg>'
-    )
-
-
-def icon_use(name, size, css_class):
-    """A reference to the page's ``icon_symbol(name)``: a few bytes per use."""
-    return (
-        f'<svg class="{css_class}" width="{size}" height="{size}" aria-hidden="true">'
-        f'<use href="#icon-{name}"/></svg>'
     )

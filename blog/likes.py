@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
 from accounts.avatars import avatar_of
-from blog.icons import icon_svg, icon_use
+from blog.icons import icon_svg
 
 
 def button_label(count, liked):
@@ -45,22 +45,24 @@ STEP_LABELS = {
 def like_button(*, liked, label, small=False, form="", formaction=""):
     """The Like toggle, a submit button: of its enclosing form, or (``form`` and
     ``formaction``) of a shared form elsewhere on the page, as a thread's comments do.
-    Small buttons draw their heart from the page's ``icon_symbol("heart")``."""
+    Small buttons get their heart from the stylesheet."""
     target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
     icon = _heart(small)
+    # A button submits by default; the text's span is found by its data attribute.
     return SafeString(
-        f'<button type="submit"{target} name="liked" value="{"0" if liked else "1"}" '
+        f'<button{target} name="liked" value="{"0" if liked else "1"}" '
         f'class="like-button{" like-button--sm" if small else ""}{" is-liked" if liked else ""}" '
         f'aria-label="{escape(label)}" data-like-button>{icon}'
-        f'<span class="like-button__text" data-like-text>{"Liked" if liked else "Like"}</span>'
+        f"<span data-like-text>{'Liked' if liked else 'Like'}</span>"
         "</button>"
     )
 
 
 def _heart(small):
-    """The Like control's heart: small ones point at the page's symbol (a thread)."""
+    """The Like control's heart: small ones (a thread's, up to 500 on a page) are drawn
+    by the stylesheet (``.like-button--sm::before``, the same path as a mask)."""
     if small:
-        return icon_use("heart", 14, "like-button__icon")
+        return ""
     return icon_svg("heart", 18, "like-button__icon")
 
 
@@ -80,7 +82,7 @@ def like_step_link(*, step, url, thing, small=False, describedby=""):
     described = f' aria-describedby="{describedby}"' if describedby else ""
     return SafeString(
         f'<a class="like-button{" like-button--sm" if small else ""}" href="{escape(url)}" '
-        f'aria-label="{label}"{described}>{icon}<span class="like-button__text">Like</span></a>'
+        f'aria-label="{label}"{described}>{icon}Like</a>'
     )
 
 

@@ -5,14 +5,17 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import connections, models, router
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator, slugify
 
 from blog.extensions import apply_body_filters
+from blog.palette import ACCENT_CHOICES, accent_of
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
     SEARCH_CONFIG,
@@ -35,8 +38,8 @@ def new_join_code():
 # Words that course-level URLs use where a post slug would go (/c/<course>/search/...).
 RESERVED_POST_SLUGS = frozenset(
     {
-        "archive", "bibliography", "feed", "images", "join-code", "manage", "people", "preview",
-        "search", "topics", "write",
+        "archive", "bibliography", "feed", "images", "join-code", "manage", "pages", "people",
+        "preview", "search", "topics", "write",
     }
 )  # fmt: skip
 
@@ -146,12 +149,18 @@ class CourseQuerySet(models.QuerySet):
 
     def with_viewer_role(self, user):
         """Annotate ``viewer_role``, the user's role in each course (None if not a
-        member), for ``Course.remember_role``: the role costs no query of its own."""
+        member), for ``Course.remember_role``: the role costs no query of its own. And
+        ``has_announcements``: whether a pinned post is live there now, so that the
+        pages that list announcements ask for them only then (blog/announcements.py)."""
         if not user.is_authenticated:
             return self.annotate(
                 viewer_role=models.Value(None, output_field=models.CharField()),
                 viewer_restricted_posts=models.Value(False),
+                has_announcements=models.Value(False),
             )
+        # The database's clock, not a time fixed in Python: a lookup compiled once per
+        # process (config.db.PreparedQuery) must still see a pin expire.
+        pinned = Post.objects.filter(course_id=models.OuterRef("pk")).pinned_now(Now())
         role = Membership.objects.filter(course_id=models.OuterRef("pk"), user_id=user.pk)
         restricted = Post.objects.filter(
             course_id=models.OuterRef("pk"),
@@ -162,6 +171,7 @@ class CourseQuerySet(models.QuerySet):
         return self.annotate(
             viewer_role=models.Subquery(role.order_by().values("role")[:1]),
             viewer_restricted_posts=models.Exists(restricted),
+            has_announcements=models.Exists(pinned),
         )
 
     def for_member(self, user):
@@ -266,6 +276,19 @@ class Course(VersionedModel, models.Model):
         default=ErasurePolicy.KEEP,
         help_text="When a member erases their account (docs/privacy.md). Shown to them "
         "before they confirm.",
+    )
+    # The course's face (docs/design.md): a header image's renditions (blog.services.
+    # set_course_header), the point of it that stays in view when a narrow screen crops
+    # it (percent from the left and from the top), and an accent from blog.palette.
+    header_renditions = models.JSONField(default=list, blank=True, editable=False)
+    header_focus_x = models.PositiveSmallIntegerField(
+        "focal point across (%)", default=50, validators=[MaxValueValidator(100)]
+    )
+    header_focus_y = models.PositiveSmallIntegerField(
+        "focal point down (%)", default=50, validators=[MaxValueValidator(100)]
+    )
+    accent = models.CharField(
+        "accent colour", max_length=20, blank=True, choices=ACCENT_CHOICES, default=""
     )
     created = models.DateTimeField(auto_now_add=True)
     # Page versions (blog/versions.py): bumped by versions.changed(), never saved.
@@ -435,6 +458,21 @@ class Course(VersionedModel, models.Model):
     def can_grant_awards(self, user):
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
 
+    def can_write_pages(self, user):
+        """Write, edit, reorder and delete the course's pages (the coursepages app):
+        instructors and staff, while the course is open."""
+        return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def can_pin(self, user):
+        """Pin a post as an announcement, and unpin it: nothing new is announced in a
+        closed course."""
+        return not self.is_closed and self.role_of(user) in (Role.INSTRUCTOR, STAFF)
+
+    def sees_announcements(self, user):
+        """The pinned announcements at the top of the course page and home: members
+        (and staff); the posts themselves stay in the stream for everyone who reads it."""
+        return self.role_of(user) is not None
+
     def can_import(self, user):
         """Bring a WordPress blog into the course (and undo such an import)."""
         return self.role_of(user) in (Role.INSTRUCTOR, STAFF)
@@ -498,6 +536,18 @@ class Course(VersionedModel, models.Model):
             return ""
         who = "guests" if not user.is_authenticated else "people outside the course"
         return f"Comments from {who} are held until an instructor approves them."
+
+    # --- Its face ---
+
+    @property
+    def header_image(self):
+        """The header's largest rendition, or None."""
+        return self.header_renditions[-1] if self.header_renditions else None
+
+    @property
+    def accent_colours(self):
+        """The palette's Accent (blog.palette), or None for the site's own green."""
+        return accent_of(self.accent)
 
     @property
     def is_public(self):
@@ -676,6 +726,13 @@ class PostQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=Post.Status.DRAFT)
 
+    def scheduled(self):
+        return self.filter(status=Post.Status.SCHEDULED)
+
+    def due(self, now):
+        """Scheduled posts whose time has come (blog/scheduling.py publishes them)."""
+        return self.scheduled().filter(published_at__lte=now)
+
     def for_course(self, course):
         return self.filter(course=course)
 
@@ -683,8 +740,8 @@ class PostQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def visible_to(self, user):
-        """Published posts the user may read, plus the drafts they may see: the query
-        of Post.can_read (Course.can_read_posts_visible_to), docs/privacy.md."""
+        """Published posts the user may read, plus the drafts and scheduled posts they may
+        see: the query of Post.can_read (Course.can_read_posts_visible_to), docs/privacy.md."""
         if is_site_staff(user):
             return self
         public = Q(course__visibility=Course.Visibility.PUBLIC, visibility=PostVisibility.PUBLIC)
@@ -695,7 +752,8 @@ class PostQuerySet(models.QuerySet):
         members = Q(course_id__in=member_of) & ~Q(visibility=PostVisibility.INSTRUCTORS)
         readable = public | members | Q(course_id__in=teaches) | Q(author=user)
         published = Q(status=Post.Status.PUBLISHED) & readable
-        drafts = Q(status=Post.Status.DRAFT) & (Q(author=user) | Q(course_id__in=teaches))
+        # Drafts and scheduled posts: not published yet, whatever the status says next.
+        drafts = ~Q(status=Post.Status.PUBLISHED) & (Q(author=user) | Q(course_id__in=teaches))
         return self.filter(published | drafts)
 
     def with_like_counts(self):
@@ -722,6 +780,21 @@ class PostQuerySet(models.QuerySet):
             .values("role")[:1]
         )
         return self.annotate(viewer_role=models.Subquery(role))
+
+    def pinned_now(self, now=None):
+        """Published posts pinned as announcements whose pin hasn't expired at `now` (a
+        datetime or the database's ``Now()``; the current time by default): expiry needs
+        no write, every page that shows them asks at the time it is shown."""
+        now = now or timezone.now()
+        return self.filter(status=Post.Status.PUBLISHED, pinned_at__isnull=False).filter(
+            Q(pinned_until__isnull=True) | Q(pinned_until__gt=now)
+        )
+
+    def with_viewer_seen(self, user):
+        """Annotate ``viewer_seen``: whether the user has opened each post since it was
+        pinned (AnnouncementSeen)."""
+        seen = AnnouncementSeen.objects.filter(post=models.OuterRef("pk"), user_id=user.pk)
+        return self.annotate(viewer_seen=models.Exists(seen))
 
     def for_month(self, year, month):
         return self.filter(published_at__year=year, published_at__month=month)
@@ -793,6 +866,8 @@ def post_image_path(instance, filename):
 class Post(VersionedModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # Goes live by itself at published_at (blog/scheduling.py, docs/architecture.md).
+        SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
 
     Visibility = PostVisibility
@@ -830,12 +905,20 @@ class Post(VersionedModel, models.Model):
     image_credit = models.CharField(max_length=200, blank=True)
     image_credit_url = models.URLField(max_length=500, blank=True)
     topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
+    # A pinned announcement (blog.services.pin_post): since when, and until when (None:
+    # until an instructor unpins it). Shown at the top of the course page and on its
+    # members' home while published and unexpired (PostQuerySet.pinned_now).
+    pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    pinned_until = models.DateTimeField(null=True, blank=True, editable=False)
     # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
     # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The version of this post's page (blog/versions.py), never saved.
     page_version = models.PositiveBigIntegerField(default=1, editable=False)
-    version_fields = ("page_version",)
+    # The version of its comments' like counts (versions.likes_changed), never saved:
+    # a signed-in reader's copy fills them in at hit time, so a like keeps the page.
+    likes_version = models.PositiveBigIntegerField(default=1, editable=False)
+    version_fields = ("page_version", "likes_version")
 
     objects = PostQuerySet.as_manager()
 
@@ -844,7 +927,15 @@ class Post(VersionedModel, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="post_slug_unique_per_course")
         ]
-        indexes = [models.Index(fields=["course", "status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["course", "status", "-published_at"]),
+            # The publisher's query, every minute: only the few scheduled posts are in it.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(status="scheduled"),
+                name="post_scheduled_due",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -887,17 +978,45 @@ class Post(VersionedModel, models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def is_scheduled(self):
+        """Waiting to go live at published_at: until then read like a draft."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def scheduled_text(self):
+        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled post goes
+        live, in its course's time zone, with the zone's name."""
+        zone = course_zone_of(self.course)
+        local = timezone.localtime(self.published_at, zone)
+        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
+
+    @property
     def summary(self):
         return self.excerpt or excerpt_from_html(self.body_html)
 
     def publish(self):
+        now = timezone.now()
+        if self.is_scheduled or (self.published_at is not None and self.published_at > now):
+            self.published_at = None  # "Publish now" instead of at the time it was set for
         self.status = self.Status.PUBLISHED
         if self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = now
             self._first_publication = True  # save() lets the slug follow the title once more
 
+    def schedule(self, when):
+        """Go live by itself at `when` (an aware datetime in the future): the publisher
+        (blog/scheduling.py) flips the status then. Until then it is read like a draft."""
+        self.status = self.Status.SCHEDULED
+        self.published_at = when
+        self._first_publication = True  # the slug follows the title, as on publishing
+
     def unpublish(self):
+        """Back to a draft; a pinned announcement is unpinned (published again, it is an
+        ordinary post until pinned again)."""
+        if self.is_scheduled:
+            self.published_at = None  # the time it was waiting for means nothing now
         self.status = self.Status.DRAFT
+        self.pinned_at = self.pinned_until = None
 
     # --- Images ---
 
@@ -956,6 +1075,22 @@ class Post(VersionedModel, models.Model):
     def can_unpublish(self, user):
         return self.is_published and self.can_edit(user)
 
+    def can_pin(self, user):
+        """Pin it as an announcement (or change or end the pin): a published post."""
+        return self.is_published and self.course.can_pin(user)
+
+    def is_pinned_at(self, now):
+        """Pinned, published and not expired at `now` (PostQuerySet.pinned_now's rule)."""
+        return (
+            self.is_published
+            and self.pinned_at is not None
+            and (self.pinned_until is None or self.pinned_until > now)
+        )
+
+    @property
+    def is_pinned(self):
+        return self.is_pinned_at(timezone.now())
+
     def can_like(self, user):
         return self.is_published and self.course.can_participate(user)
 
@@ -993,6 +1128,26 @@ class PostLike(models.Model):
 
     def __str__(self):
         return f"{self.user} likes {self.post}"
+
+
+class AnnouncementSeen(models.Model):
+    """A member opened a pinned announcement (its page): its "new" mark is gone for them.
+    Written when the post page is looked up (blog.pages.PostPage), at most once."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="seen_by")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="announcements_seen"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "opened announcement"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="announcement_seen_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.post}"
 
 
 class BodyImage(models.Model):

@@ -12,6 +12,7 @@ The versions are the columns blog.versions bumps; which page reads which:
 |        | courses they are (open ones, and a member's own) | reader's role in each          |
 | course | the course's pages_version                       | the reader's role              |
 | post   | its course's common_version, its page_version    | role, wrote the post or not    |
+|        | (anonymous: and its likes_version)               |                                |
 """
 
 import hashlib
@@ -22,7 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from blog import robots
+from blog import robots, services
 from blog.extensions import with_post_page_loaders
 from blog.models import Course, Post
 from blog.shortcuts import readable_course_or_404
@@ -34,8 +35,17 @@ def listed_courses(user):
     """The courses home lists for this reader: the open ones, and their own."""
     listed = Q(visibility=Course.Visibility.PUBLIC)
     if user.is_authenticated:
-        listed |= Q(memberships__user=user)
+        listed |= Q(memberships__user_id=user.pk)
     return Course.objects.filter(listed).distinct()
+
+
+def _signed_in_home_queryset(user_id):
+    reader = SimpleNamespace(pk=user_id, is_authenticated=True)
+    return listed_courses(reader).with_viewer_role(reader)
+
+
+# Every signed-in hit of home runs it: compiled once (config.db).
+HOME_QUERY = PreparedQuery(_signed_in_home_queryset, user_id=-730_113_561)
 
 
 def own_restricted(request, course):
@@ -66,9 +76,13 @@ class HomePage(CachedPage):
 
     def lookup(self, request):
         """The listed courses, with the reader's role in each: one query."""
-        courses = list(listed_courses(request.user).with_viewer_role(request.user))
+        user = request.user
+        if user.is_authenticated:
+            courses = HOME_QUERY.all(user_id=user.pk)
+        else:
+            courses = list(listed_courses(user).with_viewer_role(user))
         for course in courses:  # the cards' names ask role_of (accounts.names)
-            course.remember_role(request.user, course.viewer_role)
+            course.remember_role(user, course.viewer_role)
         return courses
 
     def rows_of(self, courses):
@@ -123,6 +137,9 @@ POST_PAGE_QUERY = PreparedQuery(
 
 class PostPage(CachedPage):
     version_fields = ("course__common_version", "page_version")
+    # Its comments' like counts: holes of a signed-in reader's copy (comments.threads,
+    # LikeCounts), part of an anonymous reader's page.
+    hole_version_fields = ("likes_version",)
 
     def versions_query(self, course_slug, post_slug):
         return Post.objects.filter(course__slug=course_slug, slug=post_slug)
@@ -143,6 +160,8 @@ class PostPage(CachedPage):
         if not course.can_read(user) or not post.can_read(user):
             raise Http404("No such post.")
         robots.mark(request, course)
+        if post.is_pinned and course.sees_announcements(user):  # opened: no longer new
+            services.record_announcement_seen(post=post, user=user)
         return post
 
     def standing(self, request, post):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from accounts.images import encode, save_renditions
 from blog import media, versions
 from blog.models import (
+    AnnouncementSeen,
     BodyImage,
     Course,
     Invitation,
@@ -29,6 +30,7 @@ from blog.models import (
     course_zone_of,
     new_join_code,
 )
+from blog.signals import post_pinned
 from config.mail import queue_email
 
 
@@ -73,7 +75,7 @@ POST_FIELDS = frozenset(
         "image_credit_url", "visibility",
     }
 )  # fmt: skip
-POST_ACTIONS = frozenset({"draft", "publish", "update", "unpublish"})
+POST_ACTIONS = frozenset({"draft", "publish", "schedule", "update", "unpublish"})
 
 
 @transaction.atomic
@@ -86,11 +88,14 @@ def save_post(
     featured_image=None,
     remove_image=False,
     sections=(),
+    publish_at=None,
     **fields,
 ):
     """Save `post` (new or not; its course and author are set) with the given values.
 
-    `fields` are POST_FIELDS; `action` is "draft", "publish", "update" or "unpublish";
+    `fields` are POST_FIELDS; `action` is "draft", "publish", "schedule" (to go live at
+    `publish_at`, an aware datetime in the future), "update" or "unpublish" ("draft"
+    also takes a scheduled post back to a draft);
     `topics` are the course's Topics, `new_topics` names of topics to find or create;
     `featured_image` a CleanImage (accounts.images) that replaces the current image,
     `remove_image` drops the current one. `sections` are the editor sections of other
@@ -105,7 +110,11 @@ def save_post(
         setattr(post, name, value)
     if action == "publish":
         post.publish()
-    elif action == "unpublish":
+    elif action == "schedule":
+        if post.is_published or publish_at is None or publish_at <= timezone.now():
+            raise ValueError("Only a post not yet published is scheduled, for a later time.")
+        post.schedule(publish_at)
+    elif action == "unpublish" or (action == "draft" and post.is_scheduled):
         post.unpublish()
     if featured_image or remove_image:
         _drop_image(post)
@@ -138,13 +147,74 @@ def unpublish_post(*, post):
 
 
 @transaction.atomic
-def save_course_settings(*, course, **fields):
-    """Give an existing course these field values: every page of the course changes."""
+def save_course_settings(*, course, header_image=None, remove_header=False, **fields):
+    """Give an existing course these field values: every page of the course changes.
+    `header_image` (a CleanImage) replaces its header image; `remove_header` drops it."""
     for name, value in fields.items():
         setattr(course, name, value)
+    if header_image is not None:
+        set_course_header(course=course, clean=header_image)
+    elif remove_header:
+        drop_course_header(course=course)
     course.save()
     versions.changed(course=course)
     return course
+
+
+HEADER_WIDTHS = (800, 1600)  # a header spans the page: a phone's 390 px at 2x, a laptop
+
+
+def set_course_header(*, course, clean):
+    """Give the course a header image (a CleanImage, accounts.images), replacing its
+    old one; call inside save_course_settings' transaction (it saves the course)."""
+    drop_course_header(course=course)
+    course.header_renditions = save_renditions(
+        clean, folder=media.course_folder(course.pk, "header"), widths=HEADER_WIDTHS
+    )
+    media.set_course_media_access(course, [r["name"] for r in course.header_renditions])
+
+
+def drop_course_header(*, course):
+    """Forget the header image; its files go once the transaction has committed."""
+    names = [r["name"] for r in course.header_renditions]
+    course.header_renditions = []
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+# --- Announcements: a pinned post at the top of the course page and home ---
+
+
+@transaction.atomic
+def pin_post(*, post, by, until=None):
+    """Pin a published post as an announcement until `until` (None: until unpinned), or
+    change the time a pinned one expires. Newly pinned, its course's members hear of it
+    (``post_pinned``: notifications) and see it as new until they open it."""
+    newly = not post.is_pinned
+    if newly:
+        post.pinned_at = timezone.now()
+        AnnouncementSeen.objects.filter(post=post).delete()  # pinned again: new again
+    post.pinned_until = until
+    # An update, not save(): saving renders the body again (and its embeds).
+    Post.objects.filter(pk=post.pk).update(pinned_at=post.pinned_at, pinned_until=until)
+    versions.changed(post=post)
+    if newly:
+        post_pinned.send(sender=Post, post=post, pinned_by=by)
+    return post
+
+
+@transaction.atomic
+def unpin_post(*, post):
+    post.pinned_at = post.pinned_until = None
+    Post.objects.filter(pk=post.pk).update(pinned_at=None, pinned_until=None)
+    versions.changed(post=post)
+
+
+def record_announcement_seen(*, post, user):
+    """`user` opened the pinned `post`: its "new" mark is gone for them. One INSERT
+    that a second opening, or two at once, leaves as it is (the unique constraint)."""
+    AnnouncementSeen.objects.bulk_create(
+        [AnnouncementSeen(post=post, user=user)], ignore_conflicts=True
+    )
 
 
 def get_or_create_topic(*, course, name):
@@ -327,6 +397,7 @@ def apply_course_media_access(*, course):
         names += [r["name"] for r in renditions]
     for thumbnail in course.embeds.values_list("thumbnail", flat=True):  # blog/embeds.py
         names += [thumbnail["name"]] if thumbnail else []
+    names += [r["name"] for r in course.header_renditions]
     transaction.on_commit(lambda: media.set_course_media_access(course, names))
 
 
@@ -413,10 +484,14 @@ def accept_invitation(*, invitation, user):
 def close_course(*, course):
     """End the course: it becomes read-only (the predicates on Course, Post and Comment
     refuse every write but grading, feedback from instructors and moderation), and every
-    page of it says so at once."""
+    page of it says so at once. Its scheduled posts become drafts again: nothing new
+    appears in a closed course (a publisher that listed one finds it no longer scheduled)."""
     if course.closed_at is None:
         course.closed_at = timezone.now()
         course.save(update_fields=["closed_at"])
+        Post.objects.for_course(course).scheduled().update(
+            status=Post.Status.DRAFT, published_at=None
+        )
         versions.changed(course=course)
     return course
 
@@ -440,6 +515,9 @@ NOT_COPIED = frozenset(
     {
         "id", "title", "slug", "term", "join_code", "term_start", "closed_at", "created",
         "pages_version", "common_version",
+        # The header's files are the old course's (courses/<id>/): the new one gets its
+        # own upload; its accent and focal point come along.
+        "header_renditions",
     }
 )  # fmt: skip
 TOPICS = "topics"  # what copy_course's `include` names besides the COURSE_COPIERS' keys

@@ -1,4 +1,5 @@
-"""sitemap.xml: the public courses and their published posts.
+"""sitemap.xml: the public courses and their published posts, and what other apps add
+(``hooks.SITEMAPS``: coursepages' pages).
 
 What a search engine may list is what an anonymous reader may read, so both come
 from ``visible_to(AnonymousUser())``; a course that asked not to be indexed
@@ -12,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps import Sitemap
 
 from blog.models import Course, Post
+from config import hooks
 
 
 class RequestHostSitemap(Sitemap):
@@ -44,4 +46,7 @@ class PostSitemap(RequestHostSitemap):
 
 def sitemaps_for(request):
     domain = request.get_host()
-    return {"courses": CourseSitemap(domain), "posts": PostSitemap(domain)}
+    sections = {"courses": CourseSitemap(domain), "posts": PostSitemap(domain)}
+    for more in hooks.SITEMAPS:  # other apps' sections (coursepages' pages)
+        sections.update(more(domain))
+    return sections

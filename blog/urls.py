@@ -1,7 +1,7 @@
 from django.urls import path
 
 from blog import feeds, terms
-from blog.views import courses, editor, invitations, likes, manage, reading
+from blog.views import announcements, courses, editor, invitations, likes, manage, reading
 
 app_name = "blog"
 urlpatterns = [
@@ -96,5 +96,9 @@ urlpatterns = [
         "c/<slug:course_slug>/<slug:post_slug>/unpublish/",
         editor.post_unpublish,
         name="post_unpublish",
+    ),
+    path("c/<slug:course_slug>/<slug:post_slug>/pin/", announcements.post_pin, name="post_pin"),
+    path(
+        "c/<slug:course_slug>/<slug:post_slug>/unpin/", announcements.post_unpin, name="post_unpin"
     ),
 ]

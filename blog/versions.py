@@ -1,11 +1,15 @@
 """Page versions: every change that shows on a cached page bumps them IN THE SAME
 TRANSACTION as the change, with one call from the service that makes it:
 
-    versions.changed(post=post)        # a comment, a like, an award, the post itself
+    versions.changed(post=post)        # a comment, a post's like, an award, the post itself
+    versions.likes_changed(post=post)  # a like of one of its comments
     versions.changed(course=course)    # settings, topics, awards, members, names
     versions.changed(courses=queryset) # a profile shown in several courses
 
-The versions are columns: ``Post.page_version`` (that post's page), and on Course
+The versions are columns: ``Post.page_version`` (that post's page), ``Post.likes_version``
+(its comments' like counts: a signed-in reader's copy keeps holes for them, filled at
+hit time, so a like redraws no skeleton; an anonymous reader's whole page is keyed by
+it too), and on Course
 ``pages_version`` (anything on any page of the course: its listings, cards, posts) and
 ``common_version`` (what every page of the course shows: its settings, topics, people's
 names). blog/pages.py says which versions key which page; the page cache (the
@@ -35,7 +39,11 @@ def changed(*, post=None, posts=None, course=None, courses=None):
             else list(posts.values_list("pk", flat=True))
         )
     if post_ids:
-        Post.objects.filter(pk__in=post_ids).update(page_version=F("page_version") + 1)
+        # likes_version too: whatever changed a post's page may have changed its
+        # comments' likes (an admin's delete, say), and the counts go with the page.
+        Post.objects.filter(pk__in=post_ids).update(
+            page_version=F("page_version") + 1, likes_version=F("likes_version") + 1
+        )
         touched = Post.objects.filter(pk__in=post_ids).values("course_id")
         Course.objects.filter(pk__in=touched).update(pages_version=F("pages_version") + 1)
     if course is not None:
@@ -44,6 +52,14 @@ def changed(*, post=None, posts=None, course=None, courses=None):
         Course.objects.filter(pk__in=courses.values("pk")).update(
             pages_version=F("pages_version") + 1, common_version=F("common_version") + 1
         )
+
+
+def likes_changed(*, post):
+    """A comment of this post was liked or unliked: only its like counts changed. They
+    show on the post's page alone (no list shows a comment's likes), so neither the
+    page's version nor the course's moves; call it inside the like's transaction."""
+    Post = apps.get_model("blog", "Post")
+    Post.objects.filter(pk=post.pk).update(likes_version=F("likes_version") + 1)
 
 
 def person_changed(sender, user, **kwargs):

@@ -1,7 +1,7 @@
 """What comments adds to blog's pages (config/hooks.py)."""
 
 from comments import participation, threads
-from comments.home import home_activity
+from comments.home import home_activity, home_activity_kept_by, with_authored_courses
 from comments.models import with_comment_counts, with_reader_comment_likes
 from comments.views import comment_who_context, course_moderation_context, post_discussion_context
 from config import hooks
@@ -15,7 +15,15 @@ hooks.COURSE_INSTRUCTOR_LINKS.register(
     Part("comments/_instructor_link.html", course_moderation_context)
 )
 hooks.MANAGE_TABS.register(Part("comments/_manage_tab.html", course_moderation_context))
-hooks.HOME.register(Part("comments/_home_activity.html", home_activity, per_viewer=True))
+hooks.READER_LOADERS.register(with_authored_courses)
+hooks.HOME.register(
+    Part(
+        "comments/_home_activity.html",
+        home_activity,
+        per_viewer=True,
+        kept_by=home_activity_kept_by,
+    )
+)
 
 column = hooks.PARTICIPATION_COLUMNS.register
 column(Column("comments_written", "Comments written", participation.comments_written), order=20)
@@ -27,5 +35,6 @@ column(Column("last_activity", "Last activity", participation.last_comment_like,
 # A discussion's holes in pages kept for signed-in readers (comments/threads.py).
 hooks.HOLE_FILLERS.register(Filler("comment_guard", threads.fill_guard))
 hooks.HOLE_FILLERS.register(Filler("comment_like", threads.fill_like))
+hooks.HOLE_FILLERS.register(Filler("comment_liked_by", threads.fill_liked_by))
 hooks.HOLE_FILLERS.register(Filler("comment_own", threads.fill_own))
 hooks.VIEWER_CONTEXTS.register(ViewerContext("comment_who", comment_who_context))

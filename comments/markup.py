@@ -14,15 +14,22 @@ from html import escape
 from accounts.avatars import avatar_html
 from blog.likes import like_button, like_step_link, likers_html
 
+# The card's parts are found by where they stand (``.comment > article > header`` in
+# static/css/main.css), not by a class each: on a 500-comment page those
+# classes were a third of its bytes (docs/decisions.md, issue 34).
 CARD = (
-    '<article class="{card_class}"><header class="comment__header">{avatar}'
-    '<p class="comment__meta"><span class="comment__author">{author}</span>{labels} '
-    '<a class="comment__date" href="#{dom_id}"><time datetime="{iso_date}">{date_text}</time></a>'
+    "<article{card_class}><header>{avatar}"
+    "<p><b>{author}</b>{labels} "
+    '<a href="#{dom_id}"><time datetime="{iso_date}">{date_text}</time></a>'
     "{edited}</p></header>{notice}"
-    '<div class="comment__body">{body_html}</div>'
-    '<footer class="comment__actions" data-likes>{like}{liked_by}{reply}{own}{moderate}</footer>'
+    "<div>{body_html}</div>"
+    "<footer{likes}>{like}{liked_by}{reply}{own}{moderate}</footer>"
     "</article>"
 )
+# Initials in place of a picture: styled as ``.avatar--sm`` by where they stand.
+INITIALS = '<span aria-hidden="true">{}</span>'
+# The "Liked by" line of a reader who can't like (nothing on the page changes it).
+LIKED_BY_STATIC = '<div class="liked-by">{}</div>'
 PLACEHOLDER = '<p class="comment__placeholder">{}</p>'
 PROFILE_LINK = '<a href="{}">{}</a>'
 WEBSITE_LINK = '<a href="{}" rel="nofollow ugc">{}</a>'
@@ -38,10 +45,8 @@ LIKERS = (
     '<summary class="likers__summary" data-liked-by-text>{text}</summary>'
     '<ul class="likers__list">{names}</ul></details></div>'
 )
-REPLY = (
-    '<a class="comment__reply" href="{url}" data-reply-to="{dom_id}" data-reply-name="{name}" '
-    'aria-label="Reply to {name}">Reply</a>'
-)
+# comments.js finds the comment (its <li>) and the name (its <b>) from the link.
+REPLY = '<a class="comment__reply" href="{url}" aria-label="Reply to {name}">Reply</a>'
 OWN = (
     '<a class="comment__action" href="{edit_url}">Edit</a> '
     '<a class="comment__action" href="{delete_url}">Delete</a>'
@@ -65,10 +70,10 @@ def placeholder(text):
     return PLACEHOLDER.format(escape(text))
 
 
-def card(c, *, urls, is_moderator, like=None, own=None):
-    """The HTML of comment c, decorated by comments.threads.Thread. `like` and `own`,
-    when given, stand in for the Like button and the Edit and Delete links (the holes
-    of a page cached for signed-in readers)."""
+def card(c, *, urls, is_moderator, like=None, own=None, liked_by=None):
+    """The HTML of comment c, decorated by comments.threads.Thread. `like`, `own` and
+    `liked_by`, when given, stand in for the Like button, the Edit and Delete links and
+    the "Liked by" line (the holes of a page cached for signed-in readers)."""
     name = escape(c.display_name)
     if c.profile_url:
         author = PROFILE_LINK.format(escape(c.profile_url), name)
@@ -76,9 +81,14 @@ def card(c, *, urls, is_moderator, like=None, own=None):
         author = WEBSITE_LINK.format(escape(c.guest_website), name)
     else:
         author = name
+    like = like if like is not None else _like(c, urls) if c.shows_like else _like_step(c)
+    if liked_by is None:
+        liked_by = _liked_by(c) if c.liked_by or c.shows_like else ""
     return CARD.format(
-        card_class=c.card_class,
-        avatar=avatar_html(c.avatar_url, c.initials, "sm"),
+        card_class=f' class="{c.card_class}"' if c.card_class else "",
+        avatar=avatar_html(c.avatar_url, c.initials, "sm")
+        if c.avatar_url
+        else INITIALS.format(escape(c.initials)),
         author=author,
         labels=(INSTRUCTOR if c.is_instructor else "") + (AUTHOR if c.is_post_author else ""),
         dom_id=c.dom_id,
@@ -87,11 +97,10 @@ def card(c, *, urls, is_moderator, like=None, own=None):
         edited=EDITED if c.edited else "",
         notice=NOTICE.format(escape(c.notice)) if c.notice else "",
         body_html=c.body_html,
-        like=like if like is not None else _like(c, urls) if c.shows_like else _like_step(c),
-        liked_by=_liked_by(c) if c.liked_by or c.shows_like else "",
-        reply=REPLY.format(url=urls["reply"](c.id), dom_id=c.dom_id, name=name)
-        if c.shows_reply
-        else "",
+        likes=" data-likes" if c.shows_like else "",  # where comments.js updates the count
+        like=like,
+        liked_by=liked_by,
+        reply=REPLY.format(url=urls["reply"](c.id), name=name) if c.shows_reply else "",
         own=own if own is not None else _own(c, urls) if c.shows_own else "",
         moderate=_moderate(c, urls) if is_moderator else "",
     )
@@ -118,10 +127,20 @@ def _like_step(c):
 
 
 def _liked_by(c):
-    hidden = "" if c.liked_by else " hidden"
-    if c.likers is None:
-        return LIKED_BY.format(hidden=hidden, text=c.liked_by)
-    return LIKERS.format(hidden=hidden, text=c.liked_by, names=likers_html(c.likers))
+    names = None if c.likers is None else likers_html(c.likers)
+    return liked_by_line(c.liked_by, names, shows_like=c.shows_like)
+
+
+def liked_by_line(text, names, *, shows_like=True):
+    """The "Liked by" line: ``text`` (empty: hidden), with the likers' ``names`` (HTML
+    list items) for course members, else None; a plain line where the reader can't
+    like (nothing there changes it in place)."""
+    if names is None and not shows_like:
+        return LIKED_BY_STATIC.format(text)
+    hidden = "" if text else " hidden"
+    if names is None:
+        return LIKED_BY.format(hidden=hidden, text=text)
+    return LIKERS.format(hidden=hidden, text=text, names=names)
 
 
 def _moderate(c, urls):

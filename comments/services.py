@@ -89,7 +89,7 @@ def comments_count(n):
 
 @transaction.atomic
 def like_comment(*, comment, user, liked=True):
-    versions.changed(posts=[comment.post])
+    versions.likes_changed(post=comment.post)
     return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
 
 

@@ -21,8 +21,8 @@ GROUPS = [
     (
         "Writing",
         [
-            "blog.Post", "comments.Comment", "blog.BodyImage", "blog.Embed", "blog.PostLike",
-            "comments.CommentLike",
+            "blog.Post", "coursepages.Page", "comments.Comment", "blog.BodyImage", "blog.Embed",
+            "blog.PostLike", "comments.CommentLike", "blog.AnnouncementSeen",
         ],
     ),
     (
@@ -46,10 +46,12 @@ GROUPS = [
     ),
     ("WordPress imports", ["imports.ImportRun", "imports.OldLink", "imports.Placeholder"]),
     ("Privacy requests", ["privacy.DataExport", "privacy.Erasure"]),
+    ("LMS connections", ["lti.Platform", "lti.Context", "lti.Identity", "lti.ToolKey"]),
     (
         "Sign-in and the site",
         [
-            "account.EmailAddress", "socialaccount.SocialAccount", "socialaccount.SocialApp",
+            "accounts.Institution", "account.EmailAddress", "socialaccount.SocialAccount",
+            "socialaccount.SocialApp",
             "socialaccount.SocialToken", "sites.Site",
         ],
     ),

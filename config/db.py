@@ -82,10 +82,11 @@ class PreparedQuery:
     ``build(**values)`` returns the queryset for some values; its shape (joins,
     annotations, select_related) must not depend on them. ``get(**values)`` returns the
     one model instance it finds, with its select_related rows and annotations, as
-    ``queryset.get()`` would, or None; ``rows(**values)`` the raw rows of a
-    ``values_list()``. Values are swapped into the compiled SQL's
-    parameters by position: each placeholder value given to ``__init__`` must appear in
-    the compiled parameters only where that value is meant (pick unlikely ones).
+    ``queryset.get()`` would, or None; ``all(**values)`` every one, as ``list()``
+    would; ``rows(**values)`` the raw rows of a ``values_list()``. Values are swapped
+    into the compiled SQL's parameters by position: each placeholder value given to
+    ``__init__`` must appear in the compiled parameters only where that value is meant
+    (pick unlikely ones).
     """
 
     def __init__(self, build, **placeholders):
@@ -127,6 +128,11 @@ class PreparedQuery:
         """The rows as the database gives them, no converters applied: for a
         ``values_list()`` of ids or counts."""
         return self._execute(using, values, lambda cursor: cursor.fetchall())[1]
+
+    def all(self, using="default", **values):
+        """Every model instance it finds, as ``list(queryset)`` would."""
+        compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchall())
+        return [self._instance(compiler, using, [row]) for row in rows]
 
     def get(self, using="default", **values):
         compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))

@@ -25,7 +25,8 @@ The extension points, each declared below with what it takes:
 
 - Page slots (blog's pages; a ``Part`` each): SITE_NAV, SITE_BAR, HOME, POST_BANNERS,
   POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
-  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS.
+  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, COURSE_HEADER, SEARCH_RESULTS.
+- blog's sitemap: SITEMAPS.
 - What blog's queries load for those parts: CARD_LOADERS, POST_PAGE_LOADERS,
   READER_LOADERS.
 - blog's editor, posts and pages: EDITOR_SECTIONS, BODY_FILTERS, POST_RANKINGS,
@@ -34,6 +35,7 @@ The extension points, each declared below with what it takes:
 - blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
 - accounts' profile page and account settings: PROFILE_SECTIONS, ACCOUNT_LINKS.
 - assignments' page of an assignment: RESPONSE_FIGURES.
+- What goes live at a chosen time (blog/scheduling.py): SCHEDULED_PUBLISHERS.
 """
 
 from contextlib import contextmanager
@@ -168,11 +170,18 @@ class Part:
     A part showing the reader something of their own beyond their standing in the
     course (private feedback, their news, what they have due) is `per_viewer`: pages
     kept for signed-in readers (the pagecache package) hold a hole there, filled for each
-    reader by running the part's function and template again."""
+    reader by running the part's function and template again.
+
+    A per-viewer part that is a function of the reader and of versions alone may say
+    which (`kept_by(request, obj)`: a tuple, or None when this reader's part can't be
+    kept): its HTML is then kept in the page cache's store under the reader and that
+    tuple, and a hit reuses it instead of running the part again (a kept part must hold
+    no form: its CSRF token would be the one it was drawn with)."""
 
     template: str
     context: object = None
     per_viewer: bool = False
+    kept_by: object = None
 
 
 def _slot(name):
@@ -190,11 +199,17 @@ POST_CARD_STATS = _slot("post_card_stats")
 COURSE_SIDEBAR = _slot("course_sidebar")
 COURSE_INSTRUCTOR_LINKS = _slot("course_instructor_links")
 MANAGE_TABS = _slot("manage_tabs")
+# Under the course's breadcrumbs on its course page, its post pages and the pages of
+# apps that show the course's header (coursepages' menu); obj: the course.
+COURSE_HEADER = _slot("course_header")
+# Above a search's post results; obj: a SearchQuery (coursepages' matching pages).
+SEARCH_RESULTS = _slot("search_results")
 SLOTS = {
     slot.name: slot
     for slot in (
         SITE_NAV, SITE_BAR, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY,
         POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
+        COURSE_HEADER, SEARCH_RESULTS,
     )
 }  # fmt: skip
 EVERY_PAGE_SLOTS = (SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS)
@@ -397,4 +412,29 @@ class ResponseFigure:
     figures: object
 
 
+# ``func(domain) -> {section name: Sitemap}``: other apps' sections of sitemap.xml
+# (blog/sitemaps.py), each listing only what an anonymous reader may read.
+SITEMAPS = Hook("sitemaps")
+
 RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)
+
+
+# --- What goes live at a chosen time (blog/scheduling.py) ------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledPublisher:
+    """Rows that go live by themselves at a chosen time (blog's posts; an app's pages).
+
+    ``publish_due(*, now) -> list`` publishes every row whose time has come (status
+    scheduled, time <= now) and returns those it published. Several workers run it at
+    once, so for each row the flip is ONE conditional UPDATE (``status=scheduled AND
+    time <= now``), and only when that UPDATE changed the row does the same transaction
+    send the row's notifications and bump its pages (``blog.versions.changed``): each
+    row goes live, and is announced, exactly once."""
+
+    key: str
+    publish_due: object
+
+
+SCHEDULED_PUBLISHERS = Hook("scheduled_publishers", identity=lambda publisher: publisher.key)

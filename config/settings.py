@@ -7,6 +7,7 @@ import environ
 from csp.constants import NONCE as CSP_NONCE
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.institutions import apps_from_env
 from blog.embed_providers import PLAYER_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.openid_connect",  # institutions (docs/sso.md)
+    "allauth.socialaccount.providers.saml",
     "accounts.providers.wordpress_com",
     "config.apps.HooksConfig",  # imports every app's hooks.py (config/hooks.py)
     "accounts",
@@ -74,10 +77,12 @@ INSTALLED_APPS = [
     "badges",  # Open Badges for awards (optional, like awards)
     "assignments",
     "references",
+    "coursepages",  # a course's pages and its menu (optional, like awards)
     "notifications",
     "imports",
     "terms",
     "privacy",
+    "lti",  # LMS connections: LTI 1.3 launch, roster, grades (docs/lti.md)
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -90,7 +95,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     # Headers for every response, cached pages included:
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.CSPMiddleware",  # django-csp's, its header built once
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.CacheControlMiddleware",  # who may keep it: public or private
     # Cached pages, answered before the rest (the pagecache package):
@@ -201,6 +206,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Each process also keeps the pages it served last, unpickled, up to this many bytes
 # (pagecache.store.RecentPages; 0: off).
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=2 * 1024 * 1024)
+# A miss is drawn by one process at a time; meanwhile the others serve the copy drawn
+# before it, if it is at most this many seconds old, or wait this long for the new one
+# (pagecache.store.claim; 0: every miss draws). Never to a reader who just wrote.
+PAGE_CACHE_STALE_SECONDS = env.float("PAGE_CACHE_STALE_SECONDS", default=2.0)
 # What besides Django's sign-in a session may hold for the page cache to serve a
 # signed-in reader before the stack: the keys accounts owns (allauth's among them).
 PAGE_CACHE_SIGN_IN_SESSION_KEYS = "accounts.sessions.SIGN_IN_KEYS"
@@ -245,6 +254,12 @@ SITE_DOMAIN = env(
     if DEBUG
     else next(iter(ALLOWED_HOSTS), "").lstrip("."),
 )
+
+# LTI 1.3 (docs/lti.md): how long a rotated tool key stays in the tool's JWKS.
+LTI_KEY_GRACE_DAYS = env.int("LTI_KEY_GRACE_DAYS", default=7)
+# Scores sent to the LMS: attempts before "failed", and the first wait (it doubles).
+LTI_SCORE_ATTEMPTS = env.int("LTI_SCORE_ATTEMPTS", default=5)
+LTI_SCORE_RETRY_DELAY = env.int("LTI_SCORE_RETRY_DELAY", default=60)
 
 # Static files (whitenoise) and uploads.
 STATIC_URL = "static/"
@@ -351,6 +366,23 @@ SOCIALACCOUNT_PROVIDERS = {
         "VERSION": "v19.0",
     },
 }
+
+# Institutions' single sign-on (docs/sso.md): SAML 2.0 and OpenID Connect identity
+# providers, from the admin (Institutions) and from SSO_INSTITUTIONS, a JSON list.
+_institutions = apps_from_env(env("SSO_INSTITUTIONS", default=""))
+SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+    "APPS": _institutions["openid_connect"],
+    "provider_class": "accounts.providers.institutions.InstitutionOIDCProvider",
+}
+SOCIALACCOUNT_PROVIDERS["saml"] = {
+    "APPS": _institutions["saml"],
+    "provider_class": "accounts.providers.institutions.InstitutionSAMLProvider",
+}
+# An institution that vouches for an address links the local account that has it
+# (once: the link is kept).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Institution-only: no local sign-up, local sign-in for staff (site admins) only.
+INSTITUTION_ONLY = env.bool("INSTITUTION_ONLY", default=False)
 
 # Background tasks (django-tasks): "immediate" runs them in the request, after the
 # commit (development, tests); "database" queues them for `manage.py db_worker`.

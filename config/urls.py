@@ -13,10 +13,14 @@ urlpatterns = [
     path("", blog_reading.home, name="home"),
     # allauth's sign-in, answering 429 with Retry-After when rate-limited.
     path("accounts/login/", accounts_views.login, name="account_login"),
+    # allauth's sign-out, on to an institution's own logout after its sign-in.
+    path("accounts/logout/", accounts_views.logout, name="account_logout"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
     path("", include("references.urls")),
+    # Before blog's: /c/<course>/pages/ would otherwise read as a post's address.
+    *([path("", include("coursepages.urls"))] if apps.is_installed("coursepages") else []),
     path("", include("blog.urls")),
     path("admin/", admin.site.urls),
     path("csp-report/", config_views.csp_report, name="csp_report"),
@@ -24,7 +28,16 @@ urlpatterns = [
 # Apps built on blog are optional: without one, its pages go and blog's pages stay.
 urlpatterns += [
     path("", include(f"{app}.urls"))
-    for app in ("awards", "badges", "assignments", "notifications", "imports", "terms", "privacy")
+    for app in (
+        "awards",
+        "badges",
+        "assignments",
+        "notifications",
+        "imports",
+        "terms",
+        "privacy",
+        "lti",
+    )
     if apps.is_installed(app)
 ]
 

@@ -16,7 +16,7 @@ from django.urls import Resolver404, get_resolver, resolve, reverse
 
 from imports.models import OldLink
 
-QUERY_KEYS = ("p", "attachment_id", "feed")
+QUERY_KEYS = ("p", "page_id", "attachment_id", "feed")
 # WordPress's feed addresses, which fall under our /feed/ and /comments/ prefixes.
 WORDPRESS_FEEDS = frozenset(
     ["/feed/", "/feed/rss/", "/feed/rss2/", "/feed/atom/", "/feed/rdf/", "/comments/feed/"]
@@ -48,7 +48,9 @@ class OldLinkRedirectMiddleware:
     def _target(self, request, path):
         host = request.get_host().split(":")[0].lower() if request.get_host() else ""
         links = list(
-            OldLink.objects.filter(path=path).select_related("post", "course").order_by("pk")[:20]
+            OldLink.objects.filter(path=path)
+            .select_related("post", "page", "course")
+            .order_by("pk")[:20]
         )
         if not links:
             return None
@@ -56,6 +58,9 @@ class OldLinkRedirectMiddleware:
         if link.post is not None:
             link.post.course = link.course
             path = link.post.get_absolute_url()
+        elif link.page is not None:
+            link.page.course = link.course
+            path = link.page.get_absolute_url()
         else:
             path = reverse("blog:course_feed_rss", kwargs={"course_slug": link.course.slug})
         return canonical(path) if host == link.host else path

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from blog.models import Course, Post
+from coursepages.models import Page
 
 # A running import writes its heartbeat at least every HEARTBEAT_EVERY; one silent for
 # DEAD_AFTER lost its worker (killed, or the machine went down) and is given up.
@@ -137,6 +138,7 @@ class ImportedItem(models.Model):
         GRANT = "grant", "Award grant"
         MEMBERSHIP = "membership", "Membership"
         IMAGE = "image", "Body image"
+        PAGE = "page", "Course page"
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="items")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="imported_items")
@@ -161,7 +163,7 @@ class ImportedItem(models.Model):
 class OldLink(models.Model):
     """A permalink of the old WordPress site, answered with 301 to its new home.
 
-    ``post`` empty means the course's feed (the old feed URLs)."""
+    ``post`` and ``page`` empty means the course's feed (the old feed URLs)."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="old_links")
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="old_links")
@@ -169,6 +171,10 @@ class OldLink(models.Model):
     path = models.CharField(max_length=500)
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="old_links"
+    )
+    # A WordPress page's old link leads to the course page it became (coursepages).
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="old_links"
     )
 
     class Meta:

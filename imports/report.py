@@ -70,6 +70,25 @@ def posts_section(report):
     return Section("Posts", lines)
 
 
+def pages_section(report):
+    """WordPress pages, now the course's pages (coursepages); None when there were none."""
+    pages = report.get("pages", {})
+    if not any(pages.values()):
+        return None
+    lines = [
+        _n("%(n)d published", "%(n)d published", pages.get("published", 0))
+        + ", "
+        + _n("%(n)d draft", "%(n)d drafts", pages.get("draft", 0)),
+        f"{pages.get('created', 0)} new, {pages.get('updated', 0)} updated",
+        "Published pages are in the course menu, in their WordPress order.",
+    ]
+    if pages.get("skipped"):
+        lines.append(f"{pages['skipped']} skipped")
+    if pages.get("refused"):
+        lines.append(f"{pages['refused']} refused (listed under “Left behind”)")
+    return Section("Pages", lines)
+
+
 def comments_section(report):
     comments = report.get("comments", {})
     lines = [
@@ -181,6 +200,7 @@ def sections(report):
     """The report's sections, in the order the page shows them (empty ones left out)."""
     found = [
         posts_section(report),
+        pages_section(report),
         comments_section(report),
         people_section(report),
         images_section(report),

@@ -39,6 +39,7 @@ from blog.models import (
 from blog.rendering import plain_text, render_comment_markdown, render_post_markdown
 from blog.services import _drop_image, get_or_create_topic, set_featured_image, store_body_image
 from comments.models import MAX_GUEST_NAME_LENGTH, Comment
+from coursepages.models import RESERVED_PAGE_SLUGS, Page
 from imports.media import MediaRefused, MediaSource, uploads_path
 from imports.models import DEAD_AFTER, ImportedItem, ImportRun, OldLink, Placeholder
 from imports.wxr import parse
@@ -124,6 +125,7 @@ class Importer:
         self.tz = zoneinfo.ZoneInfo(course.time_zone)
         self.report = {
             "posts": Counter(),
+            "pages": Counter(),
             "comments": Counter(),
             "users": {"created": []},
             "media": {"found": 0, "missing": [], "skipped": [], "placeholders": defaultdict(list)},
@@ -140,6 +142,7 @@ class Importer:
         self.users = {}  # author login -> User
         self.users_by_wp_id = {}
         self.posts = {}  # wp id -> Post
+        self.pages = {}  # wp id -> Page
         self.done = 0
         self.total = 0
 
@@ -152,14 +155,16 @@ class Importer:
                 i.wp_id: i for i in self.export.items if i.post_type == "attachment"
             }
             posts = [i for i in self.export.items if i.post_type == "post"]
-            self.total = len(posts) + sum(len(i.comments) for i in posts)
+            pages = [i for i in self.export.items if i.post_type == "page"]
+            self.total = len(posts) + len(pages) + sum(len(i.comments) for i in posts)
             self._count_other_types()
             self._import_authors()
             self._import_posts(posts)
+            self._import_pages(pages)
             self._import_comments(posts)
             self._add_memberships()
             self._grant_awards(posts)
-            self._add_old_links(posts)
+            self._add_old_links(posts + pages)
             versions.changed(course=self.course)
             if self.run is not None and not self.dry_run:
                 for item in self.new_items:
@@ -173,6 +178,7 @@ class Importer:
     def summary(self):
         report = dict(self.report)
         report["posts"] = dict(report["posts"])
+        report["pages"] = dict(report["pages"])
         report["comments"] = dict(report["comments"])
         report["shortcodes"] = {k: sorted(set(v)) for k, v in report["shortcodes"].items()}
         found = report["media"]
@@ -216,6 +222,7 @@ class Importer:
             Kind.COMMENT: set(
                 Comment.objects.filter(post__course=self.course).values_list("pk", flat=True)
             ),
+            Kind.PAGE: set(Page.objects.filter(course=self.course).values_list("pk", flat=True)),
         }
         stale = []
         for pk, kind, wp_id, guid, object_id in rows:
@@ -234,11 +241,13 @@ class Importer:
 
     def _count_other_types(self):
         others = Counter(
-            i.post_type for i in self.export.items if i.post_type not in ("post", "attachment")
+            i.post_type
+            for i in self.export.items
+            if i.post_type not in ("post", "page", "attachment")
         )
         for post_type, n in sorted(others.items()):
             self.report["skipped"].append(
-                {"what": f"{n} × {post_type}", "reason": "only posts are imported"}
+                {"what": f"{n} × {post_type}", "reason": "only posts and pages are imported"}
             )
 
     # --- people ---
@@ -486,6 +495,65 @@ class Importer:
             ignore_conflicts=True, batch_size=1000,
         )  # fmt: skip
 
+    def _import_pages(self, items):
+        """WordPress pages become the course's pages (coursepages), in their menu order,
+        each under its top-level ancestor (our menu nests one level). A course has a
+        few pages: each is saved on its own, which renders its body as Page.save does."""
+        from imports import convert  # bs4 and markdownify: only while importing
+
+        attachments = self._attachment_info()
+        existing = Page.objects.in_bulk(set(self.mapping[Kind.PAGE].values()))
+        taken = set(Page.objects.filter(course=self.course).values_list("slug", flat=True))
+        counts = self.report["pages"]
+        for item in items:
+            self._tick()
+            title = (item.title or "(untitled)")[:200]
+            status = POST_STATUSES.get(item.status)
+            if status is None:
+                reason = SKIPPED_STATUSES.get(item.status, f"status “{item.status}”")
+                self.report["skipped"].append({"what": title, "reason": f"it is {reason}"})
+                counts["skipped"] += 1
+                continue
+            author = self._author_of(item)
+            try:
+                conversion = convert.convert_post(
+                    item.content,
+                    attachments=attachments,
+                    image_url=self._body_image_url(author, title),
+                )
+            except (convert.Refused, RecursionError) as error:  # fmt: skip
+                reason = str(error) if isinstance(error, convert.Refused) else DEEP
+                self.report["refused"].append({"what": title, "reason": reason})
+                counts["refused"] += 1
+                continue
+            page = existing.get(self.mapping[Kind.PAGE].get(item.wp_id)) or Page(course=self.course)
+            created = page.pk is None
+            page.author, page.title, page.body = author, title, conversion.markdown
+            page.status, page.order = status, max(item.menu_order, 0)
+            when = self._date(item.date_gmt, item.date_local)
+            page.published_at = when if status == Page.Status.PUBLISHED else None
+            if not page.slug:
+                page.slug = unique_slug(item.slug or item.title, taken,
+                                        fallback="page", reserved=RESERVED_PAGE_SLUGS)  # fmt: skip
+                taken.add(page.slug)
+            page.parent = None  # set below, once every page has a row
+            page.save()
+            if created:
+                self._remember(Kind.PAGE, item.wp_id, page.pk, guid=item.guid)
+            counts[status] += 1
+            counts["created" if created else "updated"] += 1
+            self.pages[item.wp_id] = page
+        parents = {item.wp_id: item.parent_id for item in items}
+        for wp_id, page in self.pages.items():
+            top, seen = parents.get(wp_id), {wp_id}
+            while parents.get(top) in self.pages and top not in seen:  # its top ancestor
+                seen.add(top)
+                top = parents[top]
+            parent = self.pages.get(top)
+            if parent is not None and parent.pk != page.pk:
+                page.parent = parent
+                page.save(update_fields=["parent"])
+
     def _topics(self, items):
         """{item wp id: [Topic]} for categories and tags (created as needed)."""
         by_slug = {t.slug: t for t in Topic.objects.filter(course=self.course)}
@@ -671,10 +739,12 @@ class Importer:
             links.setdefault(old_path(url), post)
 
         for item in items:
-            post = self.posts.get(item.wp_id)
+            post = self.posts.get(item.wp_id) or self.pages.get(item.wp_id)
             if post is None:
                 continue
             links[f"/?p={item.wp_id}"] = post
+            if item.post_type == "page":
+                links[f"/?page_id={item.wp_id}"] = post
             if item.link:
                 add(item.link, post)
             if item.guid and "?p=" not in item.guid and item.guid.startswith("http"):
@@ -694,8 +764,14 @@ class Importer:
             OldLink.objects.filter(course=self.course, host=host).values_list("path", flat=True)
         )
         rows = [
-            OldLink(course=self.course, run=self.run, host=host, path=path[:500], post=post)
-            for path, post in links.items()
+            OldLink(
+                course=self.course,
+                run=self.run,
+                host=host,
+                path=path[:500],
+                **{"page" if isinstance(target, Page) else "post": target},
+            )  # fmt: skip
+            for path, target in links.items()
             if path not in existing and path != "/" and path not in ours
         ]
         if self.run is not None and not self.dry_run:
@@ -766,6 +842,7 @@ def _delete_what_it_made(run):
     for post in Post.objects.filter(pk__in=made[Kind.POST]):
         _drop_image(post)
     Post.objects.filter(pk__in=made[Kind.POST]).delete()
+    Page.objects.filter(pk__in=made[Kind.PAGE]).delete()
     Topic.objects.filter(pk__in=made[Kind.TOPIC]).delete()
     Award.objects.filter(pk__in=made[Kind.AWARD]).delete()
     Membership.objects.filter(pk__in=made[Kind.MEMBERSHIP]).delete()

@@ -64,6 +64,7 @@ class Item:
     slug: str
     parent_id: int
     attachment_url: str = ""
+    menu_order: int = 0  # a page's place among its siblings
     terms: list = field(default_factory=list)  # (domain, nicename, name)
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
@@ -209,6 +210,7 @@ class _Reader:
             slug=unquote(_text(el, self.w("post_name"))),
             parent_id=self._int(el, "post_parent", where=where),
             attachment_url=_text(el, self.w("attachment_url")),
+            menu_order=self._int(el, "menu_order", where=where),
         )
         for term in el.findall("category"):
             item.terms.append(

@@ -14,4 +14,6 @@ class NotificationPreferenceForm(forms.ModelForm):
             "email_feedback",
             "email_due_soon",
             "email_grade",
+            "email_post_live",
+            "email_announcement",
         ]

@@ -48,6 +48,8 @@ class Notification(models.Model):
         DUE_SOON = "due_soon", "An assignment is due within a day"  # email only
         GRADE = "grade", "A grade for your response"
         GRADE_CHANGED = "grade_changed", "A changed grade for your response"
+        POST_LIVE = "post_live", "Your scheduled post went live"
+        ANNOUNCEMENT = "announcement", "An announcement pinned in your course"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -108,6 +110,10 @@ class Notification(models.Model):
             return f"{actor} graded your response “{title}”"
         if self.kind == self.Kind.GRADE_CHANGED:
             return f"{actor} changed the grade of your response “{title}”"
+        if self.kind == self.Kind.POST_LIVE:
+            return f"Your scheduled post “{title}” is now live"
+        if self.kind == self.Kind.ANNOUNCEMENT:
+            return f"{actor} pinned an announcement in {self.post.course.title}: “{title}”"
         if self.kind == self.Kind.FEEDBACK:
             if self.recipient_id == self.post.author_id:
                 return f"{actor} wrote private feedback on your post “{title}”"
@@ -153,6 +159,8 @@ class NotificationPreference(models.Model):
         "Reminders of assignments due within a day that I haven't submitted", default=True
     )
     email_grade = models.BooleanField("Grades of my responses, and changes to them", default=True)
+    email_post_live = models.BooleanField("My scheduled posts going live", default=True)
+    email_announcement = models.BooleanField("Announcements pinned in my courses", default=True)
 
     objects = NotificationPreferenceQuerySet.as_manager()
 

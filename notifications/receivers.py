@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from assignments.signals import due_soon, feedback_added, graded
 from awards.signals import award_granted
+from blog.signals import post_pinned, post_went_live
 from comments.signals import comment_approved, comment_posted
 from notifications import services
 
@@ -36,3 +37,13 @@ def on_due_soon(sender, reminder, **kwargs):
 @receiver(graded, dispatch_uid="notifications.graded")
 def on_graded(sender, grade, regraded=False, **kwargs):
     services.notify_graded(grade=grade, regraded=regraded)
+
+
+@receiver(post_went_live, dispatch_uid="notifications.post_went_live")
+def on_post_went_live(sender, post, **kwargs):
+    services.notify_post_live(post=post)
+
+
+@receiver(post_pinned, dispatch_uid="notifications.post_pinned")
+def on_post_pinned(sender, post, pinned_by, **kwargs):
+    services.notify_announcement(post=post, pinned_by=pinned_by)

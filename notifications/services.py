@@ -6,6 +6,7 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from blog.models import TEACHING_ROLES, Membership, Post
 from comments.models import Comment
 from notifications import tasks
 from notifications.models import GuestSubscription, Notification
@@ -78,6 +79,26 @@ def notify_graded(*, grade, regraded=False):
         [(post.author_id, kind)],
         post=post,
         actor_name=grade.grader.name if grade.grader_id else "",
+    )
+
+
+@transaction.atomic
+def notify_post_live(*, post):
+    """The author of a scheduled post that just went live (blog/scheduling.py sends it
+    once, from the one worker that published it)."""
+    _notify([(post.author_id, Notification.Kind.POST_LIVE)], post=post)
+
+
+def notify_announcement(*, post, pinned_by):
+    """A post newly pinned as an announcement: every member of its course who may read
+    it hears of it, but the one who pinned it."""
+    members = Membership.objects.filter(course_id=post.course_id).exclude(user_id=pinned_by.pk)
+    if post.visibility == Post.Visibility.INSTRUCTORS:
+        members = members.filter(role__in=TEACHING_ROLES)
+    _notify(
+        [(pk, Notification.Kind.ANNOUNCEMENT) for pk in members.values_list("user_id", flat=True)],
+        post=post,
+        actor_name=pinned_by.name,
     )
 
 

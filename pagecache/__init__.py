@@ -13,7 +13,9 @@ for again.
 - ``request``: what the cache knows about a request (one object, ``request.page_cache``)
   and the one rule for whether the cache may answer it (``usable_cache``).
 - ``keys``: a copy's key: scheme, host, path, ``?page=``, versions (and standing).
-- ``store``: the shared cache, behind each process's most recent pages (RecentPages).
+- ``store``: the shared cache, behind each process's most recent pages (RecentPages),
+  and one drawer per changed copy (``claim``: the others serve the copy drawn before
+  it for ``PAGE_CACHE_STALE_SECONDS``, never to a reader who just wrote).
 - ``skeleton``: a page as stored: bytes split at per-request values (CSRF token, CSP
   nonce) and, for signed-in readers, at holes that fillers fill for each reader.
 - ``readers``: who a session belongs to, read as Django's ``get_user`` would, without

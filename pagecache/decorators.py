@@ -13,8 +13,15 @@ decorator serves them (the same copies, the same keys).
 
 from functools import wraps
 
-from pagecache.keys import member_key, page_key
-from pagecache.request import ANONYMOUS, MEMBER, shows_messages, state_of, usable_cache
+from pagecache.keys import member_address, member_key, page_address, page_key
+from pagecache.request import (
+    ANONYMOUS,
+    MEMBER,
+    may_serve_stale,
+    shows_messages,
+    state_of,
+    usable_cache,
+)
 from pagecache.skeleton import (
     HEADER,
     Bypass,
@@ -25,7 +32,7 @@ from pagecache.skeleton import (
     to_cache,
     to_skeleton,
 )
-from pagecache.store import cache_get, cache_set
+from pagecache.store import cache_get, cache_set, claim, release, remember_drawn
 
 
 def cached_page(page):
@@ -56,17 +63,27 @@ NOT_CACHED = ""  # state.key when the middleware found no such page: the view an
 
 def anonymous_page(request, page, draw, url_kwargs):
     state = state_of(request)
-    key = state.key  # the middleware's miss: the versions were asked already
+    key = state.key  # the middleware's miss: the versions were asked, the miss claimed
     if key is None:
         key, stored = anonymous_lookup(request, page, url_kwargs)
         if stored is not None:
             return from_cache(request, stored)
+        if key != NOT_CACHED:
+            claimed = claim(key, page_address(request), stale_ok=may_serve_stale(request))
+            if claimed.stored is not None:
+                return from_cache(request, claimed.stored, stale=claimed.stale)
+            state.lock = claimed.lock
     if key == NOT_CACHED:
         return draw()
-    response = draw()
-    if may_store(request, response):
-        cache_set(key, to_cache(request, response))
-        response[HEADER] = "miss"
+    try:
+        response = draw()
+        if may_store(request, response):
+            cache_set(key, to_cache(request, response))
+            remember_drawn(key, page_address(request))
+            response[HEADER] = "miss"
+    finally:
+        release(state.lock)
+        state.lock = None
     return response
 
 
@@ -99,7 +116,8 @@ def may_store(request, response):
 def member_page(request, page, draw, url_kwargs):
     """The page ``draw()`` draws, for a signed-in reader: from the cache under (address,
     versions, standing) with this reader's holes filled, or drawn as a skeleton,
-    stored, and filled."""
+    stored, and filled. One process draws a given copy at a time (``store.claim``);
+    the others meanwhile fill the copy drawn before it, for a bounded moment."""
     obj = page.found(request, **url_kwargs)
     versions, standing = page.member_versions(request, obj)
     try:
@@ -108,6 +126,22 @@ def member_page(request, page, draw, url_kwargs):
         return draw()
     if response is not None:
         return response
+    key, address = member_key(request, versions, standing), member_address(request, standing)
+    claimed = claim(key, address, stale_ok=may_serve_stale(request))
+    if claimed.stored is not None:
+        try:
+            response = from_skeleton(request, claimed.stored, fill(request, obj, claimed.stored[2]))
+        except Bypass:
+            return draw()
+        response[HEADER] = "stale" if claimed.stale else "hit"
+        return response
+    try:
+        return draw_member_page(request, obj, draw, key, address)
+    finally:
+        release(claimed.lock)
+
+
+def draw_member_page(request, obj, draw, key, address):
     response, skeleton = draw_skeleton(request, obj, draw)
     if response.status_code != 200 or response.streaming:
         return draw()  # not a page to keep: drawn again, as usual
@@ -115,7 +149,8 @@ def member_page(request, page, draw, url_kwargs):
     # Filled with this reader's own values, the skeleton is their page, whether or not
     # their peers may share it (not when it shows this reader's held comments).
     if skeleton.usable and may_store_member(request, response):
-        cache_set(member_key(request, versions, standing), stored)
+        cache_set(key, stored)
+        remember_drawn(key, address)
     values = [value.encode() for value in skeleton.values]
     response = from_skeleton(request, stored, values, like=response)
     response[HEADER] = "miss"

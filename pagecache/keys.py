@@ -19,13 +19,24 @@ SKELETON_FORMAT = "member3:"
 
 def page_key(request, versions):
     """An anonymous reader's copy: the page's address and ``?page=``, and its versions."""
-    origin = f"{request.scheme}://{request.get_host()}"
-    query = request.GET.get("page", "")
-    return f"{PAGE_FORMAT}{origin}{request.path}:{query}:{'.'.join(str(v) for v in versions)}"
+    return f"{page_address(request)}:{'.'.join(str(v) for v in versions)}"
+
+
+def page_address(request):
+    """An anonymous reader's copy without its versions: where the copy drawn last is
+    remembered (``store.claim``)."""
+    return f"{PAGE_FORMAT}{request.scheme}://{request.get_host()}{request.path}:" + (
+        request.GET.get("page", "")
+    )
 
 
 def member_key(request, versions, standing):
     """A signed-in reader's copy: the same, and the reader's standing (everything the
     page's predicates answer differently by, besides the holes)."""
+    return f"{member_address(request, standing)}:{'.'.join(str(v) for v in versions)}"
+
+
+def member_address(request, standing):
+    """A signed-in reader's copy without its versions."""
     digest = hashlib.sha256(repr(standing).encode()).hexdigest()[:32]
-    return SKELETON_FORMAT + page_key(request, (*versions, digest))
+    return f"{SKELETON_FORMAT}{page_address(request)}:{digest}"

@@ -18,11 +18,20 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 
-from pagecache.decorators import anonymous_lookup, member_hit
+from pagecache.decorators import NOT_CACHED, anonymous_lookup, member_hit
+from pagecache.keys import page_address
 from pagecache.pages import page_at
 from pagecache.readers import load_session, sign_in_session_keys, signed_in_user
-from pagecache.request import ANONYMOUS, MEMBER, state_of, usable_cache
+from pagecache.request import (
+    ANONYMOUS,
+    MEMBER,
+    mark_write,
+    may_serve_stale,
+    state_of,
+    usable_cache,
+)
 from pagecache.skeleton import Bypass, from_cache
+from pagecache.store import claim, release
 
 
 class PageCacheMiddleware:
@@ -55,16 +64,28 @@ class PageCacheMiddleware:
                 key, stored = anonymous_lookup(request, page, url_kwargs)
                 if stored is not None:
                     return self.hit(request, stored)
-                state_of(request).key = key
+                state = state_of(request)
+                state.key = key
+                if key != NOT_CACHED:
+                    claimed = claim(key, page_address(request), stale_ok=may_serve_stale(request))
+                    if claimed.stored is not None:
+                        return self.hit(request, claimed.stored, stale=claimed.stale)
+                    state.lock = claimed.lock
+                    try:
+                        return self.get_response(request)
+                    finally:
+                        release(state.lock)  # the view didn't store the page
             elif kind == MEMBER:
                 response = self.member_hit(request, page, url_kwargs)
                 if response is not None:
                     return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        mark_write(request, response)
+        return response
 
-    def hit(self, request, stored):
+    def hit(self, request, stored, stale=False):
         self.csrf.process_request(request)  # the reader's CSRF cookie, if any
-        response = from_cache(request, stored)
+        response = from_cache(request, stored, stale)
         return self.csrf.process_response(request, response)  # a new reader's cookie
 
     def member_hit(self, request, page, url_kwargs):

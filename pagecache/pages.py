@@ -22,7 +22,9 @@ class CachedPage:
     ``decorators.cached_page(page)``.
 
     - ``version_fields``: the fields (``__`` paths through relations, as in a query)
-      whose values key the page's copies;
+      whose values key the page's copies; ``hole_version_fields``: those that key only
+      an anonymous reader's whole page (a signed-in reader's holes are filled from what
+      they version, at hit time);
     - ``versions_query(**url_kwargs)``: the rows those fields are read from, for a
       reader who sees what everyone sees (anonymous); ``versions(rows)`` makes the
       versions of them (by default the one row; None: no such page, the view answers);
@@ -33,6 +35,10 @@ class CachedPage:
     """
 
     version_fields = ()
+    # Versions of what a signed-in reader's holes are filled from at hit time (like
+    # counts): they key an anonymous reader's whole page, never a skeleton, so a change
+    # to them redraws no signed-in reader's copy.
+    hole_version_fields = ()
 
     def versions_query(self, **url_kwargs):
         raise NotImplementedError
@@ -75,7 +81,9 @@ class CachedPage:
             placeholders = {name: f"\x00{name}\x00" for name in names}
             compiled[names] = PreparedQuery(
                 lambda **values: (
-                    self.versions_query(**values).order_by().values_list(*self.version_fields)
+                    self.versions_query(**values)
+                    .order_by()
+                    .values_list(*self.version_fields, *self.hole_version_fields)
                 ),
                 **placeholders,
             )

@@ -6,6 +6,7 @@ does it through one object, ``request.page_cache`` (``PageCacheState``). Whether
 cache may answer a request at all is decided in one function, ``usable_cache``.
 """
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ class PageCacheState:
       (``CachedPage.found`` gives it to the view).
     - ``skeleton``: the ``skeleton.Skeleton`` being drawn while the view runs for the
       member cache, else None (``skeleton.skeleton_of``).
+    - ``lock``: the lock this request holds while it draws an anonymous reader's copy
+      (``store.claim``), released once it is stored (or by the middleware).
     """
 
     key: str | None = None
@@ -41,6 +44,7 @@ class PageCacheState:
     page: Any = None
     found: Any = None
     skeleton: Any = None
+    lock: str | None = None
 
 
 def state_of(request):
@@ -53,8 +57,40 @@ def state_of(request):
 
 def neutral_cookies():
     """Cookies that change no cached page outside its holes: the CSRF token (filled in
-    per reader) and the reader's time zone (read only by per-viewer parts)."""
-    return {settings.CSRF_COOKIE_NAME, settings.READER_ZONE_COOKIE}
+    per reader), the reader's time zone (read only by per-viewer parts), and the mark
+    of a recent write (``WROTE_COOKIE``: no stale copy for this reader)."""
+    return {settings.CSRF_COOKIE_NAME, settings.READER_ZONE_COOKIE, WROTE_COOKIE}
+
+
+# Set on the answer to a reader's write (a POST that succeeded), for as long as the page
+# cache may serve a copy drawn before the current versions (PAGE_CACHE_STALE_SECONDS):
+# while it is there, that reader gets only current copies, so they always see their
+# own like, comment or edit at once (read-your-writes).
+WROTE_COOKIE = "pc_wrote"
+
+
+def may_serve_stale(request):
+    """Whether this reader may be served a copy drawn before the current versions, while
+    another process draws the current one: not in the moments after a write of theirs."""
+    return WROTE_COOKIE not in request.COOKIES
+
+
+def mark_write(request, response):
+    """After a reader's successful write, ``WROTE_COOKIE`` for the stale bound."""
+    bound = settings.PAGE_CACHE_STALE_SECONDS
+    if (
+        bound > 0
+        and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        and response.status_code < 400
+    ):
+        response.set_cookie(
+            WROTE_COOKIE,
+            "1",
+            max_age=math.ceil(bound) + 1,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
 
 
 def usable_cache(request):

@@ -66,8 +66,9 @@ def request_values(request, parts):
     return values
 
 
-def from_cache(request, stored):
-    """An anonymous reader's page from its stored parts."""
+def from_cache(request, stored, stale=False):
+    """An anonymous reader's page from its stored parts (``stale``: a copy drawn under
+    older versions, served while another process draws the current one)."""
     (content_type, kept), parts = stored
     if len(parts) > 1:
         values = request_values(request, parts)
@@ -79,7 +80,7 @@ def from_cache(request, stored):
         response.write(part)
     for name, value in kept:
         response[name] = value
-    response[HEADER] = "hit"
+    response[HEADER] = "stale" if stale else "hit"
     response["Content-Length"] = str(sum(len(part) for part in parts))
     patch_vary_headers(response, ["Cookie"])
     return response

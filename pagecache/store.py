@@ -3,9 +3,15 @@ REDIS_URL, else each process's memory), behind the pages this process served las
 
 A cache error is logged and reads as a miss: the page is drawn as if the cache were
 empty. Copies live ``PAGE_CACHE_SECONDS``.
+
+A miss is drawn by one process at a time (``claim``): the first takes a lock in the
+shared cache (``cache.add``: Redis's SET NX with an expiry), the others meanwhile
+serve the copy last drawn for the same address (and standing), if it was drawn at
+most ``PAGE_CACHE_STALE_SECONDS`` ago, or wait that long for the drawer's copy.
 """
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -97,3 +103,89 @@ def cache_set(key, value):
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.exception("Page cache unavailable (set); the page was rendered")
+
+
+# --- One drawer per page: the others serve the copy before it, for a bounded moment ---
+
+LOCK_PREFIX = "drawing:"
+LATEST_PREFIX = "latest:"
+WAIT_STEP = 0.01  # seconds between looks for the drawer's copy
+
+
+class Claim:
+    """What a miss gets from ``claim``: ``stored``, a copy to serve (``stale``: the one
+    drawn before, else the drawer's, done meanwhile), or else the duty to draw the
+    page (``lock``: this request holds the lock; None: draw without it)."""
+
+    __slots__ = ("stored", "stale", "lock")
+
+    def __init__(self, stored=None, stale=False, lock=None):
+        self.stored, self.stale, self.lock = stored, stale, lock
+
+
+def claim(key, address, *, stale_ok):
+    """A miss of ``key``: serve something, or draw it. ``address``: the key without
+    versions (``keys.address_of``), under which the last drawn copy is remembered;
+    ``stale_ok``: whether this reader may get a copy older than the current versions
+    (not after a write of their own: ``request.reads_own_writes``)."""
+    bound = settings.PAGE_CACHE_STALE_SECONDS
+    if bound <= 0:
+        return Claim()
+    lock = LOCK_PREFIX + key
+    if _lock(lock, bound):
+        return Claim(lock=lock)
+    if stale_ok:
+        stored = _latest(address, bound)
+        if stored is not None:
+            return Claim(stored, stale=True)
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        stored = cache_get(key)
+        if stored is not None:
+            return Claim(stored)
+        if _lock(lock, bound):  # the drawer gave up (an error page, a 404)
+            return Claim(lock=lock)
+    return Claim()
+
+
+def remember_drawn(key, address):
+    """Remember the page just kept under ``key`` as the last drawn at its address (for
+    ``claim``'s stale copies)."""
+    if settings.PAGE_CACHE_STALE_SECONDS > 0:
+        try:
+            cache.set(LATEST_PREFIX + address, (key, time.time()), settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Page cache unavailable (set); the page was rendered")
+
+
+def release(lock):
+    if lock is None:
+        return
+    try:
+        cache.delete(lock)
+    except Exception:
+        logger.exception("Page cache unavailable (delete); its lock expires by itself")
+
+
+def _lock(lock, bound):
+    try:
+        return cache.add(lock, 1, math.ceil(bound))
+    except Exception:
+        logger.exception("Page cache unavailable (add); drawing the page")
+        return True
+
+
+def _latest(address, bound):
+    """The copy last drawn at this address, if it was drawn at most ``bound`` seconds
+    ago; else None."""
+    try:
+        latest = cache.get(LATEST_PREFIX + address)
+    except Exception:
+        return None
+    if latest is None:
+        return None
+    key, drawn_at = latest
+    if time.time() - drawn_at > bound:
+        return None
+    return cache_get(key)

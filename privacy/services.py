@@ -26,7 +26,7 @@ from assignments.models import (
     Submission,
 )
 from blog import versions
-from blog.models import BodyImage, Course, Post, PostLike
+from blog.models import AnnouncementSeen, BodyImage, Course, Post, PostLike
 from blog.pending import FOLDER as PENDING_FOLDER
 from comments.models import Comment, CommentLike
 from imports.models import ImportedItem, ImportRun, Placeholder
@@ -169,6 +169,7 @@ def erase_person(*, user, by):
         followed |= Q(email__iexact=email)
     GuestSubscription.objects.filter(followed).delete()
     PostLike.objects.filter(user=user).delete()
+    AnnouncementSeen.objects.filter(user=user).delete()  # which announcements they opened
     CommentLike.objects.filter(user=user).delete()
     CalendarFeed.objects.filter(user=user).delete()
     SocialAccount.objects.filter(user=user).delete()

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
+from blog.models import Post
 from references import services
 from references.citekeys import CITATION, cited_keys
 from references.models import Reference
@@ -18,7 +19,10 @@ def add_references(post, html):
     course's style (keys the post has no reference for are marked), and the post's
     references follow the text as a "References" section. Stored with the body, so the
     post page spends no query on them; services re-render the body on every change."""
-    references = list(Reference.objects.for_post(post)) if post.pk else []
+    if not isinstance(post, Post):  # a course page: it cites the course's bibliography
+        references = course_references_cited(post.course, html)
+    else:
+        references = list(Reference.objects.for_post(post)) if post.pk else []
     if CITATION.search(html):
         from references.citing import Renderer  # citeproc-py: only to render citations
 
@@ -27,6 +31,25 @@ def add_references(post, html):
         section = render_to_string("references/_post_references.html", {"references": references})
         html = f"{html}\n{section}"
     return html
+
+
+def course_references_cited(course, html):
+    """The references of the course's published public posts that `html` cites by key
+    (the first entry of each key): what a course page (coursepages), which has no
+    references of its own, cites. Only public posts', so a page shows nothing of a
+    post its readers may not read."""
+    keys = cited_keys(html)
+    if not keys:
+        return []
+    found = (
+        Reference.objects.for_course(course)
+        .filter(key__in=keys, post__status=Post.Status.PUBLISHED, post__visibility="public")
+        .order_by("key", "pk")
+    )
+    first = {}
+    for reference in found:
+        first.setdefault(reference.key, reference)
+    return [first[key] for key in keys if key in first]
 
 
 def post_reference_links(request, post):

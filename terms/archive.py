@@ -48,7 +48,7 @@ ARCHIVED_PAGES = frozenset(
     {
         "blog:course_detail", "blog:post_detail", "blog:topic_detail", "blog:author_posts",
         "blog:course_archive", "awards:award_list", "awards:award_detail",
-        "references:bibliography",
+        "references:bibliography", "coursepages:page_detail",
     }
 )  # fmt: skip
 # Links to these are actions or the reader's own (sign in, join, edit, reply): they are
@@ -119,7 +119,11 @@ def contents_of(course, *, members):
     authors = {post.author_id: post.author for post in posts}
     extras = [
         label
-        for app, label in (("awards", "The award hall of fame"), ("references", "The bibliography"))
+        for app, label in (
+            ("coursepages", "The course's pages, with its menu"),
+            ("awards", "The award hall of fame"),
+            ("references", "The bibliography"),
+        )
         if apps.is_installed(app)
     ]
     return Contents(
@@ -162,6 +166,14 @@ def course_pages(course):
     for name in ("awards:award_list", "references:bibliography"):
         with suppress(NoReverseMatch):  # the app is not installed
             seeds.append(reverse(name, kwargs=kwargs))
+    if apps.is_installed("coursepages"):  # every published page, even one the menu hides
+        from coursepages.models import Page
+
+        slugs = Page.objects.for_course(course).published().order_by("slug")
+        seeds += [
+            reverse("coursepages:page_detail", kwargs={**kwargs, "page_slug": slug})
+            for slug in slugs.values_list("slug", flat=True)
+        ]
     return seeds
 
 

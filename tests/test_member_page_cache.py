@@ -229,6 +229,38 @@ def test_the_compiled_post_query_loads_what_the_queryset_loads(scene, staff):
     assert POST_PAGE_QUERY.get(user_id=staff.pk, course_slug=post.course.slug, slug="no") is None
 
 
+def test_the_compiled_course_query_loads_what_the_queryset_loads(scene, staff):
+    """Signed-in readers' course lookup is compiled once too (blog.shortcuts): each
+    reader gets the course with their own role and instructors-only flag, as the ORM
+    gives them (issue 25's course page regression: it was built on every hit)."""
+    from blog.models import Course, PostVisibility
+    from blog.shortcuts import SIGNED_IN_COURSE_QUERY
+
+    course = scene["post"].course
+    factories.PostFactory(
+        course=course, author=scene["author"], visibility=PostVisibility.INSTRUCTORS
+    )
+    readers = [scene[name] for name in ("student", "author", "instructor", "outsider")] + [staff]
+    for user in readers:
+        prepared = SIGNED_IN_COURSE_QUERY.get(user_id=user.pk, course_slug=course.slug)
+        loaded = Course.objects.with_viewer_role(user).get(slug=course.slug)
+        found = {k: v for k, v in vars(prepared).items() if k != "_state"}
+        assert found == {k: v for k, v in vars(loaded).items() if k != "_state"}
+    assert [
+        (c.viewer_role, c.viewer_restricted_posts)
+        for c in (
+            SIGNED_IN_COURSE_QUERY.get(user_id=u.pk, course_slug=course.slug) for u in readers
+        )
+    ] == [
+        ("student", False),
+        ("student", True),
+        ("instructor", False),
+        (None, False),
+        (None, False),
+    ]
+    assert SIGNED_IN_COURSE_QUERY.get(user_id=staff.pk, course_slug="no-such-course") is None
+
+
 def test_a_reader_with_a_held_comment_is_never_served_the_shared_copy(scene):
     url = scene["post"].get_absolute_url()
     get(signed_in(scene["student"]), url, "miss")  # drawn with their held comment: not kept
@@ -451,7 +483,8 @@ def test_likes_show_for_the_liker_and_for_others(watched, scene):
     guest = Comment.objects.get(guest_name="Gus")
     before = get(client, url, "hit").count("is-liked")
     client.post(reverse("comments:comment_like", args=[guest.pk]), {"liked": "1"})
-    assert get(client, url, "miss").count("is-liked") == before + 1
+    # A comment's like redraws no copy (issue 34): its count is a hole, filled at hit time.
+    assert get(client, url, "hit").count("is-liked") == before + 1
     assert "Liked by 2 people" in get(signed_in(scene["quiet"]), url, "hit")
     signed_in(scene["quiet"]).post(
         reverse("blog:post_like", args=[post.course.slug, post.slug]), {"liked": "1"}

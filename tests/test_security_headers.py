@@ -56,6 +56,29 @@ def test_an_inline_script_needs_the_nonce_of_its_response(rf):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("report_only", [False, True])
+def test_the_header_built_once_is_django_csps(rf, settings, report_only):
+    """config.middleware.CSPMiddleware builds the header once (per settings) and puts each
+    response's nonce in it: the same header django-csp builds for every response."""
+    from config.middleware import CSPMiddleware as OursOnce
+
+    if report_only:
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
+        settings.CONTENT_SECURITY_POLICY = None
+    for with_nonce in (False, True):
+        headers = []
+        for middleware in (CSPMiddleware(lambda r: None), OursOnce(lambda r: None)):
+            request = rf.get("/")
+            middleware.process_request(request)
+            request._csp_nonce = "a+fixed/nonce==" if with_nonce else None
+            response = middleware.process_response(request, HttpResponse("page"))
+            headers.append(sorted(response.headers.items()))
+        assert headers[0] == headers[1]
+        header = "Content-Security-Policy" + ("-Report-Only" if report_only else "")
+        assert ("'nonce-a+fixed/nonce=='" in dict(headers[1])[header]) == with_nonce
+
+
+@pytest.mark.django_db
 def test_every_page_has_a_permissions_policy(client):
     policy = client.get(reverse("home"))["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):

@@ -2,17 +2,19 @@
 the page-part tag."""
 
 import datetime
+import hashlib
 
 from django import template
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from blog import extensions, icons, likes, media
+from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
 from config import hooks
 from pagecache.skeleton import skeleton_of
+from pagecache.store import cache_get, cache_set
 
 register = template.Library()
 
@@ -30,6 +32,11 @@ def can_delete(obj, user):
 @register.filter
 def can_unpublish(post, user):
     return post.can_unpublish(user)
+
+
+@register.filter
+def can_pin(post, user):
+    return post.can_pin(user)
 
 
 @register.filter
@@ -99,21 +106,33 @@ def page_parts(context, slot):
             with context.push(part.context):
                 rendered = template.render(context)
         if skeleton is not None and part.per_viewer:  # the reader's own: a hole
+            key = kept_part_key(slot, part.template, request, skeleton.obj)
+            if key:  # the reader's next hit takes it as drawn here
+                cache_set(key, str(rendered).encode())
             rendered = skeleton.hole(("part", slot, part.template), rendered)
         html += rendered
     return html
 
 
 @register.simple_tag
-def icon(name, size, css_class=""):
-    """``{% icon "heart" 18 "like-button__icon" %}``: a decorative icon (blog.icons)."""
-    return icons.icon_svg(name, size, css_class)
+def course_face_css(course):
+    """The course pages' own CSS (base.html writes it in a nonce'd <style>): the accent's
+    custom properties for both themes (blog.palette) and the header image's focal point
+    as its object-position. "" for a course without either, or a page without a course."""
+    rules = []
+    accent = getattr(course, "accent_colours", None)
+    if accent is not None:
+        rules.append(palette.style_rules(accent))
+    if getattr(course, "header_renditions", None):
+        x, y = int(course.header_focus_x), int(course.header_focus_y)
+        rules.append(f".course-face__image{{object-position:{x}% {y}%}}")
+    return mark_safe("".join(rules))  # noqa: S308 (the palette's constants and two integers)
 
 
 @register.simple_tag
-def icon_symbol(name):
-    """``{% icon_symbol "heart" %}``: the symbol that a thread's many icons point at."""
-    return icons.icon_symbol(name)
+def icon(name, size, css_class=""):
+    """``{% icon "heart" 18 "like-button__icon" %}``: a decorative icon (blog.icons)."""
+    return icons.icon_svg(name, size, css_class)
 
 
 @register.simple_tag
@@ -141,13 +160,34 @@ def likers_html(likers):
 
 
 def fill_part(filling, spec):
-    """A per-viewer page part's hole, for this reader: the part prepared and drawn."""
+    """A per-viewer page part's hole, for this reader: the part prepared and drawn, or,
+    for a part that says what it is kept by (``Part.kept_by``), as it was drawn for this
+    reader under the same versions."""
     _, slot, template_name = spec
     request = filling.request
+    key = kept_part_key(slot, template_name, request, filling.obj)
+    if key:
+        html = cache_get(key)
+        if html is not None:
+            return html
     part = extensions.prepare_one(hooks.SLOTS[slot], template_name, request, filling.obj)
-    if part is None:
-        return ""
-    return render_to_string(template_name, part.context, request)
+    html = b"" if part is None else render_to_string(template_name, part.context, request).encode()
+    if key:
+        cache_set(key, html)
+    return html
+
+
+KEPT_PART_FORMAT = "part1:"  # a new prefix when a kept part's layout changes
+
+
+def kept_part_key(slot, template_name, request, obj):
+    """Where this reader's part is kept (``Part.kept_by``), or None: drawn every time."""
+    declared = hooks.SLOTS[slot].get(template_name)
+    kept = declared is not None and declared.kept_by and declared.kept_by(request, obj)
+    if not kept:
+        return None
+    digest = hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
+    return f"{KEPT_PART_FORMAT}{slot}:{template_name}:{request.user.pk}:{digest}"
 
 
 class PerViewerNode(template.Node):

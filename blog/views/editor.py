@@ -17,6 +17,7 @@ from blog import embeds, media, pending, services
 from blog.forms import (
     PostForm,
     PreviewForm,
+    ScheduleForm,
 )
 from blog.models import Post
 from blog.rendering import render_post_markdown
@@ -47,7 +48,7 @@ def post_edit(request, course_slug, post_slug):
     return _edit_post(request, course, post)
 
 
-EDITOR_ACTIONS = {"draft", "publish", "update", "unpublish", "preview", "insert_image"}
+EDITOR_ACTIONS = {"draft", "publish", "schedule", "update", "unpublish", "preview", "insert_image"}
 
 
 def _edit_post(request, course, post):
@@ -58,14 +59,25 @@ def _edit_post(request, course, post):
     files, kept = _files_with_kept_image(request)
     form = PostForm(request.POST or None, files, instance=post, course=course)
     sections = editor_section_forms(request.POST or None, post=post, course=course)
+    schedule = ScheduleForm(request.POST or None, post=post, course=course)
     if request.method == "POST":
         if action not in EDITOR_ACTIONS or (
             action == "unpublish" and not post.can_unpublish(request.user)
         ):
             raise PermissionDenied
-        if action == "publish" and not post.can_publish(request.user):
+        if action in {"publish", "schedule"} and not post.can_publish(request.user):
             raise denied(course)
-        valid = all([form.is_valid(), *(section.form.is_valid() for section in sections)])
+        if action == "schedule" and post.is_published:
+            raise PermissionDenied("A published post is already live.")
+        valid = all(
+            [
+                form.is_valid(),
+                *(section.form.is_valid() for section in sections),
+                action != "schedule" or schedule.is_valid(),
+            ]
+        )
+        if valid and action == "schedule":  # the editor sections' refuse() reads the time
+            post.published_at = schedule.cleaned_data["publish_at"]
         refusal = valid and section_refusal(sections, post=post, action=action)
         if refusal:
             action = services.action_when_refused(action=action)
@@ -82,6 +94,8 @@ def _edit_post(request, course, post):
                     markdown = _image_markdown(image)
                     values["body"] = values["body"].rstrip() + "\n\n" + markdown + "\n"
                 problems = fetch_media(course, request.user, values["body"])
+                if action == "schedule":
+                    values["publish_at"] = schedule.cleaned_data["publish_at"]
                 post = services.save_post(
                     post=post,
                     action=action,
@@ -94,6 +108,7 @@ def _edit_post(request, course, post):
                     "course": course,
                     "post": post,
                     "form": form,
+                    "schedule_form": schedule.as_typed(),
                     "kept_image": kept,
                     "editor_sections": sections,
                 }
@@ -117,14 +132,17 @@ def _edit_post(request, course, post):
         )
         if form.featured_image and "image_upload" in request.FILES:  # valid: keep it
             kept = _keep_upload(request, request.FILES["image_upload"])
+    refused_time = action == "schedule" and bool(schedule.errors)
     context = {
         "course": course,
         "post": post,
         "form": form,
+        "schedule_form": schedule if refused_time else schedule.as_typed(),
         "kept_image": kept,
         "editor_sections": sections,
     }
-    return render(request, "blog/post_form.html", context)
+    # A time that can't be used: 400, with everything as typed.
+    return render(request, "blog/post_form.html", context, status=400 if refused_time else 200)
 
 
 def _files_with_kept_image(request):
@@ -257,6 +275,7 @@ def _editor_roundtrip(request, course, post, action):
         "course": course,
         "post": post,
         "form": form,
+        "schedule_form": ScheduleForm(data, post=post, course=course).as_typed(),
         "preview_html": preview,
         "preview_problems": problems,
         "kept_image": _keep_featured_image(request),
@@ -285,6 +304,12 @@ def _image_markdown(image):
 def _saved_message(post, action):
     return {
         "publish": "Published! Your post is live in the course.",
+        "schedule": (
+            f"Scheduled: it goes live {post.scheduled_text}. Until then only you and the "
+            "course's instructors can see it."
+        )
+        if post.is_scheduled
+        else "",
         "update": "Your changes are saved.",
         "unpublish": (
             "The post is unpublished: it is a draft again, "

@@ -1,5 +1,7 @@
 """Instructor pages: /c/<course>/manage/... (settings, roster, participation)."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,19 +10,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import institutions
 from blog import services
 from blog.extensions import page_parts
 from blog.forms import (
     AddMembersForm,
-    CourseForm,
+    CourseSettingsForm,
     InviteForm,
     MembershipRoleForm,
     ParticipationForm,
 )
 from blog.models import Invitation, Role
+from blog.palette import PALETTE
 from blog.participation import participation_table, write_csv
 from blog.shortcuts import managed_course_or_403
 from config.hooks import MANAGE_TABS
+from config.storage import StorageUnavailable
+
+logger = logging.getLogger(__name__)
 
 # --- Instructor pages: /c/<course>/manage/... (instructors and staff) ---
 
@@ -33,15 +40,27 @@ def manage_context(request, course, tab):
 @login_required
 def course_settings(request, course_slug):
     course = managed_course_or_403(request, course_slug)
-    form = CourseForm(request.POST or None, instance=course)
+    form = CourseSettingsForm(request.POST or None, request.FILES or None, instance=course)
     if request.method == "POST" and form.is_valid():
-        services.save_course_settings(course=course, **form.cleaned_data)
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "header_upload"}
+        try:
+            services.save_course_settings(course=course, header_image=form.header_image, **fields)
+        except StorageUnavailable:
+            logger.exception("Media storage unavailable while saving a course header")
+            messages.error(request, StorageUnavailable.message)
+            context = settings_context(request, course, form)
+            return StorageUnavailable.respond(render(request, "blog/course_settings.html", context))
         if "visibility" in form.changed_data:
             services.apply_course_media_access(course=course)
         messages.success(request, "The course settings are saved.")
         return redirect("blog:course_settings", course_slug=course.slug)
-    context = {"form": form, **manage_context(request, course, "settings")}
-    return render(request, "blog/course_settings.html", context)
+    status = 400 if form.is_bound else 200  # a rejected form comes back as typed
+    context = settings_context(request, course, form)
+    return render(request, "blog/course_settings.html", context, status=status)
+
+
+def settings_context(request, course, form):
+    return {"form": form, "palette": PALETTE, **manage_context(request, course, "settings")}
 
 
 @login_required
@@ -60,12 +79,17 @@ def course_roster(request, course_slug):
 
 
 def render_roster(request, course, *, form=None, result=None, invite_form=None, status=200):
+    memberships = list(course.memberships.with_user().by_name())
+    # What each person's institution says they are (student, faculty...), if it said.
+    affiliations = institutions.affiliations_of([m.user_id for m in memberships])
+    for membership in memberships:
+        membership.affiliation = affiliations.get(membership.user_id, "")
     context = {
         "form": form or AddMembersForm(),
         "result": result,
         "invite_form": invite_form or InviteForm(),
         "invitations": Invitation.objects.for_course(course).pending().select_related("invited_by"),
-        "memberships": course.memberships.with_user().by_name(),
+        "memberships": memberships,
         "role_choices": Role.choices,
         **manage_context(request, course, "roster"),
     }

@@ -3,6 +3,7 @@ monthly archive, the sitemap and robots.txt (home, course and post come from the
 cache when they can: blog/pages.py)."""
 
 from datetime import date
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from accounts.names import shown_name
-from blog import pages, robots
+from blog import announcements, pages, robots
 from blog.extensions import page_parts
 from blog.forms import JoinCourseForm
 from blog.models import Course, Post
@@ -27,12 +28,14 @@ from blog.shortcuts import (
 from blog.sitemaps import sitemaps_for
 from blog.views.likes import post_likes_context
 from config.hooks import (
+    COURSE_HEADER,
     COURSE_INSTRUCTOR_LINKS,
     COURSE_SIDEBAR,
     HOME,
     POST_AFTER_BODY,
     POST_BANNERS,
     POST_BODY_END,
+    SEARCH_RESULTS,
 )
 from pagecache.decorators import cached_page
 
@@ -65,6 +68,7 @@ def home(request):
     }
     if user.is_authenticated:
         context.update(page_parts(request, courses, HOME))
+        context.update(announcements.for_home(request, courses))
         context["my_courses"] = my_courses
         context["my_feed"] = list(published.filter(course__in=[c.pk for c in my_courses])[:6])
     prefetch_related_objects(context["public_posts"] + context.get("my_feed", []), *lookups)
@@ -89,7 +93,8 @@ def course_detail(request, course_slug):
             "topics": course.topics.all(),
             "months": [m for m in by_month if m["month"] is not None],
             "join_form": JoinCourseForm(initial={"code": ""}),
-            **page_parts(request, course, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS),
+            **announcements.for_course(request, course),
+            **page_parts(request, course, COURSE_HEADER, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS),
         },
     )
     return robots.with_header(request, response)  # kept with the cached copy
@@ -143,6 +148,7 @@ def post_detail(request, course_slug, post_slug):
         **post_likes_context(request, post),
         **page_parts(request, post, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY),
     }
+    context["page_parts"].update(page_parts(request, post.course, COURSE_HEADER)["page_parts"])
     return robots.with_header(request, render(request, "blog/post_detail.html", context))
 
 
@@ -173,6 +179,8 @@ def search(request, course_slug=None):
             # Only the newest SEARCH_RANKED matches are ranked and shown: say so.
             "capped": page is not None and page.paginator.count >= SEARCH_RANKED,
             "query_string": urlencode({"q": query, **({"course": course.slug} if course else {})}),
+            # Other apps' matches (coursepages' pages), above the posts.
+            **page_parts(request, SimpleNamespace(course=course, query=query), SEARCH_RESULTS),
         },
     )
 

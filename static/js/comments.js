@@ -86,14 +86,14 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest("[data-reply-to]");
+    var link = event.target.closest(".comment__reply");
     if (!link) return;
     event.preventDefault();
-    var item = document.getElementById(link.dataset.replyTo);  // "comment-<id>"
-    var card = item.querySelector(".comment__card");
+    var item = link.closest(".comment");  // <li id="comment-<id>">
+    var card = item.querySelector(":scope > article");
     card.parentNode.insertBefore(respond, card.nextSibling);
-    parentInput.value = link.dataset.replyTo.replace("comment-", "");
-    title.textContent = "Reply to " + link.dataset.replyName;
+    parentInput.value = item.id.replace("comment-", "");
+    title.textContent = "Reply to " + card.querySelector(":scope > header b").textContent;
     cancel.hidden = false;
     respond.classList.add("respond--inline");
     cancel.querySelector("a").onclick = function (e) { e.preventDefault(); closeReply(link); };

@@ -1,6 +1,8 @@
 """Writing a response: its address follows the title it is published with, and
 "Published!" says that it was submitted, and whether on time."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
@@ -108,3 +110,62 @@ def test_an_ordinary_post_says_only_published(client, course, student, assignmen
             {"title": "Not an answer", "body": "Text.", "action": "publish"},
         )
     assert said(response) == ["Published! Your post is live in the course."]
+
+
+# --- A scheduled response (blog/scheduling.py): submitted when it goes live ---
+
+
+def schedule(client, post, typed):
+    url = reverse("blog:post_edit", args=[post.course.slug, post.slug])
+    data = {
+        "title": "Kitchens and queues",
+        "body": "The queue is the period's *classroom*.",
+        "assignment-assignment": post.submission.assignment_id,
+        "action": "schedule",
+        "schedule-publish_at": typed,
+    }
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    ("typed", "live_at", "late", "words"),
+    [
+        ("2027-03-12T16:00", at(2027, 3, 12, 16), False, "when it goes live, on time (due"),
+        ("2027-03-13T09:00", at(2027, 3, 13, 9), True, "late: it goes live after the due time"),
+    ],
+    ids=["before-the-due-time", "after-it"],
+)
+def test_a_scheduled_response_is_submitted_when_it_goes_live_at_that_time(
+    client, student, assignment, typed, live_at, late, words
+):
+    from blog import scheduling
+
+    with time_machine.travel(at(2027, 3, 10, 12), tick=False):
+        post = respond(client, student, assignment)
+        response = schedule(client, post, typed)
+    [message] = said(response)
+    assert message.startswith("Scheduled: it goes live") and words in message
+    post.refresh_from_db()
+    assert post.is_scheduled and post.submission.submitted_at is None  # not yet
+    with time_machine.travel(live_at - timedelta(seconds=1), tick=False):
+        scheduling.publish_due()
+    post.submission.refresh_from_db()
+    assert post.submission.submitted_at is None  # scheduled before the due time is not enough
+    with time_machine.travel(live_at + timedelta(seconds=20), tick=False):
+        scheduling.publish_due()
+    post.submission.refresh_from_db()
+    assert post.submission.submitted_at == live_at  # its publish time
+    assert post.submission.is_late is late
+    assert post.submission.snapshot is not None
+
+
+def test_a_response_scheduled_past_the_cut_off_is_refused_with_the_reason(
+    client, student, assignment
+):
+    with time_machine.travel(at(2027, 3, 10, 12), tick=False):
+        post = respond(client, student, assignment)
+        response = schedule(client, post, "2027-03-20T09:00")
+    assert response.status_code == 200
+    assert "no longer accepts responses" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == "draft"

@@ -1,7 +1,8 @@
 """Verifiers nobody on this project wrote: Digital Bazaar's @digitalbazaar/vc with the
 eddsa-rdfc-2022 cryptosuite and @digitalbazaar/vc-bitstring-status-list, run by Node
-with no network (tests/badges/verifier/verify.mjs), over the credentials of the demo's
-grants. CI installs them with ``npm ci`` (.ci/run)."""
+with no network (tests/badges/verifier/verify.mjs), and ajv with 1EdTech's
+AchievementCredential JSON Schema (tests/badges/verifier/schema.mjs), over the
+credentials of the demo's grants. CI installs them with ``npm ci`` (.ci/run)."""
 
 import copy
 import json
@@ -51,6 +52,16 @@ def node_verify(tmp_path, documents):
         capture_output=True,
         text=True,
         timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def node_schema_check(tmp_path, documents):
+    path = tmp_path / "schema-input.json"
+    path.write_text(json.dumps({"credentials": documents}))
+    result = subprocess.run(
+        ["node", "schema.mjs", str(path)], cwd=VERIFIER, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -142,6 +153,38 @@ def test_credentials_signed_before_a_key_rotation_still_verify(demo_credentials,
     services.rotate_key()
     credential.show_name = True
     after = credentials.for_credential(credential)
-    assert before["proof"]["verificationMethod"] != after["proof"]["verificationMethod"]
+    assert before["proof"][0]["verificationMethod"] != after["proof"][0]["verificationMethod"]
     results = node_verify(tmp_path, [before, after])
     assert all(r["verified"] for r in results), results
+
+
+def test_every_demo_credential_keeps_1edtechs_json_schema(demo_credentials, tmp_path):
+    documents = [d for c in demo_credentials for d in variants(c)]
+    results = node_schema_check(tmp_path, documents)
+    assert len(results) == len(documents) >= 4
+    assert all(r["valid"] for r in results), results
+
+
+BREAKING_THE_SCHEMA = {
+    "no validFrom": lambda d: d.pop("validFrom"),
+    "no achievement": lambda d: d["credentialSubject"].pop("achievement"),
+    "achievement without criteria": lambda d: d["credentialSubject"]["achievement"].pop("criteria"),
+    "issuer without id": lambda d: d["issuer"].pop("id"),
+    "achievement without a description": lambda d: d["credentialSubject"]["achievement"].pop(
+        "description"
+    ),
+    "a subject whose type is a number": lambda d: d["credentialSubject"].update(type=5),
+    "a date that is no date": lambda d: d.update(validFrom="last Tuesday"),
+}
+
+
+def test_the_schema_check_refuses_a_credential_that_breaks_it(demo_credentials, tmp_path):
+    original = credentials.for_credential(demo_credentials[0])
+    broken = []
+    for change in BREAKING_THE_SCHEMA.values():
+        document = copy.deepcopy(original)
+        change(document)
+        broken.append(document)
+    results = node_schema_check(tmp_path, broken)
+    refused = {name: not r["valid"] for name, r in zip(BREAKING_THE_SCHEMA, results, strict=True)}
+    assert all(refused.values()), refused

@@ -95,6 +95,23 @@ def test_proof_value_matches_the_vector_byte_for_byte():
     assert signing.verify(signed, public_key=public_key, extra_contexts=EXAMPLES_CONTEXT)
 
 
+def test_a_proof_set_of_one_signs_and_verifies_the_same():
+    """Open Badges 3.0's schema wants `proof` as an array: the same proof, in a list."""
+    signed = signing.sign(
+        UNSECURED,
+        private_key=signing.private_key_from_multibase(PRIVATE),
+        verification_method=VERIFICATION_METHOD,
+        created=CREATED,
+        proof_set=True,
+        extra_contexts=EXAMPLES_CONTEXT,
+    )
+    assert signed["proof"] == [{**PROOF, "proofValue": PROOF_VALUE}]
+    public_key = signing.public_key_from_multibase(PUBLIC)
+    assert signing.verify(signed, public_key=public_key, extra_contexts=EXAMPLES_CONTEXT)
+    two = {**signed, "proof": signed["proof"] * 2}
+    assert not signing.verify(two, public_key=public_key, extra_contexts=EXAMPLES_CONTEXT)
+
+
 def test_a_changed_field_fails_verification():
     signed = {**UNSECURED, "proof": {**PROOF, "proofValue": PROOF_VALUE}}
     signed["credentialSubject"] = {**UNSECURED["credentialSubject"], "alumniOf": "Elsewhere"}

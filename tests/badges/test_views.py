@@ -54,7 +54,7 @@ def test_the_json_download_is_the_signed_credential(client, student, credential)
     assert response["Content-Type"] == "application/ld+json"
     assert "attachment" in response["Content-Disposition"]
     document = json.loads(response.content)
-    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
 
 
 def test_baked_png_holds_exactly_the_credential(client, student, credential):
@@ -184,7 +184,7 @@ def test_status_list_is_published_and_signed(client, credential):
     response = client.get(reverse("badges:status_list", args=[0]))
     document = json.loads(response.content)
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert document["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     assert client.get(reverse("badges:status_list", args=[5])).status_code == 404
 
 
@@ -312,7 +312,7 @@ def test_the_json_endpoint_takes_a_posted_address(client, credential):
 
 def test_a_forged_key_reference_is_not_trusted(client, credential):
     document = signed_of(credential)
-    document["proof"]["verificationMethod"] = credentials.absolute("/badges/keys/99999#key")
+    document["proof"][0]["verificationMethod"] = credentials.absolute("/badges/keys/99999#key")
     response = client.post(
         reverse("badges:verify_json"), json.dumps(document), content_type="application/json"
     )

@@ -20,6 +20,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
 PROJECT_APPS = {
     "blog", "comments", "awards", "assignments", "notifications", "imports", "references",
+    "coursepages",
 }  # fmt: skip
 
 

@@ -150,7 +150,7 @@ def test_settings_refuse_a_bad_depth(client, course, instructor):
     client.force_login(instructor)
     data = {"title": "T", "visibility": "public", "guest_comments": "off", "thread_depth": 11}
     response = client.post(url("blog:course_settings", course), data)
-    assert response.status_code == 200
+    assert response.status_code == 400  # bad input: a 4xx, the form as typed
     assert "Choose a depth from 1 to 10." in response.content.decode()
     course.refresh_from_db()
     assert course.thread_depth == 5

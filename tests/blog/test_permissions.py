@@ -5,8 +5,12 @@ on the site they are anonymous), a member student, the post's author, a teaching
 assistant and an instructor of this course, an instructor of another course, and staff.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import services
 from blog.models import STAFF, Course, Post, Role
@@ -103,13 +107,17 @@ def test_members_only_course_and_its_posts_are_hidden_from_non_members(client, a
     assert client.get(course.get_absolute_url()).status_code == READ_MEMBERS_ONLY[who]
 
 
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
 @pytest.mark.parametrize("who", ACTORS)
-def test_draft_is_visible_only_to_author_instructors_and_staff(client, actors, course, who):
+def test_draft_is_visible_only_to_author_instructors_and_staff(client, actors, course, who, status):
+    """ "read a draft or a scheduled post": a scheduled post is read like a draft."""
+    later = timezone.now() + timedelta(days=7) if status == "scheduled" else None
     post = factories.PostFactory(
-        course=course, author=actors["author"], status="draft", published_at=None
+        course=course, author=actors["author"], status=status, published_at=later
     )
     as_user(client, actors, who)
     assert client.get(post.get_absolute_url()).status_code == READ_DRAFT[who]
+    assert post.can_read(actors.get(who) or AnonymousUser()) is (READ_DRAFT[who] == 200)
 
 
 # --- Writing, editing, deleting ---------------------------------------------
@@ -201,6 +209,48 @@ def test_who_may_unpublish_a_post(client, actors, course, who, closed):
     assert post.is_published == (table[who] != 200)
     if table[who] == 403:
         assert response.status_code == 403
+
+
+# Pinning a post as an announcement, and unpinning it: instructors and staff, in an
+# open course (nothing new is announced in a closed one).
+PIN = {
+    "anonymous": 302,
+    "outsider": 403,
+    "student": 403,
+    "author": 403,
+    "assistant": 403,  # announcements are the instructors'
+    "instructor": 200,
+    "other_instructor": 403,
+    "staff": 200,
+}
+PIN_CLOSED = {**dict.fromkeys(ACTORS, 403), "anonymous": 302}
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_pin_a_post_as_an_announcement(client, actors, course, who, closed):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    close(course, closed)
+    table = PIN_CLOSED if closed else PIN
+    user = as_user(client, actors, who)
+    assert post.can_pin(user or anonymous_user()) == (table[who] == 200)
+    assert course.can_pin(user or anonymous_user()) == (table[who] == 200)
+    url = reverse("blog:post_pin", args=[course.slug, post.slug])
+    assert client.get(url).status_code == table[who]
+    response = client.post(url, {"until": ""})
+    post.refresh_from_db()
+    assert (post.pinned_at is not None) == (table[who] == 200)
+    assert response.status_code == (302 if table[who] == 200 else table[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_unpin_an_announcement(client, actors, course, instructor, who):
+    post = factories.PostFactory(course=course, author=actors["author"])
+    services.pin_post(post=post, by=instructor)
+    as_user(client, actors, who)
+    client.post(reverse("blog:post_unpin", args=[course.slug, post.slug]))
+    post.refresh_from_db()
+    assert (post.pinned_at is None) == (PIN[who] == 200)
 
 
 # --- Predicates, directly ---------------------------------------------------

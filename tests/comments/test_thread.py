@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.comments.conftest import post_comment
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import CommentFactory, CommentLikeFactory, UserFactory
 
 
 def ids_in_order(html):
@@ -19,7 +19,7 @@ def depth_of(html, comment):
     before = html[
         html.index('<ol class="comment-list">') : html.index(f'id="comment-{comment.pk}"')
     ]
-    return before.count('<ol class="comment-list comment-list--replies">') - before.count("</ol>")
+    return before.count("\n<ol>") - before.count("</ol>")  # an item opens its replies
 
 
 def page(client, post):
@@ -150,7 +150,7 @@ def test_comment_shows_author_link_date_permalink_labels_and_reply_name(
     client.force_login(classmate)
     html = page(client, post)
     assert f'href="{post.author.get_absolute_url()}">{post.author.name}</a>' in html
-    assert f'<a class="comment__date" href="#comment-{by_author.pk}">' in html
+    assert f'<a href="#comment-{by_author.pk}"><time datetime=' in html  # its permalink
     assert f'aria-label="Reply to {post.author.name}"' in html
     assert html.count(">Instructor</span>") == 1
     assert html.count('<span class="comment__label">Author</span>') == 1
@@ -242,3 +242,25 @@ def test_comment_predicates(post, student, classmate, instructor):
     assert not comment.can_edit(instructor)
     assert comment.can_like(classmate) and not comment.can_like(outsider)
     assert comment.can_reply(classmate)
+
+
+def test_a_long_threads_cards_stay_small(client, post, classmate):
+    """Issue 34: a 500-comment page was 560 KB, a third of it class attributes. A card
+    names its parts by where they stand (comments.markup), so an anonymous reader's
+    card of a guest's short, liked comment (its nesting included) stays under 800 bytes."""
+    parent = None
+    for n in range(40):
+        parent = CommentFactory(
+            post=post,
+            author=None,
+            guest_name=f"Guest {n}",
+            guest_email=f"guest{n}@example.org",
+            body=f"Comment {n}: I agree with the point about *private* speech.",
+            parent=parent if n % 3 else None,
+        )
+        CommentLikeFactory(comment=parent, user=classmate)
+    html = page(client, post)
+    start = html.index('<ol class="comment-list">')
+    thread = html[start : html.rindex("</li>", start, html.index('id="respond"'))]
+    assert thread.count('<li class="comment"') == 40
+    assert len(thread.encode()) / 40 < 800  # 1,138 bytes before, 735 after

@@ -38,12 +38,17 @@ def site():
     factories.AwardGrantFactory(
         award=award, post=post, granted_by=instructor, citation="Careful with sources."
     )
+    schedule = factories.PageFactory(course=course, title="Schedule", order=2)  # the menu
+    factories.PageFactory(course=course, title="Week 1", parent=schedule)
+    factories.PageFactory(course=course, title="Syllabus", order=1, body="| a | b |\n|---|---|")
     return {"course": course, "post": post, "award": award, "student": student, "prof": instructor}
 
 
-PAGES_FOR_EVERYONE = ["home", "course", "post", "award", "awards", "login"]
+PAGES_FOR_EVERYONE = ["home", "course", "post", "award", "awards", "login", "course_page"]
 PAGES_FOR_STUDENT = ["home", "course", "post", "editor", "award", "my_posts", "profile"]
-PAGES_FOR_INSTRUCTOR = ["course", "post", "moderation", "manage_awards", "grant"]
+PAGES_FOR_INSTRUCTOR = [
+    "course", "post", "moderation", "manage_awards", "grant", "pages", "page_editor",
+]  # fmt: skip
 
 
 def url_for(name, site):
@@ -63,6 +68,9 @@ def url_for(name, site):
         "moderation": reverse("comments:moderation_queue", args=[course.slug]),
         "manage_awards": reverse("awards:award_manage", args=[course.slug]),
         "grant": reverse("awards:grant_create", args=[course.slug, post.slug]),
+        "course_page": reverse("coursepages:page_detail", args=[course.slug, "syllabus"]),
+        "pages": reverse("coursepages:page_list", args=[course.slug]),
+        "page_editor": reverse("coursepages:page_edit", args=[course.slug, "schedule"]),
     }[name]
 
 

@@ -23,8 +23,28 @@ VNU = Path(__file__).parent / "vnu" / "node_modules" / "vnu-jar" / "build" / "di
 CANARY = "canary.html"
 
 
+def add_institutions():
+    """Two institutions' buttons on the sign-in pages (no IdP is asked to draw them)."""
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib.sites.models import Site
+
+    for provider, slug, name in (
+        ("openid_connect", "example-u", "Example University"),
+        ("saml", "state-u", "State University"),
+    ):
+        app = SocialApp.objects.create(
+            provider=provider,
+            provider_id=slug,
+            client_id=slug,
+            name=name,
+            settings={"server_url": "https://login.example.edu"},
+        )
+        app.sites.add(Site.objects.get_current())
+
+
 @pytest.fixture
 def site():
+    add_institutions()
     course = factories.CourseFactory(
         title="HIST 247", slug="hist-247", description="After Stalin: culture & politics."
     )
@@ -140,6 +160,10 @@ def demo_pages(users):
         "search": reverse("blog:search") + "?q=kitchen",
         "course-search": reverse("blog:course_search", args=[c]) + "?q=thaw",
         "not-found": ("/c/no-such-course/", 404),
+        # A course page citing the bibliography, and one under the Schedule (issue 26).
+        "syllabus": reverse("coursepages:page_detail", args=[c, "syllabus"]),
+        "week-1": reverse("coursepages:page_detail", args=[c, "week-1"]),
+        "page-search": reverse("blog:search") + "?q=syllabus",
     }
     return {
         None: everyone | {"sign-in": reverse("account_login")},
@@ -166,6 +190,9 @@ def demo_pages(users):
             "new-award": reverse("awards:award_create", args=[c]),
             "participation": reverse("blog:course_participation", args=[c]),
             "notifications": reverse("notifications:notification_list"),
+            "pages": reverse("coursepages:page_list", args=[c]),
+            "new-page": reverse("coursepages:page_create", args=[c]),
+            "edit-page": reverse("coursepages:page_edit", args=[c, "schedule"]),
         },
     }
 

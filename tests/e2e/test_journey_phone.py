@@ -73,7 +73,7 @@ def test_a_student_on_a_phone(new_page):
 
     # The editor: Publish in reach at the top, in the middle and at the end (item 4).
     page.goto(f"/c/{course.slug}/write/")
-    publish = page.get_by_role("button", name="Publish", exact=True)
+    publish = page.get_by_role("button", name="Publish now", exact=True)
     save = page.get_by_role("button", name="Save draft")
     assert page.evaluate("document.documentElement.scrollHeight") > 2 * 844
     for where in ("0", "document.documentElement.scrollHeight / 2", "1e6"):

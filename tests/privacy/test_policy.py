@@ -40,7 +40,7 @@ def test_settings_without_the_policy_keep_it(client, course, instructor):
 def test_an_unknown_policy_is_a_form_error(client, course, instructor):
     client.force_login(instructor)
     response = client.post(settings_url(course), {**SETTINGS, "erasure_policy": "shred"})
-    assert response.status_code == 200
+    assert response.status_code == 400  # a rejected settings form: 4xx, as typed
     assert "Select a valid choice" in response.content.decode()
 
 

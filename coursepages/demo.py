@@ -1,0 +1,74 @@
+"""Demo pages for seed_demo: the course's Syllabus and Schedule, a week under the
+Schedule, in its menu. All text written for this demo."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from coursepages import services
+from coursepages.models import Page
+
+SYLLABUS = """HIST 247 follows the Soviet Union from Stalin's death in March 1953 to the
+end of 1991: the Thaw, the long Brezhnev years, and the reforms that ended the state
+they meant to save.
+
+# What you will do
+
+- **Write a weekly post** of 400–700 words on the readings, by Sunday at 20:00. Take a
+  position, quote your sources and say where you found them.
+- **Answer two classmates** each week, by Tuesday. Disagree well: quote them fairly first.
+- **One longer essay** (2,500 words) on a question of your own, due in week 12.
+
+# How it is graded
+
+| Part | Share |
+|---|---|
+| Weekly posts | 40% |
+| Replies to classmates | 20% |
+| Essay | 40% |
+
+Our main textbook for the first weeks is Taubman's biography of Khrushchev
+[@taubman2003]; the rest of the readings are in the course reader.
+
+# Office hours
+
+Tuesdays 14:00–16:00, History building room 312, or by appointment.
+"""
+
+SCHEDULE = """Each week has a theme, a set of readings in the reader, and a post due on
+Sunday. The weeks below open as we reach them.
+
+1. **The succession** (weeks 1–2): Beria, Malenkov and the collective leadership.
+2. **The Secret Speech** (weeks 3–4): what was said in February 1956, and to whom.
+3. **The Thaw in culture** (weeks 5–6): *Novy Mir*, the Youth Festival, Pasternak.
+4. **Stagnation** (weeks 7–9): stability of cadres, the second economy, dissent.
+5. **Perestroika** (weeks 10–13): glasnost, the republics, August 1991.
+"""
+
+WEEK_ONE = """**Readings:** the reader, pp. 1–38 (the March 1953 announcements and the
+Beria file).
+
+**Question for your post:** why did Stalin's heirs agree so quickly that the terror had
+to stop, and what did each of them fear most?
+"""
+
+PAGES = [  # title, slug, order, parent's slug, body
+    ("Syllabus", "syllabus", 1, None, SYLLABUS),
+    ("Schedule", "schedule", 2, None, SCHEDULE),
+    ("Week 1: The succession", "week-1", 1, "schedule", WEEK_ONE),
+]
+
+
+def seed(ctx):
+    course = ctx["course"]
+    author = ctx["users"]["hmarsh"]
+    made = {page.slug: page for page in Page.objects.for_course(course)}
+    for title, slug, order, parent, body in PAGES:
+        if slug in made:
+            continue
+        page = Page(course=course, author=author)
+        made[slug] = services.save_page(
+            page=page, action="publish", title=title, slug=slug, body=body.strip(),
+            parent=made.get(parent), order=order, visibility="public",
+        )  # fmt: skip
+        Page.objects.filter(pk=page.pk).update(published_at=timezone.now() - timedelta(days=60))

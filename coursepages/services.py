@@ -1,0 +1,32 @@
+"""Writes to a course's pages. Each bumps the course's versions in its transaction:
+the menu is on every page of the course (course, posts, pages), so a page added,
+renamed, reordered, published or removed changes all of them (blog/versions.py)."""
+
+from django.db import transaction
+
+from blog import versions
+
+ACTIONS = {"draft", "publish", "update", "unpublish"}
+
+
+@transaction.atomic
+def save_page(*, page, action, **values):
+    """Set `values` (PageForm's fields) on `page`, then draft, publish, update or
+    unpublish it. Returns the page."""
+    for name, value in values.items():
+        setattr(page, name, value)
+    if action == "publish":
+        page.publish()
+    elif action == "unpublish":
+        page.unpublish()
+    page.full_clean(exclude=["slug", "author"])
+    page.save()
+    versions.changed(course=page.course)
+    return page
+
+
+@transaction.atomic
+def delete_page(*, page):
+    """Delete it; the pages under it move to the top level of the menu."""
+    versions.changed(course=page.course)
+    page.delete()

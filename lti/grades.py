@@ -1,0 +1,204 @@
+"""Grades back to the LMS (Assignment and Grade Services, docs/lti.md): an assignment's
+line item, and each grade sent as a score from the task queue once the grading
+transaction commits, retried with growing waits, its state kept in ScoreSend for the
+pages that show whether the LMS has it."""
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from lti import tokens
+from lti.models import Identity, LineItem, ScoreSend
+
+logger = logging.getLogger("commonplace.lti")
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+COMMENT_LINES = 3
+
+
+def create_line_item(*, assignment, context):
+    """The assignment's column in the LMS course's grade book (made once)."""
+    existing = LineItem.objects.filter(assignment=assignment).first()
+    if existing is not None:
+        return existing
+    if not context.lineitems_url:
+        raise tokens.ServiceError("This LMS course offers no grade book service.")
+    maximum = assignment.max_points
+    if maximum is None:
+        raise tokens.ServiceError("This assignment has no points to send.")
+    body = {
+        "scoreMaximum": float(maximum),
+        "label": assignment.title,
+        "resourceId": f"assignment-{assignment.pk}",
+        "tag": "commonplace",
+    }
+    response = tokens.call(
+        context.platform,
+        [LINEITEM_SCOPE],
+        "POST",
+        context.lineitems_url,
+        accept=LINEITEM_TYPE,
+        json_body=body,
+        content_type=LINEITEM_TYPE,
+    )
+    try:
+        url = response.json()["id"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise tokens.ServiceError("The LMS did not say which line item it made.") from error
+    return LineItem.objects.create(assignment=assignment, context=context, url=url)
+
+
+def scores_url(line_item_url):
+    parts = urlsplit(line_item_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def _comment(post):
+    from assignments.models import Feedback
+
+    latest = (
+        Feedback.objects.filter(post=post)
+        .exclude(author_id=post.author_id)
+        .order_by("-created")
+        .values_list("body", flat=True)
+        .first()
+    )
+    if not latest:
+        return None
+    return "\n".join(latest.strip().splitlines()[:COMMENT_LINES])[:1000]
+
+
+def score_body(*, line_item, user, sub):
+    """The score as it is now: the student's grade on the assignment, or none yet."""
+    from assignments.models import Grade
+
+    assignment = line_item.assignment
+    grade = (
+        Grade.objects.select_related("submission__post")
+        .filter(submission__assignment=assignment, submission__post__author=user)
+        .first()
+    )
+    body = {
+        "userId": sub,
+        "timestamp": timezone.now().isoformat(timespec="milliseconds"),
+        "activityProgress": "Completed" if grade else "Initialized",
+        "gradingProgress": "FullyGraded" if grade else "NotReady",
+    }
+    if grade is not None:
+        body["scoreGiven"] = float(grade.points)
+        body["scoreMaximum"] = float(assignment.max_points or grade.points)
+        comment = _comment(grade.submission.post)
+        if comment:
+            body["comment"] = comment
+    return body
+
+
+def queue_score(*, assignment, user):
+    """After the commit, send `user`'s grade for `assignment` if it has a line item and
+    the student came from that LMS. Marks it waiting now, so the pages say so."""
+    line_item = LineItem.objects.select_related("context").filter(assignment=assignment).first()
+    if line_item is None:
+        return None
+    if not Identity.objects.filter(platform_id=line_item.context.platform_id, user=user).exists():
+        return None
+    send, _ = ScoreSend.objects.update_or_create(
+        line_item=line_item,
+        user=user,
+        defaults={
+            "status": ScoreSend.Status.WAITING,
+            "reason": "",
+            "attempts": 0,
+            "updated": timezone.now(),
+        },
+    )
+    transaction.on_commit(lambda: send_score.enqueue(send_id=send.pk))
+    return send
+
+
+def backoff(attempt):
+    """The wait before attempt `attempt + 1`: LTI_SCORE_RETRY_DELAY, doubling."""
+    return timedelta(seconds=settings.LTI_SCORE_RETRY_DELAY * 2 ** (attempt - 1))
+
+
+@task()
+def send_score(send_id):
+    send = (
+        ScoreSend.objects.select_related("line_item__context__platform", "line_item__assignment")
+        .filter(pk=send_id)
+        .first()
+    )
+    if send is None:
+        return "gone"
+    line_item = send.line_item
+    platform = line_item.context.platform
+    sub = (
+        Identity.objects.filter(platform=platform, user_id=send.user_id)
+        .values_list("sub", flat=True)
+        .first()
+    )
+    attempt = send.attempts + 1
+    try:
+        tokens.call(
+            platform,
+            [SCORE_SCOPE],
+            "POST",
+            scores_url(line_item.url),
+            json_body=score_body(line_item=line_item, user=send.user, sub=sub),
+            content_type=SCORE_TYPE,
+        )
+    except tokens.ServiceError as error:
+        return _failed(send, attempt, str(error))
+    ScoreSend.objects.filter(pk=send.pk).update(
+        status=ScoreSend.Status.SENT, reason="", attempts=attempt, updated=timezone.now()
+    )
+    return "sent"
+
+
+def _failed(send, attempt, reason):
+    limit = settings.LTI_SCORE_ATTEMPTS
+    final = attempt >= limit
+    status = ScoreSend.Status.FAILED if final else ScoreSend.Status.WAITING
+    ScoreSend.objects.filter(pk=send.pk).update(
+        status=status, reason=reason[:300], attempts=attempt, updated=timezone.now()
+    )
+    if final:
+        logger.error("Gave up sending score %s after %d attempts: %s", send.pk, attempt, reason)
+        return "failed"
+    logger.warning("Score %s not sent (attempt %d of %d): %s", send.pk, attempt, limit, reason)
+    retry = send_score
+    if send_score.get_backend().supports_defer:
+        retry = send_score.using(run_after=timezone.now() + backoff(attempt))
+    retry.enqueue(send_id=send.pk)
+    return "retrying"
+
+
+def send_again(*, send):
+    """ "Send again" on a failed (or any) score: a fresh start of its attempts."""
+    ScoreSend.objects.filter(pk=send.pk).update(
+        status=ScoreSend.Status.WAITING, reason="", attempts=0, updated=timezone.now()
+    )
+    transaction.on_commit(lambda: send_score.enqueue(send_id=send.pk))
+
+
+def status_figures(post_ids):
+    """The LMS column beside each response (config.hooks.RESPONSE_FIGURES): one query."""
+    from assignments.models import Submission
+
+    rows = Submission.objects.filter(
+        post_id__in=post_ids, assignment__lti_line_item__sends__user_id=F("post__author_id")
+    ).values_list(
+        "post_id",
+        "assignment__lti_line_item__sends__status",
+        "assignment__lti_line_item__sends__reason",
+    )
+    return {
+        post_id: f"{status}: {reason}" if reason else status for post_id, status, reason in rows
+    }

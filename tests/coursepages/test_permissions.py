@@ -1,0 +1,133 @@
+"""docs/design.md's access table, the course pages' rows, cell by cell: through the
+pages themselves (status codes) and through the predicates (Course.can_write_pages,
+Page.can_read, Page.can_edit) and PageQuerySet.visible_to, which must agree."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from blog import services as blog_services
+from blog.models import Course
+from coursepages.models import Page
+from tests import factories
+
+ACTORS = [
+    "anonymous", "outsider", "student", "assistant", "instructor", "other_instructor", "staff",
+]  # fmt: skip
+
+READ_PUBLIC = dict.fromkeys(ACTORS, 200)
+READ_MEMBERS = {
+    "anonymous": 404, "outsider": 404, "student": 200, "assistant": 200, "instructor": 200,
+    "other_instructor": 404, "staff": 200,
+}  # fmt: skip
+READ_DRAFT = {
+    "anonymous": 404, "outsider": 404, "student": 404, "assistant": 200, "instructor": 200,
+    "other_instructor": 404, "staff": 200,
+}  # fmt: skip
+# Write, edit, reorder, delete: the course's instructors and staff. A signed-in reader
+# who may read the course is refused (403); anonymous readers are sent to sign in.
+WRITE = {
+    "anonymous": 302, "outsider": 403, "student": 403, "assistant": 403, "instructor": 200,
+    "other_instructor": 403, "staff": 200,
+}  # fmt: skip
+# A closed course (docs/terms.md) is read-only: nobody writes its pages.
+WRITE_CLOSED = {**dict.fromkeys(ACTORS, 403), "anonymous": 302}
+
+
+def as_user(client, actors, who):
+    user = actors[who]
+    if user is not None:
+        client.force_login(user)
+    return user if user is not None else AnonymousUser()
+
+
+def check_agree(page, user, expected_status):
+    """The predicate and the queryset say what the page answered."""
+    readable = expected_status == 200
+    assert page.can_read(user) is readable
+    assert Page.objects.visible_to(user).filter(pk=page.pk).exists() is readable
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_public_page_of_a_public_course_is_read_by_everyone(client, actors, course, who):
+    page = factories.PageFactory(course=course)
+    user = as_user(client, actors, who)
+    assert client.get(page.get_absolute_url()).status_code == READ_PUBLIC[who]
+    check_agree(page, user, READ_PUBLIC[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_members_only_page_of_a_public_course_is_for_members(client, actors, course, who):
+    page = factories.PageFactory(course=course, visibility="members")
+    user = as_user(client, actors, who)
+    assert client.get(page.get_absolute_url()).status_code == READ_MEMBERS[who]
+    check_agree(page, user, READ_MEMBERS[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_public_page_of_a_members_only_course_is_for_members(client, actors, course, who):
+    course.visibility = Course.Visibility.MEMBERS
+    course.save()
+    page = factories.PageFactory(course=course, visibility="public")
+    user = as_user(client, actors, who)
+    assert client.get(page.get_absolute_url()).status_code == READ_MEMBERS[who]
+    check_agree(page, user, READ_MEMBERS[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_draft_page_is_for_instructors_and_staff(client, actors, course, who):
+    page = factories.PageFactory(course=course, status="draft", published_at=None)
+    user = as_user(client, actors, who)
+    assert client.get(page.get_absolute_url()).status_code == READ_DRAFT[who]
+    check_agree(page, user, READ_DRAFT[who])
+
+
+def write_urls(course, page):
+    return [
+        reverse("coursepages:page_list", args=[course.slug]),
+        reverse("coursepages:page_create", args=[course.slug]),
+        reverse("coursepages:page_edit", args=[course.slug, page.slug]),
+        reverse("coursepages:page_delete", args=[course.slug, page.slug]),
+    ]
+
+
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+@pytest.mark.parametrize("who", ACTORS)
+def test_only_instructors_and_staff_write_pages(client, actors, course, who, closed):
+    page = factories.PageFactory(course=course)
+    if closed:
+        blog_services.close_course(course=course)
+        course.refresh_from_db()
+    user = as_user(client, actors, who)
+    expected = (WRITE_CLOSED if closed else WRITE)[who]
+    for url in write_urls(course, page):
+        assert client.get(url).status_code == expected, url
+    assert course.can_write_pages(user) is (expected == 200)
+    assert page.can_edit(user) is (expected == 200)
+    assert page.can_delete(user) is (expected == 200)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_refused_writer_changes_nothing_by_post(client, actors, course, who):
+    page = factories.PageFactory(course=course, title="Syllabus")
+    as_user(client, actors, who)
+    edit = reverse("coursepages:page_edit", args=[course.slug, page.slug])
+    data = {"title": "Hacked", "slug": "syllabus", "body": "x", "order": 0, "action": "update"}
+    data["visibility"] = "public"
+    response = client.post(edit, data)
+    delete = client.post(reverse("coursepages:page_delete", args=[course.slug, page.slug]))
+    if WRITE[who] == 200:
+        assert response.status_code == 302 and delete.status_code == 302
+        assert not Page.objects.filter(pk=page.pk).exists()
+    else:
+        assert response.status_code == WRITE[who] and delete.status_code == WRITE[who]
+        assert Page.objects.get(pk=page.pk).title == "Syllabus"
+
+
+def test_a_members_only_course_hides_its_pages_from_an_outsider_with_404(client, course, outsider):
+    course.visibility = Course.Visibility.MEMBERS
+    course.save()
+    page = factories.PageFactory(course=course)
+    client.force_login(outsider)
+    for url in write_urls(course, page):
+        assert client.get(url).status_code == 404, url
