@@ -162,7 +162,15 @@ def _notify(recipients, *, post, actor_name="", **fields):
     name, or a function of the recipient that answers the name they see (a commenter's
     public name for someone outside the course: Comment.name_shown_to)."""
     recipients = list(recipients)
-    users = get_user_model().objects.in_bulk([user_id for user_id, _ in recipients])
+    ids = [user_id for user_id, _ in recipients]
+    users = get_user_model().objects.in_bulk(ids)
+    roles = dict(  # one query for everyone's role: can_read asks no more
+        Membership.objects.filter(course_id=post.course_id, user_id__in=ids).values_list(
+            "user_id", "role"
+        )
+    )
+    for user in users.values():
+        post.course.remember_role(user, roles.get(user.pk))
     for user_id, kind in recipients:
         if user_id not in users or not post.can_read(users[user_id]):
             continue
