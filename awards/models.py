@@ -49,15 +49,21 @@ class AwardQuerySet(models.QuerySet):
     def active(self):
         return self.filter(retired_at__isnull=True)
 
-    def with_post_counts(self):
-        """post_count: how many published posts hold each award."""
-        return self.annotate(
-            post_count=Count("grants", filter=Q(grants__post__status=Post.Status.PUBLISHED))
-        )
+    def with_post_counts(self, reader=None):
+        """post_count: how many published posts hold each award; with a reader, only the
+        posts they may read (Post.visible_to: a count says no more than the hall of
+        fame shows them)."""
+        held = Q(grants__post__status=Post.Status.PUBLISHED)
+        if reader is not None:
+            held &= Q(grants__post__in=Post.objects.visible_to(reader))
+        return self.annotate(post_count=Count("grants", filter=held))
 
-    def shown_on_course_page(self):
-        """Active awards, and retired ones that some published post still holds."""
-        return self.with_post_counts().filter(Q(retired_at__isnull=True) | Q(post_count__gt=0))
+    def shown_on_course_page(self, reader=None):
+        """Active awards, and retired ones that some published post still holds (that
+        the reader may read)."""
+        return self.with_post_counts(reader).filter(
+            Q(retired_at__isnull=True) | Q(post_count__gt=0)
+        )
 
 
 class Award(models.Model):

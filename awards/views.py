@@ -26,7 +26,7 @@ def awarding_course_or_403(request, course_slug):
 
 def award_list(request, course_slug):
     course = readable_course_or_404(request, course_slug)
-    awards = Award.objects.for_course(course).shown_on_course_page()
+    awards = Award.objects.for_course(course).shown_on_course_page(request.user)
     context = {
         "course": course,
         "awards": awards,

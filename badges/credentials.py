@@ -13,6 +13,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -169,9 +170,15 @@ def subject(credential):
     return result
 
 
+def evidence_possible(post):
+    """A credential may name a post as evidence only when anyone may read it (a
+    published, public post of a public course: Post.can_read of an anonymous reader);
+    never one for course members or instructors only (docs/privacy.md)."""
+    return post.can_read(AnonymousUser())
+
+
 def names_evidence(credential):
-    post = credential.grant.post
-    return credential.include_evidence and post.is_published and post.course.is_public
+    return credential.include_evidence and evidence_possible(credential.grant.post)
 
 
 def unsigned(credential):

@@ -83,7 +83,7 @@ def credential_detail(request, uuid):
         "grant": credential.grant,
         "form": form,
         "document": credentials.unsigned(credential),
-        "evidence_possible": credential.grant.post.course.is_public,
+        "evidence_possible": credentials.evidence_possible(credential.grant.post),
     }
     return render(request, "badges/credential_detail.html", context)
 

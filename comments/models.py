@@ -234,8 +234,10 @@ class Comment(models.Model):
             return self.post.can_read(user)
         if self.post.course.can_moderate(user):
             return self.status != self.Status.REMOVED
-        return self.status == self.Status.PENDING and (
-            self.is_by(user) or (self.is_guest and self.pk in guest_comment_ids)
+        return (
+            self.status == self.Status.PENDING
+            and self.post.can_read(user)  # the post may have narrowed since
+            and (self.is_by(user) or (self.is_guest and self.pk in guest_comment_ids))
         )
 
     def can_edit(self, user):

@@ -15,7 +15,14 @@ GUEST_UNSUBSCRIBE_SALT = "notifications.unsubscribe.guest"
 
 class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user):
+        """All of the user's notifications (what "mark all as read" marks)."""
         return self.filter(recipient=user)
+
+    def shown_to(self, user):
+        """The user's notifications about posts they may read now (Post.visible_to, in
+        the same query): one about a post whose visibility narrowed, or in a course they
+        left, is kept but not shown (docs/privacy.md)."""
+        return self.for_recipient(user).filter(post__in=Post.objects.visible_to(user))
 
     def unread(self):
         return self.filter(read_at__isnull=True)

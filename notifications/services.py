@@ -137,7 +137,9 @@ def _notify_discussion(comment):
     recipients.pop(comment.author_id, None)
     for user_id in Notification.objects.about(comment).values_list("recipient_id", flat=True):
         recipients.pop(user_id, None)
-    _notify(recipients.items(), post=comment.post, comment=comment, actor_name=comment.name)
+    _notify(
+        recipients.items(), post=comment.post, comment=comment, actor_name=comment.name_shown_to
+    )
     _email_guest_followers(comment, notified=recipients.keys())
 
 
@@ -149,14 +151,37 @@ def _notify_moderators(comment):
         [(pk, Notification.Kind.COMMENT_PENDING) for pk in moderators],
         post=comment.post,
         comment=comment,
-        actor_name=comment.name,
+        actor_name=comment.name_shown_to,
     )
 
 
-def _notify(recipients, **fields):
-    """One notification per (user id, kind), each emailed once the transaction commits."""
+def _notify(recipients, *, post, actor_name="", **fields):
+    """One notification per (user id, kind) to each who may read the post now
+    (Post.can_read: a commenter on a post since narrowed to instructors only hears
+    nothing of it), each emailed once the transaction commits. ``actor_name`` is a
+    name, or a function of the recipient that answers the name they see (a commenter's
+    public name for someone outside the course: Comment.name_shown_to)."""
+    recipients = list(recipients)
+    ids = [user_id for user_id, _ in recipients]
+    users = get_user_model().objects.in_bulk(ids)
+    roles = dict(  # one query for everyone's role: can_read asks no more
+        Membership.objects.filter(course_id=post.course_id, user_id__in=ids).values_list(
+            "user_id", "role"
+        )
+    )
+    for user in users.values():
+        post.course.remember_role(user, roles.get(user.pk))
     for user_id, kind in recipients:
-        notification = Notification.objects.create(recipient_id=user_id, kind=kind, **fields)
+        if user_id not in users or not post.can_read(users[user_id]):
+            continue
+        user = users[user_id]
+        notification = Notification.objects.create(
+            recipient=user,
+            kind=kind,
+            post=post,
+            actor_name=actor_name(user) if callable(actor_name) else actor_name,
+            **fields,
+        )
         transaction.on_commit(
             partial(tasks.send_notification_email.enqueue, notification_id=notification.pk),
             robust=True,

@@ -30,7 +30,7 @@ def back_to_list(request):
 
 @login_required
 def notification_list(request):
-    notifications = Notification.objects.for_recipient(request.user).with_targets()
+    notifications = Notification.objects.shown_to(request.user).with_targets()
     page_obj = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/notification_list.html", {"page_obj": page_obj})
 
@@ -38,7 +38,7 @@ def notification_list(request):
 @require_POST
 @login_required
 def notification_read(request, pk):
-    notification = get_object_or_404(Notification.objects.for_recipient(request.user), pk=pk)
+    notification = get_object_or_404(Notification.objects.shown_to(request.user), pk=pk)
     notification.mark_read()
     return back_to_list(request)
 
@@ -61,7 +61,7 @@ def notification_read_all(request):
 @login_required
 def notification_open(request, pk):
     """Follow a notification to what it is about, marking it read on the way."""
-    notifications = Notification.objects.for_recipient(request.user).select_related("post__course")
+    notifications = Notification.objects.shown_to(request.user).select_related("post__course")
     notification = get_object_or_404(notifications, pk=pk)
     notification.mark_read()
     return redirect(notification.get_absolute_url())

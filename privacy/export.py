@@ -27,7 +27,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from assignments.models import Feedback, Grade
@@ -283,9 +283,19 @@ def page(title, body):
     )
 
 
-def answered_post(post, post_paths):
+def readable(user, post_field):
+    """An annotation: may user read the post at post_field now (Post.visible_to, in the
+    same query)?"""
+    return Exists(Post.objects.visible_to(user).filter(pk=OuterRef(post_field)))
+
+
+def answered_post(post, post_paths, readable=True):
     """The post a comment answers or a like is of: its title, and a link (relative if
-    the post is in the zip)."""
+    the post is in the zip). Of a post the person may no longer read (narrowed to
+    instructors only, or in a members-only course they left), only its number: the
+    comment or like is theirs, the post's title and address are not (docs/privacy.md)."""
+    if not readable:
+        return {"id": post.pk, "readable": False}
     entry = {"id": post.pk, "title": post.title, "course": post.course.title}
     if post.pk in post_paths:
         entry["path"] = f"{post_paths[post.pk]}/post.html"
@@ -295,11 +305,15 @@ def answered_post(post, post_paths):
 
 
 def comments_of(user, post_paths):
-    comments = Comment.objects.filter(author=user).select_related("post__course")
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("post__course")
+        .annotate(post_readable=readable(user, "post_id"))
+    )
     return [
         {
             "id": comment.pk,
-            "post": answered_post(comment.post, post_paths),
+            "post": answered_post(comment.post, post_paths, comment.post_readable),
             "parent_id": comment.parent_id,
             "status": comment.status,
             "created": when(comment.created),
@@ -311,13 +325,21 @@ def comments_of(user, post_paths):
 
 
 def likes_of(user, post_paths):
-    post_likes = PostLike.objects.filter(user=user).select_related("post__course")
-    comment_likes = CommentLike.objects.filter(user=user).select_related("comment__post__course")
+    post_likes = (
+        PostLike.objects.filter(user=user)
+        .select_related("post__course")
+        .annotate(post_readable=readable(user, "post_id"))
+    )
+    comment_likes = (
+        CommentLike.objects.filter(user=user)
+        .select_related("comment__post__course")
+        .annotate(post_readable=readable(user, "comment__post_id"))
+    )
     return {
         "posts": [
             {
                 "id": like.pk,
-                "post": answered_post(like.post, post_paths),
+                "post": answered_post(like.post, post_paths, like.post_readable),
                 "created": when(like.created),
             }
             for like in post_likes.order_by("pk")
@@ -326,7 +348,7 @@ def likes_of(user, post_paths):
             {
                 "id": like.pk,
                 "comment_id": like.comment_id,
-                "post": answered_post(like.comment.post, post_paths),
+                "post": answered_post(like.comment.post, post_paths, like.post_readable),
                 "created": when(like.created),
             }
             for like in comment_likes.order_by("pk")
@@ -337,13 +359,15 @@ def likes_of(user, post_paths):
 def feedback_on(user, post_paths):
     """The private feedback threads of the person's posts (and what they wrote in others,
     as an instructor)."""
-    feedback = Feedback.objects.filter(Q(post__author=user) | Q(author=user)).select_related(
-        "author", "post__course"
+    feedback = (
+        Feedback.objects.filter(Q(post__author=user) | Q(author=user))
+        .select_related("author", "post__course")
+        .annotate(post_readable=readable(user, "post_id"))
     )
     return [
         {
             "id": item.pk,
-            "post": answered_post(item.post, post_paths),
+            "post": answered_post(item.post, post_paths, item.post_readable),
             "by": "you" if item.author_id == user.pk else item.author.name,
             "created": when(item.created),
             "body": item.body,

@@ -245,9 +245,34 @@ def test_no_public_page_holds_a_pseudonymous_students_name_or_username(world):
     assert {url: leaks(text) for url, text in again.items() if leaks(text)} == {}
 
 
-def test_the_demo_shows_farid_to_the_public_only_under_his_pseudonym(settings):
-    """The issue's crawl: every public URL of the demo, and farid's legal name and
-    username appear in none of them; his instructors-only post neither."""
+def demo_starts():
+    """Where the demo crawl starts: home, the sitemap, the site's feeds, searches for
+    farid's legal name and username, and for each course every address a course has
+    without a link to it (its feeds, its search), his profile and author pages."""
+    from blog.models import Course
+
+    starts = ["/", reverse("blog:sitemap"), reverse("blog:site_feed_rss")]
+    starts += [reverse("blog:site_feed_atom"), reverse("accounts:profile", args=["farid"])]
+    starts += [reverse("blog:search") + f"?q={word}" for word in ("Farid", "Haddad", "farid")]
+    for slug in Course.objects.values_list("slug", flat=True):
+        starts += [
+            reverse("blog:course_detail", args=[slug]),
+            reverse("blog:course_feed_rss", args=[slug]),
+            reverse("blog:course_feed_atom", args=[slug]),
+            reverse("blog:course_search", args=[slug]) + "?q=Haddad",
+            reverse("blog:author_posts", args=[slug, "farid"]),
+            reverse("blog:author_feed_atom", args=[slug, "farid"]),
+            reverse("awards:award_list", args=[slug]),
+            reverse("references:bibliography", args=[slug]),
+        ]
+    return starts
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "signed-in non-member"])
+def test_the_demo_shows_farid_to_the_public_only_under_his_pseudonym(settings, reader):
+    """The issue's crawl: every URL of the demo a non-member can reach (anonymous, or
+    signed in), and farid's legal name and username appear in none of them; his
+    instructors-only post neither."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -256,14 +281,27 @@ def test_the_demo_shows_farid_to_the_public_only_under_his_pseudonym(settings):
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
-    starts = ["/", reverse("blog:sitemap"), reverse("blog:site_feed_rss")]
-    pages = crawl(Client(), starts, limit=600)
-    assert len(pages) > 40
+    client = Client()
+    if reader != "anonymous":
+        client.force_login(factories.UserFactory(username="visitor"))
+    pages = crawl(client, demo_starts(), limit=1500)
+    assert 40 < len(pages) < 1500  # the crawl ended by itself: it reached everything
+    searched = {url: url.split("?q=")[1] for url in pages if "?q=" in url}
+    for url, word in searched.items():  # his name finds nothing (his posts neither)
+        assert "No posts match" in pages[url], url
+        pages[url] = unechoed(pages[url], word)
     words = ("Farid", "Haddad", "farid", INSTRUCTORS_ONLY[0])
     assert {url: [w for w in words if w in text] for url, text in pages.items()} == {
         url: [] for url in pages
     }
     assert any("Mapmaker" in text for text in pages.values())
+
+
+def unechoed(text, word):
+    """A search page without the places it repeats what was searched for."""
+    for echo in (f"“{word}”", f'value="{word}"', f"q={word}"):
+        text = text.replace(echo, "")
+    return text
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "outsider", "classmate"])
@@ -295,3 +333,39 @@ def test_public_names_cost_no_query_on_the_post_course_and_home_pages(world, set
     farid.name_in_public = "pseudonym"
     farid.save()
     assert counts() == named
+
+
+def test_someone_outside_the_course_is_notified_under_the_public_name(
+    world, django_capture_on_commit_callbacks
+):
+    """A signed-in outsider commented on a public post; Farid's reply reaches them (the
+    list and the email) under his pseudonym: they are outside the course."""
+    from django.core import mail
+
+    from notifications.services import notify_comment_posted
+
+    outsider = factories.UserFactory(email="out@elsewhere.example")
+    theirs = factories.CommentFactory(post=world["post"], author=outsider, body="A question.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = factories.CommentFactory(
+            post=world["post"], author=world["farid"], parent=theirs, body="An answer."
+        )
+        notify_comment_posted(comment=reply)
+    client = Client()
+    client.force_login(outsider)
+    listed = client.get(reverse("notifications:notification_list")).content.decode()
+    assert "Quill replied to your comment" in listed and leaks(listed) == []
+    (email,) = [m for m in mail.outbox if "out@elsewhere.example" in m.to]
+    text = email.subject + email.body + email.alternatives[0][0]
+    assert "Quill replied" in text and leaks(text) == []
+
+
+def test_a_member_is_notified_under_the_name(world, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+    from notifications.services import notify_comment_posted
+
+    theirs = factories.CommentFactory(post=world["post"], author=world["classmate"])
+    reply = factories.CommentFactory(post=world["post"], author=world["farid"], parent=theirs)
+    notify_comment_posted(comment=reply)
+    notification = Notification.objects.get(recipient=world["classmate"])
+    assert notification.actor_name == world["farid"].name

@@ -165,11 +165,32 @@ def test_export_file_is_never_a_public_media_address(client, person):
     assert client.get(reverse("media_file", args=[export.file.name])).status_code == 404
 
 
-def test_account_page_offers_download_my_data(client, user):
+ACCOUNT_PAGES = (
+    "accounts:profile_edit",
+    "account_email",
+    "account_change_password",
+    "socialaccount_connections",
+    "notifications:preferences",
+    "privacy:data_export",
+    "privacy:account_delete",
+)
+
+
+@pytest.mark.parametrize("who", ["student", "instructor", "staff", "no password"])
+def test_every_account_page_offers_download_my_data(client, course, who):
+    user = factories.UserFactory(is_staff=who == "staff")
+    if who in ("student", "instructor"):
+        factories.MembershipFactory(course=course, user=user, role=who)
+    if who == "no password":  # signed up through a connected account
+        user.set_unusable_password()
+        user.save()
     client.force_login(user)
-    for page in ("accounts:profile_edit", "privacy:data_export"):
-        content = client.get(reverse(page)).content.decode()
-        assert reverse("privacy:data_export") in content and "Download my data" in content
+    for page in ACCOUNT_PAGES:
+        response = client.get(reverse(page), follow=True)
+        assert response.status_code == 200, page
+        content = response.content.decode()
+        link = f'href="{reverse("privacy:data_export")}">Download my data</a>'
+        assert link in content, page
 
 
 def test_asking_from_the_page_queues_an_export_logged_as_by_the_person(client, user):
@@ -271,3 +292,27 @@ def test_building_the_zip_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):
         manifest = write_export(user, tmp_path / "data.zip")
     assert len(manifest["posts"]) == posts and len(manifest["comments"]) == posts
+
+
+def test_export_opens_on_another_machine_every_link_resolving_on_disk(person, graded, tmp_path):
+    """Unzipped somewhere else (no site, no database): every link of every page and
+    Markdown file, and every path the manifest names, is a file of the folder."""
+    archive = opened(built(person))
+    elsewhere = tmp_path / "another-machine"
+    archive.extractall(elsewhere)
+    links = 0
+    for page in [*elsewhere.rglob("*.html"), *elsewhere.rglob("*.md")]:
+        text = page.read_text()
+        found = re.findall(r'(?:href|src)="([^"]+)"', text) + re.findall(r"\]\(([^)\s]+)", text)
+        for link in found:
+            if SITE_LINK.match(link):
+                continue  # someone else's post, on the site
+            assert not link.startswith("/"), (page, link)
+            assert (page.parent / link).resolve().is_file(), (page, link)
+            links += 1
+    manifest = json.loads((elsewhere / "manifest.json").read_text())
+    paths = [*manifest["files"], manifest["profile"]["avatar"]]
+    for entry in manifest["posts"]:
+        paths += [entry["markdown"], entry["html"], *(i["path"] for i in entry["images"])]
+    assert all((elsewhere / path).is_file() for path in paths)
+    assert links > 10 and len(paths) > 20
