@@ -34,7 +34,8 @@ The extension points, each declared below with what it takes:
 - The member page cache's holes (the pagecache package): HOLE_FILLERS, VIEWER_CONTEXTS.
 - blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
 - accounts' profile page and account settings: PROFILE_SECTIONS, ACCOUNT_LINKS.
-- assignments' page of an assignment: RESPONSE_FIGURES.
+- assignments' page of an assignment: RESPONSE_FIGURES; its course gradebook:
+  GRADEBOOK_MARKS.
 - What goes live at a chosen time (blog/scheduling.py): SCHEDULED_PUBLISHERS.
 """
 
@@ -417,6 +418,24 @@ class ResponseFigure:
 SITEMAPS = Hook("sitemaps")
 
 RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)
+
+
+# --- assignments' gradebook ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradebookMark:
+    """Something another app says about a student's cell in the course gradebook (lti:
+    whether the LMS has the grade). ``marks(request, course, assignments) ->
+    {(assignment_id, user_id): value} | None`` runs ONE query whatever the size of the
+    course (None: nothing for this reader); ``template`` draws one cell's ``mark`` (the
+    value), with ``course`` and the request's context (a form may post from it)."""
+
+    template: str
+    marks: object
+
+
+GRADEBOOK_MARKS = Hook("gradebook_marks", identity=lambda mark: mark.template)
 
 
 # --- What goes live at a chosen time (blog/scheduling.py) ------------------------------

@@ -1,9 +1,10 @@
-"""What lti adds to blog's instructor pages (config/hooks.py): the LMS tab."""
+"""What lti adds to other apps' pages (config/hooks.py): the LMS tab, the LMS column on an
+assignment's page and the LMS marks in the gradebook."""
 
 from django.apps import apps
 
 from config import hooks
-from config.hooks import Part, ResponseFigure
+from config.hooks import GradebookMark, Part, ResponseFigure
 
 
 def if_managing(request, course):
@@ -16,3 +17,6 @@ if apps.is_installed("assignments"):
     from lti import grades
 
     hooks.RESPONSE_FIGURES.register(ResponseFigure("LMS grade", grades.status_figures))
+    hooks.GRADEBOOK_MARKS.register(
+        GradebookMark("lti/_gradebook_mark.html", grades.gradebook_marks)
+    )
