@@ -279,6 +279,25 @@ def feedback_add(request, course_slug, post_slug):
     return render(request, "assignments/feedback_form.html", context, status=400)
 
 
+@login_required
+@require_POST
+def grade_clear(request, course_slug, assignment_slug, submission_id):
+    """ "Clear grade" on a response's page: it is ungraded again (for those who grade)."""
+    course = readable_course_or_404(request, course_slug)
+    assignment = assignment_or_404(course, assignment_slug)
+    if not assignment.can_grade(request.user):
+        raise PermissionDenied("Only the course's graders clear a grade.")
+    submission = get_object_or_404(
+        assignment.submissions.select_related("post__author"), pk=submission_id
+    )
+    submission.assignment = assignment
+    if services.clear_grade(submission=submission, by=request.user):
+        messages.success(request, f"The grade of {submission.post.author.name} is cleared.")
+    else:
+        messages.info(request, "This response had no grade to clear.")
+    return redirect(submission)
+
+
 def _mark_cells(request, course, assignments, rows):
     """Other apps' marks on each cell (config.hooks.GRADEBOOK_MARKS), one query each."""
     if not rows or not assignments:

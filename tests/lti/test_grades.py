@@ -181,3 +181,25 @@ def test_send_again_never_leaves_the_site(setup, client):
         {"next": "https://evil.example/"},
     )
     assert response.url == reverse("lti:course_lms", args=[course.slug])
+
+
+def test_clearing_a_grade_sends_a_score_without_points(
+    setup, client, django_capture_on_commit_callbacks
+):
+    lms, context, course, teacher, assignment, student, submission = setup
+    grades.create_line_item(assignment=assignment, context=context)
+    grade(submission, teacher, 15, django_capture_on_commit_callbacks)
+    client.force_login(teacher)
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Clear grade" in page
+    url = reverse("assignments:grade_clear", args=[course.slug, assignment.slug, submission.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert not type(submission).objects.filter(pk=submission.pk, grade__isnull=False).exists()
+    given, cleared = lms.scores["1"]
+    assert given["scoreGiven"] == 15
+    assert "scoreGiven" not in cleared and "scoreMaximum" not in cleared
+    assert cleared["gradingProgress"] == "NotReady"
+    assert cleared["userId"] == "student-sub-1"
+    assert ScoreSend.objects.get(user=student).status == ScoreSend.Status.SENT
