@@ -1,10 +1,12 @@
-"""What lti adds to other apps' pages (config/hooks.py): the LMS tab, the LMS column on an
-assignment's page and the LMS marks in the gradebook."""
+"""What lti adds to other apps' pages (config/hooks.py): the LMS tab, "Sync with the LMS"
+on the roster page, the LMS column on an assignment's page and the LMS marks in the
+gradebook."""
 
 from django.apps import apps
 
 from config import hooks
 from config.hooks import GradebookMark, Part, ResponseFigure
+from lti import parts
 
 
 def if_managing(request, course):
@@ -12,6 +14,7 @@ def if_managing(request, course):
 
 
 hooks.MANAGE_TABS.register(Part("lti/_manage_tab.html", if_managing), order=85)
+hooks.ROSTER_PANELS.register(Part("lti/_roster_panel.html", parts.roster_panel))
 
 if apps.is_installed("assignments"):
     from lti import grades

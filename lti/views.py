@@ -358,7 +358,7 @@ def roster_sync(request, course_slug, context_id):
             f"Roster synced: {counts['added']} added, {counts['changed']} changed, "
             f"{counts['left']} left the LMS course.",
         )
-    return redirect("lti:course_lms", course_slug=course.slug)
+    return redirect(_local(request, reverse("lti:course_lms", args=[course.slug])))
 
 
 @login_required
