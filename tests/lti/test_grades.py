@@ -156,7 +156,7 @@ def test_gradebook_shows_what_the_lms_has_and_sends_again(
     client.force_login(teacher)
     url = reverse("assignments:course_gradebook", args=[course.slug])
     page = client.get(url).content.decode()
-    assert "LMS: Failed" in page and "HTTP 503" in page and "Send again" in page
+    assert "LMS: <strong>Failed</strong>" in page and "HTTP 503" in page and "Send again" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("lti:score_send_again", args=[course.slug, send.pk]), {"next": url}
