@@ -30,6 +30,7 @@ class Cell:
     submission: Submission | None
     extension: Extension | None
     status: str
+    marks: list = field(default_factory=list)  # (template, value): other apps' marks
 
     @property
     def label(self):

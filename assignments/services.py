@@ -24,7 +24,7 @@ from assignments.models import (
     check_times,
     format_points,
 )
-from assignments.signals import due_soon, feedback_added, graded
+from assignments.signals import due_soon, feedback_added, grade_cleared, graded
 from assignments.times import REMINDER_AHEAD, when_label, zone_abbreviation
 from blog.models import Membership, Post
 
@@ -293,6 +293,16 @@ def grade(*, submission, grader, points=None, levels=()):
     if was != (result.points, {lv.pk for lv in levels}):  # new, or changed: the student hears
         graded.send(sender=Grade, grade=result, regraded=was is not None)
     return result
+
+
+@transaction.atomic
+def clear_grade(*, submission, by):
+    """Take a submission's grade away (it is ungraded again): True when there was one."""
+    deleted, _ = Grade.objects.filter(submission=submission).delete()
+    if not deleted:
+        return False
+    grade_cleared.send(sender=Grade, submission=submission, cleared_by=by)
+    return True
 
 
 def _rubric_points(assignment, levels):

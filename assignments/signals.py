@@ -13,3 +13,7 @@ due_soon = Signal()
 # submission, post and grader loaded) and regraded (True when it replaced an earlier,
 # different grade). Grading again with the same points and levels sends nothing.
 graded = Signal()
+
+# A submission's grade was taken away ("Clear grade"). Arguments: submission (its post
+# loaded) and cleared_by.
+grade_cleared = Signal()

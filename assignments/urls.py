@@ -41,4 +41,9 @@ urlpatterns = [
         views.submission_detail,
         name="submission_detail",
     ),
+    path(
+        f"{A}/submissions/<int:submission_id>/clear-grade/",
+        views.grade_clear,
+        name="grade_clear",
+    ),
 ]

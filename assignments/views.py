@@ -24,7 +24,7 @@ from assignments.shortcuts import assignment_or_404, course_for_members_or_403
 from assignments.times import course_zone, due_text, reader_zone
 from blog.extensions import page_parts
 from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
-from config.hooks import MANAGE_TABS, RESPONSE_FIGURES
+from config.hooks import GRADEBOOK_MARKS, MANAGE_TABS, RESPONSE_FIGURES
 
 
 def _copy_errors(form, error):
@@ -280,11 +280,46 @@ def feedback_add(request, course_slug, post_slug):
 
 
 @login_required
+@require_POST
+def grade_clear(request, course_slug, assignment_slug, submission_id):
+    """ "Clear grade" on a response's page: it is ungraded again (for those who grade)."""
+    course = readable_course_or_404(request, course_slug)
+    assignment = assignment_or_404(course, assignment_slug)
+    if not assignment.can_grade(request.user):
+        raise PermissionDenied("Only the course's graders clear a grade.")
+    submission = get_object_or_404(
+        assignment.submissions.select_related("post__author"), pk=submission_id
+    )
+    submission.assignment = assignment
+    if services.clear_grade(submission=submission, by=request.user):
+        messages.success(request, f"The grade of {submission.post.author.name} is cleared.")
+    else:
+        messages.info(request, "This response had no grade to clear.")
+    return redirect(submission)
+
+
+def _mark_cells(request, course, assignments, rows):
+    """Other apps' marks on each cell (config.hooks.GRADEBOOK_MARKS), one query each."""
+    if not rows or not assignments:
+        return
+    for mark in GRADEBOOK_MARKS:
+        values = mark.marks(request, course, assignments)
+        if not values:
+            continue
+        for row in rows:
+            for cell in row.cells:
+                value = values.get((cell.assignment.pk, row.user.pk))
+                if value is not None:
+                    cell.marks.append((mark.template, value))
+
+
+@login_required
 def course_gradebook(request, course_slug):
     course = readable_course_or_404(request, course_slug)
     if not course.can_see_gradebook(request.user):
         raise PermissionDenied("Only the course's instructors see the gradebook.")
     assignments, rows = gradebook(course)
+    _mark_cells(request, course, assignments, rows)
     context = {
         "course": course,
         "assignments": assignments,

@@ -25,7 +25,7 @@ The extension points, each declared below with what it takes:
 
 - Page slots (blog's pages; a ``Part`` each): SITE_NAV, SITE_BAR, HOME, POST_BANNERS,
   POST_BODY_END, POST_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
-  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, COURSE_HEADER, SEARCH_RESULTS.
+  COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, COURSE_HEADER, SEARCH_RESULTS, ROSTER_PANELS.
 - blog's sitemap: SITEMAPS.
 - What blog's queries load for those parts: CARD_LOADERS, POST_PAGE_LOADERS,
   READER_LOADERS.
@@ -34,7 +34,8 @@ The extension points, each declared below with what it takes:
 - The member page cache's holes (the pagecache package): HOLE_FILLERS, VIEWER_CONTEXTS.
 - blog's copy of a course to a new term (blog/terms.py): COURSE_COPIERS.
 - accounts' profile page and account settings: PROFILE_SECTIONS, ACCOUNT_LINKS.
-- assignments' page of an assignment: RESPONSE_FIGURES.
+- assignments' page of an assignment: RESPONSE_FIGURES; its course gradebook:
+  GRADEBOOK_MARKS.
 - What goes live at a chosen time (blog/scheduling.py): SCHEDULED_PUBLISHERS.
 """
 
@@ -155,6 +156,7 @@ def autodiscover():
 # COURSE_SIDEBAR           course        the course page's sidebar, every reader
 # COURSE_INSTRUCTOR_LINKS  course        the course page's "Instructor tools" box
 # MANAGE_TABS              course        the tabs of the instructor pages
+# ROSTER_PANELS            course        the roster page's side, above "Add people"
 # ======================== ============= ===============================================
 #
 # A view prepares the slots its page shows (blog.extensions.page_parts); templates draw
@@ -204,12 +206,15 @@ MANAGE_TABS = _slot("manage_tabs")
 COURSE_HEADER = _slot("course_header")
 # Above a search's post results; obj: a SearchQuery (coursepages' matching pages).
 SEARCH_RESULTS = _slot("search_results")
+# On blog's roster page (Manage > Roster), above the add-people form, for those who
+# manage the course; obj: the course (lti's "Sync with the LMS").
+ROSTER_PANELS = _slot("roster_panels")
 SLOTS = {
     slot.name: slot
     for slot in (
         SITE_NAV, SITE_BAR, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY,
         POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
-        COURSE_HEADER, SEARCH_RESULTS,
+        COURSE_HEADER, SEARCH_RESULTS, ROSTER_PANELS,
     )
 }  # fmt: skip
 EVERY_PAGE_SLOTS = (SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS)
@@ -417,6 +422,24 @@ class ResponseFigure:
 SITEMAPS = Hook("sitemaps")
 
 RESPONSE_FIGURES = Hook("response_figures", identity=lambda figure: figure.label)
+
+
+# --- assignments' gradebook ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradebookMark:
+    """Something another app says about a student's cell in the course gradebook (lti:
+    whether the LMS has the grade). ``marks(request, course, assignments) ->
+    {(assignment_id, user_id): value} | None`` runs ONE query whatever the size of the
+    course (None: nothing for this reader); ``template`` draws one cell's ``mark`` (the
+    value), with ``course`` and the request's context (a form may post from it)."""
+
+    template: str
+    marks: object
+
+
+GRADEBOOK_MARKS = Hook("gradebook_marks", identity=lambda mark: mark.template)
 
 
 # --- What goes live at a chosen time (blog/scheduling.py) ------------------------------

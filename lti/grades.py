@@ -202,3 +202,23 @@ def status_figures(post_ids):
     return {
         post_id: f"{status}: {reason}" if reason else status for post_id, status, reason in rows
     }
+
+
+def gradebook_marks(request, course, assignments):
+    """Whether the LMS has each grade, for the course gradebook's cells
+    (config.hooks.GRADEBOOK_MARKS): one query; nothing for those who may not grade."""
+    if not course.can_grade(request.user):
+        return None
+    rows = ScoreSend.objects.filter(line_item__assignment__in=assignments).values(
+        "pk", "status", "reason", "user_id", "line_item__assignment_id"
+    )
+    labels = dict(ScoreSend.Status.choices)
+    return {
+        (row["line_item__assignment_id"], row["user_id"]): {
+            "pk": row["pk"],
+            "status": row["status"],
+            "label": labels.get(row["status"], row["status"]),
+            "reason": row["reason"],
+        }
+        for row in rows
+    }

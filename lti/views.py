@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -357,7 +358,7 @@ def roster_sync(request, course_slug, context_id):
             f"Roster synced: {counts['added']} added, {counts['changed']} changed, "
             f"{counts['left']} left the LMS course.",
         )
-    return redirect("lti:course_lms", course_slug=course.slug)
+    return redirect(_local(request, reverse("lti:course_lms", args=[course.slug])))
 
 
 @login_required
@@ -390,7 +391,16 @@ def score_send_again(request, course_slug, send_id):
     send = get_object_or_404(ScoreSend, pk=send_id, line_item__context__course=course)
     grades.send_again(send=send)
     messages.success(request, "The grade is on its way to the LMS again.")
-    return redirect(request.POST.get("next") or reverse("lti:course_lms", args=[course.slug]))
+    return redirect(_local(request, reverse("lti:course_lms", args=[course.slug])))
+
+
+def _local(request, fallback):
+    """The form's `next` when it is a page of this site, else `fallback`."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else fallback
 
 
 @xframe_options_exempt

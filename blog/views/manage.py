@@ -24,7 +24,7 @@ from blog.models import Invitation, Role
 from blog.palette import PALETTE
 from blog.participation import participation_table, write_csv
 from blog.shortcuts import managed_course_or_403
-from config.hooks import MANAGE_TABS
+from config.hooks import MANAGE_TABS, ROSTER_PANELS
 from config.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def render_roster(request, course, *, form=None, result=None, invite_form=None, 
         "role_choices": Role.choices,
         **manage_context(request, course, "roster"),
     }
+    context["page_parts"].update(page_parts(request, course, ROSTER_PANELS)["page_parts"])
     return render(request, "blog/course_roster.html", context, status=status)
 
 

@@ -152,3 +152,39 @@ def test_students_still_get_the_response_box(client, student, assignment):
     client.force_login(student)
     html = client.get(assignment.get_absolute_url()).content.decode()
     assert "Write your response" in html and "Responses so far" not in html
+
+
+def clear_url(submission):
+    assignment = submission.assignment
+    return reverse(
+        "assignments:grade_clear", args=[assignment.course.slug, assignment.slug, submission.pk]
+    )
+
+
+def test_clear_grade_leaves_the_response_ungraded(client, instructor, line):
+    chen = line[0]
+    services.grade(submission=chen, grader=instructor, points=7)
+    client.force_login(instructor)
+    assert "Clear grade" in client.get(chen.get_absolute_url()).content.decode()
+    response = client.post(clear_url(chen), follow=True)
+    assert "The grade of Chen Li is cleared." in response.content.decode()
+    chen.refresh_from_db()
+    assert not hasattr(chen, "grade")
+    assert "Clear grade" not in response.content.decode()
+    again = client.post(clear_url(chen), follow=True)
+    assert "This response had no grade to clear." in again.content.decode()
+
+
+@pytest.mark.parametrize(("actor", "status"), [("assistant", 302), ("student", 403)])
+def test_only_graders_clear_a_grade(client, actors, assignment, actor, status):
+    chen = respond(assignment, "Chen Li")
+    grader = factories.MembershipFactory(course=assignment.course, role="instructor").user
+    services.grade(submission=chen, grader=grader, points=7)
+    client.force_login(actors[actor])
+    assert client.post(clear_url(chen)).status_code == status
+    assert hasattr(type(chen).objects.get(pk=chen.pk), "grade") is (status != 302)
+
+
+def test_clear_grade_is_post_only(client, instructor, line):
+    client.force_login(instructor)
+    assert client.get(clear_url(line[0])).status_code == 405

@@ -93,3 +93,18 @@ def test_manage_lms_page_queries_do_not_grow(client, platform, size, django_asse
     with django_assert_max_num_queries(14):
         response = client.get(reverse("lti:course_lms", args=[course.slug]))
     assert response.content.decode().count("Send again") == size
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_gradebook_with_lms_marks_queries_do_not_grow(
+    client, platform, size, django_assert_max_num_queries
+):
+    course, teacher, assignment = course_of_size(platform, size)
+    client.force_login(teacher)
+    # assignments' own budget for the gradebook (12) and the LMS marks' one query
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("assignments:course_gradebook", args=[course.slug]))
+    page = response.content.decode()
+    assert page.count("LMS: <strong>Failed</strong>") == size
+    assert page.count("The LMS answered HTTP 503.") == size
+    assert page.count("Send again") == size

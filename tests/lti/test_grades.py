@@ -140,3 +140,66 @@ def test_a_student_from_no_lms_sends_nothing(setup, django_capture_on_commit_cal
     Identity.objects.all().delete()
     grade(submission, teacher, 15, django_capture_on_commit_callbacks)
     assert not ScoreSend.objects.exists() and not lms.scores
+
+
+def test_gradebook_shows_what_the_lms_has_and_sends_again(
+    setup, client, django_capture_on_commit_callbacks
+):
+    lms, context, course, teacher, assignment, student, submission = setup
+    grades.create_line_item(assignment=assignment, context=context)
+    line_item = LineItem.objects.get(assignment=assignment)
+    send = ScoreSend.objects.create(
+        line_item=line_item, user=student, status=ScoreSend.Status.FAILED, reason="HTTP 503"
+    )
+    Grade = submission._meta.get_field("grade").related_model
+    Grade.objects.create(submission=submission, points=12, grader=teacher)
+    client.force_login(teacher)
+    url = reverse("assignments:course_gradebook", args=[course.slug])
+    page = client.get(url).content.decode()
+    assert "LMS: <strong>Failed</strong>" in page and "HTTP 503" in page and "Send again" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("lti:score_send_again", args=[course.slug, send.pk]), {"next": url}
+        )
+    assert response.status_code == 302 and response.url == url
+    send.refresh_from_db()
+    assert send.status == ScoreSend.Status.SENT
+    assert lms.scores["1"][-1]["scoreGiven"] == 12
+    page = client.get(url).content.decode()
+    assert "LMS: Sent" in page and "Send again" not in page
+
+
+def test_send_again_never_leaves_the_site(setup, client):
+    lms, context, course, teacher, assignment, student, submission = setup
+    grades.create_line_item(assignment=assignment, context=context)
+    send = ScoreSend.objects.create(
+        line_item=LineItem.objects.get(assignment=assignment), user=student
+    )
+    client.force_login(teacher)
+    response = client.post(
+        reverse("lti:score_send_again", args=[course.slug, send.pk]),
+        {"next": "https://evil.example/"},
+    )
+    assert response.url == reverse("lti:course_lms", args=[course.slug])
+
+
+def test_clearing_a_grade_sends_a_score_without_points(
+    setup, client, django_capture_on_commit_callbacks
+):
+    lms, context, course, teacher, assignment, student, submission = setup
+    grades.create_line_item(assignment=assignment, context=context)
+    grade(submission, teacher, 15, django_capture_on_commit_callbacks)
+    client.force_login(teacher)
+    page = client.get(submission.get_absolute_url()).content.decode()
+    assert "Clear grade" in page
+    url = reverse("assignments:grade_clear", args=[course.slug, assignment.slug, submission.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert not type(submission).objects.filter(pk=submission.pk, grade__isnull=False).exists()
+    given, cleared = lms.scores["1"]
+    assert given["scoreGiven"] == 15
+    assert "scoreGiven" not in cleared and "scoreMaximum" not in cleared
+    assert cleared["gradingProgress"] == "NotReady"
+    assert cleared["userId"] == "student-sub-1"
+    assert ScoreSend.objects.get(user=student).status == ScoreSend.Status.SENT
