@@ -269,3 +269,64 @@ def test_those_who_do_not_write_pages_cannot_schedule_one(course, student, outsi
     assert signed_in(outsider).post(url, data).status_code == 403
     assert Client().post(url, data).status_code == 302  # to sign in
     assert not Page.objects.exists()
+
+
+# --- Two workers racing (threads, each with its own database connection) ---
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_publish_each_page_once_and_bump_the_course_once_each(
+    course, monkeypatch
+):
+    import threading
+
+    from django.db import connection
+
+    # Both workers have listed every due page before either flips one: a real race.
+    listed = threading.Barrier(2, timeout=30)
+    flip = scheduling.publish_page_if_due
+    waited = threading.local()
+
+    def flip_after_both_listed(**kwargs):
+        if not getattr(waited, "done", False):
+            waited.done = True
+            listed.wait()
+        return flip(**kwargs)
+
+    monkeypatch.setattr(scheduling, "publish_page_if_due", flip_after_both_listed)
+    pages = [
+        factories.PageFactory(
+            course=course,
+            title=f"Week {n}",
+            status=Page.Status.SCHEDULED,
+            published_at=utc(2027, 3, 15, 13, 0),
+        )
+        for n in range(30)
+    ]
+    course.refresh_from_db()
+    before = course.common_version
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            start.wait()
+            results.append(blog_scheduling.publish_due(now=utc(2027, 3, 15, 13, 0))["pages"])
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    first, second = ({p.pk for p in published} for published in results)
+    assert listed.n_waiting == 0 and not listed.broken  # both got to the flips
+    assert not first & second  # no page published by both
+    assert first | second == {p.pk for p in pages}
+    assert Page.objects.published().count() == 30
+    course.refresh_from_db()
+    assert course.common_version == before + 30  # one bump per page, by its one flip
