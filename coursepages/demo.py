@@ -1,10 +1,13 @@
 """Demo pages for seed_demo: the course's Syllabus and Schedule, a week under the
-Schedule, in its menu. All text written for this demo."""
+Schedule, in its menu, and the next week's page scheduled for Monday at 09:00 (the
+instructors see it marked; the menu shows it from then). All text written for this
+demo."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from blog.demo import next_monday_at_nine
 from coursepages import services
 from coursepages.models import Page
 
@@ -52,6 +55,12 @@ Beria file).
 to stop, and what did each of them fear most?
 """
 
+WEEK_TWO = """**Readings:** the reader, pp. 39–81 (the Secret Speech, and three accounts
+of how it was read out in factories and party cells).
+
+**Question for your post:** who was the speech written for, and who heard it first?
+"""
+
 PAGES = [  # title, slug, order, parent's slug, body
     ("Syllabus", "syllabus", 1, None, SYLLABUS),
     ("Schedule", "schedule", 2, None, SCHEDULE),
@@ -72,3 +81,10 @@ def seed(ctx):
             parent=made.get(parent), order=order, visibility="public",
         )  # fmt: skip
         Page.objects.filter(pk=page.pk).update(published_at=timezone.now() - timedelta(days=60))
+    if "week-2" not in made:  # opens on Monday at 09:00 in the course's zone
+        page = Page(course=course, author=author)
+        services.save_page(
+            page=page, action="schedule", publish_at=next_monday_at_nine(course, timezone.now()),
+            title="Week 2: The Secret Speech", slug="week-2", body=WEEK_TWO.strip(),
+            parent=made.get("schedule"), order=2, visibility="public",
+        )  # fmt: skip

@@ -1,10 +1,10 @@
 """What coursepages adds to blog's pages (config/hooks.py): the course menu under the
 course's breadcrumbs, a link for instructors, matching pages in search, and the pages'
-sitemap section."""
+sitemap section, its copier, and the publisher of scheduled pages."""
 
 from config import hooks
-from config.hooks import CourseCopier, Part
-from coursepages import copying, display, search, sitemaps
+from config.hooks import CourseCopier, Part, ScheduledPublisher
+from coursepages import copying, display, scheduling, search, sitemaps
 
 hooks.COURSE_HEADER.register(Part("coursepages/_course_menu.html", display.course_menu), order=10)
 hooks.COURSE_INSTRUCTOR_LINKS.register(
@@ -21,4 +21,9 @@ hooks.COURSE_COPIERS.register(
         preview=copying.preview,
     ),
     order=5,
+)
+
+# Scheduled pages go live at their time (coursepages/scheduling.py).
+hooks.SCHEDULED_PUBLISHERS.register(
+    ScheduledPublisher("pages", scheduling.publish_due_pages), order=20
 )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
 
 from blog.extensions import apply_body_filters
@@ -17,6 +18,7 @@ from blog.models import (
     Course,
     Membership,
     PostVisibility,
+    course_zone_of,
     is_site_staff,
     unique_slug,
 )
@@ -29,8 +31,16 @@ RESERVED_PAGE_SLUGS = frozenset({"new", "preview"})
 class PageQuerySet(models.QuerySet):
     def published(self):
         """The pages that are visible now: the one place that says so (a scheduled
-        page joins here when publishing can be scheduled)."""
+        page joins when the publisher flips it, coursepages/scheduling.py)."""
         return self.filter(status=Page.Status.PUBLISHED)
+
+    def scheduled(self):
+        return self.filter(status=Page.Status.SCHEDULED)
+
+    def due(self, now):
+        """Scheduled pages whose time has come, of courses still open (a closed course
+        shows nothing new; coursepages/scheduling.py publishes them)."""
+        return self.scheduled().filter(published_at__lte=now, course__closed_at__isnull=True)
 
     def for_course(self, course):
         return self.filter(course=course)
@@ -69,6 +79,8 @@ class Page(models.Model):
     class Status(models.TextChoices):  # Post's names and meanings
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Goes live by itself at published_at (coursepages/scheduling.py).
+        SCHEDULED = "scheduled", "Scheduled"
 
     # Post's values, so Course.can_read_posts_visible_to is the rule for both:
     # "public" reads like the course (members only in a members-only course).
@@ -119,6 +131,14 @@ class Page(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["course", "slug"], name="page_slug_unique_per_course")
         ]
+        indexes = [
+            # The publisher's query, every minute: only the few scheduled pages are in it.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(status="scheduled"),
+                name="page_scheduled_due",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -168,12 +188,37 @@ class Page(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_scheduled(self):
+        """Waiting to go live at published_at: until then read like a draft."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def scheduled_text(self):
+        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled page
+        goes live, in its course's time zone, with the zone's name (Post's words)."""
+        zone = course_zone_of(self.course)
+        local = timezone.localtime(self.published_at, zone)
+        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
+
     def publish(self):
+        """Live now; a scheduled page published now takes the current time."""
+        if self.is_scheduled:
+            self.published_at = None
         self.status = self.Status.PUBLISHED
         if self.published_at is None:
             self.published_at = timezone.now()
 
+    def schedule(self, when):
+        """Go live by itself at `when` (an aware datetime in the future): the publisher
+        (coursepages/scheduling.py) flips the status then. Until then, a draft."""
+        self.status = self.Status.SCHEDULED
+        self.published_at = when
+
     def unpublish(self):
+        """Back to a draft; a scheduled page forgets its time."""
+        if self.is_scheduled:
+            self.published_at = None
         self.status = self.Status.DRAFT
 
     @property
@@ -188,7 +233,8 @@ class Page(models.Model):
     # --- Predicates (docs/design.md's access table), on Course's role_of ---
 
     def can_read(self, user):
-        """Published: like a post of its visibility; a draft: those who teach."""
+        """Published: like a post of its visibility; a draft or a scheduled page: those
+        who teach."""
         if self.is_published:
             return self.course.can_read_posts_visible_to(self.visibility, user)
         return self.course.teaches(user)

@@ -13,6 +13,7 @@ from accounts.images import clean_image_upload
 from blog import embeds, media, robots
 from blog import services as blog_services
 from blog.extensions import page_parts
+from blog.forms import ScheduleForm
 from blog.rendering import render_post_markdown
 from blog.shortcuts import denied, readable_course_or_404
 from config.hooks import COURSE_HEADER
@@ -52,7 +53,9 @@ def _page_of(course, page_slug):
 @login_required
 def page_list(request, course_slug):
     course = pages_course_or_403(request, course_slug)
-    pages = Page.objects.for_course(course).in_menu_order()
+    pages = list(Page.objects.for_course(course).in_menu_order())
+    for page in pages:
+        page.course = course  # a scheduled page's time is in the course's zone
     tops = [page for page in pages if page.parent_id is None]
     children = {}
     for page in pages:
@@ -84,15 +87,29 @@ SAVED = {
 }
 
 
+def _saved_message(page, action):
+    if action == "schedule" or (action == "update" and page.is_scheduled):
+        return (
+            f"Scheduled: it goes live {page.scheduled_text}. Until then only the course's "
+            "instructors see it."
+        )
+    return SAVED[action]
+
+
 def _edit_page(request, course, page):
     """Write or edit; "Preview" gives everything back as typed, with the body as it
-    will be stored. Works without JavaScript."""
+    will be stored; "Schedule" publishes it later, at a time in the course's zone (the
+    post editor's ScheduleForm and refusals: a bad, past or skipped time is a 400 with
+    everything kept). Works without JavaScript."""
     action = request.POST.get("action", "draft")
     form = PageForm(request.POST or None, instance=page, course=course)
+    schedule = ScheduleForm(request.POST or None, post=page, course=course)
     preview, problems = None, []
     if request.method == "POST":
         if action not in {*services.ACTIONS, "preview", "insert_image"}:
             raise PermissionDenied
+        if action == "schedule" and page.is_published:
+            raise PermissionDenied("A published page is already live.")
         if action in ("preview", "insert_image"):
             typed = _typed(request.POST)
             if action == "insert_image":
@@ -100,21 +117,27 @@ def _edit_page(request, course, page):
             form = PageForm(initial=typed, instance=page, course=course)
             if action == "preview":
                 preview, problems = _preview(request, page, typed["body"])
-        elif form.is_valid():
+        elif all([form.is_valid(), action != "schedule" or schedule.is_valid()]):
             values = form.service_values()
+            if action == "schedule":
+                values["publish_at"] = schedule.cleaned_data["publish_at"]
             problems = embeds.fetch_body_media(
                 course=course, user=request.user, html=render_post_markdown(values["body"])
             )  # before the transaction: it may wait on other servers
             page = services.save_page(page=page, action=action, **values)
             for problem in problems:
                 messages.warning(request, problem)
-            messages.success(request, SAVED[action])
+            messages.success(request, _saved_message(page, action))
             return redirect(page if page.is_published else _edit_url(page))
         else:
             messages.error(request, "The page was not saved yet: please check the fields below.")
+    refused_time = action == "schedule" and bool(schedule.errors)
     context = {"course": course, "page": page, "form": form, "preview_html": preview,
-               "preview_problems": problems}  # fmt: skip
-    return render(request, "coursepages/page_form.html", context)
+               "preview_problems": problems,
+               "schedule_form": schedule if refused_time else schedule.as_typed()}  # fmt: skip
+    # A time that can't be used: 400, with everything as typed.
+    status = 400 if refused_time else 200
+    return render(request, "coursepages/page_form.html", context, status=status)
 
 
 def _with_inserted_image(request, course, body):

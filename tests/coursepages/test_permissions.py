@@ -2,9 +2,12 @@
 pages themselves (status codes) and through the predicates (Course.can_write_pages,
 Page.can_read, Page.can_edit) and PageQuerySet.visible_to, which must agree."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from blog import services as blog_services
 from blog.models import Course
@@ -74,9 +77,11 @@ def test_a_public_page_of_a_members_only_course_is_for_members(client, actors, c
     check_agree(page, user, READ_MEMBERS[who])
 
 
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
 @pytest.mark.parametrize("who", ACTORS)
-def test_a_draft_page_is_for_instructors_and_staff(client, actors, course, who):
-    page = factories.PageFactory(course=course, status="draft", published_at=None)
+def test_a_draft_or_scheduled_page_is_for_the_teaching_roles(client, actors, course, who, status):
+    later = timezone.now() + timedelta(days=7) if status == "scheduled" else None
+    page = factories.PageFactory(course=course, status=status, published_at=later)
     user = as_user(client, actors, who)
     assert client.get(page.get_absolute_url()).status_code == READ_DRAFT[who]
     check_agree(page, user, READ_DRAFT[who])
