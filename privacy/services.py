@@ -126,6 +126,12 @@ def erase_person(*, user, by):
     if apps.is_installed("badges"):
         import_module("badges.services").revoke_credentials_of(user=user)
 
+    # Their LMS links (the lti app): who they are at each platform, their roster rows,
+    # open hand-offs and the record of grades sent for them.
+    if apps.is_installed("lti"):
+        for model in ("Identity", "RosterEntry", "Handoff", "ScoreSend"):
+            apps.get_model("lti", model).objects.filter(user=user).delete()
+
     # Posts: each course's policy.
     posts = Post.objects.filter(author=user).select_related("course")
     removed = [p for p in posts if p.course.erasure_policy == Course.ErasurePolicy.REMOVE]

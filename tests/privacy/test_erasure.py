@@ -352,3 +352,25 @@ def test_erasure_revokes_the_persons_open_badge_credentials(course, student, ins
     credential.refresh_from_db()
     assert credential.revoked_at is not None
     assert credential.recipient_id is None
+
+
+def test_their_lms_identities_and_roster_rows_are_deleted(
+    person, django_capture_on_commit_callbacks
+):
+    """An LMS's id for them would tie the anonymised account back to the person."""
+    from lti.models import Context, Identity, Platform, RosterEntry
+
+    platform = Platform.objects.create(
+        name="Campus LMS",
+        issuer="https://lms.example.edu",
+        client_id="commonplace",
+        auth_url="https://lms.example.edu/auth",
+        token_url="https://lms.example.edu/token",
+        jwks_url="https://lms.example.edu/jwks",
+    )
+    context = Context.objects.create(platform=platform, context_id="HIST-247")
+    Identity.objects.create(platform=platform, sub="lms-user-7781", user=person.user)
+    RosterEntry.objects.create(context=context, user=person.user, role="student")
+    erase(person, person.user, django_capture_on_commit_callbacks)
+    assert not Identity.objects.filter(sub="lms-user-7781").exists()
+    assert not RosterEntry.objects.filter(context=context).exists()
