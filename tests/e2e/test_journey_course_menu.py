@@ -107,7 +107,7 @@ def test_an_instructor_writes_a_page_with_the_live_preview_and_it_joins_the_menu
     expect(page.locator("#editor-preview strong")).to_have_text("room 312")  # live
     page.get_by_label("Parent").select_option(label="About the course")
     assert_accessible(page, label="the page editor")
-    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_role("button", name="Publish now", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Office hours")
     bar = page.locator(".course-menu__bar")
     bar.locator(".course-menu__item", has_text="About the course").locator("summary").click()
