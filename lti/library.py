@@ -71,6 +71,8 @@ class PlatformRegistration(Registration):
         self.set_key_set_url(platform.jwks_url)
         self.set_auth_login_url(platform.auth_url)
         self.set_auth_token_url(platform.token_url)
+        if platform.token_audience:  # the library's client assertion names it as its aud
+            self.set_auth_audience(platform.token_audience)
 
     def _key(self):
         if self._tool_key is None:

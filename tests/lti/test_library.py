@@ -22,7 +22,7 @@ from pylti1p3.oidc_login import OIDCLogin
 
 from blog.models import Membership
 from lti import deep_linking, grades, keys, roster, tokens
-from lti.models import Context, Identity, LoginAttempt, ScoreSend
+from lti.models import Context, Identity, LoginAttempt, Platform, ScoreSend
 from tests import factories
 from tests.lti import test_grades
 from tests.lti.conftest import DEPLOYMENT, ISSUER, LEARNER, LTI
@@ -172,12 +172,15 @@ def services(platform):
     )
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mocked:
         mocked.token_calls = 0
+        mocked.audiences = []
 
         def token(request):
             mocked.token_calls += 1
             form = parse_qs(request.body)
             assertion = jwt.decode(form["client_assertion"][0], options={"verify_signature": False})
-            assert assertion["aud"] == TOKEN_URL and assertion["iss"] == platform.client_id
+            audience = Platform.objects.get(pk=platform.pk).token_audience or TOKEN_URL
+            assert assertion["aud"] == audience and assertion["iss"] == platform.client_id
+            mocked.audiences.append(assertion["aud"])
             kid = jwt.get_unverified_header(form["client_assertion"][0])["kid"]
             assert kid == keys.current_key().kid  # our JWKS's kid, not a thumbprint
             body = {"access_token": f"token-{mocked.token_calls}", "expires_in": 3600}
@@ -232,6 +235,18 @@ def test_a_refused_token_is_renewed_once(services):
     mocked.add_callback(responses.GET, MEMBERS_URL, callback=members)
     assert len(roster.fetch_members(context)) == 1
     assert seen == ["Bearer token-1", "Bearer token-2"]
+
+
+def test_the_token_request_names_the_platforms_audience_when_it_has_one(services):
+    """Brightspace wants https://api.brightspace.com/auth/token as the assertion's aud,
+    not its token URL (the library's Registration auth_audience)."""
+    mocked, context = services
+    Platform.objects.filter(pk=context.platform_id).update(
+        token_audience="https://api.brightspace.com/auth/token"
+    )
+    context.platform.refresh_from_db()
+    tokens.access_token(context.platform, [roster_scope()])
+    assert mocked.audiences == ["https://api.brightspace.com/auth/token"]
 
 
 def test_a_platform_refusing_the_token_is_a_service_error(services):
