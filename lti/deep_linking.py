@@ -7,7 +7,6 @@ assignment (record_line_item)."""
 from django.apps import apps
 from django.core import signing
 
-from lti import keys
 from lti.launch import AGS, DL, LTI
 from lti.models import LineItem
 
@@ -56,7 +55,7 @@ def content_item(obj, absolute):
         "title": str(obj)[:200],
         "url": absolute(obj.get_absolute_url()),
     }
-    if obj.__class__.__name__ == "Assignment" and obj.max_points is not None:
+    if obj.__class__.__name__ == "Assignment" and (obj.max_points or 0) > 0:
         item["lineItem"] = {
             "scoreMaximum": float(obj.max_points),
             "label": obj.title,
@@ -66,19 +65,30 @@ def content_item(obj, absolute):
     return item
 
 
+def resource(item):
+    """A content item as pylti1p3's DeepLinkResource (with its line item, if any)."""
+    from pylti1p3.deep_link_resource import DeepLinkResource
+    from pylti1p3.lineitem import LineItem as LibraryLineItem
+
+    placed = DeepLinkResource().set_title(item["title"]).set_url(item["url"])
+    if "lineItem" in item:
+        wanted = item["lineItem"]
+        placed.set_lineitem(
+            LibraryLineItem()
+            .set_score_maximum(wanted["scoreMaximum"])
+            .set_label(wanted["label"])
+            .set_resource_id(wanted["resourceId"])
+            .set_tag(wanted["tag"])
+        )
+    return placed
+
+
 def response_jwt(*, platform, deployment_id, data, items):
-    claims = {
-        "iss": platform.client_id,
-        "aud": platform.issuer,
-        "azp": platform.client_id,
-        LTI + "message_type": "LtiDeepLinkingResponse",
-        LTI + "version": "1.3.0",
-        LTI + "deployment_id": deployment_id,
-        DL + "content_items": items,
-    }
-    if data is not None:
-        claims[DL + "data"] = data
-    return keys.sign(claims, lifetime=600)
+    """The signed LtiDeepLinkingResponse, made by pylti1p3's DeepLink (lti.library)."""
+    from lti.library import DeepLinkAnswer, PlatformRegistration
+
+    answer = DeepLinkAnswer(PlatformRegistration(platform), deployment_id, {"data": data})
+    return answer.get_response_jwt([resource(item) for item in items])
 
 
 def record_line_item(*, launch, context, next_url):

@@ -5,7 +5,6 @@ pages that show whether the LMS has it."""
 
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -19,8 +18,6 @@ from lti.models import Identity, LineItem, ScoreSend
 logger = logging.getLogger("commonplace.lti")
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
-SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 COMMENT_LINES = 3
 
 
@@ -34,31 +31,26 @@ def create_line_item(*, assignment, context):
     maximum = assignment.max_points
     if maximum is None:
         raise tokens.ServiceError("This assignment has no points to send.")
-    body = {
-        "scoreMaximum": float(maximum),
-        "label": assignment.title,
-        "resourceId": f"assignment-{assignment.pk}",
-        "tag": "commonplace",
-    }
-    response = tokens.call(
-        context.platform,
-        [LINEITEM_SCOPE],
-        "POST",
-        context.lineitems_url,
-        accept=LINEITEM_TYPE,
-        json_body=body,
-        content_type=LINEITEM_TYPE,
+    from pylti1p3.assignments_grades import AssignmentsGradesService
+    from pylti1p3.exception import LtiException
+    from pylti1p3.lineitem import LineItem as LibraryLineItem
+
+    service = AssignmentsGradesService(
+        tokens.connector(context.platform),
+        {"scope": [LINEITEM_SCOPE], "lineitems": context.lineitems_url},
     )
     try:
-        url = response.json()["id"]
-    except (ValueError, KeyError, TypeError) as error:
+        wanted = LibraryLineItem().set_score_maximum(float(maximum))
+    except LtiException as error:
+        raise tokens.ServiceError("The LMS takes only assignments with points.") from error
+    wanted.set_label(assignment.title).set_resource_id(f"assignment-{assignment.pk}")
+    try:
+        url = service.create_lineitem(wanted.set_tag("commonplace")).get_id()
+    except LtiException as error:
         raise tokens.ServiceError("The LMS did not say which line item it made.") from error
+    if not url:
+        raise tokens.ServiceError("The LMS did not say which line item it made.")
     return LineItem.objects.create(assignment=assignment, context=context, url=url)
-
-
-def scores_url(line_item_url):
-    parts = urlsplit(line_item_url)
-    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
 def _comment(post):
@@ -74,6 +66,25 @@ def _comment(post):
     if not latest:
         return None
     return "\n".join(latest.strip().splitlines()[:COMMENT_LINES])[:1000]
+
+
+def score(*, line_item, user, sub):
+    """The score as pylti1p3's Grade (the library posts it to the line item's scores)."""
+    from pylti1p3.grade import Grade as Score
+
+    body = score_body(line_item=line_item, user=user, sub=sub)
+    value = (
+        Score()
+        .set_user_id(body["userId"])
+        .set_timestamp(body["timestamp"])
+        .set_activity_progress(body["activityProgress"])
+        .set_grading_progress(body["gradingProgress"])
+    )
+    if "scoreGiven" in body:
+        value.set_score_given(body["scoreGiven"]).set_score_maximum(body["scoreMaximum"])
+    if "comment" in body:
+        value.set_comment(body["comment"])
+    return value
 
 
 def score_body(*, line_item, user, sub):
@@ -145,17 +156,20 @@ def send_score(send_id):
         .first()
     )
     attempt = send.attempts + 1
+    from pylti1p3.assignments_grades import AssignmentsGradesService
+    from pylti1p3.exception import LtiException
+    from pylti1p3.lineitem import LineItem as LibraryLineItem
+
+    service = AssignmentsGradesService(tokens.connector(platform), {"scope": [SCORE_SCOPE]})
     try:
-        tokens.call(
-            platform,
-            [SCORE_SCOPE],
-            "POST",
-            scores_url(line_item.url),
-            json_body=score_body(line_item=line_item, user=send.user, sub=sub),
-            content_type=SCORE_TYPE,
+        service.put_grade(
+            score(line_item=line_item, user=send.user, sub=sub),
+            LibraryLineItem().set_id(line_item.url),
         )
     except tokens.ServiceError as error:
         return _failed(send, attempt, str(error))
+    except LtiException as error:  # a score the library won't send (negative points)
+        return _failed(send, settings.LTI_SCORE_ATTEMPTS, f"Not sent: {error}")
     ScoreSend.objects.filter(pk=send.pk).update(
         status=ScoreSend.Status.SENT, reason="", attempts=attempt, updated=timezone.now()
     )

@@ -21,6 +21,15 @@ class Platform(models.Model):
     auth_url = models.URLField("OIDC authorization URL", max_length=500)
     token_url = models.URLField("access token URL", max_length=500)
     jwks_url = models.URLField("public keyset (JWKS) URL", max_length=500)
+    token_audience = models.CharField(
+        "access token audience",
+        max_length=500,
+        blank=True,
+        help_text="The aud of the signed assertion in a token request, when the LMS names "
+        "one other than its token URL (Brightspace's OAuth2 Audience, "
+        "https://api.brightspace.com/auth/token; Dynamic Registration's "
+        "authorization_server). Empty: the token URL.",
+    )
     trusts_email = models.BooleanField(
         "trusted for email",
         default=False,

@@ -99,6 +99,7 @@ def register(*, openid_configuration, registration_token, absolute, name=""):
     except (requests.RequestException, ValueError, KeyError, TypeError) as error:
         raise ServiceError("The LMS did not accept Commonplace's registration.") from error
     deployment_id = (answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id")
+    audience = config.get("authorization_server") or ""
     with transaction.atomic():
         platform, _ = Platform.objects.update_or_create(
             issuer=config["issuer"],
@@ -108,6 +109,9 @@ def register(*, openid_configuration, registration_token, absolute, name=""):
                 "auth_url": config["authorization_endpoint"],
                 "token_url": config["token_endpoint"],
                 "jwks_url": config["jwks_uri"],
+                # The aud of token requests, when it isn't the token endpoint (LTI
+                # Dynamic Registration, the platform's authorization_server).
+                "token_audience": audience if isinstance(audience, str) else "",
             },
         )
         if deployment_id:

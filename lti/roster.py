@@ -22,21 +22,29 @@ from lti.models import Context, Identity, RosterEntry
 from lti.roles import course_role
 
 logger = logging.getLogger("commonplace.lti")
-SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-ACCEPT = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 MAX_PAGES = 200  # a platform that links pages in a circle stops here
 AUTO_SYNC_INTERVAL = timedelta(hours=1)
 
 
 def fetch_members(context):
+    """Every member, page by page: pylti1p3's Names and Roles service follows the
+    rel="next" links; we stop at MAX_PAGES (the library's get_members would follow a
+    circle of pages for ever)."""
+    from pylti1p3.names_roles import NamesRolesProvisioningService
+
+    service = NamesRolesProvisioningService(
+        tokens.connector(context.platform),
+        {"context_memberships_url": context.memberships_url},
+    )
     members, url, pages = [], context.memberships_url, 0
     while url and pages < MAX_PAGES:
-        response = tokens.call(context.platform, [SCOPE], "GET", url, accept=ACCEPT)
         try:
-            members.extend(response.json().get("members") or [])
-        except (ValueError, AttributeError) as error:
+            page, url = service.get_members_page(url)
+        except AttributeError as error:  # a body that isn't a membership container
             raise tokens.ServiceError("The LMS's roster was not JSON.") from error
-        url = response.links.get("next", {}).get("url")
+        if not isinstance(page, list):
+            raise tokens.ServiceError("The LMS's roster was not JSON.")
+        members.extend(member for member in page if isinstance(member, dict))
         pages += 1
     return members
 

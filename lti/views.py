@@ -26,7 +26,7 @@ from blog.shortcuts import managed_course_or_403, readable_course_or_404
 from config.hooks import MANAGE_TABS
 from lti import deep_linking, grades, keys, launch, registration, roster, services
 from lti.errors import REASONS, LaunchRefused
-from lti.models import Context, Handoff, LoginAttempt, Platform, RosterEntry, ScoreSend
+from lti.models import Context, Handoff, LoginAttempt, RosterEntry, ScoreSend
 from lti.tokens import ServiceError
 
 logger = logging.getLogger("commonplace.lti")
@@ -69,34 +69,23 @@ def oidc_login(request):
     platform's authorization endpoint."""
     given = request.POST if request.method == "POST" else request.GET
     params = {name: given[name] for name in LOGIN_PARAMS if given.get(name)}
-    platforms = Platform.objects.filter(issuer=params.get("iss", ""))
-    if params.get("client_id"):
-        platforms = platforms.filter(client_id=params["client_id"])
-    platform = platforms.first() if platforms.count() == 1 else None
-    if not params.get("login_hint"):
-        return refused(request, LaunchRefused("bad_request", "a login without login_hint"))
-    if platform is None:
-        detail = f"issuer {params.get('iss')!r}, client_id {params.get('client_id')!r}"
-        return refused(request, LaunchRefused("unknown_platform", detail))
-    LoginAttempt.objects.filter(created__lt=timezone.now() - LoginAttempt.LIFETIME).delete()
-    attempt = LoginAttempt.objects.create(platform=platform, params=params)
     deep_link = reverse("lti:deep_link")
     redirect_path = deep_link if deep_link in params.get("target_link_uri", "") else None
-    query = {
-        "scope": "openid",
-        "response_type": "id_token",
-        "response_mode": "form_post",
-        "prompt": "none",
-        "client_id": platform.client_id,
-        "redirect_uri": request.build_absolute_uri(redirect_path or reverse("lti:launch")),
-        "login_hint": params["login_hint"],
-        "state": attempt.state,
-        "nonce": attempt.nonce,
-    }
-    if params.get("lti_message_hint"):
-        query["lti_message_hint"] = params["lti_message_hint"]
-    separator = "&" if "?" in platform.auth_url else "?"
-    auth_url = platform.auth_url + separator + urlencode(query)
+    redirect_uri = request.build_absolute_uri(redirect_path or reverse("lti:launch"))
+    from lti.library import Login  # pylti1p3 loads on a login, not with the app
+
+    oidc = Login(params)
+    try:
+        # pylti1p3 checks iss, login_hint and the registration, makes the state and
+        # nonce, and builds the authorization URL (lti.library.Login).
+        auth_url = oidc.authorization_url(redirect_uri)
+    except LaunchRefused as error:
+        return refused(request, error)
+    platform = oidc.platform
+    LoginAttempt.objects.filter(created__lt=timezone.now() - LoginAttempt.LIFETIME).delete()
+    attempt = LoginAttempt.objects.create(
+        platform=platform, state=oidc.state, nonce=oidc.nonce, params=params
+    )
     if params.get("lti_storage_target"):
         # Keep the browser's secret in the platform's storage too, then go on.
         page = render(

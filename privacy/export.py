@@ -11,7 +11,7 @@
     posts/<course>/<post>/images/    the featured image (original and renditions) and
                                      the images in the body
     comments.json, likes.json, feedback.json, grades.json, references.json,
-    notification_settings.json
+    notification_settings.json, lms.json (when the lti app is installed)
 
 Every link between files of the zip is relative, so the folder opens anywhere; the
 only absolute addresses are of pages outside the zip (a post someone else wrote).
@@ -25,6 +25,7 @@ import posixpath
 import re
 import zipfile
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Prefetch, Q
@@ -110,6 +111,9 @@ def write_export(user, target):
         for name in ("comments", "likes", "feedback", "grades", "references"):
             out.json(f"{name}.json", manifest[name])
         out.json("notification_settings.json", manifest["notification_settings"])
+        if apps.is_installed("lti"):
+            manifest["lms"] = lms_of(user)
+            out.json("lms.json", manifest["lms"])
         manifest["files"] = sorted(out.names | {"manifest.json", "index.html"})
         out.json("manifest.json", manifest)
         out.text("index.html", index_html(manifest))
@@ -411,6 +415,56 @@ def notification_settings_of(user):
     }
 
 
+def lms_of(user):
+    """Their LMS links (the lti app): who they are at each platform (issuer and sub),
+    the LMS courses' rosters they are on, and the grades sent for them. Three queries."""
+    Identity, RosterEntry, ScoreSend = (
+        apps.get_model("lti", name) for name in ("Identity", "RosterEntry", "ScoreSend")
+    )
+    identities = Identity.objects.filter(user=user).select_related("platform")
+    roster = RosterEntry.objects.filter(user=user).select_related(
+        "context__platform", "context__course"
+    )
+    sends = ScoreSend.objects.filter(user=user).select_related(
+        "line_item__assignment__course", "line_item__context__platform"
+    )
+    return {
+        "identities": [
+            {
+                "platform": str(identity.platform),
+                "issuer": identity.platform.issuer,
+                "sub": identity.sub,
+                "since": when(identity.created),
+            }
+            for identity in identities.order_by("created", "pk")
+        ],
+        "rosters": [
+            {
+                "platform": entry.context.platform.issuer,
+                "lms_course": entry.context.title or entry.context.context_id,
+                "course": entry.context.course.title if entry.context.course else None,
+                "role": entry.role,
+                "active": entry.is_active,
+                "synced_at": when(entry.synced_at),
+            }
+            for entry in roster.order_by("synced_at", "pk")
+        ],
+        "grade_sends": [
+            {
+                "assignment": send.line_item.assignment.title,
+                "course": send.line_item.assignment.course.title,
+                "platform": send.line_item.context.platform.issuer,
+                "line_item": send.line_item.url,
+                "status": send.status,
+                "reason": send.reason,
+                "attempts": send.attempts,
+                "updated": when(send.updated),
+            }
+            for send in sends.order_by("updated", "pk")
+        ],
+    }
+
+
 def index_html(manifest):
     profile = manifest["profile"]
     rows = "".join(
@@ -419,12 +473,10 @@ def index_html(manifest):
         f"{html.escape(post['course'])}</li>"
         for post in manifest["posts"]
     )
-    files = "".join(
-        f'<li><a href="{name}">{name}</a></li>'
-        for name in ("profile.json", "comments.json", "likes.json", "feedback.json",
-                     "grades.json", "references.json", "notification_settings.json",
-                     "manifest.json")
-    )  # fmt: skip
+    names = ("profile.json", "comments.json", "likes.json", "feedback.json", "grades.json",
+             "references.json", "notification_settings.json")  # fmt: skip
+    names += ("lms.json",) if "lms" in manifest else ()
+    files = "".join(f'<li><a href="{name}">{name}</a></li>' for name in (*names, "manifest.json"))
     body = (
         f"<h1>Your data on {html.escape(manifest['site'])}</h1>"
         f"<p>Account {html.escape(profile['username'])}, made {manifest['generated']}.</p>"

@@ -95,3 +95,27 @@ def test_rotation_keeps_the_old_key_for_the_grace_period(client, settings):
     )
     kids = {k["kid"] for k in client.get(reverse("lti:jwks")).json()["keys"]}
     assert kids == {new.kid}
+
+
+def test_platform_add_takes_a_token_audience():
+    call_command(
+        "lti_platform",
+        "add",
+        "--issuer",
+        "https://school.brightspace.example",
+        "--client-id",
+        "b-1",
+        "--deployment",
+        "d1",
+        "--auth-url",
+        "https://school.brightspace.example/d2l/lti/authenticate",
+        "--token-url",
+        "https://auth.brightspace.com/core/connect/token",
+        "--jwks-url",
+        "https://school.brightspace.example/d2l/.well-known/jwks",
+        "--token-audience",
+        "https://api.brightspace.com/auth/token",
+        stdout=StringIO(),
+    )
+    platform = Platform.objects.get(client_id="b-1")
+    assert platform.token_audience == "https://api.brightspace.com/auth/token"

@@ -73,3 +73,22 @@ def test_a_refused_registration_stores_nothing(client, lms):
     assert response.status_code == 502
     assert "lti-registration_failed" in response.content.decode()
     assert not Platform.objects.exists()
+
+
+def test_dynamic_registration_keeps_the_authorization_server_as_token_audience(
+    client, lms, monkeypatch
+):
+    configuration = lms.openid_configuration()
+    configuration["authorization_server"] = "https://auth.example.test/token-audience"
+    monkeypatch.setattr(lms, "openid_configuration", lambda: configuration)
+    response = client.get(
+        reverse("lti:dynamic_registration"),
+        {
+            "invite": register_url(),
+            "openid_configuration": lms.base + "/.well-known/openid-configuration",
+            "registration_token": "reg-token-1",
+        },
+    )
+    assert response.status_code == 200
+    platform = Platform.objects.get(issuer=lms.base)
+    assert platform.token_audience == "https://auth.example.test/token-audience"

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from assignments import services as assignment_services
 from assignments.models import Feedback, Grade
 from blog.models import Post, PostLike
 from comments.models import Comment, CommentLike
@@ -279,17 +280,72 @@ def test_asking_on_the_page_builds_the_zip_and_links_it_there(
     assert [m for m in mail.outbox if person.user.email in m.to]
 
 
+def lms_rows(user, course, number):
+    """A platform identity, a roster row and a grade sent, as an LMS launch leaves them."""
+    from lti.models import Context, Identity, LineItem, Platform, RosterEntry, ScoreSend
+
+    platform = Platform.objects.create(
+        name=f"LMS {number}",
+        issuer=f"https://lms{number}.example.edu",
+        client_id="c",
+        auth_url="https://lms.example.edu/auth",
+        token_url="https://lms.example.edu/token",
+        jwks_url="https://lms.example.edu/jwks",
+    )
+    Identity.objects.create(platform=platform, sub=f"sub-{number}", user=user)
+    context = Context.objects.create(
+        platform=platform, context_id=f"ctx-{number}", title="Writing 101", course=course
+    )
+    RosterEntry.objects.create(context=context, user=user, role="student")
+    now = timezone.now()
+    assignment = assignment_services.create_assignment(
+        course=course, title=f"Essay {number}", prompt="Write.",
+        opens_at=now - timedelta(days=1), due_at=now + timedelta(days=1), points=10,
+    )  # fmt: skip
+    line_item = LineItem.objects.create(
+        assignment=assignment, context=context, url=f"https://lms{number}.example.edu/li/1"
+    )
+    ScoreSend.objects.create(line_item=line_item, user=user, status="failed", reason="HTTP 503")
+    return platform
+
+
+def test_export_holds_the_persons_lms_identities_rosters_and_grade_sends(person, tmp_path):
+    lms_rows(person.user, person.keep_course, 1)
+    manifest = write_export(person.user, tmp_path / "data.zip")
+    archive = zipfile.ZipFile(tmp_path / "data.zip")
+    lms = json.loads(archive.read("lms.json"))
+    assert lms == manifest["lms"]
+    assert [(i["issuer"], i["sub"]) for i in lms["identities"]] == [
+        ("https://lms1.example.edu", "sub-1")
+    ]
+    assert [(r["lms_course"], r["role"], r["active"]) for r in lms["rosters"]] == [
+        ("Writing 101", "student", True)
+    ]
+    assert [(g["assignment"], g["status"], g["reason"]) for g in lms["grade_sends"]] == [
+        ("Essay 1", "failed", "HTTP 503")
+    ]
+    assert 'href="lms.json"' in archive.read("index.html").decode()
+
+
+def test_export_holds_no_one_elses_lms_rows(person, user, tmp_path):
+    lms_rows(user, person.keep_course, 1)
+    manifest = write_export(person.user, tmp_path / "data.zip")
+    assert manifest["lms"] == {"identities": [], "rosters": [], "grade_sends": []}
+
+
 @pytest.mark.parametrize("posts", [1, 8])
 def test_building_the_zip_costs_a_fixed_number_of_queries(
     user, course, posts, tmp_path, django_assert_max_num_queries
 ):
     factories.MembershipFactory(course=course, user=user)
-    for _ in range(posts):
+    for number in range(posts):
         post = factories.PostFactory(course=course, author=user)
         factories.CommentFactory(post=post, author=user)
         factories.PostLikeFactory(post=post, user=user)
         Reference.objects.create(post=post, key="k", title="A book")
-    with django_assert_max_num_queries(13):
+        lms_rows(user, course, number)
+    # 13 before the LMS links; lms.json costs three (identities, rosters, grade sends)
+    with django_assert_max_num_queries(16):
         manifest = write_export(user, tmp_path / "data.zip")
     assert len(manifest["posts"]) == posts and len(manifest["comments"]) == posts
 

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         add.add_argument("--auth-url", required=True)
         add.add_argument("--token-url", required=True)
         add.add_argument("--jwks-url", required=True)
+        add.add_argument(
+            "--token-audience",
+            default="",
+            help="the aud of token requests when not the token URL (Brightspace: "
+            "https://api.brightspace.com/auth/token)",
+        )
         add.add_argument("--name", default="")
         add.add_argument("--trust-email", action="store_true")
         invite = sub.add_parser(
@@ -52,6 +58,7 @@ class Command(BaseCommand):
             "auth_url": options["auth_url"],
             "token_url": options["token_url"],
             "jwks_url": options["jwks_url"],
+            "token_audience": options["token_audience"],
             "trusts_email": options["trust_email"],
         }
         platform = Platform(issuer=options["issuer"], client_id=options["client_id"], **fields)
