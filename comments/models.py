@@ -216,6 +216,9 @@ class Comment(models.Model):
         self.body_html = show_media(html, course_id=self.target.course_id)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
     # --- What it is on: a post or a course page (the same questions of both) ---
 
     @property
@@ -236,9 +239,6 @@ class Comment(models.Model):
     @property
     def is_on_page(self):
         return self.page_id is not None
-
-    def get_absolute_url(self):
-        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
 
     def get_reply_url(self):
         return reverse("comments:comment_reply", kwargs={"pk": self.pk})

@@ -17,9 +17,7 @@ def course_comments(course, start, end):
 
 def course_comment_likes(course, start, end):
     on_course = Q(comment__post__course=course) | Q(comment__page__course=course)
-    return CommentLike.objects.filter(on_course).filter(
-        in_period("created", start, end)
-    )
+    return CommentLike.objects.filter(on_course).filter(in_period("created", start, end))
 
 
 def comments_written(course, start, end):

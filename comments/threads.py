@@ -396,9 +396,7 @@ class LikeCounts:
 def like_counts_key(post):
     """A post's, or a course page's ("page" and its pk: the two count from 1 each)."""
     kind = "" if target_field(post) == "post" else "page"
-    return (
-        f"{LIKE_COUNTS_FORMAT}{kind}{post.pk}:{post.course.common_version}.{post.likes_version}"
-    )
+    return f"{LIKE_COUNTS_FORMAT}{kind}{post.pk}:{post.course.common_version}.{post.likes_version}"
 
 
 def store_like_counts(post, counts):

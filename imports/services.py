@@ -219,9 +219,7 @@ class Importer:
         )
         live = {
             Kind.POST: set(Post.objects.filter(course=self.course).values_list("pk", flat=True)),
-            Kind.COMMENT: set(
-                Comment.objects.for_course(self.course).values_list("pk", flat=True)
-            ),
+            Kind.COMMENT: set(Comment.objects.for_course(self.course).values_list("pk", flat=True)),
             Kind.PAGE: set(Page.objects.filter(course=self.course).values_list("pk", flat=True)),
         }
         stale = []

@@ -60,8 +60,12 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # What it is about: a post, or a course page (a comment on it); exactly one.
-    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -94,11 +98,6 @@ class Notification(models.Model):
     def __str__(self):
         return f"To {self.recipient_id}: {self.text}"
 
-    @property
-    def target(self):
-        """The post, or the course page, it is about (Comment.target's two)."""
-        return self.post if self.page_id is None else self.page
-
     def get_absolute_url(self):
         """The exact thing it is about: the comment's anchor, or the post's awards."""
         if self.comment_id:
@@ -110,6 +109,11 @@ class Notification(models.Model):
         if self.kind in PRIVATE_TO_AUTHOR:
             return f"{self.post.get_absolute_url()}#response"
         return self.post.get_absolute_url()
+
+    @property
+    def target(self):
+        """The post, or the course page, it is about (Comment.target's two)."""
+        return self.post if self.page_id is None else self.page
 
     @property
     def is_read(self):

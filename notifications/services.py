@@ -147,7 +147,8 @@ def _notify_discussion(comment):
 
 
 def _notify_moderators(comment):
-    moderators = comment.course.teachers().exclude(pk=comment.author_id).values_list("pk", flat=True)
+    teachers = comment.course.teachers().exclude(pk=comment.author_id)
+    moderators = teachers.values_list("pk", flat=True)
     _notify(
         [(pk, Notification.Kind.COMMENT_PENDING) for pk in moderators],
         post=comment.target,
@@ -159,9 +160,9 @@ def _notify_moderators(comment):
 def _notify(recipients, *, post, actor_name="", **fields):
     """One notification per (user id, kind) to each who may read the post (or course
     page: Comment.target) now (Post.can_read: a commenter on a post since narrowed to
-    instructors only hears nothing of it), each emailed once the transaction commits. ``actor_name`` is a
-    name, or a function of the recipient that answers the name they see (a commenter's
-    public name for someone outside the course: Comment.name_shown_to)."""
+    instructors only hears nothing of it), each emailed once the transaction commits.
+    ``actor_name`` is a name, or a function of the recipient that answers the name they
+    see (a commenter's public name for someone outside the course: Comment.name_shown_to)."""
     recipients = list(recipients)
     ids = [user_id for user_id, _ in recipients]
     users = get_user_model().objects.in_bulk(ids)

@@ -61,9 +61,7 @@ def test_a_new_page_has_comments_off_and_the_editor_offers_the_switch(client, co
     assert Page.objects.get(slug="syllabus").allows_comments is True
 
 
-def test_a_page_with_comments_off_has_no_discussion_and_refuses_comments(
-    client, course, student
-):
+def test_a_page_with_comments_off_has_no_discussion_and_refuses_comments(client, course, student):
     page = factories.PageFactory(course=course, title="Schedule")
     client.force_login(student)
     assert 'id="comments"' not in html_of(client, page)
@@ -128,9 +126,7 @@ def test_a_guest_comments_where_the_course_takes_guests_and_waits_for_moderation
     moderator.force_login(instructor)
     queue = moderator.get(reverse("comments:moderation_queue", args=[course.slug]))
     assert f'href="{comment.get_absolute_url()}">Syllabus</a>' in queue.content.decode()
-    moderator.post(
-        reverse("comments:comment_moderate", args=[comment.pk]), {"action": "approve"}
-    )
+    moderator.post(reverse("comments:comment_moderate", args=[comment.pk]), {"action": "approve"})
     comment.refresh_from_db()
     assert comment.is_approved
     assert "Vera" in html_of(Client(), syllabus)
@@ -160,9 +156,10 @@ def test_a_reply_tells_the_comments_author_and_a_comment_the_pages_author(
     assert reply.get_absolute_url().startswith(syllabus.get_absolute_url())
     client = Client()
     client.force_login(student)
-    assert "replied to your comment on “Syllabus”" in client.get(
-        reverse("notifications:notification_list")
-    ).content.decode()
+    assert (
+        "replied to your comment on “Syllabus”"
+        in client.get(reverse("notifications:notification_list")).content.decode()
+    )
 
 
 def test_a_comment_is_on_a_post_or_on_a_page_never_both_nor_neither(course, syllabus):
