@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from blog.demo import next_monday_at_nine
+from comments.demo import date_like
 from comments.models import Comment, CommentLike
 from coursepages import services
 from coursepages.models import Page
@@ -125,5 +126,6 @@ def discuss_syllabus(ctx, page):
             created=start + timedelta(days=days, hours=len(made)),
         )
     for key, likers in SYLLABUS_LIKES.items():
-        for name in likers:
-            CommentLike.objects.get_or_create(comment=made[key], user=users[name])
+        for n, name in enumerate(likers):
+            like, _ = CommentLike.objects.get_or_create(comment=made[key], user=users[name])
+            date_like(like, made[key].created, n)  # hours after the comment, as the posts'
