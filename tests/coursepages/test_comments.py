@@ -103,6 +103,9 @@ def test_a_member_comments_replies_likes_edits_and_deletes_on_a_page(
     assert CommentLike.objects.filter(comment=comment, user=classmate).exists()
 
     edit = reverse("comments:comment_edit", args=[comment.pk])
+    assert "Syllabus" in client.get(edit).content.decode()
+    confirm = client.get(reverse("comments:comment_delete", args=[comment.pk]))
+    assert confirm.status_code == 200
     assert client.post(edit, {"body": "Do block quotes count?"}).status_code == 302
     assert "Do block quotes count?" in html_of(client, syllabus)
     assert mate.post(edit, {"body": "Not mine"}).status_code == 403
