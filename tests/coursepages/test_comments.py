@@ -320,3 +320,12 @@ def test_export_and_erasure_include_a_persons_page_comments(course, student, sta
     assert comment.body == "" and comment.is_removed
     assert not CommentLike.objects.filter(user=student).exists()
     assert Page.objects.get(pk=syllabus.pk).course.common_version > before
+
+
+def test_a_refused_comment_on_a_page_keeps_what_was_typed(client, course, syllabus):
+    response = say(client, syllabus, "Kept words.", guest_name="", guest_email="vera@example.org")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Kept words." in html and "vera@example.org" in html
+    assert f'href="{syllabus.get_absolute_url()}#comments"' in html
+    assert not Comment.objects.exists()
