@@ -329,3 +329,25 @@ def test_a_refused_comment_on_a_page_keeps_what_was_typed(client, course, syllab
     assert "Kept words." in html and "vera@example.org" in html
     assert f'href="{syllabus.get_absolute_url()}#comments"' in html
     assert not Comment.objects.exists()
+
+
+def test_the_pages_author_and_the_replied_to_get_emails_per_their_settings(
+    course, instructor, student, classmate, syllabus, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from notifications.models import NotificationPreference
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.post_comment(page=syllabus, user=student, body="A question.")
+    [message] = mail.outbox
+    assert message.to == [instructor.email]
+    assert "commented on your page “Syllabus”" in message.body
+    assert f"{syllabus.get_absolute_url()}#comment-{first.pk}" in message.body
+    NotificationPreference.objects.create(user=instructor, email_comment_on_post=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_comment(page=syllabus, user=classmate, body="Ans.", parent_id=first.pk)
+    [message] = mail.outbox  # the student's reply email; the author turned theirs off
+    assert message.to == [student.email] and "replied to your comment" in message.body
+    assert Notification.objects.filter(recipient=instructor).count() == 2  # still listed
