@@ -289,6 +289,11 @@ def test_a_page_with_1_or_40_comments_costs_the_same_queries(
     # and session, user, bell, the likers
     with django_assert_max_num_queries(4 if viewer == "anonymous" else 8):
         client.get(page.get_absolute_url(), {"drawn": "1"})
+    # From the cache: the versions; signed in, session, user, the page (with the
+    # reader's comment likes for the Like holes)
+    client.get(page.get_absolute_url())
+    with django_assert_max_num_queries(1 if viewer == "anonymous" else 3):
+        assert client.get(page.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 # --- What leaves the site ---------------------------------------------------------------
