@@ -201,4 +201,6 @@ def page_delete(request, course_slug, page_slug):
         services.delete_page(page=page)
         messages.success(request, f"“{page.title}” is deleted.")
         return redirect("coursepages:page_list", course_slug=course.slug)
-    return render(request, "coursepages/page_confirm_delete.html", {"course": course, "page": page})
+    # Its comments (comments' Comment.page) go with it: say how many.
+    context = {"course": course, "page": page, "comment_count": page.comments.count()}
+    return render(request, "coursepages/page_confirm_delete.html", context)

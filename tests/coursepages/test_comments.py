@@ -356,3 +356,13 @@ def test_the_pages_author_and_the_replied_to_get_emails_per_their_settings(
     [message] = mail.outbox  # the student's reply email; the author turned theirs off
     assert message.to == [student.email] and "replied to your comment" in message.body
     assert Notification.objects.filter(recipient=instructor).count() == 2  # still listed
+
+
+def test_deleting_a_page_says_its_comments_go_with_it(client, course, instructor, syllabus):
+    Comment.objects.create(page=syllabus, author=instructor, body="One.")
+    Comment.objects.create(page=syllabus, author=instructor, body="Two.")
+    client.force_login(instructor)
+    url = reverse("coursepages:page_delete", args=[course.slug, syllabus.slug])
+    assert "Its 2 comments go with it." in client.get(url).content.decode()
+    client.post(url)
+    assert not Comment.objects.exists()
