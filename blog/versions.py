@@ -3,13 +3,14 @@ TRANSACTION as the change, with one call from the service that makes it:
 
     versions.changed(post=post)        # a comment, a post's like, an award, the post itself
     versions.likes_changed(post=post)  # a like of one of its comments
+    versions.changed(page=page)        # a comment on a course page (coursepages)
     versions.changed(course=course)    # settings, topics, awards, members, names
     versions.changed(courses=queryset) # a profile shown in several courses
 
 The versions are columns: ``Post.page_version`` (that post's page), ``Post.likes_version``
 (its comments' like counts: a signed-in reader's copy keeps holes for them, filled at
 hit time, so a like redraws no skeleton; an anonymous reader's whole page is keyed by
-it too), and on Course
+it too), the same two on a course page (coursepages' Page, for its comments), and on Course
 ``pages_version`` (anything on any page of the course: its listings, cards, posts) and
 ``common_version`` (what every page of the course shows: its settings, topics, people's
 names). blog/pages.py says which versions key which page; the page cache (the
@@ -25,12 +26,18 @@ from django.apps import apps
 from django.db.models import F, Q
 
 
-def changed(*, post=None, posts=None, course=None, courses=None):
+def changed(*, post=None, posts=None, page=None, course=None, courses=None):
     """Record that something shown on these pages changed; call it inside the change's
     transaction. A post's change (``post``, or ``posts``: a queryset or a list) shows on
-    its page and on the lists of its course; a course's change (``course``, or
-    ``courses``: a queryset) shows on every page of the course."""
+    its page and on the lists of its course; a course page's (``page``: its comments)
+    on that page, and its course's ``pages_version`` moves as for a post; a course's
+    change (``course``, or ``courses``: a queryset) shows on every page of the course."""
     Course, Post = apps.get_model("blog", "Course"), apps.get_model("blog", "Post")
+    if page is not None:  # any model with Post's two version columns (coursepages.Page)
+        type(page).objects.filter(pk=page.pk).update(
+            page_version=F("page_version") + 1, likes_version=F("likes_version") + 1
+        )
+        Course.objects.filter(pk=page.course_id).update(pages_version=F("pages_version") + 1)
     post_ids = [post.pk] if post is not None else []
     if posts is not None:
         post_ids += (
@@ -55,11 +62,11 @@ def changed(*, post=None, posts=None, course=None, courses=None):
 
 
 def likes_changed(*, post):
-    """A comment of this post was liked or unliked: only its like counts changed. They
-    show on the post's page alone (no list shows a comment's likes), so neither the
-    page's version nor the course's moves; call it inside the like's transaction."""
-    Post = apps.get_model("blog", "Post")
-    Post.objects.filter(pk=post.pk).update(likes_version=F("likes_version") + 1)
+    """A comment of this post (or of a course page: any model with a likes_version) was
+    liked or unliked: only its like counts changed. They show on its page alone (no
+    list shows a comment's likes), so neither the page's version nor the course's moves;
+    call it inside the like's transaction."""
+    type(post).objects.filter(pk=post.pk).update(likes_version=F("likes_version") + 1)
 
 
 def person_changed(sender, user, **kwargs):

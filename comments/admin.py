@@ -13,6 +13,13 @@ EXCERPT_LENGTH = 60
 POST_TITLE_LENGTH = 40
 
 
+def target_pages(comment):
+    """``versions.changed``'s keywords for the page a comment is on."""
+    if comment.is_on_page:
+        return {"page": comment.page}
+    return {"posts": [comment.post]}
+
+
 @admin.register(Comment)
 class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -22,9 +29,9 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["status", "post__course", "created"]
     search_fields = ["body", "guest_name", "guest_email", "author__username", "post__title"]
-    list_select_related = ["post", "author", "parent__author"]
+    list_select_related = ["post", "page", "author", "parent__author"]
     autocomplete_fields = ["post", "author"]
-    raw_id_fields = ["parent"]
+    raw_id_fields = ["parent", "page"]
     readonly_fields = ["body_html"]
     date_hierarchy = "created"
     actions = ["approve", "mark_spam", "remove"]
@@ -42,9 +49,10 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
             return comment.author.name
         return f"{comment.guest_name or 'Someone'} (guest)"
 
-    @admin.display(description="post", ordering="post__title")
+    @admin.display(description="on", ordering="post__title")
     def post_title(self, comment):
-        return Truncator(comment.post.title).chars(POST_TITLE_LENGTH)
+        """The post's title, or the course page's (Comment.target)."""
+        return Truncator(comment.target.title).chars(POST_TITLE_LENGTH)
 
     @admin.display(description="likes", ordering="like_count")
     def like_count(self, comment):
@@ -61,7 +69,7 @@ class CommentAdmin(ChangesPagesAdmin, admin.ModelAdmin):
         return format_html('<a href="{}">#{} by {}</a>', url, parent.pk, who)
 
     def pages_of(self, comment):
-        return {"posts": [comment.post]}
+        return target_pages(comment)
 
     def _moderate(self, request, queryset, action, done):
         changed = moderate_comments(comments=queryset, action=action)
@@ -85,12 +93,12 @@ class CommentLikeAdmin(ChangesPagesAdmin, admin.ModelAdmin):
     list_display = ["comment", "user", "created"]
     list_filter = ["comment__post__course", "created"]
     search_fields = ["user__username", "user__display_name", "comment__body"]
-    list_select_related = ["comment__post", "comment__author", "user"]
+    list_select_related = ["comment__post", "comment__page", "comment__author", "user"]
     autocomplete_fields = ["user", "comment"]
     date_hierarchy = "created"
 
     def pages_of(self, like):
-        return {"posts": [like.comment.post]}
+        return target_pages(like.comment)
 
 
 # Posts in the admin show their comment count too. Extend whichever Post admin is

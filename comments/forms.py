@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.core.exceptions import ValidationError
 
+from blog.models import Post
 from comments.models import MAX_BODY_LENGTH, Comment, has_control_characters
 
 HONEYPOT = "homepage"
@@ -55,8 +56,10 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, post, guest, **kwargs):
         super().__init__(*args, **kwargs)
-        self.post = post
+        self.post = post  # the post, or the course page (Comment.target)
         self.parent_comment = None
+        if not isinstance(post, Post):  # follow-ups by email follow posts only
+            del self.fields["notify"]
         if guest:
             self.fields["guest_name"].required = True
             self.fields["guest_email"].required = True
@@ -90,7 +93,7 @@ class CommentForm(forms.ModelForm):
         if parent_id is None:
             return None
         parent = (
-            Comment.objects.for_post(self.post)
+            Comment.objects.for_target(self.post)
             .filter(pk=parent_id, status=Comment.Status.APPROVED)
             .first()
         )

@@ -3,11 +3,17 @@
 from comments import participation, threads
 from comments.home import home_activity, home_activity_kept_by, with_authored_courses
 from comments.models import with_comment_counts, with_reader_comment_likes
-from comments.views import comment_who_context, course_moderation_context, post_discussion_context
+from comments.views import (
+    comment_who_context,
+    course_moderation_context,
+    page_discussion_context,
+    post_discussion_context,
+)
 from config import hooks
 from config.hooks import Column, Filler, Part, ViewerContext
 
 hooks.POST_AFTER_BODY.register(Part("comments/_discussion.html", post_discussion_context))
+hooks.PAGE_AFTER_BODY.register(Part("comments/_discussion.html", page_discussion_context))
 hooks.CARD_LOADERS.register(with_comment_counts)
 hooks.POST_PAGE_LOADERS.register(with_reader_comment_likes)
 hooks.POST_CARD_STATS.register(Part("comments/_card_stat.html"))

@@ -2,7 +2,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ def has_control_characters(text):
 
 # What a thread shows of each comment and its author (``only`` keeps the rows small).
 THREAD_FIELDS = [
-    "post", "parent", "author", "guest_name", "guest_website", "body_html",
+    "post", "page", "parent", "author", "guest_name", "guest_website", "body_html",
     "status", "created", "edited",
 ]  # fmt: skip
 THREAD_AUTHOR_FIELDS = [
@@ -42,8 +42,18 @@ class CommentQuerySet(models.QuerySet):
     def for_post(self, post):
         return self.filter(post=post)
 
+    def for_target(self, target):
+        """The comments of a post or of a course page (``target_field``)."""
+        return self.filter(**{target_field(target): target})
+
+    def on_posts(self):
+        return self.filter(page__isnull=True)
+
+    def on_pages(self):
+        return self.filter(post__isnull=True)
+
     def for_course(self, course):
-        return self.filter(post__course=course)
+        return self.filter(Q(post__course=course) | Q(page__course=course))
 
     def awaiting_moderation(self):
         return self.filter(status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
@@ -51,12 +61,14 @@ class CommentQuerySet(models.QuerySet):
     def by_guest(self, email):
         return self.filter(author__isnull=True, guest_email__iexact=email)
 
-    def with_thread(self, *, viewer):
+    def with_thread(self, *, viewer, course_id=None):
         """What a thread shows, in this one query: the author and their role in the
-        course, like counts and whether the viewer likes each comment."""
-        role = Membership.objects.filter(
-            course_id=OuterRef("post__course_id"), user_id=OuterRef("author_id")
-        ).values("role")[:1]
+        course (`course_id`: the thread's course, else each comment's post's), like
+        counts and whether the viewer likes each comment."""
+        course = course_id if course_id is not None else OuterRef("post__course_id")
+        role = Membership.objects.filter(course_id=course, user_id=OuterRef("author_id")).values(
+            "role"
+        )[:1]
         liked = (
             Exists(CommentLike.objects.filter(comment=OuterRef("pk"), user_id=viewer.pk))
             if viewer.is_authenticated
@@ -113,19 +125,26 @@ def reply_parent_id(parent_id, parents, *, depth, memo=None):
     return memo[parent_id][1]
 
 
+def target_field(target):
+    """ "post" or "page": the Comment field that points at `target` (a blog Post, or a
+    coursepages Page, named here without importing its app)."""
+    return "post" if isinstance(target, Post) else "page"
+
+
 def like_counts():
     """Subquery: the number of likes of the comment in the outer query (one rule)."""
     return count_of(CommentLike.objects.all(), "comment")
 
 
-def with_reader_comment_likes(posts, reader):
+def with_reader_comment_likes(posts, reader, *, field="post"):
     """Post page loader: annotate ``reader_comment_likes``, the ids of the post's
     comments the signed-in reader likes (``config.db.id_set`` reads it), for the
-    member page cache's Like holes (comments.threads.fill_like)."""
+    member page cache's Like holes (comments.threads.fill_like). A course page's
+    lookup calls it with ``field="page"``."""
     if not reader.is_authenticated:
         return posts
     mine = CommentLike.objects.filter(user_id=reader.pk)
-    return posts.annotate(reader_comment_likes=ids_of(mine, "comment__post", "comment_id"))
+    return posts.annotate(reader_comment_likes=ids_of(mine, f"comment__{field}", "comment_id"))
 
 
 def with_comment_counts(posts):
@@ -140,7 +159,18 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # On a post or on a course page: exactly one is set (``target``). The page is named
+    # by its label so comments imports nothing of coursepages (docs/decisions.md).
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    page = models.ForeignKey(
+        "coursepages.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
@@ -166,20 +196,49 @@ class Comment(models.Model):
         ordering = ["created", "pk"]
         indexes = [
             models.Index(fields=["post", "created"]),
+            models.Index(fields=["page", "created"]),
             models.Index(fields=["status", "created"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="comment_on_a_post_or_a_page",
+            )
         ]
 
     def __str__(self):
-        return f"{self.name} on {self.post}: {self.body[:40]}"
+        return f"{self.name} on {self.target}: {self.body[:40]}"
 
     def save(self, *args, **kwargs):
         # Embeds from their records (blog/embeds.py), resolved before the save.
         html = render_comment_markdown(self.body)
-        self.body_html = show_media(html, course_id=self.post.course_id)
+        self.body_html = show_media(html, course_id=self.target.course_id)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        return f"{self.target.get_absolute_url()}#comment-{self.pk}"
+
+    # --- What it is on: a post or a course page (the same questions of both) ---
+
+    @property
+    def target(self):
+        """The post or the course page it is on. Both answer what a comment asks:
+        ``course``, ``title``, ``author_id``, ``get_absolute_url``, ``can_read``,
+        ``can_comment``, ``can_like`` (its comments') and ``step_to_like``."""
+        return self.post if self.page_id is None else self.page
+
+    @target.setter
+    def target(self, target):
+        setattr(self, target_field(target), target)
+
+    @property
+    def course(self):
+        return self.target.course
+
+    @property
+    def is_on_page(self):
+        return self.page_id is not None
 
     def get_reply_url(self):
         return reverse("comments:comment_reply", kwargs={"pk": self.pk})
@@ -196,7 +255,7 @@ class Comment(models.Model):
         """The name `viewer` sees: a guest's as typed, a member's as accounts.names
         decides (a student's public name outside the course)."""
         if self.author_id:
-            return shown_name(self.author, self.post.course, viewer).text
+            return shown_name(self.author, self.course, viewer).text
         return self.name
 
     @property
@@ -231,12 +290,12 @@ class Comment(models.Model):
 
     def can_view(self, user, *, guest_comment_ids=()):
         if self.is_approved:
-            return self.post.can_read(user)
-        if self.post.course.can_moderate(user):
+            return self.target.can_read(user)
+        if self.course.can_moderate(user):
             return self.status != self.Status.REMOVED
         return (
             self.status == self.Status.PENDING
-            and self.post.can_read(user)  # the post may have narrowed since
+            and self.target.can_read(user)  # the post may have narrowed since
             and (self.is_by(user) or (self.is_guest and self.pk in guest_comment_ids))
         )
 
@@ -245,17 +304,17 @@ class Comment(models.Model):
         return (
             self.is_by(user)
             and self.status in (self.Status.APPROVED, self.Status.PENDING)
-            and self.post.course.can_participate(user)
+            and self.course.can_participate(user)
         )
 
     def can_delete(self, user):
         return self.can_edit(user)
 
     def can_like(self, user):
-        return self.is_approved and self.post.can_like(user)
+        return self.is_approved and self.target.can_like(user)
 
     def can_reply(self, user):
-        return self.is_approved and self.post.can_comment(user)
+        return self.is_approved and self.target.can_comment(user)
 
 
 class CommentLike(models.Model):

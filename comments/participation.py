@@ -1,6 +1,6 @@
 """Comments' figures on the participation page (registered in comments/hooks.py)."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from blog.participation import in_period, per_user
 from comments.models import Comment, CommentLike
@@ -16,9 +16,8 @@ def course_comments(course, start, end):
 
 
 def course_comment_likes(course, start, end):
-    return CommentLike.objects.filter(comment__post__course=course).filter(
-        in_period("created", start, end)
-    )
+    on_course = Q(comment__post__course=course) | Q(comment__page__course=course)
+    return CommentLike.objects.filter(on_course).filter(in_period("created", start, end))
 
 
 def comments_written(course, start, end):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import ngettext
 
 from blog import versions
@@ -38,10 +39,19 @@ def check_flood(*, user, ip, email):
         raise ValidationError(FLOOD_MESSAGE, code="flood")
 
 
+def target_changed(target):
+    """Bump the versions of the page a comment is on (a post's, or a course page's)."""
+    if isinstance(target, Post):
+        versions.changed(post=target)
+    else:
+        versions.changed(page=target)
+
+
 @transaction.atomic
 def post_comment(
     *,
-    post,
+    post=None,
+    page=None,
     user,
     body,
     ip="",
@@ -51,22 +61,26 @@ def post_comment(
     guest_website="",
     notify=False,
 ):
-    """Post `body` on `post` as `user`, or (user anonymous) as the guest named.
+    """Post `body` on `post` (or on a course `page`: one of them) as `user`, or (user
+    anonymous) as the guest named.
 
     Replies deeper than the course allows are attached to the deepest allowed
     ancestor. Members' comments are approved; everyone else's wait for a moderator.
     `notify` asks for email about follow-ups. Raises ValidationError for a duplicate
     or for posting too fast.
     """
-    comment = Comment(post=post, body=body)
+    target = post if post is not None else page
+    comment = Comment(body=body)
+    comment.target = target
     if user.is_authenticated:
         comment.author = user
     else:
         comment.guest_name, comment.guest_email = guest_name, guest_email
         comment.guest_website = guest_website
-    thread = Comment.objects.for_post(post)
-    comment.parent_id = thread.deepest_allowed_parent_id(parent_id, depth=post.course.thread_depth)
-    if post.course.holds_comments_of(user):
+    thread = Comment.objects.for_target(target)
+    course = target.course
+    comment.parent_id = thread.deepest_allowed_parent_id(parent_id, depth=course.thread_depth)
+    if course.holds_comments_of(user):
         comment.status = Comment.Status.PENDING
     mine = (
         thread.filter(author=user)
@@ -77,7 +91,7 @@ def post_comment(
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate")
     check_flood(user=user, ip=ip, email=comment.guest_email)
     comment.save()
-    versions.changed(post=post)
+    target_changed(target)
     comment_posted.send(sender=Comment, comment=comment, notify=bool(notify))
     return comment
 
@@ -89,7 +103,7 @@ def comments_count(n):
 
 @transaction.atomic
 def like_comment(*, comment, user, liked=True):
-    versions.likes_changed(post=comment.post)
+    versions.likes_changed(post=comment.target)
     return set_like(model=CommentLike, user=user, liked=liked, comment=comment)
 
 
@@ -97,14 +111,14 @@ def like_comment(*, comment, user, liked=True):
 def edit_comment(*, comment, body):
     """The author rewrites their comment (marked as edited)."""
     comment.edit(body)
-    versions.changed(posts=[comment.post])
+    target_changed(comment.target)
 
 
 @transaction.atomic
 def withdraw_comment(*, comment):
     """The author deletes their comment (its place stays while replies need it)."""
     comment.withdraw()
-    versions.changed(posts=[comment.post])
+    target_changed(comment.target)
 
 
 @transaction.atomic
@@ -117,6 +131,10 @@ def moderate_comments(*, comments, action):
     changing = list(comments.exclude(status=status).select_for_update(of=("self",)))
     Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
     versions.changed(posts=Post.objects.filter(comments__in=[c.pk for c in changing]))
+    page_ids = {c.page_id for c in changing if c.page_id is not None}
+    if page_ids:  # comments on course pages (rare in a batch: usually none)
+        for page in Comment.page.field.related_model.objects.filter(pk__in=page_ids):
+            versions.changed(page=page)
     if status == Comment.Status.APPROVED:
         for comment in changing:
             if comment.status in (Comment.Status.PENDING, Comment.Status.SPAM):
@@ -131,9 +149,15 @@ def reply_from_queue(*, comment, user, body, ip=""):
     "Approve and Reply"). Raises ValidationError as ``post_comment`` does, and then
     approves nothing."""
     moderate_comments(comments=Comment.objects.filter(pk=comment.pk), action="approve")
-    return post_comment(post=comment.post, user=user, body=body, ip=ip, parent_id=comment.pk)
+    return post_comment(
+        post=comment.post, page=comment.page, user=user, body=body, ip=ip, parent_id=comment.pk
+    )
 
 
 def commenter_changed(sender, user, **kwargs):
     """accounts' profile_changed: the courses where the person has commented."""
-    versions.changed(courses=Course.objects.filter(posts__comments__author=user))
+    versions.changed(
+        courses=Course.objects.filter(
+            Q(posts__comments__author=user) | Q(pages__comments__author=user)
+        )
+    )

@@ -22,7 +22,13 @@ from accounts.names import shown_name
 from blog.likes import button_label, liked_by, likers_html, step_url
 from blog.models import JOIN, SIGN_IN, Role
 from comments import markup
-from comments.models import THREAD_AUTHOR_FIELDS, Comment, CommentLike, reply_parent_id
+from comments.models import (
+    THREAD_AUTHOR_FIELDS,
+    Comment,
+    CommentLike,
+    reply_parent_id,
+    target_field,
+)
 from config.db import id_set
 from pagecache.skeleton import Bypass
 from pagecache.store import cache_get, cache_set
@@ -36,15 +42,19 @@ CLOSE_REPLIES = "</ol></li>"
 
 
 def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
-    """The Thread of post as `viewer` sees it: one query for the comments with their
-    authors, and one for who liked what, with the likers (course members only).
-    With a `skeleton` (pagecache.skeleton.Skeleton), the page is being drawn for everyone
-    of the viewer's standing: the viewer's own parts of each card become holes."""
-    comments = list(Comment.objects.for_post(post).with_thread(viewer=viewer))
+    """The Thread of post (or of a course page: Comment.target) as `viewer` sees it: one
+    query for the comments with their authors, and one for who liked what, with the
+    likers (course members only). With a `skeleton` (pagecache.skeleton.Skeleton), the
+    page is being drawn for everyone of the viewer's standing: the viewer's own parts of
+    each card become holes."""
+    field = target_field(post)
+    comments = list(
+        Comment.objects.for_target(post).with_thread(viewer=viewer, course_id=post.course_id)
+    )
     likers = None
     if post.course.can_see_likers(viewer):
         likes = (
-            CommentLike.objects.filter(comment__post=post)
+            CommentLike.objects.filter(**{f"comment__{field}": post})
             .select_related("user")
             .only("comment_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
             .order_by("created", "pk")
@@ -53,7 +63,7 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
         for like in likes:
             likers[like.comment_id].append(like.user)
     for c in comments:
-        c._state.fields_cache["post"] = post  # the predicates ask the post and its course
+        c._state.fields_cache[field] = post  # the predicates ask the post and its course
     if skeleton is not None and likers is not None:
         # Drawn for the cache: the counts and likers just read are what the page's holes
         # are filled from until the next like (its first hit then reads them again).
@@ -341,7 +351,7 @@ def fill_own(filling, spec):
     if author_id != user.pk:  # can_edit starts with is_by: nobody else's
         return b""
     comment = Comment(pk=comment_id, author_id=author_id, status=status)
-    comment._state.fields_cache["post"] = filling.obj
+    comment.target = filling.obj
     return html if comment.can_edit(user) else b""
 
 
@@ -384,7 +394,9 @@ class LikeCounts:
 
 
 def like_counts_key(post):
-    return f"{LIKE_COUNTS_FORMAT}{post.pk}:{post.course.common_version}.{post.likes_version}"
+    """A post's, or a course page's ("page" and its pk: the two count from 1 each)."""
+    kind = "" if target_field(post) == "post" else "page"
+    return f"{LIKE_COUNTS_FORMAT}{kind}{post.pk}:{post.course.common_version}.{post.likes_version}"
 
 
 def store_like_counts(post, counts):
@@ -410,7 +422,7 @@ def load_like_counts(post):
     """The post's LikeCounts from the database: one query, its rows read as values (a
     P500's thousand likes as model instances cost 15 ms) and one person made per liker."""
     rows = (
-        CommentLike.objects.filter(comment__post=post)
+        CommentLike.objects.filter(**{f"comment__{target_field(post)}": post})
         .order_by("created", "pk")
         .values_list("comment_id", "user_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
     )

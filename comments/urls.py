@@ -9,6 +9,11 @@ urlpatterns = [
         views.comment_create,
         name="comment_create",
     ),
+    path(  # a course page's (coursepages), beside its other addresses
+        "c/<slug:course_slug>/pages/<slug:page_slug>/comments/",
+        views.page_comment,
+        name="page_comment",
+    ),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

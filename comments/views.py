@@ -19,7 +19,7 @@ from blog.rendering import render_comment_markdown
 from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm, QueueReplyForm
-from comments.models import Comment
+from comments.models import Comment, target_field
 from comments.threads import MY_PENDING, load_thread  # MY_PENDING: a guest's held comments
 from config.hooks import MANAGE_TABS
 from config.proxies import client_ip
@@ -50,14 +50,21 @@ def comment_form(request, post, *, parent=None):
     return CommentForm(initial=initial, post=post, guest=guest)
 
 
+def comment_post_url(target):
+    """Where "Leave a reply" posts to: the post's, or the course page's (Comment.target)."""
+    name = "comments:comment_create" if target_field(target) == "post" else "comments:page_comment"
+    return reverse(name, args=[target.course.slug, target.slug])
+
+
 def form_context(request, post, form):
-    """Context for "Leave a reply" (on the post page and the reply page)."""
+    """Context for "Leave a reply" (on the post page and the reply page; `post` may be
+    a course page)."""
     return {
         "comment_form": form,
         "comment_form_is_guest": not request.user.is_authenticated,
         "signed_in_with": provider_of(request),
         "comment_hold_reason": post.course.comment_hold_reason(request.user),
-        "comment_post_url": reverse("comments:comment_create", args=[post.course.slug, post.slug]),
+        "comment_post_url": comment_post_url(post),
     }
 
 
@@ -81,7 +88,9 @@ def remember_guest(request, response, form, comment):
 
 
 def visible_comment_or_404(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("post__course", "author"), pk=pk)
+    comment = get_object_or_404(
+        Comment.objects.select_related("post__course", "page__course", "author"), pk=pk
+    )
     if not comment.can_view(request.user, guest_comment_ids=request.session.get(MY_PENDING, [])):
         raise Http404("No such comment.")
     return comment
@@ -113,6 +122,21 @@ def post_discussion_context(request, post):
     }
 
 
+def page_discussion_context(request, page):
+    """PAGE_AFTER_BODY's part (a course page's discussion): the post's thread and form
+    while the page allows comments; switched off, the comments it has stay, read-only,
+    and a page that never had any shows nothing (``has_comments``: its lookup's, else
+    asked)."""
+    has_comments = getattr(page, "has_comments", None)
+    if has_comments is None:
+        has_comments = Comment.objects.filter(page=page).exists()
+    if not (page.allows_comments or has_comments):
+        return None
+    context = post_discussion_context(request, page)
+    context["comments_closed"] = not page.allows_comments
+    return context
+
+
 def comment_who_context(request, post):
     """What ``{% per_viewer "comment_who" %}`` ("Signed in as ...") needs again."""
     return {"signed_in_with": provider_of(request)}
@@ -141,12 +165,35 @@ def comment_create(request, course_slug, post_slug):
     post = readable_post_or_404(request, course, post_slug)
     if not post.can_comment(request.user):
         raise denied(course, "You can't comment on this post.")
+    return _create(request, course, post)
+
+
+@require_POST
+def page_comment(request, course_slug, page_slug):
+    """A comment on a course page (coursepages' Page, reached through Comment.page so
+    this app imports nothing of coursepages): 404 where the reader may not read it."""
+    course = readable_course_or_404(request, course_slug)
+    pages = Comment.page.field.related_model.objects.filter(course=course)
+    page = get_object_or_404(pages, slug=page_slug)
+    page.course = course  # share the course and its role cache
+    if not page.can_read(request.user):
+        raise Http404("No such page.")
+    if not page.can_comment(request.user):
+        raise denied(course, "You can't comment on this page.")
+    return _create(request, course, page)
+
+
+def _create(request, course, post):
+    """Post the form's comment on `post` (or on a course page); 400 with what was typed."""
     form = CommentForm(request.POST, post=post, guest=not request.user.is_authenticated)
     if form.is_valid():
         resolve_embeds(post, form.cleaned_data["body"])
         try:
             comment = services.post_comment(
-                post=post, user=request.user, ip=client_ip(request), **form.service_values()
+                **{target_field(post): post},
+                user=request.user,
+                ip=client_ip(request),
+                **form.service_values(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -170,8 +217,8 @@ def comment_reply(request, pk):
     """Reply without JavaScript: the comment and the form, on a page of their own."""
     parent = visible_comment_or_404(request, pk)
     if not parent.can_reply(request.user):
-        raise denied(parent.post.course, "You can't reply to this comment.")
-    post = parent.post
+        raise denied(parent.course, "You can't reply to this comment.")
+    post = parent.target
     form = comment_form(request, post, parent=parent)
     context = {
         "post": post,
@@ -188,10 +235,10 @@ def comment_reply(request, pk):
 def comment_edit(request, pk):
     comment = visible_comment_or_404(request, pk)
     if not comment.can_edit(request.user):
-        raise denied(comment.post.course, "You can only edit your own comments.")
+        raise denied(comment.course, "You can only edit your own comments.")
     form = CommentEditForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
-        resolve_embeds(comment.post, form.cleaned_data["body"])
+        resolve_embeds(comment.target, form.cleaned_data["body"])
         services.edit_comment(comment=comment, body=form.cleaned_data["body"])
         messages.success(request, "Your comment is updated.")
         return redirect(comment.get_absolute_url())
@@ -202,11 +249,11 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     comment = visible_comment_or_404(request, pk)
     if not comment.can_delete(request.user):
-        raise denied(comment.post.course, "You can only delete your own comments.")
+        raise denied(comment.course, "You can only delete your own comments.")
     if request.method == "POST":
         services.withdraw_comment(comment=comment)
         messages.success(request, "Your comment is deleted.")
-        return redirect(f"{comment.post.get_absolute_url()}#comments")
+        return redirect(f"{comment.target.get_absolute_url()}#comments")
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
 
 
@@ -215,11 +262,11 @@ def comment_like(request, pk):
     """Like (liked=1) or unlike (liked=0) a comment. Signed-in course members only."""
     comment = visible_comment_or_404(request, pk)
     if not comment.can_like(request.user):
-        raise denied(comment.post.course, "Only members of this course can like its comments.")
+        raise denied(comment.course, "Only members of this course can like its comments.")
     liked = request.POST.get("liked", "1") != "0"
     count = services.like_comment(comment=comment, user=request.user, liked=liked)
     likers = None
-    if comment.post.course.can_see_likers(request.user):
+    if comment.course.can_see_likers(request.user):
         likers = [like.user for like in comment.likes.select_related("user")]
     summary = likes_summary(count=count, liked=liked, likers=likers)
     return like_response(request, summary=summary, next_url=comment.get_absolute_url())
@@ -228,8 +275,10 @@ def comment_like(request, pk):
 @require_POST
 @login_required
 def comment_moderate(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("post__course"), pk=pk)
-    if not comment.post.course.can_moderate(request.user):
+    comment = get_object_or_404(
+        Comment.objects.select_related("post__course", "page__course"), pk=pk
+    )
+    if not comment.course.can_moderate(request.user):
         raise PermissionDenied("Only the course's instructors moderate its comments.")
     action = request.POST.get("action")
     if action not in services.MODERATION:
@@ -266,7 +315,8 @@ def moderation_queue(request, course_slug):
 def render_queue(request, course, *, queue, form, reply_form=None, queue_url=None, status=200):
     """The queue's page; ``reply_form`` (bound, with errors) goes back to the comment
     it answered, with what was typed. Actions on a comment come back to ``queue_url``."""
-    page = Paginator(queue.select_related("post__course", "author").order_by("created"), 50)
+    queue = queue.select_related("post__course", "page__course", "author")
+    page = Paginator(queue.order_by("created"), 50)
     context = {
         "course": course,
         "form": form,
@@ -283,10 +333,12 @@ def render_queue(request, course, *, queue, form, reply_form=None, queue_url=Non
 def comment_queue_reply(request, pk):
     """Approve a held comment and reply to it, from the moderation queue."""
     comment = get_object_or_404(
-        Comment.objects.exclude(status=Comment.Status.REMOVED).select_related("post__course"),
+        Comment.objects.exclude(status=Comment.Status.REMOVED).select_related(
+            "post__course", "page__course"
+        ),
         pk=pk,
     )
-    course = comment.post.course
+    course = comment.course
     if not course.can_moderate(request.user):
         raise PermissionDenied("Only the course's instructors moderate its comments.")
     queue_url = reverse("comments:moderation_queue", args=[course.slug])

@@ -151,6 +151,7 @@ def autodiscover():
 # POST_BANNERS             post          above a post's body
 # POST_BODY_END            post          at the end of a post's body, before its likes
 # POST_AFTER_BODY          post          under a post's body, after its likes
+# PAGE_AFTER_BODY          course page   under a course page's body (comments' discussion)
 # POST_CARD_BADGES         (no context)  on every post card, above the counts
 # POST_CARD_STATS          (no context)  the counts at the foot of every post card
 # COURSE_SIDEBAR           course        the course page's sidebar, every reader
@@ -196,6 +197,7 @@ HOME = _slot("home")
 POST_BANNERS = _slot("post_banners")
 POST_BODY_END = _slot("post_body_end")
 POST_AFTER_BODY = _slot("post_after_body")
+PAGE_AFTER_BODY = _slot("page_after_body")
 POST_CARD_BADGES = _slot("post_card_badges")
 POST_CARD_STATS = _slot("post_card_stats")
 COURSE_SIDEBAR = _slot("course_sidebar")
@@ -213,8 +215,8 @@ SLOTS = {
     slot.name: slot
     for slot in (
         SITE_NAV, SITE_BAR, HOME, POST_BANNERS, POST_BODY_END, POST_AFTER_BODY,
-        POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR, COURSE_INSTRUCTOR_LINKS, MANAGE_TABS,
-        COURSE_HEADER, SEARCH_RESULTS, ROSTER_PANELS,
+        PAGE_AFTER_BODY, POST_CARD_BADGES, POST_CARD_STATS, COURSE_SIDEBAR,
+        COURSE_INSTRUCTOR_LINKS, MANAGE_TABS, COURSE_HEADER, SEARCH_RESULTS, ROSTER_PANELS,
     )
 }  # fmt: skip
 EVERY_PAGE_SLOTS = (SITE_NAV, SITE_BAR, POST_CARD_BADGES, POST_CARD_STATS)

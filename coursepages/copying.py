@@ -1,6 +1,7 @@
 """What a course's copy for a new term brings of its pages (config/hooks.py,
 COURSE_COPIERS; docs/terms.md): every page, as a draft (like the instructors' posts)
-with its place in the menu, for the instructors to review and publish."""
+with its place in the menu and its comments switch (not its comments: they were the
+last term's), for the instructors to review and publish."""
 
 from coursepages.models import Page
 
@@ -17,6 +18,7 @@ def copy_pages(copying):
             body=page.body,
             order=page.order,
             visibility=page.visibility,
+            allows_comments=page.allows_comments,
             parent=made.get(page.parent_id),
         )
         copy.save()

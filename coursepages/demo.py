@@ -1,13 +1,15 @@
 """Demo pages for seed_demo: the course's Syllabus and Schedule, a week under the
 Schedule, in its menu, and the next week's page scheduled for Monday at 09:00 (the
-instructors see it marked; the menu shows it from then). All text written for this
-demo."""
+instructors see it marked; the menu shows it from then). The Syllabus has comments on,
+with a short thread of questions about it. All text written for this demo."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from blog.demo import next_monday_at_nine
+from comments.demo import date_like
+from comments.models import Comment, CommentLike
 from coursepages import services
 from coursepages.models import Page
 
@@ -61,6 +63,21 @@ of how it was read out in factories and party cells).
 **Question for your post:** who was the speech written for, and who heard it first?
 """
 
+# Questions about the syllabus: (key, parent key, author, days after the page, text).
+SYLLABUS_THREAD = [
+    ("a", None, "ben", 2, "Do quotations count toward the 400–700 words? Some of the "
+     "speeches we read are long, and it is hard to argue with them without quoting."),
+    ("b", "a", "hmarsh", 2, "They count. Quote the lines you argue with and cite the rest "
+     "by page: a post that is mostly quotation leaves you no room for your own position."),
+    ("c", None, "anya", 5, "Can the essay grow out of one of our weekly posts, or should "
+     "it be a new question?"),
+    ("d", "c", "hmarsh", 6, "Growing out of a post is welcome; many good essays start "
+     "that way. Name the post in your proposal, and expect to go well beyond it."),
+    ("e", "d", "elena", 6, "That helps, thank you. I will bring my proposal to office "
+     "hours on Tuesday."),
+]  # fmt: skip
+SYLLABUS_LIKES = {"b": ["anya", "elena"], "d": ["anya", "ben", "dmitri"]}
+
 PAGES = [  # title, slug, order, parent's slug, body
     ("Syllabus", "syllabus", 1, None, SYLLABUS),
     ("Schedule", "schedule", 2, None, SCHEDULE),
@@ -81,6 +98,7 @@ def seed(ctx):
             parent=made.get(parent), order=order, visibility="public",
         )  # fmt: skip
         Page.objects.filter(pk=page.pk).update(published_at=timezone.now() - timedelta(days=60))
+    discuss_syllabus(ctx, made["syllabus"])
     if "week-2" not in made:  # opens on Monday at 09:00 in the course's zone
         page = Page(course=course, author=author)
         services.save_page(
@@ -88,3 +106,26 @@ def seed(ctx):
             title="Week 2: The Secret Speech", slug="week-2", body=WEEK_TWO.strip(),
             parent=made.get("schedule"), order=2, visibility="public",
         )  # fmt: skip
+
+
+def discuss_syllabus(ctx, page):
+    """Comments on for the Syllabus, and its thread (once: a page with comments is left
+    alone)."""
+    if not page.allows_comments:
+        Page.objects.filter(pk=page.pk).update(allows_comments=True)
+    if Comment.objects.filter(page=page).exists():
+        return
+    users, made = ctx["users"], {}
+    start = Page.objects.values_list("published_at", flat=True).get(pk=page.pk)
+    for key, parent, author, days, text in SYLLABUS_THREAD:
+        made[key] = Comment.objects.create(
+            page=page,
+            parent=made.get(parent),
+            author=users[author],
+            body=text,
+            created=start + timedelta(days=days, hours=len(made)),
+        )
+    for key, likers in SYLLABUS_LIKES.items():
+        for n, name in enumerate(likers):
+            like, _ = CommentLike.objects.get_or_create(comment=made[key], user=users[name])
+            date_like(like, made[key].created, n)  # hours after the comment, as the posts'

@@ -13,8 +13,12 @@ class PageForm(forms.ModelForm):
 
     class Meta:
         model = Page
-        fields = ["title", "slug", "body", "parent", "order", "visibility"]
+        fields = ["title", "slug", "body", "parent", "order", "visibility", "allows_comments"]
         widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+        help_texts = {
+            "allows_comments": "Readers may discuss the page below it, as under a post. "
+            "Turned off later, the comments it has stay, read-only."
+        }
 
     def __init__(self, *args, course, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,6 +23,7 @@ from blog.models import (
     unique_slug,
 )
 from blog.rendering import excerpt_from_html, render_post_markdown
+from blog.versions import VersionedModel
 
 # Words of the page URLs where a page slug would go (/c/<course>/pages/new/).
 RESERVED_PAGE_SLUGS = frozenset({"new", "preview"})
@@ -75,7 +76,7 @@ class PageQuerySet(models.QuerySet):
         return self.annotate(viewer_role=models.Subquery(role))
 
 
-class Page(models.Model):
+class Page(VersionedModel, models.Model):
     class Status(models.TextChoices):  # Post's names and meanings
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -115,15 +116,24 @@ class Page(models.Model):
     visibility = models.CharField(
         "who may read it", max_length=10, choices=VISIBILITY_CHOICES, default=PostVisibility.PUBLIC
     )
-    # Comments attach to posts only (comments.Comment.post): off, and not offered in the
-    # editor until comments can attach to a page (docs/decisions.md, "Course pages").
-    allows_comments = models.BooleanField(default=False, editable=False)
+    # Off by default; the editor's switch (docs/decisions.md, "Comments on course pages").
+    # Off again: the comments it has stay, read-only (can_comment, can_like).
+    allows_comments = models.BooleanField(
+        "allow comments",
+        default=False,
+        help_text="Readers may discuss the page below it, as under a post.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # The page's own versions, as a post's (blog/versions.py): its comments, and their
+    # likes (the holes of a signed-in reader's copy, coursepages/pages.py).
+    page_version = models.PositiveIntegerField(default=0, editable=False)
+    likes_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PageQuerySet.as_manager()
+    version_fields = ("page_version", "likes_version")
 
     class Meta:
         verbose_name = "course page"
@@ -244,3 +254,30 @@ class Page(models.Model):
 
     def can_delete(self, user):
         return self.course.can_write_pages(user)
+
+    # Its comments (comments.Comment.target asks these, as it asks a post's).
+
+    def can_comment(self, user):
+        """A published page with comments on, that user reads, in a course where they
+        may comment (members; guests where the course takes guests' comments)."""
+        return (
+            self.allows_comments
+            and self.is_published
+            and self.can_read(user)
+            and self.course.can_comment(user)
+        )
+
+    def can_like(self, user):
+        """Like its comments (a page itself has no Like): members, while comments are
+        on. Switched off, the discussion is read-only."""
+        return self.allows_comments and self.is_published and self.course.can_participate(user)
+
+    def step_to_like(self, user):
+        """SIGN_IN or JOIN when a reader may not like its comments yet; "" otherwise."""
+        if not (self.allows_comments and self.is_published):
+            return ""
+        return self.course.step_to_participate(user)
+
+    def shows_discussion(self, comment_count):
+        """Comments on, or comments kept from when they were (shown read-only)."""
+        return self.allows_comments or comment_count > 0

@@ -16,7 +16,7 @@ from blog.extensions import page_parts
 from blog.forms import ScheduleForm
 from blog.rendering import render_post_markdown
 from blog.shortcuts import denied, readable_course_or_404
-from config.hooks import COURSE_HEADER
+from config.hooks import COURSE_HEADER, PAGE_AFTER_BODY
 from config.storage import StorageUnavailable
 from coursepages import services
 from coursepages.forms import PageForm, PagePreviewForm
@@ -31,8 +31,9 @@ def page_detail(request, course_slug, page_slug):
     context = {
         "course": page.course,
         "page": page,
-        **page_parts(request, page.course, COURSE_HEADER),
+        **page_parts(request, page, PAGE_AFTER_BODY),
     }
+    context["page_parts"].update(page_parts(request, page.course, COURSE_HEADER)["page_parts"])
     return robots.with_header(request, render(request, "coursepages/page_detail.html", context))
 
 
@@ -160,7 +161,9 @@ def _with_inserted_image(request, course, body):
 
 
 def _typed(data):
-    return {name: data.get(name, "") for name in PageForm.Meta.fields}
+    typed = {name: data.get(name, "") for name in PageForm.Meta.fields}
+    typed["allows_comments"] = "allows_comments" in data  # a box left unticked sends nothing
+    return typed
 
 
 def _edit_url(page):
@@ -198,4 +201,6 @@ def page_delete(request, course_slug, page_slug):
         services.delete_page(page=page)
         messages.success(request, f"“{page.title}” is deleted.")
         return redirect("coursepages:page_list", course_slug=course.slug)
-    return render(request, "coursepages/page_confirm_delete.html", {"course": course, "page": page})
+    # Its comments (comments' Comment.page) go with it: say how many.
+    context = {"course": course, "page": page, "comment_count": page.comments.count()}
+    return render(request, "coursepages/page_confirm_delete.html", context)

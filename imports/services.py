@@ -156,12 +156,12 @@ class Importer:
             }
             posts = [i for i in self.export.items if i.post_type == "post"]
             pages = [i for i in self.export.items if i.post_type == "page"]
-            self.total = len(posts) + len(pages) + sum(len(i.comments) for i in posts)
+            self.total = len(posts) + len(pages) + sum(len(i.comments) for i in posts + pages)
             self._count_other_types()
             self._import_authors()
             self._import_posts(posts)
             self._import_pages(pages)
-            self._import_comments(posts)
+            self._import_comments(posts + pages)
             self._add_memberships()
             self._grant_awards(posts)
             self._add_old_links(posts + pages)
@@ -219,9 +219,7 @@ class Importer:
         )
         live = {
             Kind.POST: set(Post.objects.filter(course=self.course).values_list("pk", flat=True)),
-            Kind.COMMENT: set(
-                Comment.objects.filter(post__course=self.course).values_list("pk", flat=True)
-            ),
+            Kind.COMMENT: set(Comment.objects.for_course(self.course).values_list("pk", flat=True)),
             Kind.PAGE: set(Page.objects.filter(course=self.course).values_list("pk", flat=True)),
         }
         stale = []
@@ -528,6 +526,8 @@ class Importer:
                 continue
             page = existing.get(self.mapping[Kind.PAGE].get(item.wp_id)) or Page(course=self.course)
             created = page.pk is None
+            if created:  # WordPress's switch, once: later runs keep the instructor's
+                page.allows_comments = item.comment_status == "open"
             page.author, page.title, page.body = author, title, conversion.markdown
             page.status, page.order = status, max(item.menu_order, 0)
             when = self._date(item.date_gmt, item.date_local)
@@ -607,8 +607,8 @@ class Importer:
         levels = defaultdict(list)  # depth -> [(wp comment, Comment)]
         refused = {}  # wp id of a refused comment -> its parent's
         updated, unchanged = [], 0
-        for item in items:
-            post = self.posts.get(item.wp_id)
+        for item in items:  # posts and pages (a page's comments: Comment.page)
+            post = self.posts.get(item.wp_id) or self.pages.get(item.wp_id)
             if post is None:
                 self._tick(len(item.comments))
                 continue
@@ -635,7 +635,7 @@ class Importer:
                     self.report["comments"]["refused"] += 1
                     refused[wp_comment.wp_id] = wp_comment.parent_id  # replies hang higher
                     continue
-                comment.post = post
+                comment.target = post
                 self._comment_author(comment, wp_comment)
                 if body_html is not None:
                     comment.body = body

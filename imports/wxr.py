@@ -65,6 +65,7 @@ class Item:
     parent_id: int
     attachment_url: str = ""
     menu_order: int = 0  # a page's place among its siblings
+    comment_status: str = ""  # "open" or "closed": a page's switch (coursepages)
     terms: list = field(default_factory=list)  # (domain, nicename, name)
     meta: dict = field(default_factory=dict)
     comments: list = field(default_factory=list)
@@ -211,6 +212,7 @@ class _Reader:
             parent_id=self._int(el, "post_parent", where=where),
             attachment_url=_text(el, self.w("attachment_url")),
             menu_order=self._int(el, "menu_order", where=where),
+            comment_status=_text(el, self.w("comment_status")),
         )
         for term in el.findall("category"):
             item.terms.append(

@@ -32,12 +32,12 @@ def notification_message(notification):
     context = {
         "notification": notification,
         "recipient": recipient,
-        "post": notification.post,
+        "post": notification.target,  # a post, or a course page (its comments)
         "comment": notification.comment,
         "grant": notification.grant,
         "target_url": absolute(notification.get_absolute_url()),
         "moderation_url": absolute(
-            reverse("comments:moderation_queue", args=[notification.post.course.slug])
+            reverse("comments:moderation_queue", args=[notification.target.course.slug])
         ),
         "preferences_url": absolute(reverse("notifications:preferences")),
         "unsubscribe_url": absolute(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from awards.models import AwardGrant
 from blog.models import Post
 from comments.models import Comment
+from coursepages.models import Page
 
 USER_UNSUBSCRIBE_SALT = "notifications.unsubscribe.user"
 GUEST_UNSUBSCRIBE_SALT = "notifications.unsubscribe.guest"
@@ -19,10 +20,13 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(recipient=user)
 
     def shown_to(self, user):
-        """The user's notifications about posts they may read now (Post.visible_to, in
-        the same query): one about a post whose visibility narrowed, or in a course they
-        left, is kept but not shown (docs/privacy.md)."""
-        return self.for_recipient(user).filter(post__in=Post.objects.visible_to(user))
+        """The user's notifications about posts (and course pages) they may read now
+        (Post.visible_to, Page.visible_to, in the same query): one about a post whose
+        visibility narrowed, or in a course they left, is kept but not shown
+        (docs/privacy.md)."""
+        return self.for_recipient(user).filter(
+            Q(post__in=Post.objects.visible_to(user)) | Q(page__in=Page.objects.visible_to(user))
+        )
 
     def unread(self):
         return self.filter(read_at__isnull=True)
@@ -32,7 +36,7 @@ class NotificationQuerySet(models.QuerySet):
 
     def with_targets(self):
         """What a list shows and links to, in the same query."""
-        return self.select_related("post__course", "comment", "grant__award")
+        return self.select_related("post__course", "page__course", "comment", "grant__award")
 
     def mark_read(self):
         return self.unread().update(read_at=timezone.now())
@@ -55,7 +59,13 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    # What it is about: a post, or a course page (a comment on it); exactly one.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -77,6 +87,13 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "-created"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, page__isnull=True)
+                | Q(post__isnull=True, page__isnull=False),
+                name="notification_about_a_post_or_a_page",
+            )
+        ]
 
     def __str__(self):
         return f"To {self.recipient_id}: {self.text}"
@@ -84,7 +101,7 @@ class Notification(models.Model):
     def get_absolute_url(self):
         """The exact thing it is about: the comment's anchor, or the post's awards."""
         if self.comment_id:
-            return f"{self.post.get_absolute_url()}#comment-{self.comment_id}"
+            return f"{self.target.get_absolute_url()}#comment-{self.comment_id}"
         if self.grant_id:
             return f"{self.post.get_absolute_url()}#awards"
         if self.kind == self.Kind.FEEDBACK:
@@ -94,14 +111,20 @@ class Notification(models.Model):
         return self.post.get_absolute_url()
 
     @property
+    def target(self):
+        """The post, or the course page, it is about (Comment.target's two)."""
+        return self.post if self.page_id is None else self.page
+
+    @property
     def is_read(self):
         return self.read_at is not None
 
     @property
     def text(self):
-        actor, title = self.actor_name or "Someone", self.post.title
+        actor, title = self.actor_name or "Someone", self.target.title
         if self.kind == self.Kind.COMMENT_ON_POST:
-            return f"{actor} commented on your post “{title}”"
+            what = "page" if self.page_id else "post"
+            return f"{actor} commented on your {what} “{title}”"
         if self.kind == self.Kind.REPLY_TO_COMMENT:
             return f"{actor} replied to your comment on “{title}”"
         if self.kind == self.Kind.AWARD_RECEIVED:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from blog.models import TEACHING_ROLES, Membership, Post
-from comments.models import Comment
+from comments.models import Comment, target_field
 from notifications import tasks
 from notifications.models import GuestSubscription, Notification
 
@@ -113,7 +113,7 @@ def follow_post(*, comment):
     """Subscribe the commenter (a guest, or a user by their address) to follow-up
     comments on the whole post. None when there is no address to write to."""
     email = (comment.author.email if comment.author_id else comment.guest_email).lower()
-    if not email:
+    if not email or comment.is_on_page:  # follow-ups by email follow posts only
         return None
     subscription, _ = GuestSubscription.objects.get_or_create(
         email=email, post=comment.post, root=None, defaults={"comment": comment}
@@ -123,44 +123,46 @@ def follow_post(*, comment):
 
 def _load(comment):
     return Comment.objects.select_related(
-        "post__course", "post__author", "parent__author", "author"
+        "post__course", "post__author", "page__course", "parent__author", "author"
     ).get(pk=comment.pk)
 
 
 def _notify_discussion(comment):
-    """The parent's author (a reply), the post's author (any comment) and the guests who
+    """The parent's author (a reply), the post's (or course page's) author (any comment;
+    their "New comments on my posts" switch says whether by email too) and the guests who
     follow the thread; never the commenter, never twice for one comment."""
     recipients = {}
     if comment.parent_id and comment.parent.author_id:
         recipients[comment.parent.author_id] = Notification.Kind.REPLY_TO_COMMENT
-    recipients.setdefault(comment.post.author_id, Notification.Kind.COMMENT_ON_POST)
+    if comment.target.author_id:  # a page's author may have left (SET_NULL)
+        recipients.setdefault(comment.target.author_id, Notification.Kind.COMMENT_ON_POST)
     recipients.pop(comment.author_id, None)
     for user_id in Notification.objects.about(comment).values_list("recipient_id", flat=True):
         recipients.pop(user_id, None)
     _notify(
-        recipients.items(), post=comment.post, comment=comment, actor_name=comment.name_shown_to
+        recipients.items(), post=comment.target, comment=comment, actor_name=comment.name_shown_to
     )
-    _email_guest_followers(comment, notified=recipients.keys())
+    if not comment.is_on_page:  # nobody follows a page by email (follow_post)
+        _email_guest_followers(comment, notified=recipients.keys())
 
 
 def _notify_moderators(comment):
-    moderators = (
-        comment.post.course.teachers().exclude(pk=comment.author_id).values_list("pk", flat=True)
-    )
+    teachers = comment.course.teachers().exclude(pk=comment.author_id)
+    moderators = teachers.values_list("pk", flat=True)
     _notify(
         [(pk, Notification.Kind.COMMENT_PENDING) for pk in moderators],
-        post=comment.post,
+        post=comment.target,
         comment=comment,
         actor_name=comment.name_shown_to,
     )
 
 
 def _notify(recipients, *, post, actor_name="", **fields):
-    """One notification per (user id, kind) to each who may read the post now
-    (Post.can_read: a commenter on a post since narrowed to instructors only hears
-    nothing of it), each emailed once the transaction commits. ``actor_name`` is a
-    name, or a function of the recipient that answers the name they see (a commenter's
-    public name for someone outside the course: Comment.name_shown_to)."""
+    """One notification per (user id, kind) to each who may read the post (or course
+    page: Comment.target) now (Post.can_read: a commenter on a post since narrowed to
+    instructors only hears nothing of it), each emailed once the transaction commits.
+    ``actor_name`` is a name, or a function of the recipient that answers the name they
+    see (a commenter's public name for someone outside the course: Comment.name_shown_to)."""
     recipients = list(recipients)
     ids = [user_id for user_id, _ in recipients]
     users = get_user_model().objects.in_bulk(ids)
@@ -178,7 +180,7 @@ def _notify(recipients, *, post, actor_name="", **fields):
         notification = Notification.objects.create(
             recipient=user,
             kind=kind,
-            post=post,
+            **{target_field(post): post},
             actor_name=actor_name(user) if callable(actor_name) else actor_name,
             **fields,
         )

@@ -23,10 +23,10 @@ def send_notification_email(notification_id, attempt=1):
         .filter(pk=notification_id)
         .first()
     )
-    if notification is None or not notification.post.can_read(notification.recipient):
+    if notification is None or not notification.target.can_read(notification.recipient):
         return "skipped"  # gone, or the recipient may no longer read what it is about
     if notification.kind in PRIVATE_KINDS and not (
-        notification.post.can_see_feedback(notification.recipient)
+        notification.target.can_see_feedback(notification.recipient)
     ):
         return "skipped"  # private feedback and grades reach only those who may read them
     message = emails.notification_message(notification)

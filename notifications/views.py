@@ -61,7 +61,9 @@ def notification_read_all(request):
 @login_required
 def notification_open(request, pk):
     """Follow a notification to what it is about, marking it read on the way."""
-    notifications = Notification.objects.shown_to(request.user).select_related("post__course")
+    notifications = Notification.objects.shown_to(request.user).select_related(
+        "post__course", "page__course"
+    )
     notification = get_object_or_404(notifications, pk=pk)
     notification.mark_read()
     return redirect(notification.get_absolute_url())

@@ -34,6 +34,7 @@ from django.utils import timezone
 from assignments.models import Feedback, Grade
 from blog.models import BodyImage, Post, PostLike
 from comments.models import Comment, CommentLike
+from coursepages.models import Page
 from notifications.models import NotificationPreference
 from references.models import Reference
 
@@ -293,6 +294,31 @@ def readable(user, post_field):
     return Exists(Post.objects.visible_to(user).filter(pk=OuterRef(post_field)))
 
 
+def page_readable(user, page_field):
+    """An annotation: may user read the course page at page_field now (Page.visible_to)?"""
+    return Exists(Page.objects.visible_to(user).filter(pk=OuterRef(page_field)))
+
+
+def answered_page(page, readable=True):
+    """The course page a comment answers or a liked comment is on: like answered_post
+    (a page is never in the zip: its address)."""
+    if not readable:
+        return {"id": page.pk, "readable": False}
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "course": page.course.title,
+        "url": site_url(page.get_absolute_url()),
+    }
+
+
+def answered(comment, post_paths, *, post_readable, page_readable):
+    """``{"post": ...}`` or ``{"page": ...}``: what the comment is on (Comment.target)."""
+    if comment.is_on_page:
+        return {"page": answered_page(comment.page, page_readable)}
+    return {"post": answered_post(comment.post, post_paths, post_readable)}
+
+
 def answered_post(post, post_paths, readable=True):
     """The post a comment answers or a like is of: its title, and a link (relative if
     the post is in the zip). Of a post the person may no longer read (narrowed to
@@ -311,13 +337,20 @@ def answered_post(post, post_paths, readable=True):
 def comments_of(user, post_paths):
     comments = (
         Comment.objects.filter(author=user)
-        .select_related("post__course")
-        .annotate(post_readable=readable(user, "post_id"))
+        .select_related("post__course", "page__course")
+        .annotate(
+            post_readable=readable(user, "post_id"), page_readable=page_readable(user, "page_id")
+        )
     )
     return [
         {
             "id": comment.pk,
-            "post": answered_post(comment.post, post_paths, comment.post_readable),
+            **answered(
+                comment,
+                post_paths,
+                post_readable=comment.post_readable,
+                page_readable=comment.page_readable,
+            ),
             "parent_id": comment.parent_id,
             "status": comment.status,
             "created": when(comment.created),
@@ -336,8 +369,11 @@ def likes_of(user, post_paths):
     )
     comment_likes = (
         CommentLike.objects.filter(user=user)
-        .select_related("comment__post__course")
-        .annotate(post_readable=readable(user, "comment__post_id"))
+        .select_related("comment__post__course", "comment__page__course")
+        .annotate(
+            post_readable=readable(user, "comment__post_id"),
+            page_readable=page_readable(user, "comment__page_id"),
+        )
     )
     return {
         "posts": [
@@ -352,7 +388,12 @@ def likes_of(user, post_paths):
             {
                 "id": like.pk,
                 "comment_id": like.comment_id,
-                "post": answered_post(like.comment.post, post_paths, like.post_readable),
+                **answered(
+                    like.comment,
+                    post_paths,
+                    post_readable=like.post_readable,
+                    page_readable=like.page_readable,
+                ),
                 "created": when(like.created),
             }
             for like in comment_likes.order_by("pk")

@@ -118,6 +118,8 @@ def erase_person(*, user, by):
         | Q(posts__comments__in=comment_ids)
         | Q(posts__likes__user=user)
         | Q(posts__comments__likes__user=user)
+        | Q(pages__comments__in=comment_ids)
+        | Q(pages__comments__likes__user=user)
     ).distinct()
     touched_ids = list(touched.values_list("pk", flat=True))
     versions.changed(courses=Course.objects.filter(pk__in=touched_ids))

@@ -438,3 +438,72 @@ def test_recent_pages_are_bounded_and_expire(settings, monkeypatch):
     assert recent.size == 98
     now[0] += 61  # older than the shared cache would keep it
     assert recent.get("a") is None and recent.size == 49
+
+
+# --- A course page's comments (issue 26): the same changes show on the page's page ---
+
+
+@pytest.fixture
+def discussed(course, instructor):
+    return factories.PageFactory(
+        course=course, author=instructor, title="Syllabus", allows_comments=True
+    )
+
+
+def test_a_page_comment_posted_edited_and_removed(reader, discussed, student):
+    url = discussed.get_absolute_url()
+    primed(reader, url)
+    member_client(student).post(
+        reverse("comments:page_comment", args=[discussed.course.slug, discussed.slug]),
+        {"body": "A brand new remark."},
+    )
+    assert "A brand new remark." in page(reader, url)
+    page(reader, url, "hit")
+    comment = Comment.objects.get()
+    comment_services.edit_comment(comment=comment, body="Second thoughts.")
+    assert "Second thoughts." in page(reader, url)
+    page(reader, url, "hit")
+    comment_services.withdraw_comment(comment=comment)
+    assert "Second thoughts." not in page(reader, url)
+
+
+@pytest.mark.parametrize("action", ["approve", "spam", "remove"])
+def test_a_page_comment_moderated(reader, discussed, instructor, action):
+    approved = Comment.objects.create(page=discussed, guest_name="G", body="Seen.")
+    held = Comment.objects.create(
+        page=discussed, guest_name="H", body="Held back.", status="pending"
+    )
+    assert "Held back." not in primed(reader, discussed.get_absolute_url())
+    target = held if action == "approve" else approved
+    member_client(instructor).post(
+        reverse("comments:comment_moderate", args=[target.pk]), {"action": action}
+    )
+    html = page(reader, discussed.get_absolute_url())
+    assert ("Held back." in html) if action == "approve" else ("Seen." not in html)
+
+
+def test_a_page_comment_liked(reader, discussed, student):
+    comment = Comment.objects.create(page=discussed, author=student, body="Likeable.")
+    assert "Liked by 1 person" not in primed(reader, discussed.get_absolute_url())
+    liker = factories.MembershipFactory(course=discussed.course).user
+    member_client(liker).post(reverse("comments:comment_like", args=[comment.pk]), {"liked": "1"})
+    assert "Liked by 1 person" in page(reader, discussed.get_absolute_url())
+
+
+def test_a_page_commenter_renamed(reader, discussed):
+    commenter = factories.MembershipFactory(course=discussed.course).user
+    Comment.objects.create(page=discussed, author=commenter, body="Named.")
+    primed(reader, discussed.get_absolute_url())
+    form = ProfileForm({"display_name": "Commenter Renamed"}, instance=commenter)
+    assert form.is_valid(), form.errors
+    save_profile(user=form.instance, **form.cleaned_data)
+    assert "Commenter Renamed" in page(reader, discussed.get_absolute_url())
+
+
+def test_a_page_comment_deleted_in_the_admin(reader, discussed, staff):
+    comment = Comment.objects.create(page=discussed, guest_name="G", body="Gone soon.")
+    assert "Gone soon." in primed(reader, discussed.get_absolute_url())
+    member_client(staff).post(
+        reverse("admin:comments_comment_delete", args=[comment.pk]), {"post": "yes"}
+    )
+    assert "Gone soon." not in page(reader, discussed.get_absolute_url())

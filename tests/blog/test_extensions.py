@@ -91,6 +91,7 @@ def test_a_part_in_an_unknown_slot_is_refused():
 def test_every_slot_is_declared_with_its_name():
     assert set(hooks.SLOTS) == {
         "site_nav", "site_bar", "home", "post_banners", "post_body_end", "post_after_body",
+        "page_after_body",
         "post_card_badges", "post_card_stats", "course_sidebar", "course_instructor_links",
         "manage_tabs", "course_header", "search_results", "roster_panels",
     }  # fmt: skip

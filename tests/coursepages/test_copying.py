@@ -43,3 +43,15 @@ def test_the_copy_form_offers_the_pages(client, course, instructor):
     client.force_login(instructor)
     html = client.get(f"/c/{course.slug}/manage/term/copy/").content.decode()
     assert "Pages (as drafts to review, in their place in the menu)" in html
+
+
+def test_a_pages_comments_switch_comes_along_and_its_comments_stay(course, instructor):
+    from comments.models import Comment
+
+    syllabus = factories.PageFactory(course=course, title="Syllabus", allows_comments=True)
+    factories.PageFactory(course=course, title="Schedule")
+    Comment.objects.create(page=syllabus, author=instructor, body="Last term's question.")
+    new = copy(course, instructor, {"pages"})
+    copied = {page.title: page for page in Page.objects.for_course(new)}
+    assert copied["Syllabus"].allows_comments and not copied["Schedule"].allows_comments
+    assert not Comment.objects.filter(page__course=new).exists()

@@ -61,3 +61,32 @@ def test_every_reader_gets_their_own_menu_whoever_drew_the_cached_copy(
         draw(people[first], url)
         draw(people[then], url)  # drawn by one, served to another
         assert draw(people[then], url) == expected[then], f"{then} after {first}"
+
+
+def test_every_reader_gets_their_own_discussion_of_a_page_whoever_drew_the_cached_copy(
+    course, student, instructor, staff, outsider, stopped_clock
+):
+    """A course page's comments (issue 26) in the member page cache: Like, "Liked by",
+    Edit and Delete are each reader's own, as on a post page."""
+    from comments import services
+
+    people = {"anonymous": None, "student": student, "instructor": instructor,
+              "staff": staff, "outsider": outsider}  # fmt: skip
+    syllabus = factories.PageFactory(
+        course=course, title="Syllabus", author=instructor, allows_comments=True
+    )
+    first = services.post_comment(page=syllabus, user=student, body="A question.")
+    answer = services.post_comment(
+        page=syllabus, user=instructor, body="An answer.", parent_id=first.pk
+    )
+    services.like_comment(comment=answer, user=student)
+    url = syllabus.get_absolute_url()
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        expected = {name: draw(people[name], url) for name in VIEWERS}
+    assert "An answer." in expected["anonymous"]
+    for first_reader, then in product(VIEWERS, VIEWERS):
+        cache.clear()
+        recent_pages.clear()
+        draw(people[first_reader], url)
+        draw(people[then], url)
+        assert draw(people[then], url) == expected[then], f"{then} after {first_reader}"

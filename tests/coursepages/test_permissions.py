@@ -136,3 +136,56 @@ def test_a_members_only_course_hides_its_pages_from_an_outsider_with_404(client,
     client.force_login(outsider)
     for url in write_urls(course, page):
         assert client.get(url).status_code == 404, url
+
+
+# --- Comments on a page (issue 26): as on a post, while the page allows them ---
+
+# Posting on a page with comments on: everyone who reads it, guests and non-members held
+# (the course takes guests' comments: its default); the course's members approved.
+COMMENT_HELD = {
+    "anonymous": True, "outsider": True, "student": False, "assistant": False,
+    "instructor": False, "other_instructor": True, "staff": False,
+}  # fmt: skip
+LIKE_COMMENT = {  # 302: liked, back to the comment (without JavaScript)
+    "anonymous": 403, "outsider": 403, "student": 302, "assistant": 302, "instructor": 302,
+    "other_instructor": 403, "staff": 302,
+}  # fmt: skip
+
+
+def say_on(client, page, **extra):
+    url = reverse("comments:page_comment", args=[page.course.slug, page.slug])
+    data = {"body": "A question about the page.", "guest_name": "Vera",
+            "guest_email": "vera@example.org", **extra}  # fmt: skip
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_comments_on_a_page_with_comments_on(client, actors, course, who):
+    from comments.models import Comment
+
+    page = factories.PageFactory(course=course, allows_comments=True)
+    user = as_user(client, actors, who)
+    assert page.can_comment(user)
+    assert say_on(client, page).status_code == 302
+    comment = Comment.objects.get(page=page)
+    assert (comment.status == "pending") is COMMENT_HELD[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_nobody_comments_on_a_page_with_comments_off(client, actors, course, who):
+    page = factories.PageFactory(course=course)
+    user = as_user(client, actors, who)
+    assert not page.can_comment(user)
+    assert say_on(client, page).status_code == 403
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_likes_a_pages_comments(client, actors, course, instructor, who):
+    from comments import services
+
+    page = factories.PageFactory(course=course, allows_comments=True)
+    comment = services.post_comment(page=page, user=instructor, body="An answer.")
+    user = as_user(client, actors, who)
+    assert page.can_like(user) is (LIKE_COMMENT[who] == 302)
+    response = client.post(reverse("comments:comment_like", args=[comment.pk]), {"liked": "1"})
+    assert response.status_code == LIKE_COMMENT[who]

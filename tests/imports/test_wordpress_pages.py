@@ -77,3 +77,24 @@ def test_a_second_import_updates_the_pages_and_undo_removes_them(course, run):
     undo_import(run=run)
     assert not Page.objects.for_course(course).exists()
     assert not OldLink.objects.filter(course=course, page__isnull=False).exists()
+
+
+def test_a_pages_comments_come_in_on_the_page_with_its_switch(course, run):
+    """WordPress pages' comments were skipped; they come in as the page's comments
+    (Comment.page), threaded and with their status, and a page whose comments were open
+    in WordPress has comments on (issue 26)."""
+    from comments.models import Comment
+
+    syllabus = Page.objects.get(course=course, title="Syllabus")
+    assert syllabus.allows_comments
+    assert not Page.objects.get(course=course, title="Schedule").allows_comments
+    question, answer = Comment.objects.filter(page=syllabus).order_by("created")
+    assert question.post is None and question.guest_name == "Vera Guest"
+    assert "<em>group</em>" in question.body_html and question.is_approved
+    assert answer.parent == question and answer.status == Comment.Status.PENDING
+    assert run.report["comments"]["created"] == 2
+    again = ImportRun.objects.create(course=course, status=ImportRun.Status.RUNNING)
+    report = import_export(course=course, source=PAGES, run=again)
+    assert report["comments"].get("created", 0) == 0 and report["comments"]["unchanged"] == 2
+    undo_import(run=run)
+    assert not Comment.objects.exists()

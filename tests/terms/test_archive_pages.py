@@ -55,3 +55,18 @@ def test_members_archive_holds_the_members_only_pages(small_course):
 
 def test_contents_name_the_pages(small_course):
     assert "The course's pages, with its menu" in contents_of(small_course, members=False).extras
+
+
+def test_a_pages_comments_are_in_the_archive_like_a_posts_without_forms(small_course):
+    """A page's discussion (issue 26) is drawn as a post's: its approved comments, no
+    reply form, no Reply or Like actions, nothing held."""
+    from comments.models import Comment
+
+    page = factories.PageFactory(course=small_course, title="Syllabus", allows_comments=True)
+    first = Comment.objects.create(page=page, author=factories.UserFactory(), body="A question.")
+    Comment.objects.create(page=page, author=None, guest_name="G", body="An answer.", parent=first)
+    Comment.objects.create(page=page, author=None, guest_name="H", body="Held.", status="pending")
+    html = unzip(build_archive(small_course))[file_of(f"/c/{small_course.slug}/pages/syllabus/")]
+    assert "A question." in html and "An answer." in html and "Held." not in html
+    assert 'id="comments"' in html
+    assert "<form" not in html and "comment__reply" not in html and 'id="respond"' not in html
