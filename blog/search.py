@@ -10,6 +10,7 @@ through it: blog.models imports this module, never the other way round.
 import re
 
 import nh3
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Q
@@ -32,6 +33,12 @@ _SPACES = re.compile(r"\s+")
 # What websearch_to_tsquery turns into a phrase (words next to each other): a quoted
 # group, or a word with punctuation inside ("cold-war", "o'brien", "1953-56").
 _PHRASE = re.compile(r'"|\w[^\w\s]+\w')
+# A tsquery as PostgreSQL prints it: quoted lexemes (' and \ doubled inside) with an
+# optional weight or prefix mark, and the operators ! & | ( ) <-> <N>.
+_TSQUERY_TOKEN = re.compile(r"'((?:[^']|'')*)'(:[*A-Da-d]+)?|<(?:-|\d+)>|[!&|()]|\S")
+_TSQUERY_OPERATORS = {"!", "&", "|", "(", ")", "<->"}
+# The SQL function of migration 0018 (PostgreSQL): a document's adjacent lexemes.
+SEARCH_PAIRS_FUNCTION = "blog_search_pairs"
 
 
 class AnyOf(models.Expression):
@@ -82,6 +89,76 @@ class UnestimatedSearchQuery(SearchQuery):
     def as_sql(self, compiler, connection, **extra):
         sql, params = super().as_sql(compiler, connection, **extra)
         return f"(SELECT {sql})", params
+
+
+class SearchPairs(models.Func):
+    """``blog_search_pairs(document)`` (PostgreSQL, migration 0018): every two lexemes
+    that stand next to each other in a stored search document, as "first second"
+    texts. A GIN index on it finds the posts where a phrase's words are next to each
+    other without reading the posts that merely hold them all (``newest_matches``)."""
+
+    function = SEARCH_PAIRS_FUNCTION
+    output_field = ArrayField(models.TextField())
+
+
+class MatchesUnindexed(models.Func):
+    """``ts_match_vq(document, query)``: the ``@@`` test, in a form no index answers, so
+    that PostgreSQL checks it on the few rows another index found instead of AND-ing
+    in a GIN scan over every post that holds the query's words."""
+
+    function = "ts_match_vq"
+    output_field = models.BooleanField()
+    conditional = True
+
+
+def phrase_pairs(tsquery):
+    """The pairs of lexemes (``SearchPairs``' "first second") that every document
+    matching `tsquery` (its text, as PostgreSQL prints it) must hold: one for each
+    ``<->`` between two plain lexemes of a conjunct that is only a phrase. [] when
+    none can be told, e.g. an OR at the top, a negated or bracketed phrase, a prefix:
+    such a query is looked up without them. Only what is certain counts, since a
+    missing pair would hide a matching post."""
+    tokens = []
+    for match in _TSQUERY_TOKEN.finditer(tsquery or ""):
+        if match.group(1) is not None:
+            lexeme = re.sub(r"''|\\\\", lambda m: m.group()[0], match.group(1))
+            tokens.append(("lexeme", None if match.group(2) else lexeme))
+        elif match.group() in _TSQUERY_OPERATORS or re.fullmatch(r"<\d+>", match.group()):
+            tokens.append(("operator", match.group()))
+        else:
+            return []  # not a tsquery as we know it: nothing is certain
+    conjuncts, current, depth = [], [], 0
+    for token in tokens:
+        if token == ("operator", "("):
+            depth += 1
+        elif token == ("operator", ")"):
+            depth -= 1
+        elif depth == 0 and token == ("operator", "|"):
+            return []  # an OR at the top: no pair is certain
+        if depth == 0 and token == ("operator", "&"):
+            conjuncts.append(current)
+            current = []
+        else:
+            current.append(token)
+    conjuncts.append(current)
+    pairs = []
+    for conjunct in conjuncts:
+        if any(kind == "operator" and value in "!()|" for kind, value in conjunct):
+            continue  # negated or bracketed: nothing certain
+        for left, operator, right in zip(conjunct, conjunct[1:], conjunct[2:], strict=False):
+            plain = left[0] == right[0] == "lexeme" and None not in (left[1], right[1])
+            if operator == ("operator", "<->") and plain:
+                pairs.append(f"{left[1]} {right[1]}")
+    return list(dict.fromkeys(pairs))
+
+
+def tsquery_text(using, text):
+    """websearch_to_tsquery of `text`, as PostgreSQL prints it (one query)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, text]
+        )
+        return cursor.fetchone()[0]
 
 
 def has_phrase(text):
@@ -230,14 +307,28 @@ def newest_matches(posts, text):
     are computed for the rows shown only: the database puts them after the sort and
     the page's LIMIT.
 
-    A phrase ("iron curtain") is looked up with its value hidden from the planner:
-    PostgreSQL estimates its matches as those of its words anywhere in a post, walks
-    published_at expecting to stop early, and reads every post when the phrase is
-    rare, much slower than the GIN index (docs/decisions.md, Search)."""
+    A phrase ("iron curtain") comes from the index of adjacent words (``SearchPairs``,
+    migration 0018): the posts where its words stand side by side, then tested with
+    the query itself (``MatchesUnindexed``). The GIN index of the document knows no
+    positions: through it PostgreSQL read every post holding both words (17,685 of
+    100,000 for "iron curtain", 90 ms). A phrase whose pairs can't be told
+    (``phrase_pairs``: an OR, a negated phrase) is looked up in the document with its
+    value hidden from the planner, which otherwise estimates its matches as those of
+    its words anywhere in a post, walks published_at expecting to stop early, and
+    reads every post when the phrase is rare (docs/decisions.md, Search)."""
     query, in_topics = _full_text_query(posts, text)
-    document_query = query
+    by_document = posts.filter(search_vector=query)
     if has_phrase(text):
-        document_query = UnestimatedSearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        pairs = phrase_pairs(tsquery_text(posts.db, text))
+        if pairs:  # the posts with the phrase's words next to each other, then the test
+            by_document = posts.alias(pairs=SearchPairs("search_vector")).filter(
+                MatchesUnindexed("search_vector", query), pairs__contains=pairs
+            )
+        else:
+            unestimated = UnestimatedSearchQuery(
+                text, search_type="websearch", config=SEARCH_CONFIG
+            )
+            by_document = posts.filter(search_vector=unestimated)
 
     def newest(matching):
         return matching.order_by("-published_at").values_list("pk", "published_at")[:SEARCH_RANKED]
@@ -248,7 +339,7 @@ def newest_matches(posts, text):
     in_topic = models.Case(
         models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
     )
-    by_words = newest(posts.filter(search_vector=document_query))
+    by_words = newest(by_document)
     by_topics = newest(posts.filter(models.Exists(in_topics), in_topic))
     return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
 
