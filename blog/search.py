@@ -11,10 +11,9 @@ import re
 
 import nh3
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -236,7 +235,7 @@ def search_posts(posts, text):
 
 def _full_text_search(posts, text):
     ranked = [pk for pk, _ in ranked_matches(posts, text)]  # one query, at most 200 rows
-    query, _ = _full_text_query(posts, text)
+    query = full_text_query(text)
     found = (
         posts.model.objects.filter(AnyOf("pk", ranked))
         .annotate(
@@ -259,38 +258,23 @@ def _full_text_search(posts, text):
 def ranked_matches(posts, text):
     """[(pk, rank)] of the newest SEARCH_RANKED matches of `text`, best first
     (PostgreSQL): one query that ranks ``newest_matches`` (title above body above
-    topic names, then newest first). The page then asks for its own rows by these
-    ids, as one array parameter, and the database computes headlines only for
-    them (they are not a sort key, so they come after the page's LIMIT)."""
-    query, in_topics = _full_text_query(posts, text)
-    topic_bonus = models.Case(
-        models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
-        default=models.Value(0.0),
-        output_field=models.FloatField(),
-    )
-    # The ids of newest_matches as a subquery: Django puts a two-column UNION ordered
-    # by its second column in no `__in`, so its compiled SQL is wrapped (with its
-    # own bound parameters; no text of the reader's reaches the SQL string).
-    newest_sql, params = newest_matches(posts, text).query.get_compiler(posts.db).as_sql()
-    newest = RawSQL(f"SELECT id FROM ({newest_sql}) AS newest (id, published_at)", params)  # noqa: S608, S611
+    topic names: the document's weights A, B and C, then newest first). The page then
+    asks for its own rows by these ids, as one array parameter, and the database
+    computes headlines only for them (they are not a sort key, so they come after the
+    page's LIMIT)."""
+    query = full_text_query(text)
     return list(
         posts.model.objects.using(posts.db)
-        .filter(pk__in=newest)
-        .annotate(rank=SearchRank(models.F("search_vector"), query) + topic_bonus)
+        .filter(pk__in=_matching(posts, text).values("pk")[:SEARCH_RANKED])
+        .annotate(rank=SearchRank(models.F("search_vector"), query))
         .order_by("-rank", models.F("published_at").desc(nulls_last=True), "-pk")
         .values_list("pk", "rank")
     )
 
 
-def _full_text_query(posts, text):
-    """The query, and the topics whose names match it (PostgreSQL)."""
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    in_topics = (
-        _topics(posts)
-        .objects.annotate(document=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(document=query)
-    )
-    return query, in_topics
+def full_text_query(text):
+    """The reader's query as PostgreSQL's websearch_to_tsquery reads it."""
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def newest_matches(posts, text):
@@ -298,14 +282,11 @@ def newest_matches(posts, text):
     (PostgreSQL): the rows full-text search ranks.
 
     Ranking every match of a common word (half of the posts say "thaw") cost more
-    than the rest of the page, so search ranks only these. They come from one query
-    of two LIMIT-friendly halves: the stored document (title A, body B), where
-    PostgreSQL walks published_at down and stops when it has enough of a common
-    word's matches, or takes the GIN index for a rare word; and topic names, whose
-    matches lift the rank a little (weight C), asked only when a topic's name
-    matches at all (else the walk would read every post to find none). Headlines
-    are computed for the rows shown only: the database puts them after the sort and
-    the page's LIMIT.
+    than the rest of the page, so search ranks only these: from the stored document
+    (title A, body B, topic names C), where PostgreSQL walks published_at down and
+    stops when it has enough of a common word's matches, or takes the GIN index for
+    a rare word. Headlines are computed for the rows shown only: the database puts
+    them after the sort and the page's LIMIT.
 
     A phrase ("iron curtain") comes from the index of adjacent words (``SearchPairs``,
     migration 0018): the posts where its words stand side by side, then tested with
@@ -316,32 +297,23 @@ def newest_matches(posts, text):
     value hidden from the planner, which otherwise estimates its matches as those of
     its words anywhere in a post, walks published_at expecting to stop early, and
     reads every post when the phrase is rare (docs/decisions.md, Search)."""
-    query, in_topics = _full_text_query(posts, text)
-    by_document = posts.filter(search_vector=query)
+    return _matching(posts, text).values_list("pk", "published_at")[:SEARCH_RANKED]
+
+
+def _matching(posts, text):
+    """`posts` matching `text`, newest first (newest_matches)."""
+    query = full_text_query(text)
+    matching = posts.filter(search_vector=query)
     if has_phrase(text):
         pairs = phrase_pairs(tsquery_text(posts.db, text))
         if pairs:  # the posts with the phrase's words next to each other, then the test
-            by_document = posts.alias(pairs=SearchPairs("search_vector")).filter(
+            matching = posts.alias(pairs=SearchPairs("search_vector")).filter(
                 MatchesUnindexed("search_vector", query), pairs__contains=pairs
             )
         else:
-            unestimated = UnestimatedSearchQuery(
-                text, search_type="websearch", config=SEARCH_CONFIG
-            )
-            by_document = posts.filter(search_vector=unestimated)
-
-    def newest(matching):
-        return matching.order_by("-published_at").values_list("pk", "published_at")[:SEARCH_RANKED]
-
-    tagged = posts.model.topics.through.objects.filter(topic__in=in_topics).values("post_id")
-    # Inside CASE the topic test stays a hashed lookup beside the walk down
-    # published_at; a plain IN would become a join over every tagged post.
-    in_topic = models.Case(
-        models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
-    )
-    by_words = newest(by_document)
-    by_topics = newest(posts.filter(models.Exists(in_topics), in_topic))
-    return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
+            hidden = UnestimatedSearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+            matching = posts.filter(search_vector=hidden)
+    return matching.order_by("-published_at")
 
 
 def simple_search(posts, terms):
