@@ -233,7 +233,8 @@ def main():
 def words_plan(readable, text):
     """Where the newest matches of the words come from, in a plan for this text."""
     plan = newest_matches(readable, text).explain()
-    words = plan.split("Limit")[2]  # the first half of the UNION: the stored document
+    parts = plan.split("Limit")  # before issue 34, the first half of a UNION
+    words = parts[2] if len(parts) > 2 else plan
     if "blog_post_search_pairs_gin" in words:
         return "adjacent words index"
     if "blog_post_search_vector_gin" in words:
