@@ -3,7 +3,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import connections, models, router
@@ -18,7 +18,6 @@ from blog.extensions import apply_body_filters
 from blog.palette import ACCENT_CHOICES, accent_of
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
-    SEARCH_CONFIG,
     highlight,
     safe_headline,
     search_posts,
@@ -62,12 +61,21 @@ def is_site_staff(user):
     return user.is_authenticated and (user.is_staff or user.is_superuser)
 
 
-def search_document(title="title", body="body"):
+class SearchDocument(models.Func):
+    """``blog_search_document(title, body, post_id)`` (PostgreSQL, blog migration 0019):
+    title (weight A), body (B) and the names of the post's topics (C), in the
+    ``SEARCH_CONFIG`` configuration. One SQL function, so that what Post.save() writes
+    and what the triggers write when topics change are the same document."""
+
+    function = "blog_search_document"
+    output_field = SearchVectorField()
+
+
+def search_document(title="title", body="body", post="id"):
     """The weighted full-text document of a post, as stored in Post.search_vector: from
-    the row's columns, or (a post being saved) from Value(title) and Value(body)."""
-    return SearchVector(title, weight="A", config=SEARCH_CONFIG) + SearchVector(
-        body, weight="B", config=SEARCH_CONFIG
-    )
+    the row's columns, or (a post being saved) from Value(title), Value(body) and its
+    pk (Value(None) for a new post, which has no topics yet)."""
+    return SearchDocument(title, body, post)
 
 
 class Role(models.TextChoices):
@@ -910,8 +918,10 @@ class Post(VersionedModel, models.Model):
     # members' home while published and unexpired (PostQuerySet.pinned_now).
     pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
     pinned_until = models.DateTimeField(null=True, blank=True, editable=False)
-    # PostgreSQL only: the weighted full-text document (title A, body B), kept up to
-    # date by save(); GIN-indexed by migration 0005. Unused (NULL) on SQLite.
+    # PostgreSQL only: the weighted full-text document (title A, body B, topic names
+    # C), kept up to date by save() and, when topics change, by triggers (migration
+    # 0019); GIN-indexed by migration 0005, its adjacent words by 0018. Unused (NULL)
+    # on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The version of this post's page (blog/versions.py), never saved.
     page_version = models.PositiveBigIntegerField(default=1, editable=False)
@@ -956,7 +966,10 @@ class Post(VersionedModel, models.Model):
             fields is None or {"title", "body"} & set(fields)
         )
         if indexed:  # the search document goes in the same INSERT or UPDATE
-            self.search_vector = search_document(models.Value(self.title), models.Value(self.body))
+            pk = models.Value(None if self._state.adding else self.pk, models.BigIntegerField())
+            self.search_vector = search_document(
+                models.Value(self.title), models.Value(self.body), pk
+            )
             if fields is not None:
                 kwargs["update_fields"] = [*fields, "search_vector"]
         super().save(*args, **kwargs)

@@ -10,10 +10,10 @@ through it: blog.models imports this module, never the other way round.
 import re
 
 import nh3
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -32,6 +32,12 @@ _SPACES = re.compile(r"\s+")
 # What websearch_to_tsquery turns into a phrase (words next to each other): a quoted
 # group, or a word with punctuation inside ("cold-war", "o'brien", "1953-56").
 _PHRASE = re.compile(r'"|\w[^\w\s]+\w')
+# A tsquery as PostgreSQL prints it: quoted lexemes (' and \ doubled inside) with an
+# optional weight or prefix mark, and the operators ! & | ( ) <-> <N>.
+_TSQUERY_TOKEN = re.compile(r"'((?:[^']|'')*)'(:[*A-Da-d]+)?|<(?:-|\d+)>|[!&|()]|\S")
+_TSQUERY_OPERATORS = {"!", "&", "|", "(", ")", "<->"}
+# The SQL function of migration 0018 (PostgreSQL): a document's adjacent lexemes.
+SEARCH_PAIRS_FUNCTION = "blog_search_pairs"
 
 
 class AnyOf(models.Expression):
@@ -73,7 +79,29 @@ class PositionIn(AnyOf):
         return f"array_position(%s::bigint[], {sql})", (self.ids, *params)
 
 
-class UnestimatedSearchQuery(SearchQuery):
+class QuotedSearchQuery(SearchQuery):
+    """``websearch_to_tsquery('english', '<text>')`` with the reader's text as a literal
+    quoted by psycopg (as the connection would quote it), not as a parameter. With
+    prepared statements (``DB_PREPARE_THRESHOLD``) PostgreSQL may plan a statement once
+    for every value of its parameters from its sixth run: not knowing the words, such
+    a generic plan expects few matches and reads them all from the GIN index, then
+    sorts them (62,000 for "thaw" at 100,000 posts: 370 ms instead of 1 ms for the walk
+    down published_at). With the words in its text a statement is planned for them."""
+
+    def __init__(self, text):
+        super().__init__(text, search_type="websearch", config=SEARCH_CONFIG)
+        self.text = text
+
+    def as_sql(self, compiler, connection, **extra):
+        from psycopg import sql  # PostgreSQL only
+
+        # %% since the statement's other values are still parameters (a "%s" in the
+        # text is then no placeholder).
+        literal = sql.Literal(self.text).as_string(None).replace("%", "%%")
+        return f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, {literal})", []
+
+
+class UnestimatedSearchQuery(QuotedSearchQuery):
     """A SearchQuery that PostgreSQL plans without knowing its value, ``(SELECT
     websearch_to_tsquery(...))``: its matches are estimated as few, so the planner reads
     them from the GIN index. For phrases, whose matches it would otherwise count as if
@@ -82,6 +110,76 @@ class UnestimatedSearchQuery(SearchQuery):
     def as_sql(self, compiler, connection, **extra):
         sql, params = super().as_sql(compiler, connection, **extra)
         return f"(SELECT {sql})", params
+
+
+class SearchPairs(models.Func):
+    """``blog_search_pairs(document)`` (PostgreSQL, migration 0018): every two lexemes
+    that stand next to each other in a stored search document, as "first second"
+    texts. A GIN index on it finds the posts where a phrase's words are next to each
+    other without reading the posts that merely hold them all (``newest_matches``)."""
+
+    function = SEARCH_PAIRS_FUNCTION
+    output_field = ArrayField(models.TextField())
+
+
+class MatchesUnindexed(models.Func):
+    """``ts_match_vq(document, query)``: the ``@@`` test, in a form no index answers, so
+    that PostgreSQL checks it on the few rows another index found instead of AND-ing
+    in a GIN scan over every post that holds the query's words."""
+
+    function = "ts_match_vq"
+    output_field = models.BooleanField()
+    conditional = True
+
+
+def phrase_pairs(tsquery):
+    """The pairs of lexemes (``SearchPairs``' "first second") that every document
+    matching `tsquery` (its text, as PostgreSQL prints it) must hold: one for each
+    ``<->`` between two plain lexemes of a conjunct that is only a phrase. [] when
+    none can be told, e.g. an OR at the top, a negated or bracketed phrase, a prefix:
+    such a query is looked up without them. Only what is certain counts, since a
+    missing pair would hide a matching post."""
+    tokens = []
+    for match in _TSQUERY_TOKEN.finditer(tsquery or ""):
+        if match.group(1) is not None:
+            lexeme = re.sub(r"''|\\\\", lambda m: m.group()[0], match.group(1))
+            tokens.append(("lexeme", None if match.group(2) else lexeme))
+        elif match.group() in _TSQUERY_OPERATORS or re.fullmatch(r"<\d+>", match.group()):
+            tokens.append(("operator", match.group()))
+        else:
+            return []  # not a tsquery as we know it: nothing is certain
+    conjuncts, current, depth = [], [], 0
+    for token in tokens:
+        if token == ("operator", "("):
+            depth += 1
+        elif token == ("operator", ")"):
+            depth -= 1
+        elif depth == 0 and token == ("operator", "|"):
+            return []  # an OR at the top: no pair is certain
+        if depth == 0 and token == ("operator", "&"):
+            conjuncts.append(current)
+            current = []
+        else:
+            current.append(token)
+    conjuncts.append(current)
+    pairs = []
+    for conjunct in conjuncts:
+        if any(kind == "operator" and value in "!()|" for kind, value in conjunct):
+            continue  # negated or bracketed: nothing certain
+        for left, operator, right in zip(conjunct, conjunct[1:], conjunct[2:], strict=False):
+            plain = left[0] == right[0] == "lexeme" and None not in (left[1], right[1])
+            if operator == ("operator", "<->") and plain:
+                pairs.append(f"{left[1]} {right[1]}")
+    return list(dict.fromkeys(pairs))
+
+
+def tsquery_text(using, text):
+    """websearch_to_tsquery of `text`, as PostgreSQL prints it (one query)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, text]
+        )
+        return cursor.fetchone()[0]
 
 
 def has_phrase(text):
@@ -159,7 +257,9 @@ def search_posts(posts, text):
 
 def _full_text_search(posts, text):
     ranked = [pk for pk, _ in ranked_matches(posts, text)]  # one query, at most 200 rows
-    query, _ = _full_text_query(posts, text)
+    # A parameter here: the rows come by their ids, any plan will do, and the statement
+    # is the same for every search (prepared once).
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     found = (
         posts.model.objects.filter(AnyOf("pk", ranked))
         .annotate(
@@ -182,38 +282,24 @@ def _full_text_search(posts, text):
 def ranked_matches(posts, text):
     """[(pk, rank)] of the newest SEARCH_RANKED matches of `text`, best first
     (PostgreSQL): one query that ranks ``newest_matches`` (title above body above
-    topic names, then newest first). The page then asks for its own rows by these
-    ids, as one array parameter, and the database computes headlines only for
-    them (they are not a sort key, so they come after the page's LIMIT)."""
-    query, in_topics = _full_text_query(posts, text)
-    topic_bonus = models.Case(
-        models.When(pk__in=in_topics.values("posts"), then=models.Value(0.2)),
-        default=models.Value(0.0),
-        output_field=models.FloatField(),
-    )
-    # The ids of newest_matches as a subquery: Django puts a two-column UNION ordered
-    # by its second column in no `__in`, so its compiled SQL is wrapped (with its
-    # own bound parameters; no text of the reader's reaches the SQL string).
-    newest_sql, params = newest_matches(posts, text).query.get_compiler(posts.db).as_sql()
-    newest = RawSQL(f"SELECT id FROM ({newest_sql}) AS newest (id, published_at)", params)  # noqa: S608, S611
+    topic names: the document's weights A, B and C, then newest first). The page then
+    asks for its own rows by these ids, as one array parameter, and the database
+    computes headlines only for them (they are not a sort key, so they come after the
+    page's LIMIT)."""
+    query = full_text_query(text)
     return list(
         posts.model.objects.using(posts.db)
-        .filter(pk__in=newest)
-        .annotate(rank=SearchRank(models.F("search_vector"), query) + topic_bonus)
+        .filter(pk__in=_matching(posts, text).values("pk")[:SEARCH_RANKED])
+        .annotate(rank=SearchRank(models.F("search_vector"), query))
         .order_by("-rank", models.F("published_at").desc(nulls_last=True), "-pk")
         .values_list("pk", "rank")
     )
 
 
-def _full_text_query(posts, text):
-    """The query, and the topics whose names match it (PostgreSQL)."""
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    in_topics = (
-        _topics(posts)
-        .objects.annotate(document=SearchVector("name", config=SEARCH_CONFIG))
-        .filter(document=query)
-    )
-    return query, in_topics
+def full_text_query(text):
+    """The reader's query as PostgreSQL's websearch_to_tsquery reads it, in the
+    statement's text (``QuotedSearchQuery``)."""
+    return QuotedSearchQuery(text)
 
 
 def newest_matches(posts, text):
@@ -221,36 +307,38 @@ def newest_matches(posts, text):
     (PostgreSQL): the rows full-text search ranks.
 
     Ranking every match of a common word (half of the posts say "thaw") cost more
-    than the rest of the page, so search ranks only these. They come from one query
-    of two LIMIT-friendly halves: the stored document (title A, body B), where
-    PostgreSQL walks published_at down and stops when it has enough of a common
-    word's matches, or takes the GIN index for a rare word; and topic names, whose
-    matches lift the rank a little (weight C), asked only when a topic's name
-    matches at all (else the walk would read every post to find none). Headlines
-    are computed for the rows shown only: the database puts them after the sort and
-    the page's LIMIT.
+    than the rest of the page, so search ranks only these: from the stored document
+    (title A, body B, topic names C), where PostgreSQL walks published_at down and
+    stops when it has enough of a common word's matches, or takes the GIN index for
+    a rare word. Headlines are computed for the rows shown only: the database puts
+    them after the sort and the page's LIMIT.
 
-    A phrase ("iron curtain") is looked up with its value hidden from the planner:
-    PostgreSQL estimates its matches as those of its words anywhere in a post, walks
-    published_at expecting to stop early, and reads every post when the phrase is
-    rare, much slower than the GIN index (docs/decisions.md, Search)."""
-    query, in_topics = _full_text_query(posts, text)
-    document_query = query
+    A phrase ("iron curtain") comes from the index of adjacent words (``SearchPairs``,
+    migration 0018): the posts where its words stand side by side, then tested with
+    the query itself (``MatchesUnindexed``). The GIN index of the document knows no
+    positions: through it PostgreSQL read every post holding both words (17,685 of
+    100,000 for "iron curtain", 90 ms). A phrase whose pairs can't be told
+    (``phrase_pairs``: an OR, a negated phrase) is looked up in the document with its
+    value hidden from the planner, which otherwise estimates its matches as those of
+    its words anywhere in a post, walks published_at expecting to stop early, and
+    reads every post when the phrase is rare (docs/decisions.md, Search)."""
+    return _matching(posts, text).values_list("pk", "published_at")[:SEARCH_RANKED]
+
+
+def _matching(posts, text):
+    """`posts` matching `text`, newest first (newest_matches)."""
+    query = full_text_query(text)
+    matching = posts.filter(search_vector=query)
     if has_phrase(text):
-        document_query = UnestimatedSearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-    def newest(matching):
-        return matching.order_by("-published_at").values_list("pk", "published_at")[:SEARCH_RANKED]
-
-    tagged = posts.model.topics.through.objects.filter(topic__in=in_topics).values("post_id")
-    # Inside CASE the topic test stays a hashed lookup beside the walk down
-    # published_at; a plain IN would become a join over every tagged post.
-    in_topic = models.Case(
-        models.When(pk__in=tagged, then=models.Value(True)), default=models.Value(False)
-    )
-    by_words = newest(posts.filter(search_vector=document_query))
-    by_topics = newest(posts.filter(models.Exists(in_topics), in_topic))
-    return by_words.union(by_topics).order_by("-published_at")[:SEARCH_RANKED]
+        pairs = phrase_pairs(tsquery_text(posts.db, text))
+        if pairs:  # the posts with the phrase's words next to each other, then the test
+            matching = posts.alias(pairs=SearchPairs("search_vector")).filter(
+                MatchesUnindexed("search_vector", query), pairs__contains=pairs
+            )
+        else:
+            hidden = UnestimatedSearchQuery(text)
+            matching = posts.filter(search_vector=hidden)
+    return matching.order_by("-published_at")
 
 
 def simple_search(posts, terms):
