@@ -190,8 +190,9 @@ def has_phrase(text):
 
 
 def clean_query(text):
-    """The query as the reader typed it, trimmed to a sensible length."""
-    return _SPACES.sub(" ", (text or "")[:MAX_QUERY_LENGTH]).strip()
+    """The query as the reader typed it, trimmed to a sensible length, with any NUL
+    made a space (PostgreSQL's text can't hold one)."""
+    return _SPACES.sub(" ", (text or "")[:MAX_QUERY_LENGTH].replace("\x00", " ")).strip()
 
 
 def search_terms(text):

@@ -473,3 +473,11 @@ def test_full_text_results_come_by_their_ranked_ids_as_one_parameter(client, cou
     assert "ts_headline" in page_sql and "LIMIT 10" in page_sql
     assert '"blog_post"."body_html"' not in page_sql
     assert '"blog_post"."search_vector"' not in page_sql
+
+
+@pytest.mark.parametrize("q", ["thaw\x00poetry", "\x00", '"iron\x00curtain"'])
+def test_a_nul_byte_in_the_words_is_dropped_not_a_server_error(client, course, student, q):
+    """PostgreSQL's text can't hold NUL: the words lose it before they are quoted."""
+    factories.PostFactory(course=course, author=student, title="Thaw poetry", body="iron curtain")
+    response = search(client, q)
+    assert response.status_code == 200
