@@ -148,3 +148,8 @@ class LaunchRefused(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+class ServiceError(Exception):
+    """The platform refused or did not answer a service call (a token, the roster,
+    scores, line items): the message says which, for people."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from lti import tokens
+from lti.errors import ServiceError
 from lti.models import Identity, LineItem, ScoreSend
 
 logger = logging.getLogger("commonplace.lti")
@@ -27,10 +28,10 @@ def create_line_item(*, assignment, context):
     if existing is not None:
         return existing
     if not context.lineitems_url:
-        raise tokens.ServiceError("This LMS course offers no grade book service.")
+        raise ServiceError("This LMS course offers no grade book service.")
     maximum = assignment.max_points
     if maximum is None:
-        raise tokens.ServiceError("This assignment has no points to send.")
+        raise ServiceError("This assignment has no points to send.")
     from pylti1p3.assignments_grades import AssignmentsGradesService
     from pylti1p3.exception import LtiException
     from pylti1p3.lineitem import LineItem as LibraryLineItem
@@ -42,14 +43,14 @@ def create_line_item(*, assignment, context):
     try:
         wanted = LibraryLineItem().set_score_maximum(float(maximum))
     except LtiException as error:
-        raise tokens.ServiceError("The LMS takes only assignments with points.") from error
+        raise ServiceError("The LMS takes only assignments with points.") from error
     wanted.set_label(assignment.title).set_resource_id(f"assignment-{assignment.pk}")
     try:
         url = service.create_lineitem(wanted.set_tag("commonplace")).get_id()
     except LtiException as error:
-        raise tokens.ServiceError("The LMS did not say which line item it made.") from error
+        raise ServiceError("The LMS did not say which line item it made.") from error
     if not url:
-        raise tokens.ServiceError("The LMS did not say which line item it made.")
+        raise ServiceError("The LMS did not say which line item it made.")
     return LineItem.objects.create(assignment=assignment, context=context, url=url)
 
 
@@ -166,7 +167,7 @@ def send_score(send_id):
             score(line_item=line_item, user=send.user, sub=sub),
             LibraryLineItem().set_id(line_item.url),
         )
-    except tokens.ServiceError as error:
+    except ServiceError as error:
         return _failed(send, attempt, str(error))
     except LtiException as error:  # a score the library won't send (negative points)
         return _failed(send, settings.LTI_SCORE_ATTEMPTS, f"Not sent: {error}")

@@ -38,9 +38,8 @@ from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
 
 from lti import keys
-from lti.errors import LaunchRefused
+from lti.errors import LaunchRefused, ServiceError
 from lti.models import Deployment, Platform
-from lti.tokens import ServiceError
 
 logger = logging.getLogger("commonplace.lti")
 

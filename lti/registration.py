@@ -9,8 +9,8 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 
+from lti.errors import ServiceError
 from lti.models import Deployment, Platform
-from lti.tokens import ServiceError
 
 SALT = "lti.registration"
 INVITE_DAYS = 7

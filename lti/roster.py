@@ -18,6 +18,7 @@ from django_tasks import task
 from blog import versions
 from blog.models import Membership, Role
 from lti import tokens
+from lti.errors import ServiceError
 from lti.models import Context, Identity, RosterEntry
 from lti.roles import course_role
 
@@ -41,9 +42,9 @@ def fetch_members(context):
         try:
             page, url = service.get_members_page(url)
         except AttributeError as error:  # a body that isn't a membership container
-            raise tokens.ServiceError("The LMS's roster was not JSON.") from error
+            raise ServiceError("The LMS's roster was not JSON.") from error
         if not isinstance(page, list):
-            raise tokens.ServiceError("The LMS's roster was not JSON.")
+            raise ServiceError("The LMS's roster was not JSON.")
         members.extend(member for member in page if isinstance(member, dict))
         pages += 1
     return members
@@ -150,10 +151,10 @@ def sync_roster(*, context):
     """Fetch and apply; a platform that fails leaves the roster as it was and its
     reason on the context (the LMS page shows it)."""
     if context.course_id is None or not context.memberships_url:
-        raise tokens.ServiceError("This LMS course offers no roster service.")
+        raise ServiceError("This LMS course offers no roster service.")
     try:
         members = fetch_members(context)
-    except tokens.ServiceError as error:
+    except ServiceError as error:
         Context.objects.filter(pk=context.pk).update(roster_error=str(error)[:300])
         raise
     return apply_roster(context=context, members=members)
@@ -166,7 +167,7 @@ def sync_roster_task(context_id):
         return "gone"
     try:
         counts = sync_roster(context=context)
-    except tokens.ServiceError as error:
+    except ServiceError as error:
         logger.warning("Roster sync of context %s failed: %s", context_id, error)
         return "failed"
     return f"added {counts['added']}, changed {counts['changed']}, left {counts['left']}"

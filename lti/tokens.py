@@ -5,10 +5,6 @@ cache until shortly before it expires, per platform and scopes, so the app serve
 and workers ask the platform once an hour, not once a call."""
 
 
-class ServiceError(Exception):
-    """The platform refused or did not answer: the message says which, for people."""
-
-
 def connector(platform):
     """The service connector for `platform` (the library loads here, not with the app)."""
     from lti.library import Connector

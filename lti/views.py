@@ -25,9 +25,8 @@ from blog.extensions import page_parts
 from blog.shortcuts import managed_course_or_403, readable_course_or_404
 from config.hooks import MANAGE_TABS
 from lti import deep_linking, grades, keys, launch, registration, roster, services
-from lti.errors import REASONS, LaunchRefused
+from lti.errors import REASONS, LaunchRefused, ServiceError
 from lti.models import Context, Handoff, LoginAttempt, RosterEntry, ScoreSend
-from lti.tokens import ServiceError
 
 logger = logging.getLogger("commonplace.lti")
 LOGIN_PARAMS = (

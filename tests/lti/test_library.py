@@ -22,6 +22,7 @@ from pylti1p3.oidc_login import OIDCLogin
 
 from blog.models import Membership
 from lti import deep_linking, grades, keys, roster, tokens
+from lti.errors import ServiceError
 from lti.models import Context, Identity, LoginAttempt, Platform, ScoreSend
 from tests import factories
 from tests.lti import test_grades
@@ -252,14 +253,14 @@ def test_the_token_request_names_the_platforms_audience_when_it_has_one(services
 def test_a_platform_refusing_the_token_is_a_service_error(services):
     mocked, context = services
     mocked.replace(responses.POST, TOKEN_URL, status=400, json={"error": "invalid_client"})
-    with pytest.raises(tokens.ServiceError, match=r"refused an access token \(HTTP 400\)"):
+    with pytest.raises(ServiceError, match=r"refused an access token \(HTTP 400\)"):
         roster.fetch_members(context)
 
 
 def test_a_roster_that_is_not_json_is_a_service_error(services):
     mocked, context = services
     mocked.add(responses.GET, MEMBERS_URL, body="<html>", content_type="text/html")
-    with pytest.raises(tokens.ServiceError):
+    with pytest.raises(ServiceError):
         roster.fetch_members(context)
 
 

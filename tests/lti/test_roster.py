@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from blog.models import Membership, Role
 from lti import keys, roster
+from lti.errors import ServiceError
 from lti.models import Context, Identity, RosterEntry
 from tests import factories
 from tests.lti.lms import ROLES
@@ -106,7 +107,7 @@ def test_a_platform_that_is_down_changes_nothing(linked):
     lms, context, course, _ = linked
     lms.members = [member(n) for n in range(5)]
     lms.close()
-    with pytest.raises(roster.tokens.ServiceError):
+    with pytest.raises(ServiceError):
         roster.sync_roster(context=context)
     context.refresh_from_db()
     assert "did not answer" in context.roster_error
