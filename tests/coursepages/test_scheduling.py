@@ -178,10 +178,13 @@ def test_the_closing_page_says_what_waits_to_go_live_and_the_message_what_became
             course=course, author=instructor, status=Post.Status.SCHEDULED,
             published_at=NINE_ON_MONDAY, title=f"Week {n}",
         )  # fmt: skip
+    notice = factories.PostFactory(course=course, author=instructor, title="Notice")
+    services.pin_post(post=notice, by=instructor)
     client = signed_in(instructor)
     url = reverse("blog:course_close", args=[course.slug])
     page = client.get(url).content.decode()
     assert "Scheduled and not yet live: 2 posts and 1 page." in page
+    assert "Its pinned announcement ends" in page
     assert "not even if you reopen the course" in page
     response = client.post(url, follow=True)
     assert "What was scheduled (2 posts and 1 page) went back to drafts." in (
