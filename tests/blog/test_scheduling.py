@@ -412,11 +412,14 @@ def test_two_workers_racing_publish_each_post_once_and_tell_each_author_once(
         )
         for n in range(30)
     ]
-    first, second = race_two_workers(
+    first, second, next_run = race_two_workers(
         monkeypatch, scheduling, "publish_post_if_due", "posts", NINE_ON_MONDAY
     )
     assert not first & second  # no post published by both
-    assert first | second == {p.pk for p in posts}
+    assert not (first | second) & next_run
+    # A run that SQLite stopped half-way reports none of its posts (publish_due logs
+    # the error), though those it flipped are published: the database says the rest.
+    assert first | second | next_run <= {p.pk for p in posts}
     assert Post.objects.filter(status=Post.Status.PUBLISHED).count() == 30
     assert Notification.objects.filter(kind="post_live").count() == 30
-    assert set(Notification.objects.values_list("post_id", flat=True)) == first | second
+    assert set(Notification.objects.values_list("post_id", flat=True)) == {p.pk for p in posts}

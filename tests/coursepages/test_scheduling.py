@@ -354,11 +354,14 @@ def test_two_workers_racing_publish_each_page_once_and_bump_the_course_once_each
     ]
     course.refresh_from_db()
     before = course.common_version
-    first, second = race_two_workers(
+    first, second, next_run = race_two_workers(
         monkeypatch, scheduling, "publish_page_if_due", "pages", NINE_ON_MONDAY
     )
     assert not first & second  # no page published by both
-    assert first | second == {p.pk for p in pages}
+    assert not (first | second) & next_run
+    # A run that SQLite stopped half-way reports none of its pages (publish_due logs
+    # the error), though those it flipped are published: the database says the rest.
+    assert first | second | next_run <= {p.pk for p in pages}
     assert Page.objects.published().count() == 30
     course.refresh_from_db()
     assert course.common_version == before + 30  # one bump per page, by its one flip
