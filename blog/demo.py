@@ -351,7 +351,8 @@ def dress_course(course):
 
 
 # The instructor's pinned announcement: set on the row, not through pin_post, so seeding
-# sends no notification email (members still see it marked "New" until they open it).
+# sends no notification email (members still see it marked "New" until they open it;
+# the instructor, who wrote and pinned it, doesn't, as after pin_post).
 ANNOUNCEMENT = (
     "Week 6: the essay question is up",
     "The mid-term essay asks **how far the Thaw reached beyond Moscow**. Choose two "
@@ -370,6 +371,7 @@ def announce(course, instructor, now):
         post.pinned_at = now - timedelta(hours=5)
         post.pinned_until = now + timedelta(days=14)
         post.save()
+        services.record_announcement_seen(post=post, user=instructor)
     return post
 
 

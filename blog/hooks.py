@@ -27,7 +27,13 @@ hooks.VIEWER_CONTEXTS.register(ViewerContext("post_like", post_likes_viewer_cont
 
 # Scheduled posts go live at their time (blog/scheduling.py).
 hooks.SCHEDULED_PUBLISHERS.register(
-    ScheduledPublisher("posts", scheduling.publish_due_posts), order=10
+    ScheduledPublisher(
+        "posts",
+        scheduling.publish_due_posts,
+        scheduled_in=scheduling.scheduled_posts,
+        nouns=("post", "posts"),
+    ),
+    order=10,
 )
 
 # Pinned announcements on the course page and home: filled for each reader when the page

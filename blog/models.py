@@ -871,7 +871,43 @@ def post_image_path(instance, filename):
     return f"courses/{instance.course_id}/originals/{secrets.token_hex(16)}.webp"
 
 
-class Post(VersionedModel, models.Model):
+class Schedulable:
+    """What posts and course pages (coursepages.Page) share about going live: a
+    ``status`` of ``Status`` (draft, scheduled, published), ``published_at`` (for a
+    scheduled row, the moment it goes live) and a ``course`` whose zone reads it."""
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_scheduled(self):
+        """Waiting to go live at published_at: until then read like a draft."""
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def scheduled_text(self):
+        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled row goes
+        live, in its course's time zone, with the zone's name."""
+        zone = course_zone_of(self.course)
+        local = timezone.localtime(self.published_at, zone)
+        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
+
+    def schedule(self, when):
+        """Go live by itself at `when` (an aware datetime in the future): a publisher of
+        hooks.SCHEDULED_PUBLISHERS (blog/scheduling.py) flips the status then. Until
+        then it is read like a draft."""
+        self.status = self.Status.SCHEDULED
+        self.published_at = when
+
+    def unpublish(self):
+        """Back to a draft; a scheduled row forgets its time."""
+        if self.is_scheduled:
+            self.published_at = None  # the time it was waiting for means nothing now
+        self.status = self.Status.DRAFT
+
+
+class Post(Schedulable, VersionedModel, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         # Goes live by itself at published_at (blog/scheduling.py, docs/architecture.md).
@@ -987,23 +1023,6 @@ class Post(VersionedModel, models.Model):
         return apply_body_filters(self, render_post_markdown(text))
 
     @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def is_scheduled(self):
-        """Waiting to go live at published_at: until then read like a draft."""
-        return self.status == self.Status.SCHEDULED
-
-    @property
-    def scheduled_text(self):
-        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled post goes
-        live, in its course's time zone, with the zone's name."""
-        zone = course_zone_of(self.course)
-        local = timezone.localtime(self.published_at, zone)
-        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
-
-    @property
     def summary(self):
         return self.excerpt or excerpt_from_html(self.body_html)
 
@@ -1017,18 +1036,13 @@ class Post(VersionedModel, models.Model):
             self._first_publication = True  # save() lets the slug follow the title once more
 
     def schedule(self, when):
-        """Go live by itself at `when` (an aware datetime in the future): the publisher
-        (blog/scheduling.py) flips the status then. Until then it is read like a draft."""
-        self.status = self.Status.SCHEDULED
-        self.published_at = when
+        super().schedule(when)
         self._first_publication = True  # the slug follows the title, as on publishing
 
     def unpublish(self):
         """Back to a draft; a pinned announcement is unpinned (published again, it is an
         ordinary post until pinned again)."""
-        if self.is_scheduled:
-            self.published_at = None  # the time it was waiting for means nothing now
-        self.status = self.Status.DRAFT
+        super().unpublish()
         self.pinned_at = self.pinned_until = None
 
     # --- Images ---

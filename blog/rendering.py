@@ -129,9 +129,11 @@ def plain_text(html):
 
 
 def without_embeds(html):
-    """Stored HTML without its embeds' placeholders (blog/embeds.py): their title and
-    provider are not words of the post, for excerpts and search snippets."""
-    return re.sub(r'<figure class="embed.*?</figure>', "", html or "", flags=re.S)
+    """Stored HTML without its embeds' placeholders and its web images' source credits
+    (blog/embeds.py): their title, provider and "Source: host" are not words of the
+    post, for excerpts and search snippets."""
+    html = re.sub(r'<figure class="embed.*?</figure>', "", html or "", flags=re.S)
+    return re.sub(r'<small class="web-image__source">.*?</small>', "", html, flags=re.S)
 
 
 def excerpt_from_html(html, *, words=40):

@@ -39,15 +39,50 @@ def publish_due(*, now=None):
     return published
 
 
+def publish_each(due, flip):
+    """Every publisher's loop: the pks of `due` (a queryset of rows whose time has come),
+    oldest first, at most BATCH, each handed to ``flip(pk)`` (one conditional UPDATE in
+    its own transaction); returns the rows `flip` published (it answers None for a row
+    another worker, or a writer, got to first)."""
+    pks = due.order_by("published_at", "pk").values_list("pk", flat=True)
+    published = []
+    for pk in list(pks[:BATCH]):
+        row = flip(pk)
+        if row is not None:
+            published.append(row)
+    return published
+
+
 def publish_due_posts(*, now):
     """Publish the scheduled posts whose time has come, oldest first; returns them."""
-    due = Post.objects.due(now).order_by("published_at", "pk").values_list("pk", flat=True)
-    published = []
-    for pk in list(due[:BATCH]):
-        post = publish_post_if_due(pk=pk, now=now)
-        if post is not None:
-            published.append(post)
-    return published
+    return publish_each(Post.objects.due(now), lambda pk: publish_post_if_due(pk=pk, now=now))
+
+
+def scheduled_posts(course):
+    """The course's posts waiting for their time (ScheduledPublisher.scheduled_in)."""
+    return Post.objects.for_course(course).scheduled()
+
+
+def waiting_in(course):
+    """What waits to go live in `course`, per publisher: [(count, noun)], only those
+    with any, e.g. [(2, "posts"), (1, "page")] (the course's closing page says it)."""
+    waiting = []
+    for publisher in SCHEDULED_PUBLISHERS:
+        if publisher.scheduled_in is not None:
+            count = publisher.scheduled_in(course).count()
+            if count:
+                waiting.append((count, publisher.nouns[count != 1]))
+    return waiting
+
+
+def take_back_to_drafts(course):
+    """Every scheduled row of `course` (every publisher's) becomes a draft again and
+    forgets its time: nothing new appears in a closed course, and reopening it publishes
+    nothing by itself. The caller bumps the course's versions (close_course)."""
+    for publisher in SCHEDULED_PUBLISHERS:
+        if publisher.scheduled_in is not None:
+            # Post's status names, which every schedulable model shares (Schedulable).
+            publisher.scheduled_in(course).update(status=Post.Status.DRAFT, published_at=None)
 
 
 @transaction.atomic

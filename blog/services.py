@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.images import encode, save_renditions
-from blog import media, versions
+from blog import media, scheduling, versions
 from blog.models import (
     AnnouncementSeen,
     BodyImage,
@@ -188,11 +188,16 @@ def drop_course_header(*, course):
 def pin_post(*, post, by, until=None):
     """Pin a published post as an announcement until `until` (None: until unpinned), or
     change the time a pinned one expires. Newly pinned, its course's members hear of it
-    (``post_pinned``: notifications) and see it as new until they open it."""
+    (``post_pinned``: notifications) and see it as new until they open it; not the one
+    who pinned it, nor its author: each knows it already."""
     newly = not post.is_pinned
     if newly:
         post.pinned_at = timezone.now()
         AnnouncementSeen.objects.filter(post=post).delete()  # pinned again: new again
+        AnnouncementSeen.objects.bulk_create(
+            [AnnouncementSeen(post=post, user_id=pk) for pk in {by.pk, post.author_id} if pk],
+            ignore_conflicts=True,
+        )
     post.pinned_until = until
     # An update, not save(): saving renders the body again (and its embeds).
     Post.objects.filter(pk=post.pk).update(pinned_at=post.pinned_at, pinned_until=until)
@@ -484,13 +489,16 @@ def accept_invitation(*, invitation, user):
 def close_course(*, course):
     """End the course: it becomes read-only (the predicates on Course, Post and Comment
     refuse every write but grading, feedback from instructors and moderation), and every
-    page of it says so at once. Its scheduled posts become drafts again: nothing new
-    appears in a closed course (a publisher that listed one finds it no longer scheduled)."""
+    page of it says so at once. Nothing new appears in a closed course: whatever waits
+    to go live (its scheduled posts, and every other publisher's rows: pages) becomes a
+    draft again (a publisher that listed one finds it no longer scheduled), and its
+    pinned announcements end (nobody could unpin them any more)."""
     if course.closed_at is None:
         course.closed_at = timezone.now()
         course.save(update_fields=["closed_at"])
-        Post.objects.for_course(course).scheduled().update(
-            status=Post.Status.DRAFT, published_at=None
+        scheduling.take_back_to_drafts(course)
+        Post.objects.for_course(course).filter(pinned_at__isnull=False).update(
+            pinned_at=None, pinned_until=None
         )
         versions.changed(course=course)
     return course

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from blog import services
+from blog import scheduling, services
 from blog.extensions import page_parts
 from blog.forms import CopyCourseForm
+from blog.models import Post
 from blog.shortcuts import readable_course_or_404
 from config.hooks import MANAGE_TABS
 
@@ -41,11 +42,23 @@ def course_term(request, course_slug):
 def course_close(request, course_slug):
     """Close the course: a confirmation page, then one POST."""
     course = _course_or_403(request, course_slug, "can_close")
+    waiting = scheduling.waiting_in(course)
     if request.method == "POST":
         services.close_course(course=course)
-        messages.success(request, f"{course} is closed: it is read-only now.")
+        done = f"{course} is closed: it is read-only now."
+        if waiting:
+            done += f" What was scheduled ({_count_words(waiting)}) went back to drafts."
+        messages.success(request, done)
         return redirect("blog:course_term", course_slug=course.slug)
-    return render(request, "blog/course_confirm_close.html", _manage_context(request, course))
+    context = {**_manage_context(request, course), "waiting": _count_words(waiting)}
+    context["pinned"] = Post.objects.for_course(course).pinned_now().count()
+    return render(request, "blog/course_confirm_close.html", context)
+
+
+def _count_words(counts):
+    """[(2, "posts"), (1, "page")] as "2 posts and 1 page"."""
+    words = [f"{count} {noun}" for count, noun in counts]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
 
 
 @require_POST

@@ -456,10 +456,17 @@ class ScheduledPublisher:
     once, so for each row the flip is ONE conditional UPDATE (``status=scheduled AND
     time <= now``), and only when that UPDATE changed the row does the same transaction
     send the row's notifications and bump its pages (``blog.versions.changed``): each
-    row goes live, and is announced, exactly once."""
+    row goes live, and is announced, exactly once.
+
+    ``scheduled_in(course) -> QuerySet`` is the course's rows waiting for their time, with
+    ``status`` and ``published_at``: closing the course takes them back to drafts
+    (blog.services.close_course), and its confirmation says how many, in ``nouns``
+    (singular, plural)."""
 
     key: str
     publish_due: object
+    scheduled_in: object = None
+    nouns: tuple = ("item", "items")
 
 
 SCHEDULED_PUBLISHERS = Hook("scheduled_publishers", identity=lambda publisher: publisher.key)

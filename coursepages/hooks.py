@@ -25,5 +25,11 @@ hooks.COURSE_COPIERS.register(
 
 # Scheduled pages go live at their time (coursepages/scheduling.py).
 hooks.SCHEDULED_PUBLISHERS.register(
-    ScheduledPublisher("pages", scheduling.publish_due_pages), order=20
+    ScheduledPublisher(
+        "pages",
+        scheduling.publish_due_pages,
+        scheduled_in=scheduling.scheduled_pages,
+        nouns=("page", "pages"),
+    ),
+    order=20,
 )

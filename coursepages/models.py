@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
 
 from blog.extensions import apply_body_filters
@@ -18,7 +17,7 @@ from blog.models import (
     Course,
     Membership,
     PostVisibility,
-    course_zone_of,
+    Schedulable,
     is_site_staff,
     unique_slug,
 )
@@ -76,7 +75,7 @@ class PageQuerySet(models.QuerySet):
         return self.annotate(viewer_role=models.Subquery(role))
 
 
-class Page(VersionedModel, models.Model):
+class Page(Schedulable, VersionedModel, models.Model):
     class Status(models.TextChoices):  # Post's names and meanings
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -194,23 +193,6 @@ class Page(VersionedModel, models.Model):
         too, so it shows what saving stores."""
         return apply_body_filters(self, render_post_markdown(text))
 
-    @property
-    def is_published(self):
-        return self.status == self.Status.PUBLISHED
-
-    @property
-    def is_scheduled(self):
-        """Waiting to go live at published_at: until then read like a draft."""
-        return self.status == self.Status.SCHEDULED
-
-    @property
-    def scheduled_text(self):
-        """ "Monday 14 December 2026, 09:00 (America/New_York)": when a scheduled page
-        goes live, in its course's time zone, with the zone's name (Post's words)."""
-        zone = course_zone_of(self.course)
-        local = timezone.localtime(self.published_at, zone)
-        return f"{date_format(local, 'l j F Y, H:i')} ({zone.key})"
-
     def publish(self):
         """Live now; a scheduled page published now takes the current time."""
         if self.is_scheduled:
@@ -218,18 +200,6 @@ class Page(VersionedModel, models.Model):
         self.status = self.Status.PUBLISHED
         if self.published_at is None:
             self.published_at = timezone.now()
-
-    def schedule(self, when):
-        """Go live by itself at `when` (an aware datetime in the future): the publisher
-        (coursepages/scheduling.py) flips the status then. Until then, a draft."""
-        self.status = self.Status.SCHEDULED
-        self.published_at = when
-
-    def unpublish(self):
-        """Back to a draft; a scheduled page forgets its time."""
-        if self.is_scheduled:
-            self.published_at = None
-        self.status = self.Status.DRAFT
 
     @property
     def summary(self):

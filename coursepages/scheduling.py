@@ -11,23 +11,20 @@ import logging
 from django.db import transaction
 
 from blog import versions
+from blog.scheduling import publish_each
 from coursepages.models import Page
 
 logger = logging.getLogger("commonplace.scheduling")
 
-# The most pages one run publishes; the rest wait for the next run.
-BATCH = 200
-
 
 def publish_due_pages(*, now):
     """Publish the scheduled pages whose time has come, oldest first; returns them."""
-    due = Page.objects.due(now).order_by("published_at", "pk").values_list("pk", flat=True)
-    published = []
-    for pk in list(due[:BATCH]):
-        page = publish_page_if_due(pk=pk, now=now)
-        if page is not None:
-            published.append(page)
-    return published
+    return publish_each(Page.objects.due(now), lambda pk: publish_page_if_due(pk=pk, now=now))
+
+
+def scheduled_pages(course):
+    """The course's pages waiting for their time (ScheduledPublisher.scheduled_in)."""
+    return Page.objects.for_course(course).scheduled()
 
 
 @transaction.atomic

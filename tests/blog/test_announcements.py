@@ -75,6 +75,48 @@ def test_home_lists_the_announcements_of_the_members_own_courses(course, announc
     assert "Not yours" not in box
 
 
+@pytest.mark.parametrize("role", ["instructor", "assistant", "student"])
+def test_every_role_sees_it_new_on_the_course_page_and_home_whatever_the_cache(course, role):
+    """Who teaches is a member too: instructors and teaching assistants get the box, and
+    its "New" mark, on home and the course page, drawn or from the member cache."""
+    prof = factories.MembershipFactory(course=course, role="instructor").user
+    pin(factories.PostFactory(course=course, author=prof, title="Read the syllabus"), prof)
+    drawer = factories.MembershipFactory(course=course, role=role).user
+    reader = factories.MembershipFactory(course=course, role=role).user
+    for url in (course.get_absolute_url(), "/"):
+        for user, expect in ((drawer, "miss"), (reader, "hit")):
+            box = announcements_of(get(signed_in(user), url, expect))
+            assert "Read the syllabus" in box and NEW in box, (url, expect)
+
+
+def test_site_staff_see_it_on_the_course_page_not_on_home_where_they_have_no_courses(
+    course, announcement, staff
+):
+    client = signed_in(staff)
+    assert "Read the syllabus" in announcements_of(get(client, course.get_absolute_url()))
+    assert announcements_of(get(client, "/")) == ""
+
+
+def test_who_pinned_it_and_who_wrote_it_see_it_without_the_new_mark(
+    course, instructor, student, classmate
+):
+    post = factories.PostFactory(course=course, author=student, title="A model essay")
+    pin(post, instructor)
+    for user in (instructor, student):
+        for url in (course.get_absolute_url(), "/"):
+            box = announcements_of(get(signed_in(user), url))
+            assert "A model essay" in box and NEW not in box, (user, url)
+    assert NEW in announcements_of(get(signed_in(classmate), "/"))
+
+
+def test_closing_the_course_ends_its_announcements(course, announcement, student):
+    services.close_course(course=course)
+    for url in (course.get_absolute_url(), "/"):
+        assert announcements_of(get(signed_in(student), url)) == ""
+    announcement.refresh_from_db()
+    assert announcement.is_published and announcement.pinned_at is None
+
+
 def test_opening_the_post_removes_the_new_mark_for_that_member_only(
     course, announcement, student, classmate
 ):
@@ -92,11 +134,12 @@ def test_opening_the_post_removes_the_new_mark_for_that_member_only(
 
 
 def test_a_post_page_served_from_the_cache_still_records_the_opening(
-    course, announcement, student, classmate
+    course, announcement, instructor, student, classmate
 ):
     get(signed_in(classmate), announcement.get_absolute_url(), "miss")
     get(signed_in(student), announcement.get_absolute_url(), "hit")
     assert set(AnnouncementSeen.objects.values_list("user", flat=True)) == {
+        instructor.pk,  # who pinned it (and wrote it)
         student.pk,
         classmate.pk,
     }
@@ -106,7 +149,7 @@ def test_opening_it_twice_keeps_one_record(announcement, student):
     client = signed_in(student)
     get(client, announcement.get_absolute_url())
     get(client, announcement.get_absolute_url())
-    assert AnnouncementSeen.objects.filter(post=announcement).count() == 1
+    assert AnnouncementSeen.objects.filter(post=announcement, user=student).count() == 1
 
 
 def test_an_expired_pin_disappears_from_cached_pages_without_a_write(
@@ -230,7 +273,7 @@ def test_changing_the_expiry_of_a_live_pin_keeps_it_seen_and_notifies_nobody(
     get(signed_in(student), announcement.get_absolute_url())
     before = Notification.objects.count()
     pin(announcement, instructor, until=timezone.now() + timedelta(days=1))
-    assert AnnouncementSeen.objects.filter(post=announcement).count() == 1
+    assert AnnouncementSeen.objects.filter(post=announcement, user=student).count() == 1
     assert Notification.objects.count() == before
 
 

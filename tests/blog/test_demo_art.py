@@ -41,7 +41,7 @@ def test_the_seeded_course_has_a_face_and_a_pinned_announcement(db, settings):
 
     from django.core.management import call_command
 
-    from blog.models import Course, Post
+    from blog.models import AnnouncementSeen, Course, Post
 
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
@@ -50,3 +50,8 @@ def test_the_seeded_course_has_a_face_and_a_pinned_announcement(db, settings):
     assert (course.header_focus_x, course.header_focus_y) == demo_art.HEADER_FOCUS
     pinned = Post.objects.filter(course=course).pinned_now()
     assert [post.title for post in pinned] == [demo.ANNOUNCEMENT[0]]
+    # New for the students, not for the instructor who wrote and pinned it.
+    seen = set(
+        AnnouncementSeen.objects.filter(post=pinned[0]).values_list("user__username", flat=True)
+    )
+    assert seen == {"hmarsh"}

@@ -253,6 +253,24 @@ def test_who_may_unpin_an_announcement(client, actors, course, instructor, who):
     assert (post.pinned_at is None) == (PIN[who] == 200)
 
 
+# Who gets the announcements box on the course page (and the course's on their home):
+# every member, whatever their role, and staff; open or closed alike.
+SEES_ANNOUNCEMENTS = {**dict.fromkeys(ACTORS, True), "anonymous": False, "outsider": False}
+SEES_ANNOUNCEMENTS["other_instructor"] = False
+
+
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_sees_the_announcements_box(client, actors, course, instructor, who, closed):
+    post = factories.PostFactory(course=course, author=instructor, title="Read this first")
+    services.pin_post(post=post, by=instructor)
+    close(course, closed)
+    user = as_user(client, actors, who)
+    assert course.sees_announcements(user or anonymous_user()) is SEES_ANNOUNCEMENTS[who]
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert ('id="announcements-title"' in html) is (SEES_ANNOUNCEMENTS[who] and not closed)
+
+
 # --- Predicates, directly ---------------------------------------------------
 
 

@@ -40,6 +40,17 @@ def test_an_image_from_the_web_is_stored_and_served_from_our_storage_with_its_so
     assert fake_web.paths() == ["/photos/thaw.png"]
 
 
+def test_the_excerpt_has_the_words_of_the_post_not_the_image_s_source_credit(
+    client, course, student, fake_web
+):
+    url = fake_web.image("/photos/thaw.png", image_bytes("PNG", size=(1200, 600)))
+    client.force_login(student)
+    publish(client, course, f"A poster from an archive.\n\n![Poster]({url})\n\nCompare it.")
+    post = Post.objects.get()
+    assert "Source:" in post.body_html
+    assert post.summary == "A poster from an archive. Compare it."
+
+
 def test_an_image_is_fetched_once_for_every_later_save_and_view(client, course, student, fake_web):
     url = fake_web.image("/a.png")
     client.force_login(student)
