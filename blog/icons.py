@@ -1,7 +1,7 @@
 """The site's few icons, each path drawn once.
 
 Templates use ``{% icon "heart" 18 %}`` (blog_tags). A long list of comments draws no
-markup for its hearts: the stylesheet's ``.like-button--sm::before`` masks the same heart
+markup for its hearts: the stylesheet's ``.comment .like-button::before`` masks the same heart
 path (static/css/main.css; tests/accounts/test_avatars.py keeps the two the same).
 """
 

@@ -45,13 +45,14 @@ STEP_LABELS = {
 def like_button(*, liked, label, small=False, form="", formaction=""):
     """The Like toggle, a submit button: of its enclosing form, or (``form`` and
     ``formaction``) of a shared form elsewhere on the page, as a thread's comments do.
-    Small buttons get their heart from the stylesheet."""
+    Small ones (a thread's) get their size and heart from the stylesheet by where they
+    stand (``.comment .like-button``)."""
     target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
     icon = _heart(small)
     # A button submits by default; the text's span is found by its data attribute.
     return SafeString(
         f'<button{target} name="liked" value="{"0" if liked else "1"}" '
-        f'class="like-button{" like-button--sm" if small else ""}{" is-liked" if liked else ""}" '
+        f'class="like-button{" is-liked" if liked else ""}" '
         f'aria-label="{escape(label)}" data-like-button>{icon}'
         f"<span data-like-text>{'Liked' if liked else 'Like'}</span>"
         "</button>"
@@ -60,7 +61,7 @@ def like_button(*, liked, label, small=False, form="", formaction=""):
 
 def _heart(small):
     """The Like control's heart: small ones (a thread's, up to 500 on a page) are drawn
-    by the stylesheet (``.like-button--sm::before``, the same path as a mask)."""
+    by the stylesheet (``.comment .like-button::before``, the same path as a mask)."""
     if small:
         return ""
     return icon_svg("heart", 18, "like-button__icon")
@@ -81,7 +82,7 @@ def like_step_link(*, step, url, thing, small=False, describedby=""):
     icon = _heart(small)
     described = f' aria-describedby="{describedby}"' if describedby else ""
     return SafeString(
-        f'<a class="like-button{" like-button--sm" if small else ""}" href="{escape(url)}" '
+        f'<a class="like-button" href="{escape(url)}" '
         f'aria-label="{label}"{described}>{icon}Like</a>'
     )
 

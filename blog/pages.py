@@ -21,7 +21,6 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from blog import robots, services
 from blog.extensions import with_post_page_loaders
@@ -135,6 +134,20 @@ POST_PAGE_QUERY = PreparedQuery(
 )
 
 
+def _anonymous_post_page_queryset(course_slug, slug):
+    reader = AnonymousUser()
+    return post_page_queryset(reader).filter(course__slug=course_slug, slug=slug).order_by()
+
+
+# A signed-out reader's, run on each miss (drawing a page): building and compiling it
+# cost about 2 ms, running it under 1 ms.
+ANONYMOUS_POST_PAGE_QUERY = PreparedQuery(
+    _anonymous_post_page_queryset,
+    course_slug="\x00course slug\x00",
+    slug="\x00post slug\x00",
+)
+
+
 class PostPage(CachedPage):
     version_fields = ("course__common_version", "page_version")
     # Its comments' like counts: holes of a signed-in reader's copy (comments.threads,
@@ -150,11 +163,10 @@ class PostPage(CachedPage):
         user = request.user
         if user.is_authenticated:  # every signed-in GET runs it: compiled once (config.db)
             post = POST_PAGE_QUERY.get(user_id=user.pk, course_slug=course_slug, slug=post_slug)
-            if post is None:
-                raise Http404("No such post.")
         else:
-            queryset = post_page_queryset(user)
-            post = get_object_or_404(queryset, course__slug=course_slug, slug=post_slug)
+            post = ANONYMOUS_POST_PAGE_QUERY.get(course_slug=course_slug, slug=post_slug)
+        if post is None:
+            raise Http404("No such post.")
         course = post.course
         course.remember_role(user, post.viewer_role)
         if not course.can_read(user) or not post.can_read(user):

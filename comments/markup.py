@@ -29,7 +29,7 @@ CARD = (
 # Initials in place of a picture: styled as ``.avatar--sm`` by where they stand.
 INITIALS = '<span aria-hidden="true">{}</span>'
 # The "Liked by" line of a reader who can't like (nothing on the page changes it).
-LIKED_BY_STATIC = '<div class="liked-by">{}</div>'
+LIKED_BY_STATIC = '<p class="liked-by">{}</p>'
 PLACEHOLDER = '<p class="comment__placeholder">{}</p>'
 PROFILE_LINK = '<a href="{}">{}</a>'
 WEBSITE_LINK = '<a href="{}" rel="nofollow ugc">{}</a>'
@@ -46,7 +46,7 @@ LIKERS = (
     '<ul class="likers__list">{names}</ul></details></div>'
 )
 # comments.js finds the comment (its <li>) and the name (its <b>) from the link.
-REPLY = '<a class="comment__reply" href="{url}" aria-label="Reply to {name}">Reply</a>'
+REPLY = '<a class="reply" href="{url}" aria-label="Reply to {name}">Reply</a>'
 OWN = (
     '<a class="comment__action" href="{edit_url}">Edit</a> '
     '<a class="comment__action" href="{delete_url}">Delete</a>'

@@ -8,12 +8,15 @@ plain lookups (docs/design.md, Promises about speed).
 """
 
 from collections import defaultdict
+from functools import partial
 from html import escape
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.safestring import mark_safe
+from django.utils.functional import LazyObject, empty
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from accounts.avatars import initials_of
@@ -29,7 +32,7 @@ from comments.models import (
     reply_parent_id,
     target_field,
 )
-from config.db import id_set
+from config.db import PreparedQuery, id_set
 from pagecache.skeleton import Bypass
 from pagecache.store import cache_get, cache_set
 
@@ -48,9 +51,12 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
     page is being drawn for everyone of the viewer's standing: the viewer's own parts of
     each card become holes."""
     field = target_field(post)
-    comments = list(
-        Comment.objects.for_target(post).with_thread(viewer=viewer, course_id=post.course_id)
-    )
+    viewer = unwrapped(viewer)
+    values = {"target_id": post.pk, "course_id": post.course_id}
+    if viewer.is_authenticated:
+        comments = THREAD_QUERIES[field, True].all(**values, viewer_id=viewer.pk)
+    else:
+        comments = THREAD_QUERIES[field, False].all(**values)
     likers = None
     if post.course.can_see_likers(viewer):
         likes = (
@@ -62,8 +68,9 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
         likers = defaultdict(list)
         for like in likes:
             likers[like.comment_id].append(like.user)
+    asked = AskedOnce(post)
     for c in comments:
-        c._state.fields_cache[field] = post  # the predicates ask the post and its course
+        c._state.fields_cache[field] = asked  # the predicates ask the post and its course
     if skeleton is not None and likers is not None:
         # Drawn for the cache: the counts and likers just read are what the page's holes
         # are filled from until the next like (its first hit then reads them again).
@@ -77,6 +84,66 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
         likers=likers,
         skeleton=skeleton,
     )
+
+
+def _thread_query(field, target_id, course_id, viewer_id=None):
+    viewer = AnonymousUser() if viewer_id is None else User(pk=viewer_id)
+    comments = Comment.objects.filter(**{f"{field}_id": target_id})
+    return comments.with_thread(viewer=viewer, course_id=course_id)
+
+
+# The thread's one query, compiled once per process for each target (a post, a course
+# page) and readers signed in and out: building and compiling its subqueries cost about
+# what running it costs.
+THREAD_PLACEHOLDERS = {"target_id": -730_113_701, "course_id": -730_113_703}
+THREAD_QUERIES = {
+    (field, signed_in): PreparedQuery(
+        partial(_thread_query, field),
+        **THREAD_PLACEHOLDERS,
+        **({"viewer_id": -730_113_702} if signed_in else {}),
+    )
+    for field in ("post", "page")
+    for signed_in in (False, True)
+}
+
+
+def unwrapped(user):
+    """``request.user`` itself, not its lazy stand-in (SimpleLazyObject), whose every
+    attribute costs a call: a 500-comment thread asks the viewer thousands of times."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
+class AskedOnce:
+    """The post as a thread's comments see it: the Post predicates that the Comment
+    predicates ask (``can_read``, ``can_like``, ``can_comment``) answered once for each
+    reader, not once a comment; everything else is the post's own."""
+
+    def __init__(self, post):
+        self._post = post
+        self._answers = {}
+
+    def __getattr__(self, name):
+        return getattr(self._post, name)
+
+    def _ask(self, predicate, user):
+        key = (predicate, user.pk)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = getattr(self._post, predicate)(user)
+        return answer
+
+    def can_read(self, user):
+        return self._ask("can_read", user)
+
+    def can_like(self, user):
+        return self._ask("can_like", user)
+
+    def can_comment(self, user):
+        return self._ask("can_comment", user)
 
 
 def url_maker(name):
@@ -176,7 +243,7 @@ class Thread:
             following = items[n + 1].depth if n + 1 < len(items) else 0
             c.opening = OPEN_REPLIES if n and c.depth > items[n - 1].depth else ""
             closing = CLOSE_ITEM + CLOSE_REPLIES * (c.depth - following)
-            c.closing = mark_safe(closing) if following <= c.depth else ""  # noqa: S308
+            c.closing = SafeString(closing) if following <= c.depth else ""
         return items
 
     def _hang_under(self, c):
@@ -202,14 +269,14 @@ class Thread:
             action: url_maker(f"comments:comment_{action}")
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
-        like_step_url = self._like_step_urls()
+        like_step_url = self._like_step_urls(urls["like"])
         viewer = self.viewer
         labels = {}  # (like count, liked by viewer): (button label, "Liked by ...")
         for c in self.items:
             c.dom_id = f"comment-{c.id}"
             c.display_name = c.name
             if not c.is_visible:
-                c.html = mark_safe(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))  # noqa: S308
+                c.html = SafeString(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))
                 continue
             if c.author_id:
                 if c.author_id not in people:
@@ -231,8 +298,9 @@ class Thread:
             c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
             c.card_class = self._card_class(c)
             when = c.created.astimezone(zone)
-            c.iso_date = when.replace(microsecond=0).isoformat()
-            c.date_text = f"{when.day} {months[when.month]} {when.year} at {when:%H:%M}"
+            c.iso_date = when.isoformat(timespec="seconds")
+            hour = f"{when.hour:02}:{when.minute:02}"
+            c.date_text = f"{when.day} {months[when.month]} {when.year} at {hour}"
             c.notice = self._notice(c)
             c.shows_reply = c.can_reply(viewer) and self._takes_replies(c)
             c.shows_like = c.can_like(viewer)
@@ -249,7 +317,7 @@ class Thread:
             if self.skeleton is not None:
                 like, own, liked = self._holes(c, urls)
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
-            c.html = mark_safe(  # noqa: S308
+            c.html = SafeString(
                 markup.card(
                     c, urls=urls, is_moderator=self.is_moderator, like=like, own=own, liked_by=liked
                 )
@@ -282,11 +350,13 @@ class Thread:
             own = self.skeleton.hole(spec, current)
         return like, own, liked
 
-    def _like_step_urls(self):
-        """comment id -> where its Like leads a reader who may not like yet (or None)."""
+    def _like_step_urls(self, like_url):
+        """comment id -> where its Like leads a reader who may not like yet (or None):
+        to sign in, the comment's own Like URL, whose GET sends them on to sign in and
+        back to the comment (``comments.views.comment_like``): a third of the bytes of
+        a signed-out reader's card went to the sign-in URL with its way back."""
         if self.like_step == SIGN_IN:
-            prefix = step_url(SIGN_IN, f"{self.post.get_absolute_url()}#comment-")
-            return lambda pk: f"{prefix}{pk}"
+            return like_url
         if self.like_step == JOIN:
             join = step_url(JOIN, "")
             return lambda pk: join

@@ -9,12 +9,12 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.social import provider_of
 from blog import embeds
 from blog.extensions import page_parts
-from blog.likes import like_response, likes_summary
+from blog.likes import like_response, likes_summary, step_url
 from blog.rendering import render_comment_markdown
 from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
 from comments import services
@@ -257,10 +257,16 @@ def comment_delete(request, pk):
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_like(request, pk):
-    """Like (liked=1) or unlike (liked=0) a comment. Signed-in course members only."""
+    """Like (liked=1) or unlike (liked=0) a comment. Signed-in course members only.
+    A GET is the Like link of a reader who may not like yet (comments.markup): on to
+    the step they miss (signing in, then back to the comment), else to the comment."""
     comment = visible_comment_or_404(request, pk)
+    if request.method == "GET":
+        back = comment.get_absolute_url()
+        step = comment.post.step_to_like(request.user)
+        return redirect(step_url(step, back) if step else back)
     if not comment.can_like(request.user):
         raise denied(comment.course, "Only members of this course can like its comments.")
     liked = request.POST.get("liked", "1") != "0"

@@ -132,7 +132,7 @@ class PreparedQuery:
     def all(self, using="default", **values):
         """Every model instance it finds, as ``list(queryset)`` would."""
         compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchall())
-        return [self._instance(compiler, using, [row]) for row in rows]
+        return self._instances(compiler, using, rows)
 
     def get(self, using="default", **values):
         compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))
@@ -140,20 +140,26 @@ class PreparedQuery:
             if rows:
                 raise compiler.query.model.MultipleObjectsReturned
             return None
-        return self._instance(compiler, using, rows)
+        return self._instances(compiler, using, rows)[0]
 
     @staticmethod
-    def _instance(compiler, using, rows):
+    def _instances(compiler, using, rows):
         # As ModelIterable does with a compiler that has run: the model's columns, the
-        # select_related rows, the annotations, each value through its field's converters.
+        # select_related rows, the annotations, each value through its field's converters
+        # (what they need is worked out once, not once a row: a thread has hundreds).
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
-        row = next(iter(compiler.results_iter(results=[rows])))
-        obj = klass_info["model"].from_db(using, init_list, row[start:end])
-        for populator in get_related_populators(klass_info, select, using):
-            populator.populate(row, obj)
-        for name, position in compiler.annotation_col_map.items():
-            setattr(obj, name, row[position])
-        return obj
+        model = klass_info["model"]
+        populators = get_related_populators(klass_info, select, using)
+        annotations = list(compiler.annotation_col_map.items())
+        objs = []
+        for row in compiler.results_iter(results=[rows]):
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            objs.append(obj)
+        return objs

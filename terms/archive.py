@@ -67,7 +67,7 @@ REMOVED_TAGS = ("script", "form", "button", "input", "select", "textarea", "temp
 # commenting or liking), found by their class; a template may also mark such a part
 # with data-archive="omit" (assignments' box: the archive holds no assignment page).
 REMOVED_CLASSES = (
-    "discussion__closed", "likes__hint", "comment__reply", "comment__action", "respond",
+    "discussion__closed", "likes__hint", "reply", "comment__action", "respond",
 )  # fmt: skip
 URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")

@@ -86,7 +86,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest(".comment__reply");
+    var link = event.target.closest(".comment .reply");
     if (!link) return;
     event.preventDefault();
     var item = link.closest(".comment");  // <li id="comment-<id>">

@@ -90,7 +90,8 @@ def test_a_thread_draws_the_heart_once(client, post, classmate):
     # One inline heart on the post's own button; the comments' five small buttons get
     # theirs from the stylesheet, which masks the same path (liked and not).
     assert page.count(PATHS["heart"]) == 1
-    assert page.count('class="like-button like-button--sm"') == 5
+    assert page.count('<button form="comment-actions"') == 5
+    assert page.count('class="like-button"') == 6  # the post's, and five small by where they stand
     assert "<use" not in page
     css = (settings.BASE_DIR / "static/css/main.css").read_text()
     assert css.count(f"%3Cpath d='{PATHS['heart']}'/%3E") == 2

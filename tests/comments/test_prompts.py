@@ -24,11 +24,25 @@ def test_an_anonymous_reader_gets_a_like_that_leads_to_sign_in_and_back(client, 
     html = page(client, post)
     login = reverse("account_login")
     back = quote(post.get_absolute_url())
+    like = reverse("comments:comment_like", args=[comment.pk])
     assert like_links(html) == [
         (f"{login}?next={back}%23post-likes", "Like: sign in to like this post"),
-        (f"{login}?next={back}%23comment-{comment.pk}", "Like: sign in to like this comment"),
+        (like, "Like: sign in to like this comment"),  # short: one on every comment
     ]
     assert "data-like-button" not in html  # no button that would POST and get a 403
+    response = client.get(like)  # the comment's Like, followed: on to sign in, and back
+    assert response.status_code == 302
+    assert response["Location"] == f"{login}?next={back}%23comment-{comment.pk}"
+
+
+def test_following_a_comments_like_changes_nothing(client, post, outsider, classmate):
+    comment = CommentFactory(post=post)
+    like = reverse("comments:comment_like", args=[comment.pk])
+    client.force_login(outsider)
+    assert client.get(like)["Location"] == reverse("blog:course_join")
+    client.force_login(classmate)
+    assert client.get(like)["Location"] == comment.get_absolute_url()
+    assert not comment.likes.exists()
 
 
 def test_a_signed_in_non_member_is_told_how_to_join(client, post, outsider):
