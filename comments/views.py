@@ -265,7 +265,7 @@ def comment_like(request, pk):
     comment = visible_comment_or_404(request, pk)
     if request.method == "GET":
         back = comment.get_absolute_url()
-        step = comment.post.step_to_like(request.user)
+        step = comment.target.step_to_like(request.user)
         return redirect(step_url(step, back) if step else back)
     if not comment.can_like(request.user):
         raise denied(comment.course, "Only members of this course can like its comments.")

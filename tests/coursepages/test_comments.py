@@ -366,3 +366,19 @@ def test_deleting_a_page_says_its_comments_go_with_it(client, course, instructor
     assert "Its 2 comments go with it." in client.get(url).content.decode()
     client.post(url)
     assert not Comment.objects.exists()
+
+
+def test_a_signed_out_readers_like_link_on_a_page_comment_leads_to_sign_in_and_back(
+    client, course, student, syllabus
+):
+    """The thread's Like link for a reader who may not like yet (a GET of the comment's
+    Like URL) takes them to sign in and back to the comment, on a page as on a post."""
+    comment = factories.CommentFactory(page=syllabus, post=None, author=student)
+    response = client.get(reverse("comments:comment_like", args=[comment.pk]))
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+    assert CommentLike.objects.count() == 0
+    student_client = Client()
+    student_client.force_login(student)
+    back = student_client.get(reverse("comments:comment_like", args=[comment.pk]))
+    assert back.status_code == 302 and back.url == comment.get_absolute_url()
