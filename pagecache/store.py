@@ -72,12 +72,16 @@ class RecentPages:
 
 
 def _bytes_in(value):
-    """About how much memory a stored page takes: the bytes in it."""
+    """About how much memory a stored page takes: the bytes in it; for another kind of
+    object, what its ``stored_bytes()`` says (it must: a large object counted as a few
+    bytes stays until it expires, and is never asked for again once its versions move
+    on, so it takes memory without bound)."""
     if isinstance(value, bytes | str):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(_bytes_in(item) for item in value)
-    return 64
+    measure = getattr(value, "stored_bytes", None)
+    return measure() if measure is not None else 64
 
 
 recent_pages = RecentPages()
