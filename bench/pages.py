@@ -1,5 +1,6 @@
-"""Pages under load: gunicorn (4 sync workers, DEBUG off) and wrk on PostgreSQL, side by
-side with a bare Django view (20 KB of fixed HTML) as the floor. `make bench` runs it.
+"""Pages under load: gunicorn (production's deploy/gunicorn.conf.py, 4 sync workers, DEBUG
+off) and wrk on PostgreSQL, side by side with a bare Django view (20 KB of fixed HTML)
+as the floor. `make bench` runs it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonplace_bench \\
         .venv/bin/python bench/pages.py
@@ -16,7 +17,8 @@ most 5 deep, 0-3 likes each from 20 student members), then:
 3. the workers' resident memory after the load.
 
 Environment: PORT, DURATION (5s), ROUNDS (3), CONNECTIONS (16), WORKERS (4),
-REDIS_URL (unset: local-memory cache in each worker); while working on one page,
+REDIS_URL (unset: local-memory cache in each worker), GUNICORN_ARGS (more options after
+production's, e.g. "--max-requests 0"); while working on one page,
 PAGES="P7 member,P500 anonymous" loads only those (and the bare view) and PROFILE=0
 skips step 1.
 """
@@ -337,11 +339,15 @@ def worker_rss(master):
     ).stdout.split()
     pids = set(children[0::2])
     first = getattr(master, "first_pids", pids)
-    return [int(kb) / 1024 for kb in children[1::2]], len(pids - first)
+    rss = [int(kb) / 1024 for kb in children[1::2]]
+    return rss, len(pids - first), getattr(master, "warm_rss", None)
 
 
 def note_workers(master):
-    """Remember the workers that start the load (for ``worker_rss``'s replacements)."""
+    """Remember the workers that start the load and their memory then (for
+    ``worker_rss``: how many were replaced, how much they grew)."""
+    master.first_pids = set()  # every worker counts as replaced while this runs
+    master.warm_rss, _, _ = worker_rss(master)
     master.first_pids = set(
         subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
@@ -406,12 +412,13 @@ def warm(runs):
 
 
 def print_rss(measured):
-    rss, replaced = measured
+    rss, replaced, warm = measured
     if rss:
         print(
             f"worker RSS after the load: median {statistics.median(rss):.1f} MiB, "
             f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))}); "
             f"{replaced} worker(s) replaced during it (max_requests)"
+            + (f"; after the warm-up: median {statistics.median(warm):.1f} MiB" if warm else "")
         )
 
 

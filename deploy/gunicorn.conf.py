@@ -9,6 +9,8 @@ docs/deploy.md says why each value is what it is; docs/decisions.md ("Worker mem
 under a class") how they were measured.
 """
 
+import ctypes
+import ctypes.util
 import os
 
 # Sync workers: a request holds its worker, start to end, and the page cache keeps each
@@ -33,3 +35,20 @@ max_requests_jitter = 200
 backlog = 2048
 # The only proxy in front is nginx on the same host (X-Forwarded-Proto, -For).
 forwarded_allow_ips = "127.0.0.1"
+
+
+def _fixed_mmap_threshold(size=128 * 1024):
+    """glibc's malloc serves blocks of ``size`` and more from mmap, returned to the
+    system when freed. By default the threshold rises with each such block freed, after
+    which a drawn page's large strings (a 300-500 KB P500) come from the heap and leave
+    it fragmented: about 2 MiB more a worker after a busy thread. Set here, in the
+    master before it forks, so every worker inherits it (what MALLOC_MMAP_THRESHOLD_
+    in the environment does); a no-op where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, size)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+_fixed_mmap_threshold()
