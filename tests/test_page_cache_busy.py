@@ -234,6 +234,20 @@ def test_a_like_counts_memo_keeps_lines_within_its_limit():
     assert counts.memo_bytes == len(line) + ENTRY_BYTES
 
 
+def test_a_copy_drawn_at_an_address_drops_the_one_drawn_there_before():
+    """Its versions moved on, so nobody asks for it again; kept, it stayed until it
+    expired (with the local-memory cache, a 330 KB P500 a like in every worker)."""
+    store.cache_set("page2:test:1", b"version 1")
+    store.remember_drawn("page2:test:1", "page2:test")
+    store.cache_set("page2:test:2", b"version 2")
+    store.remember_drawn("page2:test:2", "page2:test")
+    assert "page2:test:1" not in store.recent_pages.entries
+    assert cache.get("page2:test:1") is None and store.cache_get("page2:test:2") == b"version 2"
+    store.cache_set("page2:other:1", b"another page")
+    store.remember_drawn("page2:other:1", "page2:other")
+    assert store.cache_get("page2:test:2") == b"version 2"  # another address: kept
+
+
 def test_two_concurrent_misses_draw_once(settings):
     """Two requests miss the same copy at once: one draws it, the other waits for it."""
     settings.PAGE_CACHE_STALE_SECONDS = 2
