@@ -1,5 +1,6 @@
-"""Pages under load: gunicorn (4 sync workers, DEBUG off) and wrk on PostgreSQL, side by
-side with a bare Django view (20 KB of fixed HTML) as the floor. `make bench` runs it.
+"""Pages under load: gunicorn (production's deploy/gunicorn.conf.py, 4 sync workers, DEBUG
+off) and wrk on PostgreSQL, side by side with a bare Django view (20 KB of fixed HTML)
+as the floor. `make bench` runs it.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/commonplace_bench \\
         .venv/bin/python bench/pages.py
@@ -16,7 +17,8 @@ most 5 deep, 0-3 likes each from 20 student members), then:
 3. the workers' resident memory after the load.
 
 Environment: PORT, DURATION (5s), ROUNDS (3), CONNECTIONS (16), WORKERS (4),
-REDIS_URL (unset: local-memory cache in each worker); while working on one page,
+REDIS_URL (unset: local-memory cache in each worker), GUNICORN_ARGS (more options after
+production's, e.g. "--max-requests 0"); while working on one page,
 PAGES="P7 member,P500 anonymous" loads only those (and the bare view) and PROFILE=0
 skips step 1.
 """
@@ -72,6 +74,9 @@ DURATION = os.environ.get("DURATION", "5s")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("WORKERS", "4"))
+# More of gunicorn's options after production's (deploy/gunicorn.conf.py), e.g.
+# GUNICORN_ARGS="--max-requests 0" to see a worker's memory without its replacement.
+GUNICORN_ARGS = os.environ.get("GUNICORN_ARGS", "").split()
 COURSE = "bench"
 READERS = 20
 
@@ -252,13 +257,15 @@ def start_gunicorn(redis_url=""):
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
+            "--config",
+            str(ROOT / "deploy/gunicorn.conf.py"),  # production's settings
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
             str(WORKERS),
-            "--preload",
             "--log-level",
             "warning",
+            *GUNICORN_ARGS,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -325,10 +332,27 @@ def latency(out, percentile):
 
 
 def worker_rss(master):
+    """Each worker's resident memory in MiB, and how many of them were replaced since
+    ``worker_pids`` was first asked (gunicorn's max_requests)."""
     children = subprocess.run(
         ["ps", "-o", "pid=,rss=", "--ppid", str(master.pid)], capture_output=True, text=True
     ).stdout.split()
-    return [int(kb) / 1024 for kb in children[1::2]]
+    pids = set(children[0::2])
+    first = getattr(master, "first_pids", pids)
+    rss = [int(kb) / 1024 for kb in children[1::2]]
+    return rss, len(pids - first), getattr(master, "warm_rss", None)
+
+
+def note_workers(master):
+    """Remember the workers that start the load and their memory then (for
+    ``worker_rss``: how many were replaced, how much they grew)."""
+    master.first_pids = set()  # every worker counts as replaced while this runs
+    master.warm_rss, _, _ = worker_rss(master)
+    master.first_pids = set(
+        subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
+        ).stdout.split()
+    )
 
 
 def load(urls, redis_url=""):
@@ -345,6 +369,7 @@ def load(urls, redis_url=""):
     master = start_gunicorn(redis_url)
     try:
         warm(runs)
+        note_workers(master)
         for round_ in range(ROUNDS):
             print(f"round {round_ + 1} of {ROUNDS} ...", flush=True)
             for name, path, cookie_header in runs:
@@ -386,11 +411,14 @@ def warm(runs):
         )
 
 
-def print_rss(rss):
+def print_rss(measured):
+    rss, replaced, warm = measured
     if rss:
         print(
             f"worker RSS after the load: median {statistics.median(rss):.1f} MiB, "
-            f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))})"
+            f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))}); "
+            f"{replaced} worker(s) replaced during it (max_requests)"
+            + (f"; after the warm-up: median {statistics.median(warm):.1f} MiB" if warm else "")
         )
 
 
@@ -426,6 +454,7 @@ class Writers:
         self.urls = urls
         self.stop = threading.Event()
         self.likes = self.comments = self.errors = 0
+        self.failures = []  # (path, status, the answer's start) of each error, for the log
         slug = urls["P500"].rstrip("/").rsplit("/", 1)[1]
         post = Post.objects.get(course__slug=COURSE, slug=slug)
         self.comment_ids = list(
@@ -463,7 +492,11 @@ class Writers:
         token, cookies = self.sessions[n]
         interval = WRITERS / LIKES_PER_SECOND
         next_like = time.monotonic() + rng.random() * interval
-        next_comment = time.monotonic() + COMMENT_EVERY if n == 0 else float("inf")
+        # The students take turns to comment, one comment every COMMENT_EVERY seconds in
+        # all: each of them every WRITERS x COMMENT_EVERY (50 s), well apart for the
+        # site's flood control (COMMENT_FLOOD_INTERVAL, 15 s a member). One student
+        # commenting every 10 s had 2 of 4 comments refused (400) in every busy run.
+        next_comment = time.monotonic() + COMMENT_EVERY * (n + 1)
         k = 0
         while not self.stop.is_set():
             now = time.monotonic()
@@ -473,7 +506,7 @@ class Writers:
                 body = f"Comment from the busy bench, {k} at {time.time():.0f}."
                 self.post(path, cookies, {"csrfmiddlewaretoken": token, "body": body})
                 self.comments += 1
-                next_comment += COMMENT_EVERY
+                next_comment += COMMENT_EVERY * WRITERS
             elif now >= next_like:
                 pk = rng.choice(self.comment_ids)
                 liked = rng.choice(("0", "1"))
@@ -499,14 +532,27 @@ class Writers:
         except urllib.error.HTTPError as error:
             if error.code >= 400:
                 self.errors += 1
-        except OSError:
+                self.failures.append((path, error.code, said(error.read().decode())))
+        except OSError as error:
             self.errors += 1
+            self.failures.append((path, None, repr(error)))
 
     def summary(self):
+        for path, status, start in self.failures:
+            print(f"  ! write {path}: {status or 'no answer'} {start!r}")
         return (
             f"writes: {self.likes} likes and unlikes ({self.likes / self.seconds:.1f}/s), "
             f"{self.comments} comments, {self.errors} errors"
         )
+
+
+def said(html):
+    """What an error page told the writer: its form's error messages, else its title."""
+    messages = re.findall(
+        r'class="[^"]*(?:invalid-feedback|alert)[^"]*"[^>]*>\s*(?:<[^>]+>\s*)*([^<]+?)\s*<', html
+    )
+    title = re.search(r"<title>([^<]*)</title>", html)
+    return "; ".join(messages) or (title.group(1) if title else html[:200])
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -550,6 +596,7 @@ def busy(urls, bare, redis_url=""):
     master = start_gunicorn(redis_url)
     try:
         warm([run[:3] for run in runs])
+        note_workers(master)
         with Writers(urls) as writers:
             for round_ in range(ROUNDS):
                 print(f"busy: round {round_ + 1} of {ROUNDS} ...", flush=True)
@@ -610,6 +657,7 @@ def whole_class(urls, bare, redis_url=""):
     rows = []
     try:
         warm([(name, path, cookies[0]) for name, path in urls.items()])
+        note_workers(master)
         with Writers(urls) as writers:
             for round_ in range(ROUNDS):
                 print(f"class: round {round_ + 1} of {ROUNDS} ...", flush=True)

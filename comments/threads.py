@@ -8,7 +8,7 @@ plain lookups (docs/design.md, Promises about speed).
 """
 
 from collections import defaultdict
-from functools import partial
+from functools import cached_property, partial
 from html import escape
 
 from django.contrib.auth.models import AnonymousUser
@@ -410,7 +410,8 @@ def fill_liked_by(filling, spec):
     counts = filling.memo.get("like_counts") or like_counts_for(filling)
     line = counts.memo.get(spec)  # each of P500's 500 is asked on every hit: kept short
     if line is None:
-        line = counts.memo[spec] = counts.liked_by(*spec[1:])
+        line = counts.liked_by(*spec[1:])
+        counts.keep(spec, line)
     return line
 
 
@@ -431,22 +432,57 @@ LABEL_MARKER = "\x00label\x00"  # where a liked button's name goes in its hole's
 LIKE_COUNTS_FORMAT = "likes1:"  # a new prefix when LikeCounts' layout changes
 
 
+# What LikeCounts' parts take in memory beyond their bytes (a dict slot, an int, a
+# bytes object's header, a list): for the store's count of it, not exact.
+ENTRY_BYTES = 120
+LINE_BYTES = 256  # a "Liked by" line without the names in it
+ZERO_LINES_BYTES = 64 * 1024  # the lines of the comments nobody liked, at most
+
+
 class LikeCounts:
     """A post's comments' like counts and likers, the same for every reader: kept in
     the page cache's store under the post's versions (``like_counts_key``), so a like
     (``versions.likes_changed``) costs the next hit one query, not a redrawn page.
     Each person's list item is drawn once; each line is worded once per process and
-    kept (``memo``)."""
+    kept (``memo``), up to what ``stored_bytes`` told the store: each process keeps
+    its recent copies within a byte budget (pagecache.store.RecentPages), and a memo
+    that grew behind the store's back kept every worker's old copies (one a like)
+    alive, hundreds of KB each, until the budget's pages pushed them out, which on a
+    signed-in class was never: 79 -> 100+ MiB a worker (bench/README.md)."""
 
     def __init__(self, counts, likers):
         self.counts = counts  # {comment id: count}, only liked ones
         self.likers = {pk: [person.pk for person in people] for pk, people in likers.items()}
         people = {person.pk: person for group in likers.values() for person in group}
         self.items = {pk: str(likers_html([person])) for pk, person in people.items()}
-        self.memo = {}
+        self.memo, self.memo_bytes = {}, 0
 
     def __getstate__(self):
-        return {"counts": self.counts, "likers": self.likers, "items": self.items, "memo": {}}
+        return {"counts": self.counts, "likers": self.likers, "items": self.items}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.memo, self.memo_bytes = {}, 0
+
+    @cached_property
+    def memo_limit(self):
+        """The most the memo keeps, in bytes: each liked comment's line with its
+        likers' names, and the short lines of the others."""
+        names = sum(len(self.items[pk]) for people in self.likers.values() for pk in people)
+        return ZERO_LINES_BYTES + len(self.counts) * (LINE_BYTES + ENTRY_BYTES) + names
+
+    def stored_bytes(self):
+        """About the memory it takes, memo included (pagecache.store.RecentPages)."""
+        parts = sum(ENTRY_BYTES + len(html) for html in self.items.values())
+        return len(self.counts) * 2 * ENTRY_BYTES + parts + self.memo_limit
+
+    def keep(self, spec, line):
+        """Keep a line for the next hit, within ``memo_limit`` (past it, the line is
+        worded on each hit)."""
+        size = len(line) + ENTRY_BYTES
+        if self.memo_bytes + size <= self.memo_limit:
+            self.memo[spec] = line
+            self.memo_bytes += size
 
     def liked_by(self, comment_id, shows_like, with_likers):
         """A comment's "Liked by" line, as bytes (``fill_liked_by`` keeps it in memo)."""

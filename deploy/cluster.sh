@@ -89,8 +89,9 @@ start_web() {  # port
   alive "$RUN/web-$port.pid" && return
   listening "$port" && { log "port $port is taken"; return 1; }
   (set -a; . "$STATE/env"; set +a
-   exec .venv/bin/gunicorn config.wsgi --bind "127.0.0.1:$port" --workers "$WORKERS" \
-     --timeout 30 --graceful-timeout 10 --no-control-socket --pid "$RUN/web-$port.pid" \
+   exec .venv/bin/gunicorn config.wsgi --config deploy/gunicorn.conf.py \
+     --bind "127.0.0.1:$port" --workers "$WORKERS" \
+     --graceful-timeout 10 --no-control-socket --pid "$RUN/web-$port.pid" \
      >> "$STATE/log/web-$port.log" 2>&1) &
   wait_for "$port" "app server"
 }

@@ -7,7 +7,8 @@ empty. Copies live ``PAGE_CACHE_SECONDS``.
 A miss is drawn by one process at a time (``claim``): the first takes a lock in the
 shared cache (``cache.add``: Redis's SET NX with an expiry), the others meanwhile
 serve the copy last drawn for the same address (and standing), if it was drawn at
-most ``PAGE_CACHE_STALE_SECONDS`` ago, or wait that long for the drawer's copy.
+most ``PAGE_CACHE_STALE_SECONDS`` ago, or wait that long for the drawer's copy. The
+copy drawn before that one is deleted (``remember_drawn``).
 """
 
 import logging
@@ -60,6 +61,10 @@ class RecentPages:
             while self.size > limit:
                 self._drop(next(iter(self.entries)))
 
+    def discard(self, key):
+        with self.lock:
+            self._drop(key)
+
     def clear(self):
         with self.lock:
             self.entries.clear()
@@ -72,12 +77,16 @@ class RecentPages:
 
 
 def _bytes_in(value):
-    """About how much memory a stored page takes: the bytes in it."""
+    """About how much memory a stored page takes: the bytes in it; for another kind of
+    object, what its ``stored_bytes()`` says (it must: a large object counted as a few
+    bytes stays until it expires, and is never asked for again once its versions move
+    on, so it takes memory without bound)."""
     if isinstance(value, bytes | str):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(_bytes_in(item) for item in value)
-    return 64
+    measure = getattr(value, "stored_bytes", None)
+    return measure() if measure is not None else 64
 
 
 recent_pages = RecentPages()
@@ -151,12 +160,19 @@ def claim(key, address, *, stale_ok):
 
 def remember_drawn(key, address):
     """Remember the page just kept under ``key`` as the last drawn at its address (for
-    ``claim``'s stale copies)."""
-    if settings.PAGE_CACHE_STALE_SECONDS > 0:
-        try:
-            cache.set(LATEST_PREFIX + address, (key, time.time()), settings.PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.exception("Page cache unavailable (set); the page was rendered")
+    ``claim``'s stale copies), and drop the copy drawn there before: its versions have
+    moved on, so nobody asks for it again, and it would stay until it expired. (With
+    the local-memory cache each like left a worker one 330 KB P500 more: +37 MiB in
+    1,500 requests of a busy thread.)"""
+    latest = LATEST_PREFIX + address
+    try:
+        before = cache.get(latest)
+        cache.set(latest, (key, time.time()), settings.PAGE_CACHE_SECONDS)
+        if before is not None and before[0] != key:
+            cache.delete(before[0])
+            recent_pages.discard(before[0])
+    except Exception:
+        logger.exception("Page cache unavailable (set); the page was rendered")
 
 
 def release(lock):

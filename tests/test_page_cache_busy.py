@@ -200,6 +200,54 @@ def test_a_reader_who_just_wrote_never_gets_the_copy_before(thread, monkeypatch,
     assert Comment.objects.filter(body="My fresh reply.").exists()
 
 
+def test_the_store_counts_old_like_counts_with_their_memo(thread, student, classmate, settings):
+    """Each like leaves the post's previous LikeCounts in every process's recent pages,
+    never asked for again; each counts what its memo may grow to, so the byte budget
+    pushes the old ones out. Counted as 64 bytes, they once held 300 KB each (P500's
+    memo) until they expired: a worker grew by 20 MiB a minute under a class."""
+    from comments.threads import LikeCounts
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 256 * 1024
+    url = thread["url"]
+    reader = client_of(student)
+    get(reader, url)
+    for n in range(12):
+        comment_services.like_comment(comment=thread["first"], user=student, liked=n % 2 == 0)
+        assert "Liked by" in get(reader, url, "hit")
+    kept = [
+        value for value, *_ in store.recent_pages.entries.values() if isinstance(value, LikeCounts)
+    ]
+    assert 1 <= len(kept) <= 3
+    for counts in kept:
+        assert counts.memo and counts.memo_bytes <= counts.memo_limit < counts.stored_bytes()
+    assert store.recent_pages.size <= settings.PAGE_CACHE_LOCAL_BYTES
+
+
+def test_a_like_counts_memo_keeps_lines_within_its_limit():
+    from comments.threads import ENTRY_BYTES, LikeCounts
+
+    counts = LikeCounts({}, {})
+    line = b"x" * (counts.memo_limit // 2)
+    counts.keep(("comment_liked_by", 1, True, True), line)
+    counts.keep(("comment_liked_by", 2, True, True), line)  # past the limit: not kept
+    assert list(counts.memo) == [("comment_liked_by", 1, True, True)]
+    assert counts.memo_bytes == len(line) + ENTRY_BYTES
+
+
+def test_a_copy_drawn_at_an_address_drops_the_one_drawn_there_before():
+    """Its versions moved on, so nobody asks for it again; kept, it stayed until it
+    expired (with the local-memory cache, a 330 KB P500 a like in every worker)."""
+    store.cache_set("page2:test:1", b"version 1")
+    store.remember_drawn("page2:test:1", "page2:test")
+    store.cache_set("page2:test:2", b"version 2")
+    store.remember_drawn("page2:test:2", "page2:test")
+    assert "page2:test:1" not in store.recent_pages.entries
+    assert cache.get("page2:test:1") is None and store.cache_get("page2:test:2") == b"version 2"
+    store.cache_set("page2:other:1", b"another page")
+    store.remember_drawn("page2:other:1", "page2:other")
+    assert store.cache_get("page2:test:2") == b"version 2"  # another address: kept
+
+
 def test_two_concurrent_misses_draw_once(settings):
     """Two requests miss the same copy at once: one draws it, the other waits for it."""
     settings.PAGE_CACHE_STALE_SECONDS = 2

@@ -1,0 +1,54 @@
+"""gunicorn's settings for an app server: one file for production
+(deploy/systemd/commonplace-web@.service), the local cluster (deploy/cluster.sh) and
+`make bench` (bench/pages.py), so the benchmark measures what runs.
+
+    gunicorn config.wsgi -c deploy/gunicorn.conf.py --bind 127.0.0.1:8001
+
+The command line wins over this file (the bind address, the bench's --workers).
+docs/deploy.md says why each value is what it is; docs/decisions.md ("Worker memory
+under a class") how they were measured.
+"""
+
+import ctypes
+import ctypes.util
+import os
+
+# Sync workers: a request holds its worker, start to end, and the page cache keeps each
+# one's recent pages (pagecache.store.RecentPages). About two a core in all on the host.
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+worker_class = "sync"
+# The app is imported once, in the master, before the workers fork: a worker that is
+# replaced (below) starts in a millisecond instead of importing Django again, and the
+# workers share the imported code's pages until they write to them. New code therefore
+# needs a restart, not a HUP (docs/deploy.md, Deploying a new version, does restart).
+preload_app = True
+# Every storage call ends within 10 s (docs/deploy.md); nginx gives up at 30 s.
+timeout = 30
+graceful_timeout = 20
+# A worker is replaced after about 2,000 requests, at different moments (jitter), so
+# whatever a long-lived process keeps (a malloc arena's high-water mark, a cache that
+# grew) is given back now and then; it bounds memory, it does not explain it.
+max_requests = 2000
+max_requests_jitter = 200
+# Connections waiting for a free worker: a class of 200 arriving at once must queue,
+# not be refused (the kernel caps it at net.core.somaxconn).
+backlog = 2048
+# The only proxy in front is nginx on the same host (X-Forwarded-Proto, -For).
+forwarded_allow_ips = "127.0.0.1"
+
+
+def _fixed_mmap_threshold(size=128 * 1024):
+    """glibc's malloc serves blocks of ``size`` and more from mmap, returned to the
+    system when freed. By default the threshold rises with each such block freed, after
+    which a drawn page's large strings (a 300-500 KB P500) come from the heap and leave
+    it fragmented: about 2 MiB more a worker after a busy thread. Set here, in the
+    master before it forks, so every worker inherits it (what MALLOC_MMAP_THRESHOLD_
+    in the environment does); a no-op where the C library is not glibc."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, size)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+_fixed_mmap_threshold()
