@@ -9,7 +9,14 @@ Seeds `make bench`'s data (bench/pages.py) if it is missing. Pages: home, course
 P500 (all four by default), each as bench-reader0 (a student; P500's author) with the
 session cookie only, as wrk sends it. PROFILE=P7 prints cProfile's top functions for
 that page; REDIS_URL set: Redis cache and sessions (production), else local memory.
-CPU time is what a worker spends, whatever else runs on the machine.
+CPU time is what a worker spends, whatever else runs on the machine, but it still
+swings with the machine's load; instruction counts don't:
+
+    CALLGRIND=1 valgrind --tool=callgrind --dump-before=strfry \
+        --callgrind-out-file=/tmp/hits.%p .venv/bin/python bench/member_hits.py 30
+
+writes one file per stretch, the requests of page k in the (2k)th
+(``callgrind_annotate`` or the ``summary:`` line: instructions for the 30 requests).
 """
 
 import cProfile
@@ -59,6 +66,15 @@ def get(app, path, cookie):
     return status[0][0], size, headers.get("X-Page-Cache", "")
 
 
+def mark(marking):
+    """A call callgrind dumps its counts before (``--dump-before=strfry``): nothing
+    else calls glibc's strfry."""
+    if marking:
+        import ctypes
+
+        ctypes.CDLL(None).strfry(ctypes.create_string_buffer(b"mark"))
+
+
 def time_holes():
     """HOLES=1: CPU time by kind of hole (summed over a page's holes of that kind)."""
     from collections import defaultdict
@@ -91,9 +107,12 @@ def main():
 
     args = sys.argv[1:]
     count = int(args.pop(0)) if args and args[0].isdigit() else 300
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False)
-    bench.seed()
+    marking = bool(os.environ.get("CALLGRIND"))
+    if not marking:  # under valgrind: as an earlier run left them
+        call_command("migrate", verbosity=0)
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            call_command("collectstatic", verbosity=0, interactive=False)
+        bench.seed()
     urls = bench.pages()
     names = args or list(urls)
     cookie = bench.member_session()
@@ -117,11 +136,13 @@ def main():
         with connection.execute_wrapper(record):
             get(app, path, cookie)
         cpu, wall = [], []
+        mark(marking)
         for _ in range(count):
             c, w = time.process_time(), time.perf_counter()
             get(app, path, cookie)
             cpu.append((time.process_time() - c) * 1000)
             wall.append((time.perf_counter() - w) * 1000)
+        mark(marking)
         print(
             f"{name:<10}{statistics.median(cpu):>8.2f}{statistics.median(wall):>9.2f}"
             f"{len(queries):>5}{size / 1024:>8.0f}  {state}"
@@ -134,15 +155,17 @@ def main():
             for sql in queries:
                 print("   ", sql[:300])
         if profiled == name:
-            prof = cProfile.Profile()
+            prof = cProfile.Profile(time.process_time)  # CPU time: immune to the load
             prof.enable()
             for _ in range(count):
                 get(app, path, cookie)
             prof.disable()
             stats = pstats.Stats(prof)
-            stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(
-                int(os.environ.get("TOP", "60"))
-            )
+            stats.sort_stats(os.environ.get("SORT", "cumulative"))
+            if os.environ.get("CALLEES"):
+                stats.print_callees(os.environ["CALLEES"])
+            else:
+                stats.print_stats(int(os.environ.get("TOP", "60")))
 
 
 if __name__ == "__main__":

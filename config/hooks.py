@@ -326,10 +326,26 @@ class Filler:
     """``fill(filling, spec) -> str``: the HTML of a hole of `kind` for
     ``filling.request`` (a ``pagecache.skeleton.Filling``), or bytes (UTF-8 HTML, joined as is: a
     spec's stored variants); ``spec`` is what ``Skeleton.hole`` stored. It raises
-    ``pagecache.skeleton.Bypass`` when the skeleton can't serve this reader."""
+    ``pagecache.skeleton.Bypass`` when the skeleton can't serve this reader.
+
+    ``shared``: the hole's value is the same for every reader of a copy under the same
+    versions, the page's hole versions included (``CachedPage.hole_version_fields``):
+    a "Liked by" line, say. Each process fills such holes once per copy and versions
+    and keeps the copy so filled (``pagecache.skeleton.with_shared_holes``).
+
+    ``default(spec)`` and ``own(filling, holes)``, given together, for holes that show
+    most readers the same thing (a Like button not pressed): ``default`` is that value
+    (the same for every reader under the same versions, like a shared hole's), and
+    ``own`` yields ``(hole number, value)`` for the holes where this reader differs;
+    ``holes`` maps ``key(spec)`` to the ``[(hole number, spec), ...]`` of the copy, so
+    that a hit costs what the reader's own values cost, not one call per hole."""
 
     kind: str
     fill: object
+    shared: bool = False
+    default: object = None
+    own: object = None
+    key: object = None
 
 
 HOLE_FILLERS = Hook("hole_fillers", identity=lambda filler: filler.kind)

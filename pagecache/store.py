@@ -77,7 +77,8 @@ def _bytes_in(value):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(_bytes_in(item) for item in value)
-    return 64
+    memory = getattr(value, "memory", None)  # a prefilled skeleton (skeleton.Prefilled)
+    return memory() if memory is not None else 64
 
 
 recent_pages = RecentPages()

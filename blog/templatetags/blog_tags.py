@@ -3,17 +3,19 @@ the page-part tag."""
 
 import datetime
 import hashlib
+from functools import partial
 
 from django import template
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
 from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
 from config import hooks
-from pagecache.skeleton import skeleton_of
+from pagecache.skeleton import reader_token, skeleton_of
 from pagecache.store import cache_get, cache_set
 
 register = template.Library()
@@ -252,6 +254,8 @@ def fill_block(filling, spec):
         processed = filling.memo["context_processors"] = {}
         for processor in compiled.engine.template_context_processors:
             processed.update(processor(request))
+        # Django's csrf processor masks the token again; the page's forms have it already
+        processed["csrf_token"] = SimpleLazyObject(partial(reader_token, request))
     context = Context({**processed, **extra}, autoescape=compiled.engine.autoescape)
     context.request = request
     with context.bind_template(compiled):
