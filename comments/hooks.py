@@ -3,7 +3,12 @@
 from comments import participation, threads
 from comments.home import home_activity, home_activity_kept_by, with_authored_courses
 from comments.models import with_comment_counts, with_reader_comment_likes
-from comments.views import comment_who_context, course_moderation_context, post_discussion_context
+from comments.views import (
+    comment_who_context,
+    comment_who_kept_by,
+    course_moderation_context,
+    post_discussion_context,
+)
 from config import hooks
 from config.hooks import Column, Filler, Part, ViewerContext
 
@@ -47,4 +52,6 @@ hooks.HOLE_FILLERS.register(
 # The same for every reader under the post's likes_version: filled once a process.
 hooks.HOLE_FILLERS.register(Filler("comment_liked_by", threads.fill_liked_by, shared=True))
 hooks.HOLE_FILLERS.register(Filler("comment_own", threads.fill_own))
-hooks.VIEWER_CONTEXTS.register(ViewerContext("comment_who", comment_who_context))
+hooks.VIEWER_CONTEXTS.register(
+    ViewerContext("comment_who", comment_who_context, kept_by=comment_who_kept_by)
+)

@@ -354,10 +354,17 @@ HOLE_FILLERS = Hook("hole_fillers", identity=lambda filler: filler.kind)
 @dataclass(frozen=True)
 class ViewerContext:
     """``context(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block
-    (blog_tags) is filled with, besides the request's own (user, request, csrf_token)."""
+    (blog_tags) is filled with, besides the request's own (user, request, csrf_token);
+    None: the request's own alone.
+
+    A block that is a function of something short of the whole request may say what
+    (``kept_by(request, obj)``: a tuple, or None: drawn each time): each process then
+    keeps its HTML under the block, that tuple and the language, its CSRF token held as
+    a marker, and a hit reuses it. A block whose drawing ran a query is never kept."""
 
     name: str
-    context: object
+    context: object = None
+    kept_by: object = None
 
 
 VIEWER_CONTEXTS = Hook("viewer_contexts", identity=lambda viewer: viewer.name)
