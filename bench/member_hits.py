@@ -9,14 +9,10 @@ Seeds `make bench`'s data (bench/pages.py) if it is missing. Pages: home, course
 P500 (all four by default), each as bench-reader0 (a student; P500's author) with the
 session cookie only, as wrk sends it. PROFILE=P7 prints cProfile's top functions for
 that page; REDIS_URL set: Redis cache and sessions (production), else local memory.
-CPU time is what a worker spends, whatever else runs on the machine, but it still
-swings with the machine's load; instruction counts don't:
-
-    CALLGRIND=1 valgrind --tool=callgrind --dump-before=strfry \
-        --callgrind-out-file=/tmp/hits.%p .venv/bin/python bench/member_hits.py 30
-
-writes one file per stretch, the requests of page k in the (2k)th
-(``callgrind_annotate`` or the ``summary:`` line: instructions for the 30 requests).
+CPU time is what a worker spends: other processes on the machine move it far less
+than wall time, though they still do (compare runs made side by side, alternating).
+SETUP=0 skips the migrations, collectstatic and the seeding check (as an earlier run
+left them).
 """
 
 import cProfile
@@ -66,15 +62,6 @@ def get(app, path, cookie):
     return status[0][0], size, headers.get("X-Page-Cache", "")
 
 
-def mark(marking):
-    """A call callgrind dumps its counts before (``--dump-before=strfry``): nothing
-    else calls glibc's strfry."""
-    if marking:
-        import ctypes
-
-        ctypes.CDLL(None).strfry(ctypes.create_string_buffer(b"mark"))
-
-
 def time_holes():
     """HOLES=1: CPU time by kind of hole (summed over a page's holes of that kind)."""
     from collections import defaultdict
@@ -107,8 +94,7 @@ def main():
 
     args = sys.argv[1:]
     count = int(args.pop(0)) if args and args[0].isdigit() else 300
-    marking = bool(os.environ.get("CALLGRIND"))
-    if not marking:  # under valgrind: as an earlier run left them
+    if os.environ.get("SETUP", "1") != "0":
         call_command("migrate", verbosity=0)
         if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
             call_command("collectstatic", verbosity=0, interactive=False)
@@ -136,13 +122,11 @@ def main():
         with connection.execute_wrapper(record):
             get(app, path, cookie)
         cpu, wall = [], []
-        mark(marking)
         for _ in range(count):
             c, w = time.process_time(), time.perf_counter()
             get(app, path, cookie)
             cpu.append((time.process_time() - c) * 1000)
             wall.append((time.perf_counter() - w) * 1000)
-        mark(marking)
         print(
             f"{name:<10}{statistics.median(cpu):>8.2f}{statistics.median(wall):>9.2f}"
             f"{len(queries):>5}{size / 1024:>8.0f}  {state}"
