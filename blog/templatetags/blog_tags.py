@@ -262,6 +262,8 @@ def fill_block(filling, spec):
         kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{get_language()}:{digest}"
         html = recent_pages.get(kept_key)
         if html is not None:
+            if NONCE_MARKER in html:
+                html = html.replace(NONCE_MARKER, str(request.csp_nonce).encode())
             return html.replace(TOKEN_MARKER, reader_token(request).encode())
     extra = viewer.context(request, filling.obj) if viewer and viewer.context else {}
     context = Context(
@@ -275,7 +277,11 @@ def fill_block(filling, spec):
     with context.bind_template(compiled), connection.execute_wrapper(_counting(queries)):
         html = node.nodelist.render(context).encode()
     if not queries:  # drawn from the request alone: kept
-        recent_pages.put(kept_key, html.replace(reader_token(request).encode(), TOKEN_MARKER))
+        kept_html = html.replace(reader_token(request).encode(), TOKEN_MARKER)
+        nonce = getattr(request, "_csp_nonce", None)  # django-csp's, if the block used it
+        if nonce:
+            kept_html = kept_html.replace(str(nonce).encode(), NONCE_MARKER)
+        recent_pages.put(kept_key, kept_html)
     return html
 
 
@@ -295,6 +301,7 @@ def _processed(filling, engine):
 
 KEPT_BLOCK_FORMAT = "block1:"  # a new prefix when a kept block's layout changes
 TOKEN_MARKER = b"\x00token\x00"  # the reader's CSRF token in a kept block
+NONCE_MARKER = b"\x00nonce\x00"  # the response's CSP nonce in a kept block
 
 
 def _counting(queries):
