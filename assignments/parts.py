@@ -1,15 +1,19 @@
 """What assignments add to blog's pages (registered in AssignmentsConfig.ready)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from assignments.forms import FeedbackForm
 from assignments.models import Assignment, Extension, Feedback, Submission
 from assignments.times import course_zone, due_text, reader_zone
 from blog.models import Course, Role
+from config.db import PreparedQuery
 
 RECENT = timedelta(days=21)  # how far back "missing" looks
 UPCOMING_SHOWN = 5
@@ -23,13 +27,36 @@ class DueItem:
     extended: bool
 
 
+def _feedback_thread(post_id):
+    return Feedback.objects.filter(post_id=post_id).with_author()
+
+
+# The post page's private part asks it on every hit of its author: compiled once.
+FEEDBACK_THREAD = PreparedQuery(_feedback_thread, post_id=-730_113_591)
+
+
+def blank_feedback_form():
+    """The empty feedback form's HTML, as crispy draws it: the same for every reader
+    (no data, no errors; its CSRF token is the enclosing form's), so drawn once per
+    process and language rather than on every hit of a page that shows it."""
+    return _blank_feedback_form(get_language())
+
+
+@lru_cache(maxsize=8)
+def _blank_feedback_form(language):
+    return as_crispy_form(FeedbackForm())
+
+
 def feedback_context(request, post, *, next_url):
     """The private feedback thread and its form, for those who may see it."""
     if not post.can_see_feedback(request.user):
         return {}
+    writes = post.can_write_feedback(request.user)
     return {
-        "feedback_thread": list(Feedback.objects.for_post(post).with_author()),
-        "feedback_form": FeedbackForm() if post.can_write_feedback(request.user) else None,
+        "feedback_thread": FEEDBACK_THREAD.all(post_id=post.pk),
+        "feedback_form": FeedbackForm() if writes else None,
+        # Called by the template when it draws the form (as the form's own filter was).
+        "feedback_form_html": blank_feedback_form if writes else None,
         "feedback_post": post,
         "feedback_next": next_url,
     }
@@ -54,19 +81,32 @@ def with_submission(posts, reader):
     return posts.select_related("submission__assignment", "submission__grade")
 
 
+def _recent_assignments(user_id, since):
+    """The assignments of the courses where the reader is a student, due since ``since``,
+    in order, with their course."""
+    courses = Course.objects.filter(memberships__user=user_id, memberships__role=Role.STUDENT)
+    return (
+        Assignment.objects.filter(course__in=courses, due_at__gte=since)
+        .select_related("course")
+        .in_order()
+    )
+
+
+# Every signed-in hit of home asks it: compiled once (config.db).
+RECENT_ASSIGNMENTS = PreparedQuery(
+    _recent_assignments, user_id=-730_113_581, since=datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+)
+
+
 def whats_due(request, obj=None):
     """The home page's "What's due" for a signed-in student: the next deadlines of their
-    courses and what is missing (past due, not submitted). Four queries."""
+    courses and what is missing (past due, not submitted). Four queries, the first
+    compiled once."""
     user = request.user
     if not user.is_authenticated:
         return None
     now = timezone.now()
-    courses = Course.objects.filter(memberships__user=user, memberships__role=Role.STUDENT)
-    assignments = list(
-        Assignment.objects.filter(course__in=courses, due_at__gte=now - RECENT)
-        .select_related("course")
-        .in_order()
-    )
+    assignments = RECENT_ASSIGNMENTS.all(user_id=user.pk, since=now - RECENT)
     if not assignments:
         return None
     submitted = set(

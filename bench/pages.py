@@ -175,10 +175,15 @@ def pages():
 
 
 def member_session():
-    """A signed-in student member's session cookie (in the configured session store)."""
+    """A signed-in student member's cookies (the session in the configured session
+    store), as a browser holds them after signing in through the form: the session and
+    the CSRF cookie (issue 34's method). Without the CSRF cookie every page would make
+    the reader a new CSRF secret and set it again."""
     client = Client()
     client.force_login(User.objects.get(username="bench-reader0"))
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    client.get("/")  # the first page a member sees sets the CSRF cookie
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names)
 
 
 # --- In process ---

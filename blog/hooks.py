@@ -23,7 +23,13 @@ column(Column("last_activity", "Last activity", participation.last_post_like, "m
 # parts and {% per_viewer %} blocks, and what the post's Like block is filled with.
 hooks.HOLE_FILLERS.register(Filler("part", blog_tags.fill_part))
 hooks.HOLE_FILLERS.register(Filler("block", blog_tags.fill_block))
-hooks.VIEWER_CONTEXTS.register(ViewerContext("post_like", post_likes_viewer_context))
+hooks.VIEWER_CONTEXTS.register(
+    ViewerContext("post_like", post_likes_viewer_context, kept_by=blog_tags.reader_and_post)
+)
+# The header's name, Sign out and bell (includes/header.html) show the reader's row alone
+# (the bell's count comes with it): kept per reader by each process.
+hooks.VIEWER_CONTEXTS.register(ViewerContext("header", kept_by=blog_tags.reader_row))
+hooks.VIEWER_CONTEXTS.register(ViewerContext("header_bar", kept_by=blog_tags.reader_row))
 
 # Scheduled posts go live at their time (blog/scheduling.py).
 hooks.SCHEDULED_PUBLISHERS.register(

@@ -5,6 +5,7 @@ from comments.home import home_activity, home_activity_kept_by, with_authored_co
 from comments.models import with_comment_counts, with_reader_comment_likes
 from comments.views import (
     comment_who_context,
+    comment_who_kept_by,
     course_moderation_context,
     page_discussion_context,
     post_discussion_context,
@@ -40,7 +41,19 @@ column(Column("last_activity", "Last activity", participation.last_comment_like,
 
 # A discussion's holes in pages kept for signed-in readers (comments/threads.py).
 hooks.HOLE_FILLERS.register(Filler("comment_guard", threads.fill_guard))
-hooks.HOLE_FILLERS.register(Filler("comment_like", threads.fill_like))
-hooks.HOLE_FILLERS.register(Filler("comment_liked_by", threads.fill_liked_by))
+# Most readers see a Like not pressed: a hit fills only the reader's pressed ones.
+hooks.HOLE_FILLERS.register(
+    Filler(
+        "comment_like",
+        threads.fill_like,
+        default=threads.like_default,
+        own=threads.own_likes,
+        key=threads.like_key,
+    )
+)
+# The same for every reader under the post's likes_version: filled once a process.
+hooks.HOLE_FILLERS.register(Filler("comment_liked_by", threads.fill_liked_by, shared=True))
 hooks.HOLE_FILLERS.register(Filler("comment_own", threads.fill_own))
-hooks.VIEWER_CONTEXTS.register(ViewerContext("comment_who", comment_who_context))
+hooks.VIEWER_CONTEXTS.register(
+    ViewerContext("comment_who", comment_who_context, kept_by=comment_who_kept_by)
+)

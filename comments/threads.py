@@ -426,6 +426,28 @@ def fill_own(filling, spec):
     return html if comment.can_edit(user) else b""
 
 
+def like_default(spec):
+    """A comment's Like as most readers see it: not pressed (the spec's "off" variant)."""
+    return spec[2]
+
+
+def like_key(spec):
+    """What ``own_likes`` finds a Like hole by: its comment's id."""
+    return spec[1]
+
+
+def own_likes(filling, holes):
+    """The reader's pressed Likes, as ``fill_like`` fills them, and no others: a hit
+    costs what the reader liked, not one call per comment (``holes``: the page's Like
+    holes by comment id, ``pagecache.skeleton.with_shared_holes``)."""
+    liked = filling.memo.get("comment_likes")
+    if liked is None:
+        liked = filling.memo["comment_likes"] = id_set(filling.obj.reader_comment_likes)
+    for comment_id in liked:
+        for hole, spec in holes.get(comment_id, ()):
+            yield hole, like_counts_for(filling).liked_button(comment_id, spec[3])
+
+
 # --- Like counts: what a cached page's count holes are filled from ---
 
 LABEL_MARKER = "\x00label\x00"  # where a liked button's name goes in its hole's spec

@@ -17,6 +17,7 @@ from blog.extensions import page_parts
 from blog.likes import like_response, likes_summary, step_url
 from blog.rendering import render_comment_markdown
 from blog.shortcuts import denied, readable_course_or_404, readable_post_or_404
+from blog.templatetags.blog_tags import reader_row
 from comments import services
 from comments.forms import CommentEditForm, CommentForm, ModerationForm, QueueReplyForm
 from comments.models import Comment, target_field
@@ -140,6 +141,12 @@ def page_discussion_context(request, page):
 def comment_who_context(request, post):
     """What ``{% per_viewer "comment_who" %}`` ("Signed in as ...") needs again."""
     return {"signed_in_with": provider_of(request)}
+
+
+def comment_who_kept_by(request, post):
+    """What "Signed in as ..." is drawn from: the reader's row, how they signed in and
+    the page's address (``ViewerContext.kept_by``)."""
+    return (reader_row(request), provider_of(request), request.get_full_path())
 
 
 def course_moderation_context(request, course):

@@ -1,5 +1,6 @@
 """Query pieces that every app uses the same way."""
 
+import datetime
 import weakref
 
 from django.db import connections
@@ -107,59 +108,90 @@ class PreparedQuery:
         sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
         slots = []
         for param in params:
-            names = [n for n, v in self.placeholders.items() if v == param]
-            slots.append(names[0] if names else None)
-        missing = set(self.placeholders) - set(slots)
+            slot = None
+            for name, value in self.placeholders.items():
+                if value == param:
+                    slot = (name, None)
+                elif isinstance(value, datetime.datetime):  # as the backend adapted it
+                    adapt = connection.ops.adapt_datetimefield_value
+                    if adapt(value) == param:
+                        slot = (name, adapt)
+                if slot:
+                    break
+            slots.append(slot)
+        missing = set(self.placeholders) - {slot[0] for slot in slots if slot}
         if missing or queryset._prefetch_related_lookups:
             raise ValueError(f"Cannot prepare this query (missing {missing or 'none'}).")
-        compiled = self._compiled[connection] = (compiler, sql, list(params), slots)
+        # the last: what makes model instances of its rows, worked out once (_maker)
+        compiled = self._compiled[connection] = (compiler, sql, list(params), slots, {})
         return compiled
 
     def _execute(self, using, values, fetch):
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(connection)
-        compiler, sql, params, slots = compiled
-        params = [values[slot] if slot else p for slot, p in zip(slots, params, strict=True)]
+        compiler, sql, params, slots, makers = compiled
+        params = [
+            p if slot is None else values[slot[0]] if slot[1] is None else slot[1](values[slot[0]])
+            for slot, p in zip(slots, params, strict=True)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return compiler, fetch(cursor)
+            rows = fetch(cursor)
+        return compiler, makers, rows
 
     def rows(self, using="default", **values):
         """The rows as the database gives them, no converters applied: for a
         ``values_list()`` of ids or counts."""
-        return self._execute(using, values, lambda cursor: cursor.fetchall())[1]
+        return self._execute(using, values, lambda cursor: cursor.fetchall())[2]
 
     def all(self, using="default", **values):
         """Every model instance it finds, as ``list(queryset)`` would."""
-        compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchall())
-        return self._instances(compiler, using, rows)
+        compiler, makers, rows = self._execute(using, values, lambda cursor: cursor.fetchall())
+        make = makers.get(using) or self._maker(compiler, makers, using)
+        return [make([row]) for row in rows]
 
     def get(self, using="default", **values):
-        compiler, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))
+        compiler, makers, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))
         if len(rows) != 1:
             if rows:
                 raise compiler.query.model.MultipleObjectsReturned
             return None
-        return self._instances(compiler, using, rows)[0]
+        make = makers.get(using) or self._maker(compiler, makers, using)
+        return make(rows)
 
     @staticmethod
-    def _instances(compiler, using, rows):
-        # As ModelIterable does with a compiler that has run: the model's columns, the
-        # select_related rows, the annotations, each value through its field's converters
-        # (what they need is worked out once, not once a row: a thread has hundreds).
+    def _maker(compiler, makers, using):
+        """``make(rows)``: the model instance of a one-row result, as ModelIterable makes
+        it with a compiler that has run: the model's columns, the select_related rows,
+        the annotations, each value through its field's converters. What it needs of
+        the compiler (the converters, the related populators) is worked out once per
+        compiled query: doing it for every row cost more than reading the row."""
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
+        columns = [column[0] for column in select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            converters = None  # not worked out here: results_iter does it per row
+        else:
+            converters = compiler.get_converters(columns)
         model = klass_info["model"]
         populators = get_related_populators(klass_info, select, using)
         annotations = list(compiler.annotation_col_map.items())
-        objs = []
-        for row in compiler.results_iter(results=[rows]):
+
+        def make(rows):
+            if converters is None:
+                row = next(iter(compiler.results_iter(results=[rows])))
+            elif converters:
+                row = next(compiler.apply_converters(rows, converters))
+            else:
+                row = rows[0]
             obj = model.from_db(using, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)
             for name, position in annotations:
                 setattr(obj, name, row[position])
-            objs.append(obj)
-        return objs
+            return obj
+
+        makers[using] = make
+        return make

@@ -328,10 +328,26 @@ class Filler:
     """``fill(filling, spec) -> str``: the HTML of a hole of `kind` for
     ``filling.request`` (a ``pagecache.skeleton.Filling``), or bytes (UTF-8 HTML, joined as is: a
     spec's stored variants); ``spec`` is what ``Skeleton.hole`` stored. It raises
-    ``pagecache.skeleton.Bypass`` when the skeleton can't serve this reader."""
+    ``pagecache.skeleton.Bypass`` when the skeleton can't serve this reader.
+
+    ``shared``: the hole's value is the same for every reader of a copy under the same
+    versions, the page's hole versions included (``CachedPage.hole_version_fields``):
+    a "Liked by" line, say. Each process fills such holes once per copy and versions
+    and keeps the copy so filled (``pagecache.skeleton.with_shared_holes``).
+
+    ``default(spec)`` and ``own(filling, holes)``, given together, for holes that show
+    most readers the same thing (a Like button not pressed): ``default`` is that value
+    (the same for every reader under the same versions, like a shared hole's), and
+    ``own`` yields ``(hole number, value)`` for the holes where this reader differs;
+    ``holes`` maps ``key(spec)`` to the ``[(hole number, spec), ...]`` of the copy, so
+    that a hit costs what the reader's own values cost, not one call per hole."""
 
     kind: str
     fill: object
+    shared: bool = False
+    default: object = None
+    own: object = None
+    key: object = None
 
 
 HOLE_FILLERS = Hook("hole_fillers", identity=lambda filler: filler.kind)
@@ -340,10 +356,17 @@ HOLE_FILLERS = Hook("hole_fillers", identity=lambda filler: filler.kind)
 @dataclass(frozen=True)
 class ViewerContext:
     """``context(request, obj) -> dict``: the context a ``{% per_viewer name %}`` block
-    (blog_tags) is filled with, besides the request's own (user, request, csrf_token)."""
+    (blog_tags) is filled with, besides the request's own (user, request, csrf_token);
+    None: the request's own alone.
+
+    A block that is a function of something short of the whole request may say what
+    (``kept_by(request, obj)``: a tuple, or None: drawn each time): each process then
+    keeps its HTML under the block, that tuple and the language, its CSRF token held as
+    a marker, and a hit reuses it. A block whose drawing ran a query is never kept."""
 
     name: str
-    context: object
+    context: object = None
+    kept_by: object = None
 
 
 VIEWER_CONTEXTS = Hook("viewer_contexts", identity=lambda viewer: viewer.name)

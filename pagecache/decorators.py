@@ -31,8 +31,9 @@ from pagecache.skeleton import (
     from_skeleton,
     to_cache,
     to_skeleton,
+    with_shared_holes,
 )
-from pagecache.store import cache_get, cache_set, claim, release, remember_drawn
+from pagecache.store import cache_get, cache_set, claim, recent_pages, release, remember_drawn
 
 
 def cached_page(page):
@@ -121,7 +122,7 @@ def member_page(request, page, draw, url_kwargs):
     obj = page.found(request, **url_kwargs)
     versions, standing = page.member_versions(request, obj)
     try:
-        response = member_hit(request, obj, versions, standing)
+        response = member_hit(request, obj, versions, standing, page.hole_versions(obj))
     except Bypass:
         return draw()
     if response is not None:
@@ -157,13 +158,24 @@ def draw_member_page(request, obj, draw, key, address):
     return response
 
 
-def member_hit(request, obj, versions, standing):
+def member_hit(request, obj, versions, standing, hole_versions=()):
     """The reader's page from the cached skeleton, or None: not cached. Raises Bypass
-    when a filler says this reader needs the page drawn for them."""
-    stored = cache_get(member_key(request, versions, standing))
-    if stored is None:
-        return None
-    response = from_skeleton(request, stored, fill(request, obj, stored[2]))
+    when a filler says this reader needs the page drawn for them.
+
+    The skeleton as this process prefilled it under these hole versions (its shared
+    holes filled, its defaulted holes' defaults ready: ``with_shared_holes``) is kept
+    beside it (``recent_pages``, this process's memory): a hit then fills only what is
+    the reader's own."""
+    key = member_key(request, versions, standing)
+    prefilled_key = f"{key}:prefilled:{'.'.join(str(v) for v in hole_versions)}"
+    prefilled = recent_pages.get(prefilled_key)
+    if prefilled is None:
+        stored = cache_get(key)
+        if stored is None:
+            return None
+        prefilled = with_shared_holes(request, obj, stored)
+        recent_pages.put(prefilled_key, prefilled)
+    response = from_skeleton(request, prefilled.stored, prefilled.fill(request, obj))
     response[HEADER] = "hit"
     return response
 

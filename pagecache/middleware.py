@@ -108,7 +108,7 @@ class PageCacheMiddleware:
             return None
         versions, standing = page.member_versions(request, obj)
         try:
-            response = member_hit(request, obj, versions, standing)
+            response = member_hit(request, obj, versions, standing, page.hole_versions(obj))
         except Bypass:
             return None
         if response is None or session.modified:  # a filler wrote to it: the stack saves it

@@ -62,6 +62,11 @@ class CachedPage:
         process (building it with the ORM on every request cost more than running it)."""
         return self.versions(self._versions_query(tuple(url_kwargs)).rows(**url_kwargs))
 
+    def hole_versions(self, obj):
+        """The versions of what a signed-in reader's holes are filled from, read from
+        what the lookup found: they key a copy with its shared holes filled."""
+        return tuple(_read(obj, path) for path in self.hole_version_fields)
+
     def member_versions(self, request, obj):
         """(versions, standing) of a signed-in reader's copy, from what the lookup found."""
         return self.versions(self.rows_of(obj)), self.standing(request, obj)

@@ -36,6 +36,7 @@ class PageCacheState:
       member cache, else None (``skeleton.skeleton_of``).
     - ``lock``: the lock this request holds while it draws an anonymous reader's copy
       (``store.claim``), released once it is stored (or by the middleware).
+    - ``token``: the reader's CSRF token for this response (``skeleton.reader_token``).
     """
 
     key: str | None = None
@@ -45,6 +46,7 @@ class PageCacheState:
     found: Any = None
     skeleton: Any = None
     lock: str | None = None
+    token: str | None = None
 
 
 def state_of(request):

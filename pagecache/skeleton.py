@@ -60,10 +60,20 @@ def request_values(request, parts):
     names = parts[1::2]
     values = {}
     if "csrf" in names:
-        values["csrf"] = get_token(request).encode()
+        values["csrf"] = reader_token(request).encode()
     if "nonce" in names:
         values["nonce"] = str(getattr(request, "csp_nonce", "")).encode()
     return values
+
+
+def reader_token(request):
+    """The reader's CSRF token as ``get_token`` gives it (masked afresh on each call),
+    asked once per response however many of its forms and holes show it: one token
+    for all a page's forms, as one template context gives them."""
+    state = state_of(request)
+    if state.token is None:
+        state.token = get_token(request)
+    return state.token
 
 
 def from_cache(request, stored, stale=False):
@@ -143,6 +153,79 @@ def fill(request, obj, specs):
     fillers = {filler.kind: filler.fill for filler in HOLE_FILLERS}
     values = [fillers[spec[0]](filling, spec) for spec in specs]
     return [v if v.__class__ is bytes else str(v).encode() for v in values]
+
+
+class Prefilled:
+    """A skeleton as ``with_shared_holes`` filled it: ``stored`` (its shared holes
+    joined into the bytes around them), ``values`` (each defaulted hole's default, None
+    elsewhere), ``own`` (``[(filler.own, {key: [(hole, spec), ...]}), ...]``) and
+    ``rest`` (the numbers of the holes filled for each reader as usual)."""
+
+    __slots__ = ("stored", "values", "own", "rest")
+
+    def __init__(self, stored, values, own, rest):
+        self.stored, self.values, self.own, self.rest = stored, values, own, rest
+
+    def stored_bytes(self):
+        """About how many bytes it holds (``store.RecentPages``): its joined parts and
+        its specs' text (the defaults are the specs' own bytes)."""
+        parts = sum(len(part) for part in self.stored[1] if part.__class__ is bytes)
+        specs = sum(len(x) for spec in self.stored[2] for x in spec if isinstance(x, bytes | str))
+        return parts + specs
+
+    def fill(self, request, obj):
+        """This reader's value of each hole left in ``stored``, as bytes."""
+        filling = Filling(request, obj)
+        values = self.values[:]
+        for own, holes in self.own:
+            for hole, value in own(filling, holes):
+                values[hole] = value if value.__class__ is bytes else str(value).encode()
+        if self.rest:
+            specs = self.stored[2]
+            fillers = {filler.kind: filler.fill for filler in HOLE_FILLERS}
+            for hole in self.rest:
+                spec = specs[hole]
+                value = fillers[spec[0]](filling, spec)
+                values[hole] = value if value.__class__ is bytes else str(value).encode()
+        return values
+
+
+def with_shared_holes(request, obj, stored):
+    """The skeleton prefilled (``Prefilled``): the holes every reader sees alike
+    (``Filler.shared``: filled from what the page's hole versions key) filled and
+    joined with the bytes around them, and the defaulted holes' defaults (``Filler.default``)
+    ready, so that a hit fills only what is the reader's own. The caller keeps it under
+    the copy's key and the hole versions."""
+    head, parts, specs = stored
+    fillers = {filler.kind: filler for filler in HOLE_FILLERS}
+    filling = Filling(request, obj)
+    values = [None] * len(specs)
+    index, rest = {}, []
+    joined, run = [], []
+    for n, part in enumerate(parts):
+        if n % 2 == 0:
+            run.append(part)
+            continue
+        filler = fillers[specs[part][0]] if part.__class__ is int else None
+        if filler is not None and filler.shared:
+            value = filler.fill(filling, specs[part])
+            run.append(value if value.__class__ is bytes else str(value).encode())
+            continue
+        joined += [b"".join(run), part]
+        run = []
+        if filler is None:
+            continue
+        if filler.default is not None:
+            spec = specs[part]
+            value = filler.default(spec)
+            values[part] = value if value.__class__ is bytes else str(value).encode()
+            holes = index.setdefault(filler.kind, {})
+            holes.setdefault(filler.key(spec), []).append((part, spec))
+        else:
+            rest.append(part)
+    joined.append(b"".join(run))
+    own = [(fillers[kind].own, holes) for kind, holes in index.items()]
+    return Prefilled((head, joined, specs), values, own, rest)
 
 
 def to_skeleton(request, response, specs):

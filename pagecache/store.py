@@ -85,6 +85,7 @@ def _bytes_in(value):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(_bytes_in(item) for item in value)
+    # LikeCounts (comments.threads) and a prefilled skeleton (skeleton.Prefilled) say.
     measure = getattr(value, "stored_bytes", None)
     return measure() if measure is not None else 64
 

@@ -121,8 +121,10 @@ def forget_process_state():
     """Forget what a process keeps from one request to the next, as a fresh process
     would start: the compiled queries (config.db.PreparedQuery), the page cache's URL
     matches (pagecache.pages.page_at), the session keys and reader loaders it read from
-    settings (pagecache.readers) and the compiled per-viewer blocks (blog_tags).
+    settings (pagecache.readers), the compiled per-viewer blocks (blog_tags) and the
+    empty feedback form's HTML (assignments.parts).
     tests/conftest.py calls it before each test; the caches are emptied there too."""
+    from assignments import parts
     from blog.templatetags import blog_tags
     from config.db import forget_prepared_queries
     from pagecache import pages, readers
@@ -132,3 +134,4 @@ def forget_process_state():
     readers._sign_in_keys.cache_clear()
     readers._reader_queryset.cache_clear()
     blog_tags.forget_compiled_blocks()
+    parts._blank_feedback_form.cache_clear()

@@ -3,18 +3,22 @@ the page-part tag."""
 
 import datetime
 import hashlib
+from functools import partial
 
 from django import template
+from django.db import connection
 from django.template import Context
-from django.template.loader import get_template, render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
 from config import hooks
-from pagecache.skeleton import skeleton_of
-from pagecache.store import cache_get, cache_set
+from pagecache.skeleton import reader_token, skeleton_of
+from pagecache.store import cache_get, cache_set, recent_pages
 
 register = template.Library()
 
@@ -171,7 +175,15 @@ def fill_part(filling, spec):
         if html is not None:
             return html
     part = extensions.prepare_one(hooks.SLOTS[slot], template_name, request, filling.obj)
-    html = b"" if part is None else render_to_string(template_name, part.context, request).encode()
+    html = b""
+    if part is not None:  # as render_to_string would, with the context processors asked once
+        compiled = get_template(template_name).template
+        context = Context(
+            {**_processed(filling, compiled.engine), **part.context},
+            autoescape=compiled.engine.autoescape,
+        )
+        context.request = request
+        html = compiled.render(context).encode()
     if key:
         cache_set(key, html)
     return html
@@ -244,15 +256,83 @@ def fill_block(filling, spec):
         _per_viewer_nodes[(origin, key)] = node
     request = filling.request
     viewer = hooks.VIEWER_CONTEXTS.get(name)
-    extra = viewer.context(request, filling.obj) if viewer else {}
-    # What the context processors give (user, csrf_token, ...), asked once per reader
-    # for all the blocks, as a RequestContext would for each.
+    kept = viewer.kept_by(request, filling.obj) if viewer and viewer.kept_by else None
+    if kept is not None:
+        digest = hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
+        kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{get_language()}:{digest}"
+        html = recent_pages.get(kept_key)
+        if html is not None:
+            if NONCE_MARKER in html:
+                html = html.replace(NONCE_MARKER, str(request.csp_nonce).encode())
+            return html.replace(TOKEN_MARKER, reader_token(request).encode())
+    extra = viewer.context(request, filling.obj) if viewer and viewer.context else {}
+    context = Context(
+        {**_processed(filling, compiled.engine), **extra}, autoescape=compiled.engine.autoescape
+    )
+    context.request = request
+    if kept is None:
+        with context.bind_template(compiled):
+            return node.nodelist.render(context)
+    queries = []
+    with context.bind_template(compiled), connection.execute_wrapper(_counting(queries)):
+        html = node.nodelist.render(context).encode()
+    if not queries:  # drawn from the request alone: kept
+        kept_html = html.replace(reader_token(request).encode(), TOKEN_MARKER)
+        nonce = getattr(request, "_csp_nonce", None)  # django-csp's, if the block used it
+        if nonce:
+            kept_html = kept_html.replace(str(nonce).encode(), NONCE_MARKER)
+        recent_pages.put(kept_key, kept_html)
+    return html
+
+
+def _processed(filling, engine):
+    """What the context processors give (user, csrf_token, ...), asked once per reader
+    for all the blocks and parts, as a RequestContext would for each."""
     processed = filling.memo.get("context_processors")
     if processed is None:
+        request = filling.request
         processed = filling.memo["context_processors"] = {}
-        for processor in compiled.engine.template_context_processors:
+        for processor in engine.template_context_processors:
             processed.update(processor(request))
-    context = Context({**processed, **extra}, autoescape=compiled.engine.autoescape)
-    context.request = request
-    with context.bind_template(compiled):
-        return node.nodelist.render(context)
+        # Django's csrf processor masks the token again; the page's forms have it already
+        processed["csrf_token"] = SimpleLazyObject(partial(reader_token, request))
+    return processed
+
+
+KEPT_BLOCK_FORMAT = "block1:"  # a new prefix when a kept block's layout changes
+TOKEN_MARKER = b"\x00token\x00"  # the reader's CSRF token in a kept block
+NONCE_MARKER = b"\x00nonce\x00"  # the response's CSP nonce in a kept block
+
+
+def _counting(queries):
+    def record(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    return record
+
+
+def row_values(obj):
+    """Every value a model instance was loaded with, its columns and annotations (not
+    what it caches of others): what a block drawn from it alone is a function of."""
+    return tuple(sorted((k, v) for k, v in vars(obj).items() if not k.startswith("_")))
+
+
+def reader_row(request, obj=None):
+    """The reader's row as this request loaded it, every column and what the reader
+    loaders added to it (the bell's count, say): what the header shows of them
+    (``ViewerContext.kept_by``)."""
+    return row_values(request.user)
+
+
+def reader_and_post(request, post):
+    """What the post's Like block is drawn from (``blog.views.likes``,
+    ``post_likes_viewer_context``): the reader's row; the post and its course, by the
+    versions any change to them bumps (blog.versions); and what the post page's query
+    loaded for this reader (their role and Like, the like count)."""
+    course = post.course
+    return (
+        row_values(request.user),
+        (post.pk, post.page_version, course.pk, course.common_version, course.pages_version),
+        (post.viewer_role, post.viewer_liked, post.like_count),
+    )
