@@ -695,9 +695,27 @@ def flush_redis(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
 
 
+def ensure_database():
+    """Create the bench's database where it has never run (a new machine)."""
+    import psycopg
+    from psycopg import sql
+
+    db = connection.settings_dict
+    server = {
+        "host": db["HOST"] or None, "port": db["PORT"] or None,
+        "user": db["USER"] or None, "password": db["PASSWORD"] or None,
+    }  # fmt: skip
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if found.fetchone() is None:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print(f"created database {db['NAME']}")
+
+
 def main():
     if connection.vendor != "postgresql":
         sys.exit("Point DATABASE_URL at a PostgreSQL database (see the docstring).")
+    ensure_database()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens

@@ -25,11 +25,14 @@ preload_app = True
 # Every storage call ends within 10 s (docs/deploy.md); nginx gives up at 30 s.
 timeout = 30
 graceful_timeout = 20
-# A worker is replaced after about 2,000 requests, at different moments (jitter), so
+# A worker is replaced after about 20,000 requests, at different moments (jitter), so
 # whatever a long-lived process keeps (a malloc arena's high-water mark, a cache that
-# grew) is given back now and then; it bounds memory, it does not explain it.
-max_requests = 2000
-max_requests_jitter = 200
+# grew) is given back now and then; it bounds memory, it does not explain it. Not
+# sooner: a new worker starts cold (compiled queries, recent pages, kept blocks), and at
+# 2,000 `make bench` saw each worker replaced every few seconds and the bare view lose
+# a third of its throughput, its p99 going from 13 to 310 ms (docs/decisions.md).
+max_requests = 20000
+max_requests_jitter = 2000
 # Connections waiting for a free worker: a class of 200 arriving at once must queue,
 # not be refused (the kernel caps it at net.core.somaxconn).
 backlog = 2048

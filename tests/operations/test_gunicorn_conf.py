@@ -26,7 +26,7 @@ def test_the_settings_production_runs(monkeypatch):
     config = loaded(monkeypatch, WEB_CONCURRENCY="3")
     assert config.workers == 3 and config.worker_class_str == "sync"
     assert config.preload_app and config.timeout == 30
-    assert config.max_requests == 2000 and 0 < config.max_requests_jitter < 2000
+    assert config.max_requests == 20000 and 0 < config.max_requests_jitter < 20000
     assert config.backlog >= 200  # a class of 200 queues, it is not refused
 
 
