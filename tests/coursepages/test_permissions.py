@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import services as blog_services
-from blog.models import Course
+from blog.models import JOIN, SIGN_IN, Course
 from coursepages.models import Page
 from tests import factories
 
@@ -189,3 +189,43 @@ def test_who_likes_a_pages_comments(client, actors, course, instructor, who):
     assert page.can_like(user) is (LIKE_COMMENT[who] == 302)
     response = client.post(reverse("comments:comment_like", args=[comment.pk]), {"liked": "1"})
     assert response.status_code == LIKE_COMMENT[who]
+
+
+# Where the course takes no guests' comments, or reads as members only, a page's
+# discussion is its members' (and staff's): Page.can_comment asks both the page's
+# readers and the course's commenters.
+COMMENT_MEMBERS = {
+    "anonymous": False, "outsider": False, "student": True, "assistant": True,
+    "instructor": True, "other_instructor": False, "staff": True,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_without_guests_only_members_comment_on_a_page(client, actors, course, who):
+    Course.objects.filter(pk=course.pk).update(guest_comments=Course.GuestComments.OFF)
+    page = factories.PageFactory(course=Course.objects.get(pk=course.pk), allows_comments=True)
+    user = as_user(client, actors, who)
+    assert page.can_comment(user) is COMMENT_MEMBERS[who]
+    assert (say_on(client, page).status_code == 302) is COMMENT_MEMBERS[who]
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_a_members_only_pages_discussion_is_its_readers(client, actors, course, who):
+    page = factories.PageFactory(course=course, allows_comments=True, visibility="members")
+    user = as_user(client, actors, who)
+    assert page.can_comment(user) is COMMENT_MEMBERS[who]
+
+
+# The step a reader lacks before liking a page's comments (the Like link's target).
+STEP_TO_LIKE = {
+    "anonymous": SIGN_IN, "outsider": JOIN, "student": "", "assistant": "",
+    "instructor": "", "other_instructor": JOIN, "staff": "",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("allows_comments", [True, False], ids=["on", "off"])
+@pytest.mark.parametrize("who", ACTORS)
+def test_the_step_to_like_a_pages_comments(client, actors, course, who, allows_comments):
+    page = factories.PageFactory(course=course, allows_comments=allows_comments)
+    user = as_user(client, actors, who) or AnonymousUser()
+    assert page.step_to_like(user) == (STEP_TO_LIKE[who] if allows_comments else "")
