@@ -82,7 +82,9 @@ def _joinable(session):
 def remember_session_user(session, user):
     """After a member's hit: whose session this is, for ``signed_in_session``'s next
     read of it in this process (a bounded map; forgetting costs a query, not a wrong
-    answer)."""
+    answer). Nothing is remembered for a store that can't be joined (Redis's)."""
+    if not hasattr(session, "read_from"):
+        return
     if len(_session_users) >= SESSION_USERS_KEPT:
         _session_users.pop(next(iter(_session_users)))
     _session_users[session.session_key] = user.pk
