@@ -11,8 +11,9 @@ session cookie only, as wrk sends it. PROFILE=P7 prints cProfile's top functions
 that page; REDIS_URL set: Redis cache and sessions (production), else local memory.
 CPU time is what a worker spends: other processes on the machine move it far less
 than wall time, though they still do (compare runs made side by side, alternating).
-SETUP=0 skips the migrations, collectstatic and the seeding check (as an earlier run
-left them).
+LIKED=1: P500's like counts change before each timed request (the first hit after
+a like, of every page). SETUP=0 skips the migrations, collectstatic and the seeding
+check (as an earlier run left them).
 """
 
 import cProfile
@@ -86,6 +87,17 @@ def time_holes():
     return spent
 
 
+def a_like_on_p500(urls):
+    """LIKED=1: before each timed request, P500's like counts change (as a like does:
+    ``versions.likes_changed``), so each request is the first after a like."""
+    from blog.models import Post
+    from blog.versions import likes_changed
+
+    slug = urls["P500"].rstrip("/").rsplit("/", 1)[1]
+    post = Post.objects.get(course__slug=bench.COURSE, slug=slug)
+    return lambda: likes_changed(post=post)
+
+
 def main():
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
@@ -105,6 +117,7 @@ def main():
     app = WSGIHandler()
     profiled = os.environ.get("PROFILE", "")
     holes = time_holes() if os.environ.get("HOLES") else None
+    liked = a_like_on_p500(urls) if os.environ.get("LIKED") else None
     backend = "Redis" if settings.REDIS_URL else "local memory"
     print(f"member hits in process, {backend}, {count} requests each, CPU time (median)")
     print(f"{'page':<10}{'ms':>8}{'wall ms':>9}{'SQL':>5}{'KB':>8}  cache")
@@ -123,6 +136,8 @@ def main():
             get(app, path, cookie)
         cpu, wall = [], []
         for _ in range(count):
+            if liked:
+                liked()
             c, w = time.process_time(), time.perf_counter()
             get(app, path, cookie)
             cpu.append((time.process_time() - c) * 1000)

@@ -649,18 +649,18 @@ end
 def whole_class(urls, bare, redis_url=""):
     """Issue 34's class: CLASS_CONNECTIONS connections of signed-in students over home,
     course, P7 and P500, while the writers write."""
-    cookies = [session_of(User.objects.get(username=f"bench-reader{n}")) for n in range(READERS)]
-    script = ROOT / "bench/results/class.lua"
-    script.write_text(
-        CLASS_SCRIPT
-        % {
-            "paths": ", ".join(f'"{path}"' for path in urls.values()),
-            "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
-        }
-    )
     master = start_gunicorn(redis_url)
     rows = []
     try:
+        cookies = class_cookies(urls)
+        script = ROOT / "bench/results/class.lua"
+        script.write_text(
+            CLASS_SCRIPT
+            % {
+                "paths": ", ".join(f'"{path}"' for path in urls.values()),
+                "cookies": ", ".join(f'"{cookie}"' for cookie in cookies),
+            }
+        )
         warm([(name, path, cookies[0]) for name, path in urls.items()])
         note_workers(master)
         with Writers(urls) as writers:
@@ -686,6 +686,17 @@ def whole_class(urls, bare, redis_url=""):
     )
     print(writers.summary())
     print_rss(rss)
+
+
+def class_cookies(urls):
+    """Each student's cookies as their browser sends them after signing in: the session
+    and the CSRF cookie (without it every hit made them a new CSRF secret and set the
+    cookie again, which a browser does on its first page only)."""
+    cookies = []
+    for n in range(READERS):
+        session = session_of(User.objects.get(username=f"bench-reader{n}"))
+        cookies.append(f"{session}; csrftoken={csrf_of(urls['P7'], session)[1]}")
+    return cookies
 
 
 def flush_redis(redis_url):

@@ -12,3 +12,18 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": "ERROR"},
     "loggers": {"django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False}},
 }
+
+# REQUEST_LOG=<file>: one line per request with its time in the worker (the request
+# id middleware's), to see which requests make a scenario's tail.
+if env("REQUEST_LOG", default=""):  # noqa: F405
+    LOGGING["handlers"]["requests"] = {
+        "class": "logging.FileHandler",
+        "filename": env("REQUEST_LOG"),  # noqa: F405
+        "formatter": "line",
+    }
+    LOGGING["formatters"] = {"line": {"format": "%(created).3f %(process)d %(message)s"}}
+    LOGGING["loggers"]["commonplace.requests"] = {
+        "handlers": ["requests"],
+        "level": "INFO",
+        "propagate": False,
+    }

@@ -22,6 +22,16 @@ class SessionStore(db.SessionStore):
             return None
         return session
 
+    def read_from(self, session_data, expire_date):
+        """Take the row's two columns as another query read them (None: no such row),
+        as ``load`` would have read them: an unknown or expired session is empty and
+        gets a new key when saved (pagecache.readers.signed_in_session)."""
+        if session_data is None or expire_date <= timezone.now():
+            self._session_key = None
+            self._session_cache = {}
+        else:
+            self._session_cache = self.decode(session_data)
+
 
 SESSION_ROW = PreparedQuery(
     lambda session_key: SessionStore.get_model_class().objects.filter(session_key=session_key),

@@ -21,7 +21,12 @@ from django.middleware.csrf import CsrfViewMiddleware
 from pagecache.decorators import NOT_CACHED, anonymous_lookup, member_hit
 from pagecache.keys import page_address
 from pagecache.pages import page_at
-from pagecache.readers import load_session, sign_in_session_keys, signed_in_user
+from pagecache.readers import (
+    remember_session_user,
+    sign_in_session_keys,
+    signed_in_session,
+    signed_in_user,
+)
 from pagecache.request import (
     ANONYMOUS,
     MEMBER,
@@ -39,7 +44,9 @@ class PageCacheMiddleware:
 
     An anonymous reader's hit costs the URL match, the versions query and one cache
     get. A signed-in reader's hit costs the session, the user (``signed_in_user``:
-    only one that Django's ``get_user`` would accept as it is), the page's lookup and
+    only one that Django's ``get_user`` would accept as it is; with the database's
+    sessions, read in one query once the process has seen the session:
+    ``signed_in_session``), the page's lookup and
     the fillers' queries; only a session that holds nothing but the sign-in
     (``readers.sign_in_session_keys``) is served here, so whatever else a session may
     carry (held comments, messages, a sign-in in progress) reaches the middleware and
@@ -93,12 +100,14 @@ class PageCacheMiddleware:
         what was loaded here (the session, the verified user, the page's lookup) so
         that a miss costs no query twice."""
         state = state_of(request)
-        state.session = session = load_session(request)
+        session, row = signed_in_session(request)
+        state.session = session
         if not set(session.keys()) <= sign_in_session_keys():
             return None
-        user = signed_in_user(session)
+        user = signed_in_user(session, row)
         if user is None:
             return None
+        remember_session_user(session, user)
         state.user = user
         request.session, request.user = session, user
         self.csrf.process_request(request)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Subquery
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 
@@ -46,11 +47,61 @@ def load_session(request):
     return engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
 
 
-def signed_in_user(session):
+def signed_in_session(request):
+    """(session, user row or None): the session of the request's cookie, as
+    ``load_session`` gives it, and the row of the user it names if it was read with it.
+
+    With the database's sessions (a store with ``read_from``: ``config.sessions``, the
+    one used without Redis) a process remembers whose each
+    session key was when it last read it (``_session_users``); the next time it reads
+    that session's row and that user's row (``USER_ROW``'s, with the reader loaders) in
+    one query, a round trip less on every member hit. The remembered user id is only a
+    guess of which row to join: both rows are as the database has them now, and
+    ``signed_in_user`` takes the joined row only if the session still names that user,
+    else it asks the backend as usual. So a password change, a deactivation or a
+    sign-out shows at once, as without it."""
+    session = load_session(request)
+    user_id = _session_users.get(session.session_key)
+    if user_id is None or not _joinable(session):
+        return session, None
+    row = SESSION_AND_USER_ROW.get(user_id=user_id, session_key=session.session_key)
+    if row is None:  # no such user now: the session is read alone
+        return session, None
+    data, expiry = row.pagecache_session_data, row.pagecache_session_expiry
+    del row.pagecache_session_data, row.pagecache_session_expiry  # not the reader's row
+    session.read_from(data, expiry)
+    return session, row
+
+
+def _joinable(session):
+    """A database session not read yet, whose store takes a row read elsewhere
+    (``read_from``: config.sessions)."""
+    return hasattr(session, "read_from") and not hasattr(session, "_session_cache")
+
+
+def remember_session_user(session, user):
+    """After a member's hit: whose session this is, for ``signed_in_session``'s next
+    read of it in this process (a bounded map; forgetting costs a query, not a wrong
+    answer). Nothing is remembered for a store that can't be joined (Redis's)."""
+    if not hasattr(session, "read_from"):
+        return
+    if len(_session_users) >= SESSION_USERS_KEPT:
+        _session_users.pop(next(iter(_session_users)))
+    _session_users[session.session_key] = user.pk
+
+
+SESSION_USERS_KEPT = 10_000  # session keys (about 1 MB): far more than a class
+_session_users = {}
+
+
+def signed_in_user(session, row=None):
     """The session's user if Django's ``get_user`` would return them and leave the
     session as it is: the backend still knows them (active) and the session's hash
     matches their password's under the current secret key. Else None, and the request
-    goes down the stack, where ``get_user`` renews the hash or signs them out."""
+    goes down the stack, where ``get_user`` renews the hash or signs them out.
+
+    ``row``: the user row ``signed_in_session`` read with the session, taken in place of
+    the backend's query if it is the row of the user the session names."""
     try:
         user_id = get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])
         backend_path = session[auth.BACKEND_SESSION_KEY]
@@ -58,7 +109,11 @@ def signed_in_user(session):
         return None
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return None
-    user = backend_user(auth.load_backend(backend_path), user_id)
+    backend = auth.load_backend(backend_path)
+    if row is not None and row.pk == user_id and _compiled_backend(backend):
+        user = row if backend.user_can_authenticate(row) else None
+    else:
+        user = backend_user(backend, user_id)
     if user is None or not hasattr(user, "get_session_auth_hash"):
         return None
     if not constant_time_compare(
@@ -72,12 +127,18 @@ def backend_user(backend, user_id):
     """``backend.get_user(user_id)``; for ModelBackend's (allauth's backend inherits it),
     its query compiled once, since every member's hit runs it, with what the setting
     ``PAGE_CACHE_READER_QUERYSET`` adds to the reader's row (the bell's count, say)."""
-    from django.contrib.auth.backends import ModelBackend  # needs the app registry
-
-    if type(backend).get_user is not ModelBackend.get_user:
+    if not _compiled_backend(backend):
         return backend.get_user(user_id)
     user = USER_ROW.get(user_id=user_id)
     return user if user is not None and backend.user_can_authenticate(user) else None
+
+
+def _compiled_backend(backend):
+    """Whether the backend gets its user as ModelBackend does (allauth's inherits it):
+    the user row this module reads is then what it would answer."""
+    from django.contrib.auth.backends import ModelBackend  # needs the app registry
+
+    return type(backend).get_user is ModelBackend.get_user
 
 
 @lru_cache(maxsize=4)
@@ -91,3 +152,17 @@ def _user_row(user_id):
 
 
 USER_ROW = PreparedQuery(_user_row, user_id=-730_113_601)
+
+
+def _session_and_user_row(user_id, session_key):
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    sessions = store.get_model_class().objects.filter(session_key=session_key)
+    return _user_row(user_id).annotate(
+        pagecache_session_data=Subquery(sessions.values("session_data")[:1]),
+        pagecache_session_expiry=Subquery(sessions.values("expire_date")[:1]),
+    )
+
+
+SESSION_AND_USER_ROW = PreparedQuery(
+    _session_and_user_row, user_id=-730_113_602, session_key="\x00joined session key\x00"
+)

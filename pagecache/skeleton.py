@@ -16,12 +16,12 @@ copy of a rule. A filler raises ``Bypass`` for a reader the skeleton can't serve
 import re
 
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from config.hooks import HOLE_FILLERS
 from pagecache.request import state_of
+from pagecache.tokens import masked_token
 
 HEADER = "X-Page-Cache"
 CSRF_MARKER = "\x00csrf\x00"
@@ -67,12 +67,13 @@ def request_values(request, parts):
 
 
 def reader_token(request):
-    """The reader's CSRF token as ``get_token`` gives it (masked afresh on each call),
-    asked once per response however many of its forms and holes show it: one token
-    for all a page's forms, as one template context gives them."""
+    """The reader's CSRF token as ``get_token`` gives it (masked afresh on each call;
+    ``tokens.masked_token``, the same in fewer steps), asked once per response however
+    many of its forms and holes show it: one token for all a page's forms, as one
+    template context gives them."""
     state = state_of(request)
     if state.token is None:
-        state.token = get_token(request)
+        state.token = masked_token(request)
     return state.token
 
 

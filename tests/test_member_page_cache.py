@@ -417,6 +417,76 @@ def test_a_deactivated_reader_is_signed_out_of_cached_pages_too(scene):
     assert "Signed in as" not in html and ">Sign in</a>" in html
 
 
+def test_a_reader_s_next_hits_read_their_session_and_row_in_one_query(
+    scene, django_assert_max_num_queries
+):
+    """Once a process has served a session, it reads the session's row and its user's
+    in one query (pagecache.readers.signed_in_session)."""
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    classmate = signed_in(scene["classmate"])
+    get(classmate, url, "hit")  # session, user, post
+    with django_assert_max_num_queries(2):  # session with user, post
+        assert "Clara Test</a>" in get(classmate, url, "hit")
+
+
+@pytest.fixture
+def served(scene):
+    """A classmate whose session this process has served from the cache already (the
+    next hit reads the session and the user together): (client, url)."""
+    url = scene["post"].get_absolute_url()
+    client = signed_in(scene["classmate"])
+    get(client, url, "miss")
+    assert "Clara Test</a>" in get(client, url, "hit")
+    return client, url
+
+
+def test_a_served_session_s_password_change_or_deactivation_shows_at_once(served, scene):
+    client, url = served
+    classmate = scene["classmate"]
+    classmate.set_password("a new and different passphrase")
+    classmate.save()
+    assert ">Sign in</a>" in get(client, url)
+    other = signed_in(scene["quiet"])
+    get(other, url, "hit")
+    get(other, url, "hit")
+    type(classmate).objects.filter(pk=scene["quiet"].pk).update(is_active=False)
+    assert ">Sign in</a>" in get(other, url)
+
+
+def test_a_served_session_signed_out_elsewhere_or_expired_is_nobody_s(served, scene):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client, url = served
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())
+    assert ">Sign in</a>" in get(client, url)
+    other = signed_in(scene["quiet"])
+    get(other, url, "hit")
+    Session.objects.filter(session_key=other.cookies["sessionid"].value).delete()
+    assert ">Sign in</a>" in get(other, url)
+
+
+def test_a_served_session_that_now_names_someone_else_is_theirs(served, scene):
+    """The user a process remembers for a session key is only which row to read with
+    it: a session that names another user now is that user's."""
+    from django.contrib.sessions.models import Session
+
+    from config.sessions import SessionStore
+
+    client, url = served
+    other = signed_in(scene["quiet"])
+    get(other, url, "hit")
+    theirs = Session.objects.get(session_key=other.cookies["sessionid"].value)
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(session_data=theirs.session_data)
+    assert SessionStore(key)["_auth_user_id"] == str(scene["quiet"].pk)
+    html = get(client, url, "hit")
+    assert "Signed in as </span>Clara Test" not in html
+    assert "Signed in as </span>Quincy Test" in html
+
+
 def test_a_session_signed_under_an_old_secret_key_is_renewed_by_the_stack(scene, settings):
     url = scene["post"].get_absolute_url()
     client = signed_in(scene["classmate"])

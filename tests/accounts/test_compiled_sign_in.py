@@ -60,3 +60,22 @@ def test_other_backends_answer_for_themselves():
             return "asked elsewhere"
 
     assert backend_user(Elsewhere(), 1) == "asked elsewhere"
+
+
+def test_a_process_remembers_a_bounded_number_of_sessions(monkeypatch):
+    from types import SimpleNamespace
+
+    from pagecache import readers
+
+    monkeypatch.setattr(readers, "SESSION_USERS_KEPT", 2)
+    monkeypatch.setattr(readers, "_session_users", {})
+    for n in range(5):
+        session = SessionStore()
+        session._session_key = f"session-key-number-{n}-padding"
+        readers.remember_session_user(session, SimpleNamespace(pk=n))
+    assert readers._session_users == {
+        "session-key-number-3-padding": 3,
+        "session-key-number-4-padding": 4,
+    }
+    readers.remember_session_user(DjangoStore(), SimpleNamespace(pk=9))  # no read_from
+    assert len(readers._session_users) == 2
