@@ -345,14 +345,30 @@ def worker_rss(master):
     pids = set(children[0::2])
     first = getattr(master, "first_pids", pids)
     rss = [int(kb) / 1024 for kb in children[1::2]]
-    return rss, len(pids - first), getattr(master, "warm_rss", None)
+    pss = [proportional_mib(pid) for pid in children[0::2]]
+    return rss, len(pids - first), getattr(master, "warm_rss", None), pss
+
+
+def proportional_mib(pid):
+    """A worker's proportional set size in MiB: its private pages, and each page it
+    shares with the master and the other workers divided among them. RSS counts the
+    shared ones whole in every worker; PSS, summed over the processes, is what the host
+    pays (None where /proc has no smaps_rollup)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def note_workers(master):
     """Remember the workers that start the load and their memory then (for
     ``worker_rss``: how many were replaced, how much they grew)."""
     master.first_pids = set()  # every worker counts as replaced while this runs
-    master.warm_rss, _, _ = worker_rss(master)
+    master.warm_rss = worker_rss(master)[0]
     master.first_pids = set(
         subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
@@ -417,13 +433,19 @@ def warm(runs):
 
 
 def print_rss(measured):
-    rss, replaced, warm = measured
+    rss, replaced, warm, pss = measured
     if rss:
         print(
             f"worker RSS after the load: median {statistics.median(rss):.1f} MiB, "
             f"max {max(rss):.1f} MiB ({', '.join(f'{m:.1f}' for m in sorted(rss))}); "
             f"{replaced} worker(s) replaced during it (max_requests)"
             + (f"; after the warm-up: median {statistics.median(warm):.1f} MiB" if warm else "")
+        )
+    pss = [m for m in pss if m is not None]
+    if pss:
+        print(
+            f"worker PSS after the load (shared pages divided among the processes): "
+            f"median {statistics.median(pss):.1f} MiB, max {max(pss):.1f} MiB"
         )
 
 

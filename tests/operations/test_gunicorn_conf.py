@@ -37,3 +37,31 @@ def test_production_the_cluster_and_the_bench_run_with_it():
         "bench/pages.py",
     ):
         assert "deploy/gunicorn.conf.py" in (ROOT / path).read_text(), path
+
+
+def test_the_master_loads_the_views_and_freezes_them_before_the_workers_fork(monkeypatch):
+    import gc
+    import sys
+    from types import SimpleNamespace
+
+    from django.db import connections
+
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+    config = loaded(monkeypatch)
+    try:
+        config.when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+        assert gc.get_freeze_count() > 0  # the preloaded app, never scanned by a worker
+        assert "blog.views.reading" in sys.modules  # the URLconf's views, shared
+        assert closed  # no worker inherits the master's database socket
+    finally:
+        gc.unfreeze()
+
+
+def test_without_preloading_the_master_has_nothing_to_freeze(monkeypatch):
+    import gc
+    from types import SimpleNamespace
+
+    config = loaded(monkeypatch)
+    config.when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=False)))
+    assert gc.get_freeze_count() == 0
