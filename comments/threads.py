@@ -201,6 +201,11 @@ class Thread:
         }
 
     @property
+    def like_step_label(self):
+        """The one label of the thread's Likes that lead to a step (comments.markup)."""
+        return mark_safe(markup.like_step_label(self.like_step))  # noqa: S308 - escaped there
+
+    @property
     def html(self):
         """The whole list's items, joined here: a template loop paid for four variable
         lookups and escapes per comment, a fifth of a drawn 500-comment page."""
