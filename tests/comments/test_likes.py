@@ -138,3 +138,25 @@ def test_one_member_racing_with_themself_ends_with_one_like(course):
         thread.join()
     assert errors == []
     assert CommentLike.objects.filter(comment=comment).count() == 1
+
+
+def test_a_cache_hit_names_each_pressed_like_with_its_own_count(client, post, classmate, student):
+    """Pressed Likes' names are worded once per count and language (comments.threads
+    ``liked_label``), so two comments with different counts, and a count that moves,
+    each get their own words."""
+    alone, popular = CommentFactory(post=post), CommentFactory(post=post)
+    for member in MembershipFactory.create_batch(2, course=post.course):
+        CommentLikeFactory(comment=popular, user=member.user)
+    for comment in (alone, popular):
+        CommentLikeFactory(comment=comment, user=classmate)
+    client.force_login(classmate)
+    client.get(post.get_absolute_url())  # drawn
+    hit = client.get(post.get_absolute_url())
+    content = hit.content.decode()
+    assert hit["X-Page-Cache"] == "hit"
+    assert content.count('aria-label="Unlike, 1 person likes this"') == 1
+    assert content.count('aria-label="Unlike, 3 people like this"') == 1
+    like_comment(comment=alone, user=student, liked=True)
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert 'aria-label="Unlike, 2 people like this"' in content
+    assert 'aria-label="Unlike, 1 person likes this"' not in content
