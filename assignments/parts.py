@@ -65,14 +65,16 @@ def feedback_context(request, post, *, next_url, has_feedback=True):
 
 def post_feedback_part(request, post):
     """The post page's private part: the author's grade and the feedback thread."""
+    # Asked before the post's URL is worked out (reverse() is most of what this part
+    # costs a reader who doesn't see it, which most readers of a post are).
+    if not post.can_see_feedback(request.user):
+        return None  # not shown: the thread is private
     context = feedback_context(
         request,
         post,
         next_url=post.get_absolute_url(),
         has_feedback=getattr(post, "has_feedback", True),
     )
-    if not context:
-        return None  # not shown: the thread is private
     # Joined by the post page's query (with_submission); a missing one raises
     # RelatedObjectDoesNotExist, an AttributeError.
     submission = getattr(post, "submission", None)

@@ -343,8 +343,13 @@ def row_values(obj):
 def reader_row(request, obj=None):
     """The reader's row as this request loaded it, every column and what the reader
     loaders added to it (the bell's count, say): what the header shows of them
-    (``ViewerContext.kept_by``)."""
-    return row_values(request.user)
+    (``ViewerContext.kept_by``). Worked out once per request: a post page's header,
+    bar, Like and "Signed in as" all ask it."""
+    user = request.user
+    kept = getattr(request, "_reader_row", None)
+    if kept is None or kept[0] is not user:
+        kept = request._reader_row = (user, row_values(user))
+    return kept[1]
 
 
 def reader_and_post(request, post):
@@ -354,7 +359,7 @@ def reader_and_post(request, post):
     loaded for this reader (their role and Like, the like count)."""
     course = post.course
     return (
-        row_values(request.user),
+        reader_row(request),
         (post.pk, post.page_version, course.pk, course.common_version, course.pages_version),
         (post.viewer_role, post.viewer_liked, post.like_count),
     )
