@@ -38,8 +38,8 @@ AUTHOR = ' <span class="comment__label">Author</span>'
 EDITED = ' <span class="comment__edited">(edited)</span>'
 NOTICE = '<p class="comment__notice">{}</p>'
 # A comment nobody liked has no line at all: static/js/comments.js makes it (the same
-# markup) when the first like arrives; a member's 500-comment page carried about 90 KB
-# of empty, hidden ones.
+# markup) when the first like arrives; a member's long thread carried an empty, hidden
+# one on every such comment (docs/decisions.md, issue 34).
 LIKED_BY = '<div class="liked-by" data-liked-by><span data-liked-by-text>{text}</span></div>'
 LIKERS = (
     '<div class="liked-by" data-liked-by><details class="likers" data-likers>'
