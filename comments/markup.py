@@ -29,11 +29,12 @@ INSTRUCTOR = ' <span class="comment__label comment__label--instructor">Instructo
 AUTHOR = ' <span class="comment__label">Author</span>'
 EDITED = ' <span class="comment__edited">(edited)</span>'
 NOTICE = '<p class="comment__notice">{}</p>'
-LIKED_BY = (
-    '<div class="liked-by" data-liked-by{hidden}><span data-liked-by-text>{text}</span></div>'
-)
+# A comment nobody liked has no line at all: static/js/comments.js makes it (the same
+# markup) when the first like arrives; a member's long thread carried an empty, hidden
+# one on every such comment (docs/decisions.md, issue 34).
+LIKED_BY = '<div class="liked-by" data-liked-by><span data-liked-by-text>{text}</span></div>'
 LIKERS = (
-    '<div class="liked-by" data-liked-by{hidden}><details class="likers" data-likers>'
+    '<div class="liked-by" data-liked-by><details class="likers" data-likers>'
     '<summary class="likers__summary" data-liked-by-text>{text}</summary>'
     '<ul class="likers__list">{names}</ul></details></div>'
 )
@@ -141,15 +142,16 @@ def _liked_by(c):
 
 
 def liked_by_line(text, names, *, shows_like=True):
-    """The "Liked by" line: ``text`` (empty: hidden), with the likers' ``names`` (HTML
+    """The "Liked by" line: ``text`` (empty: no line), with the likers' ``names`` (HTML
     list items) for course members, else None; a plain line where the reader can't
     like (nothing there changes it in place)."""
+    if not text:
+        return ""
     if names is None and not shows_like:
         return LIKED_BY_STATIC.format(text)
-    hidden = "" if text else " hidden"
     if names is None:
-        return LIKED_BY.format(hidden=hidden, text=text)
-    return LIKERS.format(hidden=hidden, text=text, names=names)
+        return LIKED_BY.format(text=text)
+    return LIKERS.format(text=text, names=names)
 
 
 def _moderate(c, urls):
