@@ -7,7 +7,13 @@ from config.hooks import CourseCopier, EditorSection, Part
 hooks.HOME.register(Part("assignments/_whats_due.html", parts.whats_due, per_viewer=True))
 # Private to the post's author and the instructors: a hole in cached pages.
 hooks.POST_AFTER_BODY.register(
-    Part("assignments/_post_feedback.html", parts.post_feedback_part, per_viewer=True), order=10
+    Part(
+        "assignments/_post_feedback.html",
+        parts.post_feedback_part,
+        per_viewer=True,
+        kept_by=parts.post_feedback_kept_by,
+    ),
+    order=10,
 )
 hooks.POST_PAGE_LOADERS.register(parts.with_submission)
 hooks.COURSE_SIDEBAR.register(Part("assignments/_course_link.html", parts.course_links), order=10)

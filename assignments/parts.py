@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-from django.db.models import prefetch_related_objects
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -47,13 +47,14 @@ def _blank_feedback_form(language):
     return as_crispy_form(FeedbackForm())
 
 
-def feedback_context(request, post, *, next_url):
-    """The private feedback thread and its form, for those who may see it."""
+def feedback_context(request, post, *, next_url, has_feedback=True):
+    """The private feedback thread and its form, for those who may see it (no query
+    for the thread when the caller knows it is empty: ``has_feedback`` False)."""
     if not post.can_see_feedback(request.user):
         return {}
     writes = post.can_write_feedback(request.user)
     return {
-        "feedback_thread": FEEDBACK_THREAD.all(post_id=post.pk),
+        "feedback_thread": FEEDBACK_THREAD.all(post_id=post.pk) if has_feedback else [],
         "feedback_form": FeedbackForm() if writes else None,
         # Called by the template when it draws the form (as the form's own filter was).
         "feedback_form_html": blank_feedback_form if writes else None,
@@ -64,9 +65,16 @@ def feedback_context(request, post, *, next_url):
 
 def post_feedback_part(request, post):
     """The post page's private part: the author's grade and the feedback thread."""
-    context = feedback_context(request, post, next_url=post.get_absolute_url())
-    if not context:
+    # Asked before the post's URL is worked out (reverse() is most of what this part
+    # costs a reader who doesn't see it, which most readers of a post are).
+    if not post.can_see_feedback(request.user):
         return None  # not shown: the thread is private
+    context = feedback_context(
+        request,
+        post,
+        next_url=post.get_absolute_url(),
+        has_feedback=getattr(post, "has_feedback", True),
+    )
     # Joined by the post page's query (with_submission); a missing one raises
     # RelatedObjectDoesNotExist, an AttributeError.
     submission = getattr(post, "submission", None)
@@ -76,9 +84,54 @@ def post_feedback_part(request, post):
     return {**context, "post_submission": submission}
 
 
+def post_feedback_kept_by(request, post):
+    """What the post page's private part shows, when it can be kept (``Part.kept_by``;
+    None: drawn on every hit): a post with no feedback yet (``has_feedback``, which
+    came with the post's row) and no grade (its levels are a query), seen by its
+    author or a teacher. The part is then the same HTML for the same post names,
+    submission, permission to write, language and time zone; its CSRF token is put
+    back for each response (blog_tags.fill_part). Keeping it saves every hit of a
+    post's author the thread's query and the template (docs/decisions.md)."""
+    user = request.user
+    if getattr(post, "has_feedback", True) or not post.can_see_feedback(user):
+        return None
+    submission = getattr(post, "submission", None)
+    shown = None
+    if submission is not None:
+        assignment = submission.assignment
+        if getattr(submission, "grade", None) is not None:
+            return None
+        if assignment.course_id != post.course_id:  # its URL would need its own course
+            return None
+        shown = (
+            submission.pk,
+            submission.submitted_at,
+            submission.is_late,
+            assignment.pk,
+            assignment.slug,
+            assignment.title,
+            assignment.max_points,
+        )
+    return (
+        post.pk,
+        post.slug,
+        post.course.slug,
+        post.author.name,
+        shown,
+        post.can_write_feedback(user),
+        get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
 def with_submission(posts, reader):
-    """Post page loader: the post's submission, its assignment and grade, joined."""
-    return posts.select_related("submission__assignment", "submission__grade")
+    """Post page loader: the post's submission, its assignment and grade, joined, and
+    whether it has private feedback (so that a post without any costs its author no
+    query for the thread)."""
+    feedback = Feedback.objects.filter(post=OuterRef("pk"))
+    return posts.select_related("submission__assignment", "submission__grade").annotate(
+        has_feedback=Exists(feedback)
+    )
 
 
 def _recent_assignments(user_id, since):

@@ -13,12 +13,22 @@ the view asks; the count is the number of ranked ids) and the whole search page 
 the test client. Each is run WARM_UP times first, so that psycopg has prepared its
 statements and PostgreSQL has had the chance to switch them to a generic plan (it may,
 from the sixth run of a prepared statement, when it expects that to be no slower).
-Prints the median of RUNS runs (wall clock; for the page also this process's CPU time
-and the database's execution time of its statements, from EXPLAIN ANALYZE: on a busy
-machine these two say more than the wall clock), the number of SQL queries, how the
-newest matches of the words are found (the GIN index, the index of adjacent words for a
-phrase, or a walk down published_at), and at the end how many times the ranked-ids
-statements were planned for their values (custom) or once for all (generic).
+Prints the median of RUNS runs: the wall clock of the queries alone (`query ms`), of
+the page's SQL as the app sees it (`sql ms`: time around each statement's execution,
+round trips and rows included) and of the whole page (`page ms`: what a reader waits
+for, less the network); this process's CPU time for the page and the database's
+execution time of its statements, from EXPLAIN ANALYZE (on a busy machine these two
+say more than the wall clock); the number of SQL queries, how the newest matches of
+the words are found (the GIN index, the index of adjacent words for a phrase, or a
+walk down published_at), and at the end how many times the ranked-ids statements were
+planned for their values (custom) or once for all (generic). The load average is
+printed before and after: wall clocks on a loaded machine measure the load too.
+
+The searches: words in most posts (common), words in a few (rare: the seed adds them
+to every 1,000th and 10,000th post), phrases, a word no post holds, signed out and as
+a member of every course. DJANGO_DEBUG=0 runs production's settings (DEBUG off,
+bench/pages.py's environment, collectstatic first); REDIS_URL set, production's
+cache and sessions (Redis) instead of local memory.
 """
 
 import os
@@ -29,6 +39,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+PRODUCTION = os.environ.get("DJANGO_DEBUG") == "0"
+if PRODUCTION:  # production's settings, as `make bench` runs them (sets Django up)
+    from bench import pages  # noqa: F401
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per request
@@ -37,6 +50,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -52,19 +66,27 @@ POSTS = 10_000  # the default; the first argument asks for another count
 BATCH = 10_000  # posts built in memory at a time
 RUNS = 15
 WARM_UP = 12
+# Words only a few posts hold: (word, every how many posts, from which post).
+RARE_WORDS = [("zhdanovshchina", 1000, 5), ("ehrenburg", 10_000, 3)]  # public courses
 QUERIES = [
-    "thaw",
+    "thaw",  # a common word (in about half of the posts) that names a topic
     "soviet poetry",
     '"iron curtain"',
     '"soviet union" poetry',
     "history",  # a common word (in 57 % of the posts) that names no topic
+    "time people",  # two common words (about 60 % each)
+    '"time people"',  # a phrase of two common words (about 1 %)
+    "zhdanovshchina",  # a rare word (one post in 1,000)
+    "ehrenburg poetry",  # a rarer word (one in 10,000) and a common one
     "the class",  # a stop word and a word no post holds
+    "xylophone",  # a word no post holds
     "samizdat -film",
     "khrushchev speech",
     "zhivago nobel prize",
     "thaw",  # again, after the others have run the same statements
 ]
-MEMBER_QUERIES = ["thaw", '"iron curtain"']  # signed in, members-only course included
+# Signed in, members-only course included.
+MEMBER_QUERIES = ["thaw", "history", '"iron curtain"', "zhdanovshchina", "xylophone"]
 
 VOCABULARY_TEXT = """
 the of and to in a is that was for as with by on it this his were be from at which
@@ -105,8 +127,27 @@ def seed(posts):
         create_posts(start, min(start + BATCH, posts))
         seeded.filter(search_vector=None).refresh_search_vectors()
         print(f"seeded {min(start + BATCH, posts)} posts", flush=True)
-    with connection.cursor() as cursor:  # as autovacuum would: index-only scans need it
-        cursor.execute("VACUUM ANALYZE")
+    added = add_rare_words()
+    if have < posts or added:
+        with connection.cursor() as cursor:  # as autovacuum would: index-only scans need it
+            cursor.execute("VACUUM ANALYZE")
+
+
+def add_rare_words():
+    """RARE_WORDS at the end of their posts' bodies, once; how many posts changed."""
+    changed = 0
+    with connection.cursor() as cursor:
+        for word, every, first in RARE_WORDS:
+            cursor.execute(
+                "UPDATE blog_post SET body = body || ' ' || %s,"
+                " body_html = body_html || '<p>' || %s || '</p>', search_vector = NULL"
+                " WHERE slug ~ '^bench-post-[0-9]+$'"
+                " AND substring(slug FROM 12)::int %% %s = %s AND body NOT LIKE %s",
+                [word, word, every, first, f"% {word}"],
+            )
+            changed += cursor.rowcount
+    Post.objects.filter(search_vector=None).refresh_search_vectors()
+    return changed
 
 
 def create_posts(start, stop):
@@ -182,15 +223,45 @@ def count_queries(func):
     return len(calls)
 
 
-def median_ms(func, clock=time.perf_counter, warm_up=WARM_UP):
-    for _ in range(warm_up):
+def median_ms(func):
+    for _ in range(WARM_UP):
         func()
     times = []
     for _ in range(RUNS):
-        start = clock()
+        start = time.perf_counter()
         func()
-        times.append((clock() - start) * 1000)
+        times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def page_medians(page):
+    """Medians of RUNS runs of `page`, in ms: wall clock, this process's CPU time, and
+    the wall clock spent in its SQL statements (time around each execution, as the
+    app sees it: round trips and the rows' transfer included)."""
+    in_sql = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_sql[-1] += time.perf_counter() - start
+
+    walls, cpus = [], []
+    for _ in range(WARM_UP):
+        page()
+    with connection.execute_wrapper(timed):
+        for _ in range(RUNS):
+            in_sql.append(0.0)
+            wall, cpu = time.perf_counter(), time.process_time()
+            page()
+            cpus.append(time.process_time() - cpu)
+            walls.append(time.perf_counter() - wall)
+    return tuple(statistics.median(times) * 1000 for times in (walls, cpus, in_sql))
+
+
+def load_average():
+    return Path("/proc/loadavg").read_text().split()[:3]
 
 
 def statement_ms(func):
@@ -222,18 +293,22 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Point DATABASE_URL at a PostgreSQL database (see the docstring).")
     call_command("migrate", verbosity=0)
+    if PRODUCTION:
+        call_command("collectstatic", verbosity=0, interactive=False)
     seed(int(sys.argv[1]) if len(sys.argv) > 1 else POSTS)
     anonymous = AnonymousUser()
     member = get_user_model().objects.get(username="bench0")  # of all 8 courses
     url = reverse("blog:search")
     empty = Post.objects.filter(search_vector=None).count()
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
         f"{Post.objects.count()} posts ({empty} without a search vector); "
-        f"median of {RUNS} runs after {WARM_UP}"
+        f"median of {RUNS} runs after {WARM_UP}; DEBUG {settings.DEBUG}, cache {cache}; "
+        f"load average {' '.join(load_average())}"
     )
     print(
-        f"{'query':<26}{'results':>8}{'queries ms':>12}{'page ms':>9}{'cpu ms':>8}{'db ms':>7}"
-        f"{'SQL':>5}  words from"
+        f"{'query':<28}{'results':>8}{'query ms':>9}{'sql ms':>7}{'page ms':>8}{'cpu ms':>7}"
+        f"{'db ms':>6}{'SQL':>4}  words from"
     )
     searches = [(text, anonymous) for text in QUERIES] + [(text, member) for text in MEMBER_QUERIES]
     for text, user in searches:
@@ -244,20 +319,22 @@ def main():
         found = readable.search(text)
 
         def queries(text=text, readable=readable):  # what the view asks: ranked ids, page 1
-            results = readable.search(text)
-            return results.match_count, list(results.with_results()[:10])
+            ids = readable.search(text).ranked_ids[:10]
+            return ids and list(Post.objects.ranked_rows(ids, text).with_results())
 
         def page(text=text, client=client):
             assert client.get(url, {"q": text}).status_code == 200
 
         sql = count_queries(page)
         label = f"{text} (member)" if user.is_authenticated else text
-        cpu = median_ms(page, clock=time.process_time, warm_up=0)
+        wall, cpu, in_sql = page_medians(page)
         print(
-            f"{label:<26}{found.match_count:>8}{median_ms(queries):>12.1f}{median_ms(page):>9.1f}"
-            f"{cpu:>8.1f}{statement_ms(page):>7.1f}{sql:>5}  {words_plan(readable, text)}"
+            f"{label:<28}{found.match_count:>8}{median_ms(queries):>9.1f}{in_sql:>7.1f}"
+            f"{wall:>8.1f}{cpu:>7.1f}{statement_ms(page):>6.1f}{sql:>4}  "
+            f"{words_plan(readable, text)}"
         )
     print("ranked-ids statements (generic plans, custom plans):", plan_counts())
+    print("load average after:", " ".join(load_average()))
 
 
 def words_plan(readable, text):

@@ -49,12 +49,15 @@ def like_button(*, liked, label, small=False, form="", formaction=""):
     stand (``.comment .like-button``)."""
     target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
     icon = _heart(small)
+    text = "Liked" if liked else "Like"
+    # A small one's name is its text when that says it all ("Like": a thread's 500
+    # buttons carried it twice); comments.js sets the name when a like changes it.
+    named = "" if small and label == text else f' aria-label="{escape(label)}"'
     # A button submits by default; the text's span is found by its data attribute.
     return SafeString(
         f'<button{target} name="liked" value="{"0" if liked else "1"}" '
-        f'class="like-button{" is-liked" if liked else ""}" '
-        f'aria-label="{escape(label)}" data-like-button>{icon}'
-        f"<span data-like-text>{'Liked' if liked else 'Like'}</span>"
+        f'class="like-button{" is-liked" if liked else ""}"{named} data-like-button>{icon}'
+        f"<span data-like-text>{text}</span>"
         "</button>"
     )
 

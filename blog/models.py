@@ -19,6 +19,7 @@ from blog.palette import ACCENT_CHOICES, accent_of
 from blog.rendering import excerpt_from_html, plain_text, render_post_markdown, without_embeds
 from blog.search import (
     highlight,
+    ranked_rows,
     safe_headline,
     search_posts,
     search_terms,
@@ -830,6 +831,11 @@ class PostQuerySet(models.QuerySet):
     def search(self, text):
         """Posts matching the words of `text`, best first (blog.search.search_posts)."""
         return search_posts(self, text)
+
+    def ranked_rows(self, ids, text):
+        """These posts by their ids, in that order, with headlines for `text`
+        (PostgreSQL: blog.search.ranked_rows)."""
+        return ranked_rows(self, ids, text)
 
     def newest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_first=True), "-created")

@@ -245,8 +245,9 @@ def search_posts(posts, text):
     ``search_headline``. Elsewhere: every word in the title, body or a topic name,
     title matches first. Either way only the newest ``SEARCH_RANKED`` matches are
     ranked and returned, and ``post.search_snippet(text)`` gives the snippet. On
-    PostgreSQL the returned queryset's ``match_count`` is their number (a clone, such
-    as ``.with_results()``, doesn't carry it).
+    PostgreSQL the returned queryset's ``match_count`` is their number and
+    ``ranked_ids`` their ids, best first, whose rows ``ranked_rows`` reads (a clone,
+    such as ``.with_results()``, carries neither).
     """
     terms = search_terms(text)
     if not terms:
@@ -258,11 +259,22 @@ def search_posts(posts, text):
 
 def _full_text_search(posts, text):
     ranked = [pk for pk, _ in ranked_matches(posts, text)]  # one query, at most 200 rows
+    found = ranked_rows(posts.model.objects.all(), ranked, text)
+    found.match_count = len(ranked)  # known already: the paginator needs no COUNT
+    found.ranked_ids = ranked  # a page can read only its own rows (ranked_rows)
+    return found
+
+
+def ranked_rows(posts, ids, text):
+    """`posts` with these ids, in their order, each with its ``search_headline`` for
+    `text` (PostgreSQL). The search page asks for the ids of the page it shows only:
+    given all 200 ranked ids, PostgreSQL read, joined and sorted 200 rows to show
+    ten."""
     # A parameter here: the rows come by their ids, any plan will do, and the statement
     # is the same for every search (prepared once).
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    found = (
-        posts.model.objects.filter(AnyOf("pk", ranked))
+    return (
+        posts.filter(AnyOf("pk", ids))
         .annotate(
             search_headline=SearchHeadline(
                 "body",
@@ -274,10 +286,8 @@ def _full_text_search(posts, text):
                 max_words=SNIPPET_WORDS,
             ),
         )
-        .order_by(PositionIn(ranked, "pk"))
+        .order_by(PositionIn(ids, "pk"))
     )
-    found.match_count = len(ranked)  # known already: the paginator needs no COUNT
-    return found
 
 
 def ranked_matches(posts, text):

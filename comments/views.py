@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.social import provider_of
@@ -62,11 +64,32 @@ def form_context(request, post, form):
     a course page)."""
     return {
         "comment_form": form,
+        "comment_fields_html": blank_fields_html(form),
         "comment_form_is_guest": not request.user.is_authenticated,
         "signed_in_with": provider_of(request),
         "comment_hold_reason": post.course.comment_hold_reason(request.user),
         "comment_post_url": comment_post_url(post),
     }
+
+
+def blank_fields_html(form):
+    """The fields of a blank "Leave a reply" (unbound, nothing remembered, no parent),
+    or None: crispy drew its seven fields on every drawn post page, a tenth of a drawn
+    P500, yet they are the same for every reader of that form (its CSRF token is the
+    enclosing form's). Drawn once per process, language and set of fields (guest or
+    member, post or course page), as assignments' blank feedback form is."""
+    if form.is_bound or any(form.initial.values()):
+        return None
+    key = (get_language(), tuple(form.fields))
+    html = BLANK_FIELDS.get(key)
+    if html is None:
+        guest = "guest_name" in form.fields
+        context = {"comment_form": form, "comment_form_is_guest": guest}
+        html = BLANK_FIELDS[key] = render_to_string("comments/_comment_fields.html", context)
+    return html
+
+
+BLANK_FIELDS = {}  # (language, field names): the blank fields' HTML (a few per process)
 
 
 def remember_guest(request, response, form, comment):

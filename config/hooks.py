@@ -175,11 +175,12 @@ class Part:
     kept for signed-in readers (the pagecache package) hold a hole there, filled for each
     reader by running the part's function and template again.
 
-    A per-viewer part that is a function of the reader and of versions alone may say
-    which (`kept_by(request, obj)`: a tuple, or None when this reader's part can't be
-    kept): its HTML is then kept in the page cache's store under the reader and that
-    tuple, and a hit reuses it instead of running the part again (a kept part must hold
-    no form: its CSRF token would be the one it was drawn with)."""
+    A per-viewer part that is a function of the reader and of values a hit has without
+    a query (versions, the page's row) may say which (`kept_by(request, obj)`: a tuple,
+    or None when this reader's part can't be kept): its HTML is then kept in the page
+    cache's store under the reader and that tuple, and a hit reuses it instead of
+    running the part again, with the response's CSRF token (a form's) and CSP nonce
+    put back in it."""
 
     template: str
     context: object = None

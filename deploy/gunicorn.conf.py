@@ -38,6 +38,11 @@ max_requests_jitter = 2000
 backlog = 2048
 # The only proxy in front is nginx on the same host (X-Forwarded-Proto, -For).
 forwarded_allow_ips = "127.0.0.1"
+# No control socket (gunicornc): nothing here uses it, and its default path
+# ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl) is one per user, so two app servers
+# on one host (deploy/cluster.sh, make bench beside a cluster) would take it from
+# each other.
+control_socket_disable = True
 
 
 def _fixed_mmap_threshold(size=128 * 1024):

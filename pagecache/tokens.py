@@ -13,11 +13,7 @@ characters, the others dropped, so every character is equally likely, as
 
 import os
 
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    CSRF_SECRET_LENGTH,
-    _add_new_csrf_cookie,
-)
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 
 _BASE = len(CSRF_ALLOWED_CHARS)  # 62
 _USABLE = 256 - 256 % _BASE  # 248: bytes from 0 to 247 map evenly onto the alphabet
@@ -50,6 +46,10 @@ def masked_token(request):
         secret = request.META["CSRF_COOKIE"]
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: renew its expiry
     else:
-        secret = _add_new_csrf_cookie(request)
+        # A new secret, drawn as the mask is (Django's draws its 32 characters one
+        # urandom call each: a tenth of a signed-out reader's hit where the page holds a
+        # form), set as Django's _add_new_csrf_cookie sets it: the cookie goes out.
+        secret = random_mask()
+        request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
     mask = random_mask()
     return mask + "".join(map(_ADDED.__getitem__, zip(secret, mask, strict=True)))

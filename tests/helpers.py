@@ -121,11 +121,13 @@ def forget_process_state():
     """Forget what a process keeps from one request to the next, as a fresh process
     would start: the compiled queries (config.db.PreparedQuery), the page cache's URL
     matches (pagecache.pages.page_at), the session keys and reader loaders it read from
-    settings (pagecache.readers), the compiled per-viewer blocks (blog_tags) and the
-    empty feedback form's HTML (assignments.parts).
+    settings (pagecache.readers), the compiled per-viewer blocks (blog_tags), the
+    empty feedback form's HTML (assignments.parts) and the blank reply form's fields
+    (comments.views).
     tests/conftest.py calls it before each test; the caches are emptied there too."""
     from assignments import parts
     from blog.templatetags import blog_tags
+    from comments import views as comment_views
     from config.db import forget_prepared_queries
     from pagecache import pages, readers
 
@@ -135,3 +137,4 @@ def forget_process_state():
     readers._reader_queryset.cache_clear()
     blog_tags.forget_compiled_blocks()
     parts._blank_feedback_form.cache_clear()
+    comment_views.BLANK_FIELDS.clear()

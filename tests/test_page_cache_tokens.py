@@ -6,6 +6,7 @@ from collections import Counter
 from django.http import HttpRequest
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
     _check_token_format,
     _get_new_csrf_string,
     _unmask_cipher_token,
@@ -30,6 +31,17 @@ def test_a_reader_without_a_secret_gets_one_and_its_cookie():
     token = masked_token(request)
     assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
     assert request.META["CSRF_COOKIE_NEEDS_UPDATE"]
+
+
+def test_new_secrets_are_django_s_form_and_never_repeat():
+    secrets = set()
+    for _ in range(500):
+        request = HttpRequest()
+        masked_token(request)
+        secret = request.META["CSRF_COOKIE"]
+        assert len(secret) == CSRF_SECRET_LENGTH and set(secret) <= set(CSRF_ALLOWED_CHARS)
+        secrets.add(secret)
+    assert len(secrets) == 500
 
 
 def test_the_mask_draws_every_character_evenly():

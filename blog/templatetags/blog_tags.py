@@ -3,6 +3,7 @@ the page-part tag."""
 
 import datetime
 import hashlib
+import re
 from functools import partial
 
 from django import template
@@ -112,7 +113,7 @@ def page_parts(context, slot):
         if skeleton is not None and part.per_viewer:  # the reader's own: a hole
             key = kept_part_key(slot, part.template, request, skeleton.obj)
             if key:  # the reader's next hit takes it as drawn here
-                cache_set(key, str(rendered).encode())
+                cache_set(key, _request_values_taken_out(str(rendered).encode(), request))
             rendered = skeleton.hole(("part", slot, part.template), rendered)
         html += rendered
     return html
@@ -173,7 +174,7 @@ def fill_part(filling, spec):
     if key:
         html = cache_get(key)
         if html is not None:
-            return html
+            return _request_values_put_back(html, request)
     part = extensions.prepare_one(hooks.SLOTS[slot], template_name, request, filling.obj)
     html = b""
     if part is not None:  # as render_to_string would, with the context processors asked once
@@ -185,11 +186,32 @@ def fill_part(filling, spec):
         context.request = request
         html = compiled.render(context).encode()
     if key:
-        cache_set(key, html)
+        cache_set(key, _request_values_taken_out(html, request))
     return html
 
 
-KEPT_PART_FORMAT = "part1:"  # a new prefix when a kept part's layout changes
+def _request_values_taken_out(html, request):
+    """A kept part as stored: this response's CSRF token (a form's) and CSP nonce
+    replaced by markers, which ``_request_values_put_back`` fills for the next (as
+    ``fill_block`` does for a kept block)."""
+    if b'name="csrfmiddlewaretoken"' in html:  # masked afresh each time it is asked
+        html = KEPT_CSRF_INPUT.sub(rb"\g<1>" + TOKEN_MARKER + rb"\g<2>", html)
+    nonce = getattr(request, "_csp_nonce", None)  # django-csp's, if the part used it
+    if nonce:
+        html = html.replace(str(nonce).encode(), NONCE_MARKER)
+    return html
+
+
+def _request_values_put_back(html, request):
+    if NONCE_MARKER in html:
+        html = html.replace(NONCE_MARKER, str(request.csp_nonce).encode())
+    if TOKEN_MARKER in html:
+        html = html.replace(TOKEN_MARKER, reader_token(request).encode())
+    return html
+
+
+KEPT_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+KEPT_PART_FORMAT = "part2:"  # a new prefix when a kept part's layout changes
 
 
 def kept_part_key(slot, template_name, request, obj):
@@ -321,8 +343,13 @@ def row_values(obj):
 def reader_row(request, obj=None):
     """The reader's row as this request loaded it, every column and what the reader
     loaders added to it (the bell's count, say): what the header shows of them
-    (``ViewerContext.kept_by``)."""
-    return row_values(request.user)
+    (``ViewerContext.kept_by``). Worked out once per request: a post page's header,
+    bar, Like and "Signed in as" all ask it."""
+    user = request.user
+    kept = getattr(request, "_reader_row", None)
+    if kept is None or kept[0] is not user:
+        kept = request._reader_row = (user, row_values(user))
+    return kept[1]
 
 
 def reader_and_post(request, post):
@@ -332,7 +359,7 @@ def reader_and_post(request, post):
     loaded for this reader (their role and Like, the like count)."""
     course = post.course
     return (
-        row_values(request.user),
+        reader_row(request),
         (post.pk, post.page_version, course.pk, course.common_version, course.pages_version),
         (post.viewer_role, post.viewer_liked, post.like_count),
     )

@@ -163,9 +163,7 @@ def search(request, course_slug=None):
     has_words = bool(search_terms(query))
     page = None
     if has_words:
-        found = posts.search(query)
-        count = getattr(found, "match_count", None)  # PostgreSQL knows it: no COUNT query
-        page = paginate(request, found.with_results().with_viewer_role(request.user), count=count)
+        page = search_results_page(request, posts.search(query), query)
         for post in page.object_list:  # the results' names ask role_of (accounts.names)
             post.course.remember_role(request.user, post.viewer_role)
     return render(
@@ -183,6 +181,20 @@ def search(request, course_slug=None):
             **page_parts(request, SimpleNamespace(course=course, query=query), SEARCH_RESULTS),
         },
     )
+
+
+def search_results_page(request, found, query):
+    """The page of results ?page= asks for. On PostgreSQL the ranked ids are known
+    (``found.ranked_ids``): the page is cut from them and only its rows are read, with
+    their headlines; elsewhere the queryset is paged as usual."""
+    ranked = getattr(found, "ranked_ids", None)
+    if ranked is None:
+        return paginate(request, found.with_results().with_viewer_role(request.user))
+    page = paginate(request, ranked)  # a list: its length is the count, no COUNT query
+    if page.object_list:
+        rows = Post.objects.ranked_rows(page.object_list, query)
+        page.object_list = list(rows.with_results().with_viewer_role(request.user))
+    return page
 
 
 def course_archive(request, course_slug, year, month):

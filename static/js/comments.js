@@ -16,7 +16,10 @@
     var text = button.querySelector("[data-like-text]");
     if (text) text.textContent = data.liked ? "Liked" : "Like";
     var line = box && box.querySelector("[data-liked-by]");
-    if (!line) return;
+    if (!line) {
+      if (!box || !data.count) return;
+      line = likedByLine(button, data);
+    }
     line.hidden = !data.count;
     var summary = line.querySelector("[data-liked-by-text]");
     if (summary) summary.textContent = data.liked_by;
@@ -25,6 +28,33 @@
     if (list && data.likers_html !== null && data.likers_html !== undefined) {
       list.innerHTML = data.likers_html;
     }
+  }
+
+  // A comment nobody liked comes without a "Liked by" line (comments/markup.py): the
+  // first like makes it after the button, as the server draws it, with the list of
+  // who liked for members (the answer then carries likers_html).
+  function likedByLine(button, data) {
+    var line = document.createElement("div");
+    line.className = "liked-by";
+    line.setAttribute("data-liked-by", "");
+    var text;
+    if (data.likers_html !== null && data.likers_html !== undefined) {
+      var details = document.createElement("details");
+      details.className = "likers";
+      details.setAttribute("data-likers", "");
+      text = document.createElement("summary");
+      text.className = "likers__summary";
+      var list = document.createElement("ul");
+      list.className = "likers__list";
+      details.append(text, list);
+      line.append(details);
+    } else {
+      text = document.createElement("span");
+      line.append(text);
+    }
+    text.setAttribute("data-liked-by-text", "");
+    button.insertAdjacentElement("afterend", line);
+    return line;
   }
 
   document.addEventListener("click", function (event) {

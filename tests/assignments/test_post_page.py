@@ -2,9 +2,13 @@
 submission rule, the private part of the post page, the home page's "What's due",
 the course page links and the participation columns."""
 
+import re
+
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assignments import services
@@ -164,3 +168,35 @@ def test_participation_has_a_column_per_assignment(client, instructor, submissio
     row = next(r for r in response.context["table"].rows if r.user == submission.student)
     key = f"assignment-{submission.assignment_id}"
     assert row.values[key] == submission.submitted_at
+
+
+def feedback_token(content):
+    """The CSRF token of the page's feedback form."""
+    form = content[content.index('id="feedback"') :]
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+
+def test_the_authors_private_part_is_kept_without_a_query_until_feedback_arrives(post):
+    """A post without feedback costs its author's hits no query for the thread (the
+    post's row says it has none) and no template (the part is kept); each response's
+    form carries that reader's own CSRF token; the first feedback shows at once."""
+    readers = []
+    for _ in range(2):  # two sessions of the author: two CSRF secrets
+        reader = Client(enforce_csrf_checks=True)
+        reader.force_login(post.author)
+        reader.get(post.get_absolute_url())  # the first draws the page
+        readers.append(reader)
+    with CaptureQueriesContext(connection) as queries:
+        hit = readers[0].get(post.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    assert not [q for q in queries if 'FROM "assignments_feedback"' in q["sql"].split("EXISTS")[0]]
+    assert "No feedback yet." in hit.content.decode()
+    pages = [reader.get(post.get_absolute_url()).content.decode() for reader in readers]
+    url = reverse("assignments:feedback_add", args=[post.course.slug, post.slug])
+    for reader, content in zip(readers, pages, strict=True):
+        body = "Is the second part *too* long?"
+        sent = reader.post(url, {"body": body, "csrfmiddlewaretoken": feedback_token(content)})
+        assert sent.status_code == 302  # not 403: the token is this reader's
+    content = readers[1].get(post.get_absolute_url()).content.decode()
+    assert content.count("Is the second part <em>too</em> long?") == 2
+    assert "No feedback yet." not in content

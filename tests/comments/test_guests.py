@@ -3,7 +3,7 @@
 import json
 
 from comments.models import Comment
-from comments.views import GUEST_COOKIE, GUEST_COOKIE_SALT
+from comments.views import BLANK_FIELDS, GUEST_COOKIE, GUEST_COOKIE_SALT
 from tests.comments.conftest import create_url
 from tests.factories import CommentFactory
 
@@ -114,3 +114,24 @@ def test_a_moderator_approving_makes_the_guest_comment_public(client, post, gues
 def test_another_guests_pending_comment_stays_hidden(client, post):
     CommentFactory(post=post, author=None, guest_name="Other", status="pending", body="Hidden")
     assert "Hidden" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_the_blank_reply_fields_are_drawn_once_but_never_for_a_remembered_guest(
+    client, post, guest_data, settings
+):
+    """A blank "Leave a reply" is the same for every reader: its fields are drawn once
+    per process (comments.views.BLANK_FIELDS); a guest's remembered details are not."""
+    settings.PAGE_CACHE_SECONDS = 0  # every GET draws the page
+    BLANK_FIELDS.clear()
+    fields = "comments/_comment_fields.html"
+
+    def drawn(response):
+        return [t.name for t in response.templates].count(fields)
+
+    first, second = client.get(post.get_absolute_url()), client.get(post.get_absolute_url())
+    assert (drawn(first), drawn(second)) == (1, 0)
+    assert 'name="guest_name"' in second.content.decode()
+    client.post(create_url(post), {**guest_data, "remember": "on"})
+    remembered = client.get(post.get_absolute_url())
+    assert drawn(remembered) == 1
+    assert 'value="Vera Visitor"' in remembered.content.decode()

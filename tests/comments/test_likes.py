@@ -138,3 +138,54 @@ def test_one_member_racing_with_themself_ends_with_one_like(course):
         thread.join()
     assert errors == []
     assert CommentLike.objects.filter(comment=comment).count() == 1
+
+
+def test_a_cache_hit_names_each_pressed_like_with_its_own_count(client, post, classmate, student):
+    """Pressed Likes' names are worded once per count and language (comments.threads
+    ``liked_label``), so two comments with different counts, and a count that moves,
+    each get their own words."""
+    alone, popular = CommentFactory(post=post), CommentFactory(post=post)
+    for member in MembershipFactory.create_batch(2, course=post.course):
+        CommentLikeFactory(comment=popular, user=member.user)
+    for comment in (alone, popular):
+        CommentLikeFactory(comment=comment, user=classmate)
+    client.force_login(classmate)
+    client.get(post.get_absolute_url())  # drawn
+    hit = client.get(post.get_absolute_url())
+    content = hit.content.decode()
+    assert hit["X-Page-Cache"] == "hit"
+    assert content.count('aria-label="Unlike, 1 person likes this"') == 1
+    assert content.count('aria-label="Unlike, 3 people like this"') == 1
+    like_comment(comment=alone, user=student, liked=True)
+    content = client.get(post.get_absolute_url()).content.decode()
+    assert 'aria-label="Unlike, 2 people like this"' in content
+    assert 'aria-label="Unlike, 1 person likes this"' not in content
+
+
+def card_of(html, comment):
+    start = html.index(f'id="comment-{comment.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+@pytest.mark.parametrize("hit", [False, True], ids=["drawn", "cache hit"])
+def test_a_comment_nobody_liked_carries_no_liked_by_line_and_its_like_is_named_by_its_text(
+    client, post, classmate, student, hit
+):
+    """Issue 34: a member's card of a comment without likes had an empty, hidden "Liked
+    by" block (comments.js makes it when the first like arrives) and a Like named
+    "Like" twice, by its text and its aria-label."""
+    quiet, liked = CommentFactory(post=post), CommentFactory(post=post)
+    CommentLikeFactory(comment=liked, user=student)
+    client.force_login(classmate)
+    html = client.get(post.get_absolute_url()).content.decode()
+    if hit:
+        response = client.get(post.get_absolute_url())
+        assert response["X-Page-Cache"] == "hit"
+        html = response.content.decode()
+    quiet_card, liked_card = card_of(html, quiet), card_of(html, liked)
+    assert "data-liked-by" not in quiet_card and "likers" not in quiet_card
+    assert "data-liked-by" in liked_card and "Liked by 1 person" in liked_card
+    for card in (quiet_card, liked_card):  # a like is still a button of the shared form
+        assert 'form="comment-actions"' in card and "data-like-button" in card
+        assert "aria-label=" not in card.split("<button", 1)[1].split(">", 1)[0]
+        assert "<span data-like-text>Like</span>" in card

@@ -16,7 +16,13 @@ def page(client, post):
 
 
 def like_links(html):
-    return re.findall(r'<a class="like-button[^"]*" href="([^"]*)" aria-label="([^"]*)"', html)
+    """(href, accessible name) of each Like link: its aria-label, or the text of the
+    element its aria-labelledby names (a thread's one hidden label)."""
+    labels = dict(re.findall(r'<span id="([^"]*)" hidden[^>]*>([^<]*)</span>', html))
+    links = re.findall(
+        r'<a class="like-button[^"]*" href="([^"]*)" aria-(label|labelledby)="([^"]*)"', html
+    )
+    return [(href, text if how == "label" else labels[text]) for href, how, text in links]
 
 
 def test_an_anonymous_reader_gets_a_like_that_leads_to_sign_in_and_back(client, post):
@@ -33,6 +39,16 @@ def test_an_anonymous_reader_gets_a_like_that_leads_to_sign_in_and_back(client, 
     response = client.get(like)  # the comment's Like, followed: on to sign in, and back
     assert response.status_code == 302
     assert response["Location"] == f"{login}?next={back}%23comment-{comment.pk}"
+
+
+def test_a_threads_likes_to_sign_in_share_one_hidden_label(client, post):
+    """Each comment's Like keeps its name, "Like: sign in to like this comment", from
+    the thread's one hidden label instead of an aria-label on every card."""
+    CommentFactory.create_batch(3, post=post)
+    html = page(client, post)
+    assert html.count('aria-labelledby="like-step"') == 3
+    assert html.count('id="like-step"') == 1
+    assert html.count("sign in to like this comment") == 1
 
 
 def test_following_a_comments_like_changes_nothing(client, post, outsider, classmate):

@@ -42,3 +42,17 @@ def test_what_the_tests_forget_between_them_is_forgotten(client, post):
     assert pages.page_at.cache_info().currsize == 0
     assert len(query._compiled) == 0
     assert blog_tags._per_viewer_nodes == {}
+
+
+def test_a_prepared_query_with_deferred_fields_makes_what_the_queryset_makes(course):
+    """``only()``: the instances come out as ``Model.from_db`` makes them, the fields'
+    positions worked out once (config.db._instance_maker)."""
+    query = PreparedQuery(
+        lambda slug: Course.objects.filter(slug=slug).only("slug", "title"), slug="placeholder-0418"
+    )
+    found = query.all(slug=course.slug)
+    [expected] = Course.objects.filter(slug=course.slug).only("slug", "title")
+    assert found == [expected]
+    assert found[0].get_deferred_fields() == expected.get_deferred_fields() != set()
+    assert (found[0].slug, found[0].title) == (course.slug, course.title)
+    assert (found[0]._state.adding, found[0]._state.db) == (False, "default")

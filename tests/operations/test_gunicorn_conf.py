@@ -28,6 +28,7 @@ def test_the_settings_production_runs(monkeypatch):
     assert config.preload_app and config.timeout == 30
     assert config.max_requests == 20000 and 0 < config.max_requests_jitter < 20000
     assert config.backlog >= 200  # a class of 200 queues, it is not refused
+    assert config.control_socket_disable  # two app servers on a host would share its path
 
 
 def test_production_the_cluster_and_the_bench_run_with_it():
