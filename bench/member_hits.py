@@ -13,7 +13,8 @@ CPU time is what a worker spends: other processes on the machine move it far les
 than wall time, though they still do (compare runs made side by side, alternating).
 LIKED=1: P500's like counts change before each timed request (the first hit after
 a like, of every page). SETUP=0 skips the migrations, collectstatic and the seeding
-check (as an earlier run left them).
+check (as an earlier run left them). ANON=1: as an anonymous reader (no cookie), so
+with LIKED=1 each request is an anonymous reader's first after a like.
 """
 
 import cProfile
@@ -113,13 +114,14 @@ def main():
         bench.seed()
     urls = bench.pages()
     names = args or list(urls)
-    cookie = bench.member_session()
+    cookie = "" if os.environ.get("ANON") else bench.member_session()
     app = WSGIHandler()
     profiled = os.environ.get("PROFILE", "")
     holes = time_holes() if os.environ.get("HOLES") else None
     liked = a_like_on_p500(urls) if os.environ.get("LIKED") else None
     backend = "Redis" if settings.REDIS_URL else "local memory"
-    print(f"member hits in process, {backend}, {count} requests each, CPU time (median)")
+    reader = "anonymous" if os.environ.get("ANON") else "member"
+    print(f"{reader} hits in process, {backend}, {count} requests each, CPU time (median)")
     print(f"{'page':<10}{'ms':>8}{'wall ms':>9}{'SQL':>5}{'KB':>8}  cache")
     for name in names:
         path = urls[name]

@@ -5,6 +5,8 @@ The decorated view keeps its URL's signature and draws its page as usual (it ask
 ``request.usable_cache`` allows, or lets the view draw the page and stores it:
 
 - anonymous readers: the whole page, under its versions (``CachedPage.versions``);
+  a page with hole versions also as a skeleton with its shared holes open, under the
+  versions without them, from which a miss after a like is refilled, not drawn;
 - signed-in readers: a skeleton per (versions, standing), the reader's holes filled.
 
 PageCacheMiddleware answers most hits before the stack runs; without it, this
@@ -13,7 +15,16 @@ decorator serves them (the same copies, the same keys).
 
 from functools import wraps
 
-from pagecache.keys import member_address, member_key, page_address, page_key
+from django.http import Http404
+
+from pagecache.keys import (
+    anonymous_skeleton_address,
+    anonymous_skeleton_key,
+    member_address,
+    member_key,
+    page_address,
+    page_key,
+)
 from pagecache.request import (
     ANONYMOUS,
     MEMBER,
@@ -29,6 +40,9 @@ from pagecache.skeleton import (
     fill,
     from_cache,
     from_skeleton,
+    join_holes,
+    request_values,
+    to_anonymous_skeleton,
     to_cache,
     to_skeleton,
     with_shared_holes,
@@ -77,24 +91,79 @@ def anonymous_page(request, page, draw, url_kwargs):
     if key == NOT_CACHED:
         return draw()
     try:
-        response = draw()
-        if may_store(request, response):
-            cache_set(key, to_cache(request, response))
-            remember_drawn(key, page_address(request))
-            response[HEADER] = "miss"
+        if state.skeleton_key is None:
+            return draw_anonymous_page(request, draw, key)
+        try:
+            obj = page.found(request, **url_kwargs)
+        except Http404:
+            return draw()  # the view answers
+        response = refill_anonymous_page(request, obj, key, state.skeleton_key)
+        if response is None:
+            response = draw_anonymous_skeleton(request, obj, draw, key, state.skeleton_key)
+        return response
     finally:
         release(state.lock)
         state.lock = None
+
+
+def draw_anonymous_page(request, draw, key):
+    response = draw()
+    if may_store(request, response):
+        cache_set(key, to_cache(request, response))
+        remember_drawn(key, page_address(request))
+        response[HEADER] = "miss"
+    return response
+
+
+def draw_anonymous_skeleton(request, obj, draw, key, skeleton_key):
+    """A page with hole versions (a post's like counts), drawn as a skeleton: kept as
+    it is with its shared holes open under the versions without the hole versions,
+    and joined with the values drawn (the whole page) under all of them, so that a
+    hit costs what it costs without holes."""
+    response, skeleton = draw_skeleton(request, obj, draw)
+    if response.status_code != 200 or response.streaming:
+        return draw()  # not a page to keep: drawn again, as usual
+    stored = to_anonymous_skeleton(request, response, skeleton)
+    whole = join_holes(stored, [value.encode() for value in skeleton.values])
+    tokens = request_values(request, whole[1])
+    response.content = b"".join(tokens[p] if n % 2 else p for n, p in enumerate(whole[1]))
+    if skeleton.usable and may_store(request, response):
+        cache_set(skeleton_key, stored)
+        remember_drawn(skeleton_key, anonymous_skeleton_address(request))
+        cache_set(key, whole)
+        remember_drawn(key, page_address(request))
+    response[HEADER] = "miss"
+    return response
+
+
+def refill_anonymous_page(request, obj, key, skeleton_key):
+    """The page from its anonymous skeleton, its shared holes filled for the current
+    hole versions (after a like: the "Liked by" lines from the post's LikeCounts, one
+    query), kept under ``key`` as if drawn; None: no skeleton under these versions."""
+    stored = cache_get(skeleton_key)
+    if stored is None:
+        return None
+    whole = with_shared_holes(request, obj, stored).stored[:2]
+    cache_set(key, whole)
+    remember_drawn(key, page_address(request))
+    response = from_cache(request, whole)
+    response[HEADER] = "miss"
     return response
 
 
 def anonymous_lookup(request, page, url_kwargs):
-    """(the copy's key, the stored copy or None); (NOT_CACHED, None): no such page."""
+    """(the copy's key, the stored copy or None); (NOT_CACHED, None): no such page. A
+    page with hole versions also gets the key of its skeleton (``state.skeleton_key``)."""
     versions = page.anonymous_versions(**url_kwargs)
     if versions is None:
         return NOT_CACHED, None
     key = page_key(request, versions)
-    return key, cache_get(key)
+    stored = cache_get(key)
+    if stored is None:
+        hole_free = page.without_hole_versions(versions)
+        if hole_free is not None:
+            state_of(request).skeleton_key = anonymous_skeleton_key(request, hole_free)
+    return key, stored
 
 
 def may_store(request, response):

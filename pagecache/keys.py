@@ -12,6 +12,9 @@ import hashlib
 
 # An anonymous reader's copy: a new prefix when skeleton.to_cache's layout changes.
 PAGE_FORMAT = "page2:"
+# An anonymous reader's copy with its shared holes open (skeleton.to_anonymous_skeleton):
+# a new prefix when that layout changes.
+ANONYMOUS_SKELETON_FORMAT = "anon1:"
 # A signed-in reader's copy (a skeleton): a new prefix when skeleton.to_skeleton's
 # layout changes, so that a new release never reads an old copy.
 SKELETON_FORMAT = "member3:"
@@ -28,6 +31,17 @@ def page_address(request):
     return f"{PAGE_FORMAT}{request.scheme}://{request.get_host()}{request.path}:" + (
         request.GET.get("page", "")
     )
+
+
+def anonymous_skeleton_key(request, versions):
+    """An anonymous reader's skeleton: the page's address, and its versions without the
+    hole versions (``CachedPage.without_hole_versions``)."""
+    return f"{anonymous_skeleton_address(request)}:{'.'.join(str(v) for v in versions)}"
+
+
+def anonymous_skeleton_address(request):
+    """An anonymous reader's skeleton without its versions (``store.remember_drawn``)."""
+    return ANONYMOUS_SKELETON_FORMAT + page_address(request)
 
 
 def member_key(request, versions, standing):

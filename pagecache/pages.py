@@ -24,7 +24,8 @@ class CachedPage:
     - ``version_fields``: the fields (``__`` paths through relations, as in a query)
       whose values key the page's copies; ``hole_version_fields``: those that key only
       an anonymous reader's whole page (a signed-in reader's holes are filled from what
-      they version, at hit time);
+      they version, at hit time; an anonymous reader's skeleton is kept without them:
+      ``without_hole_versions``, which expects the default ``versions``);
     - ``versions_query(**url_kwargs)``: the rows those fields are read from, for a
       reader who sees what everyone sees (anonymous); ``versions(rows)`` makes the
       versions of them (by default the one row; None: no such page, the view answers);
@@ -61,6 +62,13 @@ class CachedPage:
         """The versions of an anonymous reader's copy: one query, compiled once per
         process (building it with the ORM on every request cost more than running it)."""
         return self.versions(self._versions_query(tuple(url_kwargs)).rows(**url_kwargs))
+
+    def without_hole_versions(self, versions):
+        """An anonymous reader's versions without the hole versions (the last ones, as
+        the default ``versions`` reads them), which key the page's anonymous skeleton;
+        None for a page without hole versions."""
+        holes = len(self.hole_version_fields)
+        return versions[:-holes] if holes and versions is not None else None
 
     def hole_versions(self, obj):
         """The versions of what a signed-in reader's holes are filled from, read from

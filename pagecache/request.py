@@ -27,6 +27,9 @@ class PageCacheState:
 
     - ``key``: an anonymous reader's miss: the key the middleware looked up (the view's
       decorator stores the page under it without asking the versions again).
+    - ``skeleton_key``: with ``key``, for a page with hole versions: the key of its
+      anonymous skeleton, under the versions without the hole versions
+      (``decorators.anonymous_page`` refills the page from it after a like).
     - ``session``, ``user``: a signed-in reader's miss: the session the middleware
       loaded and the user it verified (``middleware.SessionMiddleware`` and
       ``middleware.AuthenticationMiddleware`` take them: nothing is queried twice).
@@ -40,6 +43,7 @@ class PageCacheState:
     """
 
     key: str | None = None
+    skeleton_key: str | None = None
     session: Any = None
     user: Any = None
     page: Any = None

@@ -38,11 +38,12 @@ SKELETON_MARKERS = re.compile("\x00(csrf|nonce|h\\d+)\x00")
 # --- Per-request values: the CSRF token and the CSP nonce ---
 
 
-def to_cache(request, response, markers=MARKERS):
+def to_cache(request, response, markers=MARKERS, html=None):
     """((content type, kept headers), parts): the page as bytes, split at its
     per-request values; the odd parts name them ("csrf", "nonce"). Stored once, joined
-    per reader."""
-    html = response.content.decode(response.charset)
+    per reader. ``html``: the response's content, as the caller changed it."""
+    if html is None:
+        html = response.content.decode(response.charset)
     html = CSRF_INPUT.sub(rf"\g<1>{CSRF_MARKER}\g<2>", html)
     nonce = getattr(request, "_csp_nonce", None)  # django-csp's, when the page used one
     if nonce:
@@ -255,3 +256,48 @@ def from_skeleton(request, stored, values, like=None):
         response.cookies = like.cookies
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+# --- An anonymous reader's page: a skeleton with only its shared holes ---
+
+HOLE_MARKER = re.compile("\x00h(\\d+)\x00")
+
+
+def to_anonymous_skeleton(request, response, skeleton):
+    """An anonymous reader's page drawn as a skeleton, stored as ``to_skeleton`` stores a
+    skeleton, but with only its shared holes open (``Filler.shared``: the "Liked by"
+    lines, filled from what the page's hole versions key): every other hole is joined
+    with the value drawn, which is every anonymous reader's (an anonymous page is the
+    same for all of them but its CSRF token and nonce, markers here as in ``to_cache``).
+    The specs of the joined holes are None. ``anonymous_page`` joins it with the drawn
+    values (``join_holes``: the whole page) and, once only the hole versions moved on,
+    with the shared holes filled again (``with_shared_holes``)."""
+    shared = {filler.kind for filler in HOLE_FILLERS if filler.shared}
+    specs = [spec if spec[0] in shared else None for spec in skeleton.specs]
+    values = skeleton.values
+
+    def joined(match):
+        hole = int(match.group(1))
+        return match.group(0) if specs[hole] is not None else values[hole]
+
+    html = HOLE_MARKER.sub(joined, response.content.decode(response.charset))
+    head, parts = to_cache(request, response, markers=SKELETON_MARKERS, html=html)
+    parts[1::2] = [int(name[1:]) if name[0] == "h" else name for name in parts[1::2]]
+    return (head, parts, specs)
+
+
+def join_holes(stored, values):
+    """A skeleton's holes joined with ``values`` (bytes by hole number): the page as
+    ``to_cache`` stores it, split only at its per-request markers."""
+    head, parts, _specs = stored
+    joined, run = [], []
+    for n, part in enumerate(parts):
+        if n % 2 == 0:
+            run.append(part)
+        elif part.__class__ is int:
+            run.append(values[part])
+        else:
+            joined += [b"".join(run), part]
+            run = []
+    joined.append(b"".join(run))
+    return (head, joined)
