@@ -138,3 +138,17 @@ def forget_process_state():
     blog_tags.forget_compiled_blocks()
     parts._blank_feedback_form.cache_clear()
     comment_views.BLANK_FIELDS.clear()
+
+
+# A served page's per-response values (the CSRF token, masked afresh; the CSP nonce),
+# made alike so two drawings of one page compare equal.
+TOKENS = [
+    (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1TOKEN"),
+    (re.compile(r'(nonce=")[^"]*'), r"\1NONCE"),
+]
+
+
+def normalised(html):
+    for pattern, replacement in TOKENS:
+        html = pattern.sub(replacement, html)
+    return html

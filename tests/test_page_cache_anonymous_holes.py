@@ -9,8 +9,6 @@ token and the nonce aside (per response in any case).
 CI runs this module twice: with the local-memory cache and with Redis (REDIS_URL).
 """
 
-import re
-
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -20,19 +18,9 @@ from comments import services as comment_services
 from comments.models import Comment
 from pagecache.store import recent_pages
 from tests import factories
+from tests.helpers import normalised
 
 pytestmark = pytest.mark.django_db
-
-TOKENS = [
-    (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1TOKEN"),
-    (re.compile(r'(nonce=")[^"]*'), r"\1NONCE"),
-]
-
-
-def normalised(html):
-    for pattern, replacement in TOKENS:
-        html = pattern.sub(replacement, html)
-    return html
 
 
 def get(url, expect):

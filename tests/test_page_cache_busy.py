@@ -5,7 +5,6 @@ moment, and a reader always sees their own writes at once.
 CI runs the page-cache modules with the local-memory cache and with Redis (REDIS_URL).
 """
 
-import re
 import threading
 import time
 
@@ -22,19 +21,9 @@ from pagecache import store
 from pagecache.request import WROTE_COOKIE
 from pagecache.skeleton import HEADER
 from tests import factories
+from tests.helpers import normalised
 
 pytestmark = pytest.mark.django_db
-
-TOKENS = [
-    (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*'), r"\1TOKEN"),
-    (re.compile(r'(nonce=")[^"]*'), r"\1NONCE"),
-]
-
-
-def normalised(html):
-    for pattern, replacement in TOKENS:
-        html = pattern.sub(replacement, html)
-    return html
 
 
 def client_of(user):
