@@ -37,9 +37,11 @@ run: $(SITE_STAMP)
 
 # The suite runs in random order (pytest-randomly), under a new seed each time, printed
 # at the top ("Using --randomly-seed=N"); SEED=N repeats that order: make test SEED=N.
+# It runs on every core (pytest-xdist, JOBS workers; JOBS=0 runs it in this one process).
 SEED ?=
+JOBS ?= auto
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -p randomly $(if $(SEED),--randomly-seed=$(SEED))
+	$(BIN)/python -m pytest -p randomly -n $(JOBS) $(if $(SEED),--randomly-seed=$(SEED))
 
 # The nightly-style check, by hand: the whole suite in more orders than CI's one fixed
 # seed, two new random seeds unless SEEDS="n m" names them; each seed is printed and a
@@ -49,7 +51,7 @@ test-seeds: $(DEV_STAMP)
 	@failed=""; \
 	for seed in $(or $(SEEDS),$$(od -An -N4 -tu4 /dev/urandom) $$(od -An -N4 -tu4 /dev/urandom)); do \
 	  echo "==== make test-seeds: --randomly-seed=$$seed ===="; \
-	  $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed || failed="$$failed $$seed"; \
+	  $(BIN)/python -m pytest -q -p randomly -n $(JOBS) --randomly-seed=$$seed || failed="$$failed $$seed"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "Failed with these --randomly-seed values:$$failed"; exit 1; fi
 

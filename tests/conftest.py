@@ -3,6 +3,32 @@ import pytest
 from tests import factories
 from tests.helpers import forget_process_state
 
+# The suite runs on every core (pytest-xdist: `make test`, .ci/run; docs/architecture.md).
+# These tests each use one outside thing with a fixed name: the identity providers on
+# ports 8151-8153 (and the OpenID one's database file), the S3 test server's buckets,
+# Redis databases 1 and 5 that they empty. They all run on one worker, one after
+# another, never beside each other.
+ONE_WORKER = (
+    "tests/sso/",
+    "tests/storage/",
+    "tests/accounts/test_rate_limits.py",
+    "tests/operations/test_shared_state.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's scheduling by scope, where every test is a scope of its own but those of
+    ONE_WORKER, which are one scope. (xdist's own `--dist loadgroup` does this by marks,
+    but it renames the test ids to do so, which pytest 9.2's ids no longer allow.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FixedResourcesOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return "fixed-resources" if nodeid.startswith(ONE_WORKER) else nodeid
+
+    return FixedResourcesOnOneWorker(config, log)
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
