@@ -14,7 +14,11 @@ than wall time, though they still do (compare runs made side by side, alternatin
 LIKED=1: P500's like counts change before each timed request (the first hit after
 a like, of every page). SETUP=0 skips the migrations, collectstatic and the seeding
 check (as an earlier run left them). ANON=1: as an anonymous reader (no cookie), so
-with LIKED=1 each request is an anonymous reader's first after a like.
+with LIKED=1 each request is an anonymous reader's first after a like. MISS=1: the
+page cache is emptied before each timed request (this process's copies and the shared
+cache: with REDIS_URL, its whole database), so each request draws the page as a miss
+does (issue 34's "a drawn P500"; a member's miss draws the page with its holes, then
+fills them).
 """
 
 import cProfile
@@ -99,6 +103,16 @@ def a_like_on_p500(urls):
     return lambda: likes_changed(post=post)
 
 
+def a_miss():
+    """MISS=1: before each timed request, the page cache is empty (a miss)."""
+    from django.core.cache import cache
+
+    from pagecache.store import recent_pages
+
+    recent_pages.clear()
+    cache.clear()
+
+
 def main():
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
@@ -119,9 +133,12 @@ def main():
     profiled = os.environ.get("PROFILE", "")
     holes = time_holes() if os.environ.get("HOLES") else None
     liked = a_like_on_p500(urls) if os.environ.get("LIKED") else None
+    if os.environ.get("MISS"):
+        liked = a_miss
     backend = "Redis" if settings.REDIS_URL else "local memory"
     reader = "anonymous" if os.environ.get("ANON") else "member"
-    print(f"{reader} hits in process, {backend}, {count} requests each, CPU time (median)")
+    kind = "misses (drawn)" if os.environ.get("MISS") else "hits"
+    print(f"{reader} {kind} in process, {backend}, {count} requests each, CPU time (median)")
     print(f"{'page':<10}{'ms':>8}{'wall ms':>9}{'SQL':>5}{'KB':>8}  cache")
     for name in names:
         path = urls[name]
@@ -159,6 +176,8 @@ def main():
             prof = cProfile.Profile(time.process_time)  # CPU time: immune to the load
             prof.enable()
             for _ in range(count):
+                if liked:
+                    liked()
                 get(app, path, cookie)
             prof.disable()
             stats = pstats.Stats(prof)

@@ -12,7 +12,7 @@ Change the markup here and in ``tests/comments/test_thread.py`` together.
 from html import escape
 
 from accounts.avatars import avatar_html
-from blog.likes import STEP_LABELS, like_button, likers_html
+from blog.likes import STEP_LABELS, like_button
 
 # The card's parts are found by where they stand (``.comment > article > header`` in
 # static/css/main.css), not by a class each: on a 500-comment page those
@@ -137,8 +137,7 @@ def like_step_label(step):
 
 
 def _liked_by(c):
-    names = None if c.likers is None else likers_html(c.likers)
-    return liked_by_line(c.liked_by, names, shows_like=c.shows_like)
+    return liked_by_line(c.liked_by, c.liker_items, shows_like=c.shows_like)
 
 
 def liked_by_line(text, names, *, shows_like=True):

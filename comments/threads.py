@@ -59,23 +59,17 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
         comments = THREAD_QUERIES[field, False].all(**values)
     likers = None
     if post.course.can_see_likers(viewer):
-        likes = (
-            CommentLike.objects.filter(**{f"comment__{field}": post})
-            .select_related("user")
-            .only("comment_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
-            .order_by("created", "pk")
-        )
-        likers = defaultdict(list)
-        for like in likes:
-            likers[like.comment_id].append(like.user)
+        # Who liked what, as a hit reads it (one person made per liker, each one's list
+        # item drawn once): a P500's thousand likes as model instances, and each
+        # comment's likers drawn again, cost a fifth of a member's drawn page.
+        likers = load_like_counts(post)
+        if skeleton is not None:
+            # Drawn for the cache: the counts and likers just read are what the page's
+            # holes are filled from until the next like (its first hit reads them again).
+            store_like_counts(post, likers)
     asked = AskedOnce(post)
     for c in comments:
         c._state.fields_cache[field] = asked  # the predicates ask the post and its course
-    if skeleton is not None and likers is not None:
-        # Drawn for the cache: the counts and likers just read are what the page's holes
-        # are filled from until the next like (its first hit then reads them again).
-        counts = {c.id: c.like_count for c in comments if c.like_count}
-        store_like_counts(post, LikeCounts(counts, likers))
     return Thread(
         post,
         comments,
@@ -172,7 +166,7 @@ class Thread:
         # Readers who may not like yet get a Like that leads to the missing step.
         self.like_step = "" if post.can_like(viewer) else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
-        self.likers = likers  # {comment id: [people]} for members, else None
+        self.likers = likers  # the post's LikeCounts for members, else None
         self.guard = ""
         if skeleton is not None:
             self._guard(comments, guest_comment_ids)
@@ -317,7 +311,7 @@ class Thread:
             c.like_label, c.liked_by = words
             c.like_step = self.like_step
             c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
-            c.likers = None if self.likers is None else self.likers.get(c.id, [])
+            c.liker_items = None if self.likers is None else self.likers.items_of(c.id)
             like = own = liked = None
             if self.skeleton is not None:
                 like, own, liked = self._holes(c, urls)
@@ -344,7 +338,7 @@ class Thread:
             spec = ("comment_like", c.id, off.encode(), on.encode())
             like = self.skeleton.hole(spec, current)
         liked = self.skeleton.hole(
-            ("comment_liked_by", c.id, c.shows_like, c.likers is not None),
+            ("comment_liked_by", c.id, c.shows_like, c.liker_items is not None),
             markup._liked_by(c) if c.liked_by or c.shows_like else "",
         )
         own = ""
@@ -524,10 +518,12 @@ class LikeCounts:
         count = self.counts.get(comment_id, 0)
         if not (count or shows_like):
             return b""
-        names = None
-        if with_likers:
-            names = "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
+        names = self.items_of(comment_id) if with_likers else None
         return liked_by_bytes(language, count, names, shows_like)
+
+    def items_of(self, comment_id):
+        """The "Liked by" list's items of a comment: each liker's face and name."""
+        return "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
 
     def liked_button(self, comment_id, template, language=None):
         """A pressed Like's bytes (``template``: its spec's "on" variant), named with
