@@ -148,8 +148,9 @@ def url_maker(name):
 
 class Thread:
     """What each comment shows and offers comes from the Comment predicates (can_view,
-    can_reply, can_like, can_edit) and the one depth rule (``reply_parent_id``); the
-    roles they ask for are cached on the viewer, so a thread costs no query per comment."""
+    can_reply, can_like, can_edit: asked once for each kind of comment,
+    ``Comment.rules_for``) and the one depth rule (``reply_parent_id``); the roles they
+    ask for are cached on the viewer, so a thread costs no query per comment."""
 
     def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None, skeleton=None):
         self.post = post
@@ -160,9 +161,12 @@ class Thread:
         self.max_depth = course.thread_depth
         self.is_moderator = course.can_moderate(viewer)
         self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        # The Comment predicates' answers, asked once for each kind of comment (the
+        # model's ThreadRules), each comment's kept as ``c.may``.
+        self.rules = Comment.rules_for(post, viewer, guest_comment_ids=guest_comment_ids)
         self.parents = {c.id: c.parent_id for c in comments}
         self.depth_memo = {}
-        self.items = self._flatten(comments, guest_comment_ids)
+        self.items = self._flatten(comments)
         # Readers who may not like yet get a Like that leads to the missing step.
         self.like_step = "" if post.can_like(viewer) else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
@@ -218,14 +222,14 @@ class Thread:
 
     # --- Building the flat list ---
 
-    def _flatten(self, comments, guest_comment_ids):
+    def _flatten(self, comments):
         children = defaultdict(list)
         for c in comments:
             children[self._hang_under(c)].append(c)
-        viewer = self.viewer
-        visible = {
-            c.id for c in comments if c.can_view(viewer, guest_comment_ids=guest_comment_ids)
-        }
+        rules = self.rules
+        for c in comments:
+            c.may = rules.of(c)
+        visible = {c.id for c in comments if c.may.view}
         shown = set(visible)
         for c in reversed(comments):  # replies first: a shown reply keeps its parent shown
             if c.id in shown and c.parent_id is not None:
@@ -301,9 +305,10 @@ class Thread:
             hour = f"{when.hour:02}:{when.minute:02}"
             c.date_text = f"{when.day} {months[when.month]} {when.year} at {hour}"
             c.notice = self._notice(c)
-            c.shows_reply = c.can_reply(viewer) and self._takes_replies(c)
-            c.shows_like = c.can_like(viewer)
-            c.shows_own = c.can_edit(viewer)
+            may = c.may
+            c.shows_reply = may.reply and self._takes_replies(c)
+            c.shows_like = may.like
+            c.shows_own = may.edit
             words = labels.get((c.like_count, c.liked_by_viewer))
             if words is None:  # a thread has a few distinct counts: word each once
                 words = button_label(c.like_count, c.liked_by_viewer), liked_by(c.like_count)
