@@ -9,6 +9,7 @@ thread in budget.
 Change the markup here and in ``tests/comments/test_thread.py`` together.
 """
 
+from functools import lru_cache
 from html import escape
 
 from accounts.avatars import avatar_html
@@ -111,13 +112,24 @@ def _own(c, urls):
 
 
 def _like(c, urls, liked=None, label=None):
-    return like_button(
-        liked=c.liked_by_viewer if liked is None else liked,
-        label=c.like_label if label is None else label,
-        small=True,
-        form="comment-actions",
-        formaction=urls["like"](c.id),
+    before, after = _like_around_url(
+        c.liked_by_viewer if liked is None else liked, c.like_label if label is None else label
     )
+    return f"{before}{escape(urls['like'](c.id))}{after}"
+
+
+URL_MARKER = "\x00url\x00"
+
+
+@lru_cache(maxsize=256)
+def _like_around_url(liked, label):
+    """A comment's Like button (blog.likes.like_button) on either side of its URL: drawn
+    once per process for each state and name, not twice a comment (a member's P500)."""
+    button = like_button(
+        liked=liked, label=label, small=True, form="comment-actions", formaction=URL_MARKER
+    )
+    before, after = button.split(URL_MARKER)
+    return before, after
 
 
 def _like_step(c):
