@@ -151,8 +151,10 @@ def main():
             queries.append(sql)
             return execute(sql, *args)
 
+        if liked:  # the counted request is one of the timed kind (after a like, a miss)
+            liked()
         with connection.execute_wrapper(record):
-            get(app, path, cookie)
+            code, size, state = get(app, path, cookie)
         cpu, wall = [], []
         for _ in range(count):
             if liked:
