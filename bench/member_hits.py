@@ -13,8 +13,13 @@ CPU time is what a worker spends: other processes on the machine move it far les
 than wall time, though they still do (compare runs made side by side, alternating).
 LIKED=1: P500's like counts change before each timed request (the first hit after
 a like, of every page). SETUP=0 skips the migrations, collectstatic and the seeding
-check (as an earlier run left them). ANON=1: as an anonymous reader (no cookie), so
-with LIKED=1 each request is an anonymous reader's first after a like.
+check (as an earlier run left them). SAMPLE=P500: where that page's CPU time goes,
+sampled (``sampled``). ANON=1: as an anonymous reader (no cookie), so
+with LIKED=1 each request is an anonymous reader's first after a like. MISS=1: the
+page cache is emptied before each timed request (this process's copies and the shared
+cache: with REDIS_URL, its whole database), so each request draws the page as a miss
+does (issue 34's "a drawn P500"; a member's miss draws the page with its holes, then
+fills them).
 """
 
 import cProfile
@@ -99,6 +104,16 @@ def a_like_on_p500(urls):
     return lambda: likes_changed(post=post)
 
 
+def a_miss():
+    """MISS=1: before each timed request, the page cache is empty (a miss)."""
+    from django.core.cache import cache
+
+    from pagecache.store import recent_pages
+
+    recent_pages.clear()
+    cache.clear()
+
+
 def main():
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
@@ -119,9 +134,12 @@ def main():
     profiled = os.environ.get("PROFILE", "")
     holes = time_holes() if os.environ.get("HOLES") else None
     liked = a_like_on_p500(urls) if os.environ.get("LIKED") else None
+    if os.environ.get("MISS"):
+        liked = a_miss
     backend = "Redis" if settings.REDIS_URL else "local memory"
     reader = "anonymous" if os.environ.get("ANON") else "member"
-    print(f"{reader} hits in process, {backend}, {count} requests each, CPU time (median)")
+    kind = "misses (drawn)" if os.environ.get("MISS") else "hits"
+    print(f"{reader} {kind} in process, {backend}, {count} requests each, CPU time (median)")
     print(f"{'page':<10}{'ms':>8}{'wall ms':>9}{'SQL':>5}{'KB':>8}  cache")
     for name in names:
         path = urls[name]
@@ -134,8 +152,10 @@ def main():
             queries.append(sql)
             return execute(sql, *args)
 
+        if liked:  # the counted request is one of the timed kind (after a like, a miss)
+            liked()
         with connection.execute_wrapper(record):
-            get(app, path, cookie)
+            code, size, state = get(app, path, cookie)
         cpu, wall = [], []
         for _ in range(count):
             if liked:
@@ -159,6 +179,8 @@ def main():
             prof = cProfile.Profile(time.process_time)  # CPU time: immune to the load
             prof.enable()
             for _ in range(count):
+                if liked:
+                    liked()
                 get(app, path, cookie)
             prof.disable()
             stats = pstats.Stats(prof)
@@ -167,6 +189,47 @@ def main():
                 stats.print_callees(os.environ["CALLEES"])
             else:
                 stats.print_stats(int(os.environ.get("TOP", "60")))
+        if os.environ.get("SAMPLE") == name:
+            sampled(lambda path=path: get(app, path, cookie), count, liked)
+
+
+def sampled(request, count, before=None):
+    """SAMPLE=<page>: where the CPU time goes, by sampling. Every 0.5 ms of this process's
+    CPU time (SIGPROF) the stack is counted; printed: each function's share of the
+    samples with it on the stack (inclusive) and at the top (self). cProfile's hooks
+    cost more than what they measure on a drawn page (ten times its time) and weigh
+    most the functions called most; sampling costs a few percent."""
+    import collections
+    import signal
+
+    inclusive, own, total = collections.Counter(), collections.Counter(), [0]
+
+    def take(signum, frame):
+        total[0] += 1
+        seen = set()
+        own[where(frame)] += 1
+        while frame is not None:
+            seen.add(where(frame))
+            frame = frame.f_back
+        inclusive.update(seen)
+
+    def where(frame):
+        code = frame.f_code
+        path = code.co_filename.removeprefix(f"{bench.ROOT}/")
+        return f"{path}:{code.co_firstlineno}({code.co_name})"
+
+    signal.signal(signal.SIGPROF, take)
+    for _ in range(count):
+        if before:
+            before()
+        signal.setitimer(signal.ITIMER_PROF, 0.0005, 0.0005)
+        request()
+        signal.setitimer(signal.ITIMER_PROF, 0, 0)
+    top = int(os.environ.get("TOP", "40"))
+    for title, counts in (("inclusive", inclusive), ("self", own)):
+        print(f"  {title}, of {total[0]} samples")
+        for function, n in counts.most_common(top):
+            print(f"  {100 * n / total[0]:6.1f}%  {function}")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ thread in budget.
 Change the markup here and in ``tests/comments/test_thread.py`` together.
 """
 
+from functools import lru_cache
 from html import escape
 
 from accounts.avatars import avatar_html
-from blog.likes import STEP_LABELS, like_button, likers_html
+from blog.likes import STEP_LABELS, like_button
 
 # The card's parts are found by where they stand (``.comment > article > header`` in
 # static/css/main.css), not by a class each: on a 500-comment page those
@@ -111,13 +112,24 @@ def _own(c, urls):
 
 
 def _like(c, urls, liked=None, label=None):
-    return like_button(
-        liked=c.liked_by_viewer if liked is None else liked,
-        label=c.like_label if label is None else label,
-        small=True,
-        form="comment-actions",
-        formaction=urls["like"](c.id),
+    before, after = _like_around_url(
+        c.liked_by_viewer if liked is None else liked, c.like_label if label is None else label
     )
+    return f"{before}{escape(urls['like'](c.id))}{after}"
+
+
+URL_MARKER = "\x00url\x00"
+
+
+@lru_cache(maxsize=256)
+def _like_around_url(liked, label):
+    """A comment's Like button (blog.likes.like_button) on either side of its URL: drawn
+    once per process for each state and name, not twice a comment (a member's P500)."""
+    button = like_button(
+        liked=liked, label=label, small=True, form="comment-actions", formaction=URL_MARKER
+    )
+    before, after = button.split(URL_MARKER)
+    return before, after
 
 
 def _like_step(c):
@@ -137,8 +149,7 @@ def like_step_label(step):
 
 
 def _liked_by(c):
-    names = None if c.likers is None else likers_html(c.likers)
-    return liked_by_line(c.liked_by, names, shows_like=c.shows_like)
+    return liked_by_line(c.liked_by, c.liker_items, shows_like=c.shows_like)
 
 
 def liked_by_line(text, names, *, shows_like=True):

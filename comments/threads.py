@@ -59,23 +59,17 @@ def load_thread(post, *, viewer, guest_comment_ids=(), skeleton=None):
         comments = THREAD_QUERIES[field, False].all(**values)
     likers = None
     if post.course.can_see_likers(viewer):
-        likes = (
-            CommentLike.objects.filter(**{f"comment__{field}": post})
-            .select_related("user")
-            .only("comment_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
-            .order_by("created", "pk")
-        )
-        likers = defaultdict(list)
-        for like in likes:
-            likers[like.comment_id].append(like.user)
+        # Who liked what, as a hit reads it (one person made per liker, each one's list
+        # item drawn once): a P500's thousand likes as model instances, and each
+        # comment's likers drawn again, cost a fifth of a member's drawn page.
+        likers = load_like_counts(post)
+        if skeleton is not None:
+            # Drawn for the cache: the counts and likers just read are what the page's
+            # holes are filled from until the next like (its first hit reads them again).
+            store_like_counts(post, likers)
     asked = AskedOnce(post)
     for c in comments:
         c._state.fields_cache[field] = asked  # the predicates ask the post and its course
-    if skeleton is not None and likers is not None:
-        # Drawn for the cache: the counts and likers just read are what the page's holes
-        # are filled from until the next like (its first hit then reads them again).
-        counts = {c.id: c.like_count for c in comments if c.like_count}
-        store_like_counts(post, LikeCounts(counts, likers))
     return Thread(
         post,
         comments,
@@ -154,8 +148,9 @@ def url_maker(name):
 
 class Thread:
     """What each comment shows and offers comes from the Comment predicates (can_view,
-    can_reply, can_like, can_edit) and the one depth rule (``reply_parent_id``); the
-    roles they ask for are cached on the viewer, so a thread costs no query per comment."""
+    can_reply, can_like, can_edit: asked once for each kind of comment,
+    ``Comment.rules_for``) and the one depth rule (``reply_parent_id``); the roles they
+    ask for are cached on the viewer, so a thread costs no query per comment."""
 
     def __init__(self, post, comments, *, viewer, guest_comment_ids, likers=None, skeleton=None):
         self.post = post
@@ -166,13 +161,16 @@ class Thread:
         self.max_depth = course.thread_depth
         self.is_moderator = course.can_moderate(viewer)
         self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        # The Comment predicates' answers, asked once for each kind of comment (the
+        # model's ThreadRules), each comment's kept as ``c.may``.
+        self.rules = Comment.rules_for(post, viewer, guest_comment_ids=guest_comment_ids)
         self.parents = {c.id: c.parent_id for c in comments}
         self.depth_memo = {}
-        self.items = self._flatten(comments, guest_comment_ids)
+        self.items = self._flatten(comments)
         # Readers who may not like yet get a Like that leads to the missing step.
         self.like_step = "" if post.can_like(viewer) else post.step_to_like(viewer)
         self.hold_reason = course.comment_hold_reason(viewer)
-        self.likers = likers  # {comment id: [people]} for members, else None
+        self.likers = likers  # the post's LikeCounts for members, else None
         self.guard = ""
         if skeleton is not None:
             self._guard(comments, guest_comment_ids)
@@ -224,14 +222,14 @@ class Thread:
 
     # --- Building the flat list ---
 
-    def _flatten(self, comments, guest_comment_ids):
+    def _flatten(self, comments):
         children = defaultdict(list)
         for c in comments:
             children[self._hang_under(c)].append(c)
-        viewer = self.viewer
-        visible = {
-            c.id for c in comments if c.can_view(viewer, guest_comment_ids=guest_comment_ids)
-        }
+        rules = self.rules
+        for c in comments:
+            c.may = rules.of(c)
+        visible = {c.id for c in comments if c.may.view}
         shown = set(visible)
         for c in reversed(comments):  # replies first: a shown reply keeps its parent shown
             if c.id in shown and c.parent_id is not None:
@@ -307,9 +305,10 @@ class Thread:
             hour = f"{when.hour:02}:{when.minute:02}"
             c.date_text = f"{when.day} {months[when.month]} {when.year} at {hour}"
             c.notice = self._notice(c)
-            c.shows_reply = c.can_reply(viewer) and self._takes_replies(c)
-            c.shows_like = c.can_like(viewer)
-            c.shows_own = c.can_edit(viewer)
+            may = c.may
+            c.shows_reply = may.reply and self._takes_replies(c)
+            c.shows_like = may.like
+            c.shows_own = may.edit
             words = labels.get((c.like_count, c.liked_by_viewer))
             if words is None:  # a thread has a few distinct counts: word each once
                 words = button_label(c.like_count, c.liked_by_viewer), liked_by(c.like_count)
@@ -317,7 +316,7 @@ class Thread:
             c.like_label, c.liked_by = words
             c.like_step = self.like_step
             c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
-            c.likers = None if self.likers is None else self.likers.get(c.id, [])
+            c.liker_items = None if self.likers is None else self.likers.items_of(c.id)
             like = own = liked = None
             if self.skeleton is not None:
                 like, own, liked = self._holes(c, urls)
@@ -344,7 +343,7 @@ class Thread:
             spec = ("comment_like", c.id, off.encode(), on.encode())
             like = self.skeleton.hole(spec, current)
         liked = self.skeleton.hole(
-            ("comment_liked_by", c.id, c.shows_like, c.likers is not None),
+            ("comment_liked_by", c.id, c.shows_like, c.liker_items is not None),
             markup._liked_by(c) if c.liked_by or c.shows_like else "",
         )
         own = ""
@@ -524,10 +523,12 @@ class LikeCounts:
         count = self.counts.get(comment_id, 0)
         if not (count or shows_like):
             return b""
-        names = None
-        if with_likers:
-            names = "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
+        names = self.items_of(comment_id) if with_likers else None
         return liked_by_bytes(language, count, names, shows_like)
+
+    def items_of(self, comment_id):
+        """The "Liked by" list's items of a comment: each liker's face and name."""
+        return "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
 
     def liked_button(self, comment_id, template, language=None):
         """A pressed Like's bytes (``template``: its spec's "on" variant), named with

@@ -440,6 +440,20 @@ def test_recent_pages_are_bounded_and_expire(settings, monkeypatch):
     assert recent.get("a") is None and recent.size == 49
 
 
+def test_a_stored_skeleton_is_counted_by_its_bytes_and_its_other_parts():
+    """What RecentPages counts of a stored page: the bytes of its text; 64 for each
+    number, flag or None among its parts and hole specs; what an object says it holds."""
+    from pagecache import store
+
+    class Measured:
+        def stored_bytes(self):
+            return 1000
+
+    skeleton = (("text/html", ()), [b"abc", 0, "de", None], [("kind", 7, True, b"xy"), None])
+    assert store._bytes_in(skeleton) == 9 + 3 + 64 + 2 + 64 + 4 + 64 + 64 + 2 + 64
+    assert store._bytes_in([Measured(), 3.5]) == 1000 + 64
+
+
 # --- A course page's comments (issue 26): the same changes show on the page's page ---
 
 

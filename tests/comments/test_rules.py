@@ -154,3 +154,114 @@ def test_no_reply_link_where_a_reply_would_hang_elsewhere(client, post, classmat
 def test_one_display_name_everywhere(post):
     nameless = factories.CommentFactory(post=post, author=None, guest_name="")
     assert nameless.name == "Someone"
+
+
+# --- The thread's table of the predicates (Comment.rules_for, comments.models.ThreadRules) ---
+
+TARGETS = [pytest.param("post", id="post"), pytest.param("page", id="course-page")]
+
+
+@pytest.fixture
+def readers(post, student, classmate, instructor, staff, outsider):
+    """The actors of the table above as readers (AnonymousUser when signed out)."""
+    assistant = factories.MembershipFactory(course=post.course, role="assistant").user
+    return {
+        "anonymous": AnonymousUser(),
+        "guest_author": AnonymousUser(),
+        "outsider": outsider,
+        "classmate": classmate,
+        "author": student,
+        "assistant": assistant,
+        "instructor": instructor,
+        "staff": staff,
+    }
+
+
+def every_kind_of_comment(target, reader, someone):
+    """A comment on `target` of every status, by the reader (when signed in), by another
+    member (`someone`) and by a guest, as a thread loads them (their target the same
+    object, as ``load_thread`` hangs them)."""
+    authors = [someone, None] + ([reader] if reader.is_authenticated else [])
+    field = "post" if target.__class__.__name__ == "Post" else "page"
+    made = []
+    for author in authors:
+        for status in STATUSES:
+            on = {"post": target} if field == "post" else {"post": None, "page": target}
+            comment = factories.CommentFactory(
+                **on,
+                author=author,
+                guest_name="" if author else "Vera",
+                guest_email="" if author else "vera@example.org",
+            )
+            Comment.objects.filter(pk=comment.pk).update(status=status)
+            made.append(comment.pk)
+    comments = list(Comment.objects.filter(pk__in=made))
+    for comment in comments:
+        comment._state.fields_cache[field] = target
+    return comments
+
+
+@pytest.mark.parametrize("target_kind", TARGETS)
+@pytest.mark.parametrize("closed", CLOSED)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_the_threads_table_agrees_with_the_predicates(
+    post, readers, classmate, student, actor, closed, target_kind
+):
+    """For every reader, status, author (the reader, another member, a guest) and held
+    id (the reader's session holds it among its guest's held comments, or not), on a
+    post and on a course page, open and closed: what the thread's table says is what
+    each predicate says of that comment."""
+    from comments.models import Answers
+
+    target = post
+    if target_kind == "page":
+        target = factories.PageFactory(course=post.course, allows_comments=True)
+    if closed:
+        services.close_course(course=post.course)
+        target = target.__class__.objects.select_related("course").get(pk=target.pk)
+    reader = readers[actor]
+    someone = classmate if reader != classmate else student
+    comments = every_kind_of_comment(target, reader, someone)
+    wrong = []
+    for held in ((), {c.pk for c in comments}):
+        rules = Comment.rules_for(target, reader, guest_comment_ids=held)
+        for comment in comments:
+            expected = Answers(
+                view=comment.can_view(reader, guest_comment_ids=held),
+                edit=comment.can_edit(reader),
+                like=comment.can_like(reader),
+                reply=comment.can_reply(reader),
+            )
+            if rules.of(comment) != expected:
+                wrong.append((comment.status, comment.author_id, bool(held), rules.of(comment)))
+    assert not wrong
+    assert comment.can_delete(reader) == comment.can_edit(reader)  # delete follows edit
+
+
+def test_the_threads_table_answers_differ_where_the_predicates_do(post, student, classmate):
+    """The kinds are told apart: the reader's own held comment is theirs to see and
+    edit, another member's is not; a guest's held comment is seen only with its id in
+    the session."""
+    comments = every_kind_of_comment(post, student, classmate)
+    rules = Comment.rules_for(post, student)
+    pending = {(c.author_id, c.status): rules.of(c) for c in comments}
+    assert pending[student.pk, "pending"].view and pending[student.pk, "pending"].edit
+    assert not pending[classmate.pk, "pending"].view
+    assert not pending[None, "pending"].view
+    guest = next(c for c in comments if c.author_id is None and c.status == "pending")
+    anonymous = AnonymousUser()
+    assert Comment.rules_for(post, anonymous, guest_comment_ids=[guest.pk]).of(guest).view
+    assert not Comment.rules_for(post, anonymous).of(guest).view
+
+
+def test_a_predicate_that_asks_more_of_a_comment_fails_the_table_loudly(post, student, monkeypatch):
+    """The stand-ins hold only what the kinds are made of: a predicate that comes to read
+    another field (the comment's age, say) fails every thread until the table learns it."""
+    original = Comment.can_edit
+
+    def can_edit_within_a_day(self, user):
+        return original(self, user) and self.created is not None
+
+    monkeypatch.setattr(Comment, "can_edit", can_edit_within_a_day)
+    with pytest.raises(Comment.DoesNotExist):
+        Comment.rules_for(post, student)

@@ -86,6 +86,29 @@ def test_drafts_and_members_only_pages_stay_out_of_a_readers_menu(
     assert "Staff room" in members and "Unfinished" not in members
 
 
+@pytest.mark.parametrize("reader", ["anonymous", "outsider", "student", "instructor", "staff"])
+def test_the_menus_compiled_query_finds_what_the_pages_rules_find(
+    course, menu, student, instructor, outsider, staff, reader
+):
+    """coursepages.display.menu_pages runs a query compiled once for each kind of reader:
+    it finds the pages the queryset of Page's rules (visible_to) finds, in menu order."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from coursepages.display import menu_pages
+
+    factories.PageFactory(course=course, title="Unfinished", status="draft", published_at=None)
+    factories.PageFactory(course=course, title="Staff room", visibility="members")
+    factories.PageFactory(title="Another course's page")
+    user = {"anonymous": AnonymousUser(), "outsider": outsider, "student": student}.get(reader)
+    user = user or {"instructor": instructor, "staff": staff}[reader]
+    expected = Page.objects.for_course(course).published().visible_to(user).in_menu_order()
+    found = menu_pages(course, user)
+    assert [p.title for p in found] == [p.title for p in expected]
+    assert ("Staff room" in [p.title for p in found]) is (
+        reader != "anonymous" and reader != "outsider"
+    )
+
+
 def test_menu_titles_are_escaped(client, course):
     factories.PageFactory(course=course, title="<script>alert(1)</script>")
     html = get(client, course.get_absolute_url())
