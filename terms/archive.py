@@ -25,7 +25,6 @@ import zipfile
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from unittest import mock
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.apps import apps
@@ -217,6 +216,8 @@ class Build:
         query = {"archive": "1"}  # a query the page cache never answers nor keeps
         if page > 1:
             query["page"] = str(page)
+        from unittest import mock  # loaded by a build, not by every worker
+
         with mock.patch("django.utils.timezone.now", return_value=self.now):
             response = client.get(path, query, secure=True)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):

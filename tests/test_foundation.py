@@ -257,3 +257,85 @@ def test_a_worker_loads_s3_import_calendar_citation_and_image_libraries_only_whe
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# What a web worker serving pages never needs (docs/decisions.md, "Heavy libraries load
+# when they are used"; issue 34, worker RSS): Python-Markdown with xml.etree (about 1.5
+# MiB; only a save or a preview converts Markdown), and unittest (its mock; only the
+# static archive's build patches the clock).
+SERVING_NEVER_LOADS = ["markdown", "xml.etree.ElementTree", "unittest", "unittest.mock"]
+
+_SEED_PAGES = """
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from accounts.models import User
+from blog.models import Course, Membership, Post, Role
+from comments.models import Comment
+course = Course.objects.create(title="Thaw", slug="thaw", visibility="public")
+reader = User.objects.create(username="reader", first_name="Rea", last_name="Der")
+Membership.objects.create(course=course, user=reader, role=Role.STUDENT)
+post = Post(course=course, author=reader, title="Notes", slug="notes", status="published",
+            body="Some *words* with [a link](https://example.org).\\n\\n## A part\\n\\nMore.")
+post.save()
+Comment.objects.create(post=post, guest_name="Guest", guest_email="g@example.org",
+                       body="I *agree*.", status=Comment.Status.APPROVED)
+session = SessionStore()
+session[SESSION_KEY] = str(reader.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
+session.create()
+print(post.get_absolute_url(), course.get_absolute_url(), session.session_key)
+"""
+
+_SERVE_PAGES = """
+import io, sys
+import config.wsgi
+from django.urls import get_resolver
+get_resolver().url_patterns
+post_url, course_url, session_key = sys.argv[1:4]
+def get(path, cookie=""):
+    answers = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+               "SCRIPT_NAME": "", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+               "SERVER_PROTOCOL": "HTTP/1.1", "HTTP_HOST": "localhost", "HTTP_COOKIE": cookie,
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+               "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    start_response = lambda status, headers: answers.append(status)
+    body = b"".join(config.wsgi.application(environ, start_response))
+    return answers[0].split()[0], body
+for path in ("/", course_url, post_url):
+    for cookie in ("", "sessionid=" + session_key):
+        status, body = get(path, cookie)
+        assert status == "200", (path, cookie, status)
+        assert cookie == "" or b"Rea Der" in body, (path, "not signed in")
+print(sorted(m for m in %r if m in sys.modules))
+"""
+
+
+def test_a_worker_serving_pages_signed_out_and_in_loads_no_markdown_nor_unittest(tmp_path):
+    """The WSGI app as gunicorn loads it, every view's URLconf, and home, a course and a
+    post drawn for an anonymous reader and a member: none of SERVING_NEVER_LOADS is
+    imported (each is, where it is used: tests of rendering and of the archive)."""
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
+    env["REDIS_URL"] = ""  # the local-memory cache and database sessions
+    seeded = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + _SEED_PAGES],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    served = subprocess.run(
+        [sys.executable, "-c", _SERVE_PAGES % SERVING_NEVER_LOADS, *seeded.stdout.split()[-3:]],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.strip() == "[]"

@@ -66,3 +66,46 @@ def test_without_preloading_the_master_has_nothing_to_freeze(monkeypatch):
     config = loaded(monkeypatch)
     config.when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=False)))
     assert gc.get_freeze_count() == 0
+
+
+def test_a_worker_collects_after_a_request_that_made_many_objects(monkeypatch):
+    """A drawn page's objects in reference cycles are collected after its request, not
+    left beside the next drawing until a full collection comes (issue 34, target 5);
+    a request that made few objects (a cache hit) costs no collection."""
+    import gc
+    from types import SimpleNamespace
+
+    config = loaded(monkeypatch)
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *args: collected.append(args) or 0)
+    worker = SimpleNamespace(nr=1)
+
+    config.pre_request(worker, None)
+    config.post_request(worker, None, {}, None)
+    assert collected == []  # nothing made: no collection
+
+    class Node:
+        def __init__(self):
+            self.me = self  # a cycle, as a comment with its author's file makes
+
+    config.pre_request(worker, None)
+    kept = [Node() for _ in range(10 * 700)]  # ten of the youngest collections at least
+    config.post_request(worker, None, {}, None)
+    assert collected == [()]
+    del kept
+
+
+def test_a_worker_freezes_what_it_built_once_at_its_thousandth_request(monkeypatch):
+    import gc
+    from types import SimpleNamespace
+
+    config = loaded(monkeypatch)
+    frozen_before = gc.get_freeze_count()
+    try:
+        for nr in (999, 1000, 1001):
+            worker = SimpleNamespace(nr=nr)
+            config.pre_request(worker, None)
+            config.post_request(worker, None, {}, None)
+            assert (gc.get_freeze_count() > frozen_before) == (nr >= 1000), nr
+    finally:
+        gc.unfreeze()
