@@ -14,7 +14,8 @@ than wall time, though they still do (compare runs made side by side, alternatin
 LIKED=1: P500's like counts change before each timed request (the first hit after
 a like, of every page). SETUP=0 skips the migrations, collectstatic and the seeding
 check (as an earlier run left them). ANON=1: as an anonymous reader (no cookie), so
-with LIKED=1 each request is an anonymous reader's first after a like.
+with LIKED=1 each request is an anonymous reader's first after a like. DUMP=/tmp/x-
+writes each page's HTML (a hit) to /tmp/x-<page>.html.
 """
 
 import cProfile
@@ -51,14 +52,19 @@ def environ(path, cookie):
     }
 
 
-def get(app, path, cookie):
+def get(app, path, cookie, dump=None):
     status = []
 
     def start_response(code, headers):
         status.append((code, headers))
 
     result = app(environ(path, cookie), start_response)
-    size = sum(len(chunk) for chunk in result)
+    if dump:
+        body = b"".join(result)
+        Path(dump).write_bytes(body)
+        size = len(body)
+    else:
+        size = sum(len(chunk) for chunk in result)
     result.close()
     headers = dict(status[0][1])
     return status[0][0], size, headers.get("X-Page-Cache", "")
@@ -135,7 +141,7 @@ def main():
             return execute(sql, *args)
 
         with connection.execute_wrapper(record):
-            get(app, path, cookie)
+            get(app, path, cookie, dump=os.environ.get("DUMP") and f"{os.environ['DUMP']}{name}.html")
         cpu, wall = [], []
         for _ in range(count):
             if liked:
