@@ -140,8 +140,9 @@ def main():
             queries.append(sql)
             return execute(sql, *args)
 
+        dump = os.environ.get("DUMP") and f"{os.environ['DUMP']}{name}.html"
         with connection.execute_wrapper(record):
-            get(app, path, cookie, dump=os.environ.get("DUMP") and f"{os.environ['DUMP']}{name}.html")
+            get(app, path, cookie, dump=dump)
         cpu, wall = [], []
         for _ in range(count):
             if liked:

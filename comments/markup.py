@@ -32,12 +32,12 @@ NOTICE = '<p class="comment__notice">{}</p>'
 # A comment nobody liked has no line at all: static/js/comments.js makes it (the same
 # markup) when the first like arrives; a member's long thread carried an empty, hidden
 # one on every such comment (docs/decisions.md, issue 34).
-LIKED_BY = '<div class="liked-by" data-liked-by><span data-liked-by-text>{text}</span></div>'
-LIKERS = (
-    '<div class="liked-by" data-liked-by><details class="likers" data-likers>'
-    '<summary class="likers__summary" data-liked-by-text>{text}</summary>'
-    '<ul class="likers__list">{names}</ul></details></div>'
-)
+# The line is found by its class alone (``.liked-by``, its summary and list by where
+# they stand): no wrapper and no data-* attributes (templates/blog/_liked_by.html
+# draws a post's the same way).
+LIKED_BY = LIKED_BY_STATIC
+LIKERS = '<details class="liked-by"><summary>{text}</summary><ul>{names}</ul></details>'
+
 # A reader who may not like yet (signed out, or not a member) gets one line at the top
 # of the thread that leads to the step they miss, not a Like on each card: 500 links
 # with one name were 500 tab stops and a sixth of a signed-out P500's bytes
