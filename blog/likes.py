@@ -55,11 +55,12 @@ def like_button(*, liked, label, small=False, form="", formaction=""):
     # buttons carried it twice); comments.js sets the name when a like changes it.
     named = "" if small and label == text else f' aria-label="{escape(label)}"'
     inside = text if small else f"{_heart(small)}<span data-like-text>{text}</span>"
-    # A button submits by default.
-    return SafeString(
-        f'<button{target} name="liked" value="{"0" if liked else "1"}" '
-        f'class="like-button{" is-liked" if liked else ""}"{named}>{inside}</button>'
-    )
+    # A button submits by default. A pressed one sends liked=0 (unlike); an unpressed
+    # one sends nothing, which the views read as a like (blog.views.likes, comments.views).
+    state = ' class="like-button"'
+    if liked:
+        state = ' name="liked" value="0" class="like-button is-liked"'
+    return SafeString(f"<button{target}{state}{named}>{inside}</button>")
 
 
 def _heart(small):

@@ -14,6 +14,7 @@
   // and a <ul> of who liked for members, else a <p> (blog/likes.py, comments/markup.py).
   function updateLikes(button, data) {
     var box = button.closest("[data-likes]");
+    button.name = "liked";  // an unpressed Like is drawn without it (a like by default)
     button.value = data.liked ? "0" : "1";
     button.setAttribute("aria-label", data.label);
     button.classList.toggle("is-liked", data.liked);
