@@ -239,14 +239,40 @@ def to_skeleton(request, response, specs):
     return (head, parts, specs)
 
 
+# A page from a skeleton is handed to the server in pieces of about this many bytes,
+# below the workers' fixed mmap threshold (128 KB, deploy/gunicorn.conf.py): joined
+# whole, a member's P500 (350-480 KB) was a block malloc took from mmap and gave back
+# on every hit, whose fresh pages faulted in one by one, about 0.6 ms of a 1.7 ms hit
+# in a worker (and none in a process without the threshold: bench/member_hits.py).
+# Pieces come from the heap and its reused memory; the server sends each as it comes
+# (a few sendall calls).
+PIECE_BYTES = 64 * 1024
+
+
+def pieces(parts):
+    """``parts`` (bytes) joined into pieces of about PIECE_BYTES each, by counts of parts
+    (a skeleton's are a few hundred bytes each: a loop that weighed each part cost more
+    than it saved)."""
+    total = sum(map(len, parts))
+    if total <= PIECE_BYTES:
+        return [b"".join(parts)]
+    step = max(1, len(parts) * PIECE_BYTES // total)
+    return [b"".join(parts[n : n + step]) for n in range(0, len(parts), step)]
+
+
 def from_skeleton(request, stored, values, like=None):
-    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number)."""
+    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number),
+    written in pieces (``pieces``), never joined whole."""
     (content_type, kept), parts, _specs = stored
     tokens = request_values(request, parts)
     joined = parts[:]
     joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
-    body = b"".join(joined)
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(content_type=content_type)
+    length = 0
+    for piece in pieces(joined):
+        response.write(piece)
+        length += len(piece)
+    response["Content-Length"] = str(length)  # else CommonMiddleware joins the content
     for name, value in kept:
         response[name] = value
     if like is not None:
