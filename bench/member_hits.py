@@ -20,6 +20,7 @@ page cache is emptied before each timed request (this process's copies and the s
 cache: with REDIS_URL, its whole database), so each request draws the page as a miss
 does (issue 34's "a drawn P500"; a member's miss draws the page with its holes, then
 fills them).
+DUMP=/tmp/x- writes each page's HTML (a hit) to /tmp/x-<page>.html.
 """
 
 import cProfile
@@ -56,14 +57,19 @@ def environ(path, cookie):
     }
 
 
-def get(app, path, cookie):
+def get(app, path, cookie, dump=None):
     status = []
 
     def start_response(code, headers):
         status.append((code, headers))
 
     result = app(environ(path, cookie), start_response)
-    size = sum(len(chunk) for chunk in result)
+    if dump:
+        body = b"".join(result)
+        Path(dump).write_bytes(body)
+        size = len(body)
+    else:
+        size = sum(len(chunk) for chunk in result)
     result.close()
     headers = dict(status[0][1])
     return status[0][0], size, headers.get("X-Page-Cache", "")
@@ -154,8 +160,9 @@ def main():
 
         if liked:  # the counted request is one of the timed kind (after a like, a miss)
             liked()
+        dump = os.environ.get("DUMP") and f"{os.environ['DUMP']}{name}.html"
         with connection.execute_wrapper(record):
-            code, size, state = get(app, path, cookie)
+            code, size, state = get(app, path, cookie, dump=dump)
         cpu, wall = [], []
         for _ in range(count):
             if liked:

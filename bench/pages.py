@@ -28,6 +28,7 @@ import os
 import pstats
 import random
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -303,8 +304,12 @@ def drain():
         time.sleep(0.2)
 
 
-def wrk(path, cookie, connections=None, script=None):
-    """(req/s, p50 ms, p99 ms, errors): errors are non-2xx/3xx answers and socket errors."""
+def wrk(path, cookie, connections=None, script=None, master=None):
+    """(req/s, p50 ms, p99 ms, errors): errors are non-2xx/3xx answers and socket errors.
+    With CPU=1 and gunicorn's ``master``, a fifth: (requests, seconds of CPU the workers
+    spent, seconds wrk spent) during the run (``cpu_shares``)."""
+    workers = workers_cpu(master) if CPU and master else None
+    client = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
         "wrk", "-t2", f"-c{connections or CONNECTIONS}", f"-d{DURATION}", "--latency",
         "--timeout", "10s",
@@ -328,7 +333,54 @@ def wrk(path, cookie, connections=None, script=None):
         errors += sum(int(n) for n in sockets.groups())
         print(f"  ! {path}: socket errors: {sockets.group(0)}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, latency(out, "50%"), latency(out, "99%"), errors
+    if workers is None:
+        return rps, latency(out, "50%"), latency(out, "99%"), errors
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    spent = (
+        int(re.search(r"(\d+) requests in", out).group(1)),
+        workers_cpu(master) - workers,
+        after.ru_utime + after.ru_stime - client.ru_utime - client.ru_stime,
+    )
+    return rps, latency(out, "50%"), latency(out, "99%"), errors, spent
+
+
+# CPU=1: each page's CPU time a request, of gunicorn's workers and of wrk (which share
+# the machine's cores), beside req/s: other processes on a shared machine move req/s
+# far more than the CPU a request costs (run with GUNICORN_ARGS="--max-requests 0": a
+# replaced worker's time is lost).
+CPU = os.environ.get("CPU", "") == "1"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu(master):
+    """Seconds of CPU (user and system) spent so far by gunicorn's workers."""
+    pids = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
+    ).stdout.split()
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / TICKS
+
+
+def cpu_shares(results):
+    """CPU=1: µs of CPU a request (workers, wrk, both; medians of the rounds) and the
+    bare view's total over the page's: the share of the bare view a machine whose cores
+    the two fill would give the page."""
+    rows = {}
+    for name, runs in results.items():
+        per = [(w / n * 1e6, c / n * 1e6) for n, w, c in (r[4] for r in runs)]
+        rows[name] = (statistics.median(w for w, _ in per), statistics.median(c for _, c in per))
+    bare = sum(rows["bare"])
+    print(f"{'CPU a request, µs':<20}{'workers':>9}{'wrk':>9}{'total':>9}{'of bare':>9}")
+    for name, (server, client) in rows.items():
+        total = server + client
+        print(f"{name:<20}{server:>9.0f}{client:>9.0f}{total:>9.0f}{bare / total * 100:>8.1f}%")
 
 
 def latency(out, percentile):
@@ -395,7 +447,7 @@ def load(urls, redis_url=""):
             print(f"round {round_ + 1} of {ROUNDS} ...", flush=True)
             for name, path, cookie_header in runs:
                 drain()
-                results[name].append(wrk(path, cookie_header))
+                results[name].append(wrk(path, cookie_header, master=master))
         rss = worker_rss(master)
     finally:
         stop_gunicorn(master)
@@ -411,6 +463,8 @@ def load(urls, redis_url=""):
         p99 = statistics.median(r[2] for r in rows)
         errors = sum(r[3] for r in rows)
         print(f"{name:<20}{rps:>9.0f}{p50:>9.2f}{p99:>9.2f}{rps / bare * 100:>8.1f}%{errors:>8}")
+    if CPU:
+        cpu_shares(results)
     print_rss(rss)
     return bare
 

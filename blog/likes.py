@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
 
-from accounts.avatars import avatar_of
+from accounts.avatars import avatar_html
 from blog.icons import icon_svg
 
 
@@ -45,21 +45,22 @@ STEP_LABELS = {
 def like_button(*, liked, label, small=False, form="", formaction=""):
     """The Like toggle, a submit button: of its enclosing form, or (``form`` and
     ``formaction``) of a shared form elsewhere on the page, as a thread's comments do.
-    Small ones (a thread's) get their size and heart from the stylesheet by where they
-    stand (``.comment .like-button``)."""
+    static/js/comments.js finds it as ``button.like-button``. Small ones (a thread's, up
+    to 500 on a page) get their size and heart from the stylesheet by where they stand
+    (``.comment .like-button``) and are their text alone; a post's keeps its icon and
+    its text in a span (``[data-like-text]``)."""
     target = f' form="{form}" formaction="{escape(formaction)}"' if form else ""
-    icon = _heart(small)
     text = "Liked" if liked else "Like"
     # A small one's name is its text when that says it all ("Like": a thread's 500
     # buttons carried it twice); comments.js sets the name when a like changes it.
     named = "" if small and label == text else f' aria-label="{escape(label)}"'
-    # A button submits by default; the text's span is found by its data attribute.
-    return SafeString(
-        f'<button{target} name="liked" value="{"0" if liked else "1"}" '
-        f'class="like-button{" is-liked" if liked else ""}"{named} data-like-button>{icon}'
-        f"<span data-like-text>{text}</span>"
-        "</button>"
-    )
+    inside = text if small else f"{_heart(small)}<span data-like-text>{text}</span>"
+    # A button submits by default. A pressed one sends liked=0 (unlike); an unpressed
+    # one sends nothing, which the views read as a like (blog.views.likes, comments.views).
+    state = ' class="like-button"'
+    if liked:
+        state = ' name="liked" value="0" class="like-button is-liked"'
+    return SafeString(f"<button{target}{state}{named}>{inside}</button>")
 
 
 def _heart(small):
@@ -90,11 +91,22 @@ def like_step_link(*, step, url, thing, small=False, describedby=""):
     )
 
 
+# A liker's face without a picture: their initials, styled by where they stand
+# (``.liked-by li > span``), not by the avatar's three classes (a 500-comment thread
+# lists about 800 likers: docs/decisions.md, issue 34).
+LIKER_INITIALS = '<span aria-hidden="true">{}</span>'
+
+
 def likers_html(likers):
     """The items of a "Liked by" list: each person's face and name."""
-    return SafeString(
-        "".join(f"<li>{avatar_of(p, 'xs')}<span>{escape(p.name)}</span></li>" for p in likers)
-    )
+    return SafeString("".join(f"<li>{_face(p)}{escape(p.name)}</li>" for p in likers))
+
+
+def _face(person):
+    picture = getattr(person, "avatar", None)
+    if picture:
+        return avatar_html(picture.url, person.initials, "xs")
+    return LIKER_INITIALS.format(escape(person.initials))
 
 
 def likes_summary(*, count, liked, likers=None):

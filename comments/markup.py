@@ -13,7 +13,7 @@ from functools import lru_cache
 from html import escape
 
 from accounts.avatars import avatar_html
-from blog.likes import STEP_LABELS, like_button
+from blog.likes import like_button
 
 # The card's parts are found by where they stand (``.comment > article > header`` in
 # static/css/main.css), not by a class each: on a 500-comment page those
@@ -33,18 +33,21 @@ NOTICE = '<p class="comment__notice">{}</p>'
 # A comment nobody liked has no line at all: static/js/comments.js makes it (the same
 # markup) when the first like arrives; a member's long thread carried an empty, hidden
 # one on every such comment (docs/decisions.md, issue 34).
-LIKED_BY = '<div class="liked-by" data-liked-by><span data-liked-by-text>{text}</span></div>'
-LIKERS = (
-    '<div class="liked-by" data-liked-by><details class="likers" data-likers>'
-    '<summary class="likers__summary" data-liked-by-text>{text}</summary>'
-    '<ul class="likers__list">{names}</ul></details></div>'
-)
-# The Like of a reader who may not like yet: a link to the step they miss, named by the
-# thread's one hidden label (LIKE_STEP_LABEL): the same name it had from an aria-label
-# on every card, 21 bytes a comment fewer (10 KB of a signed-out P500).
-LIKE_STEP_ID = "like-step"
-LIKE_STEP = f'<a class="like-button" href="{{}}" aria-labelledby="{LIKE_STEP_ID}">Like</a>'
-LIKE_STEP_LABEL = f'<span id="{LIKE_STEP_ID}" hidden data-archive="omit">{{}}</span>'
+# The line is found by its class alone (``.liked-by``, its summary and list by where
+# they stand): no wrapper and no data-* attributes (templates/blog/_liked_by.html
+# draws a post's the same way).
+LIKED_BY = LIKED_BY_STATIC
+LIKERS = '<details class="liked-by"><summary>{text}</summary><ul>{names}</ul></details>'
+
+# A reader who may not like yet (signed out, or not a member) gets one line at the top
+# of the thread that leads to the step they miss, not a Like on each card: 500 links
+# with one name were 500 tab stops and a sixth of a signed-out P500's bytes
+# (docs/decisions.md, issue 34). Left out of the course's archive.
+LIKE_STEP_LINE = '<p class="like-step" data-archive="omit"><a href="{url}">{text}</a></p>'
+LIKE_STEP_TEXTS = {
+    "sign_in": "Sign in to like comments",
+    "join": "Join this course to like its comments",
+}
 OWN = (
     '<a class="comment__action" href="{edit_url}">Edit</a> '
     '<a class="comment__action" href="{delete_url}">Delete</a>'
@@ -79,7 +82,8 @@ def card(c, *, urls, is_moderator, like=None, own=None, liked_by=None):
         author = WEBSITE_LINK.format(escape(c.guest_website), name)
     else:
         author = name
-    like = like if like is not None else _like(c, urls) if c.shows_like else _like_step(c)
+    if like is None:
+        like = _like(c, urls) if c.shows_like else ""
     if liked_by is None:
         liked_by = _liked_by(c) if c.liked_by or c.shows_like else ""
     if c.avatar_url:
@@ -132,20 +136,10 @@ def _like_around_url(liked, label):
     return before, after
 
 
-def _like_step(c):
-    if not c.like_step_url:
-        return ""
-    return LIKE_STEP.format(escape(c.like_step_url))
-
-
-def like_step_label(step):
-    """The hidden element that names every Like of a thread whose reader must take
-    ``step`` first ("Like: sign in to like this comment"), or "" without a step."""
-    if not step:
-        return ""
-    return LIKE_STEP_LABEL.format(
-        escape(STEP_LABELS[step].format(thing="comment", things="comments"))
-    )
+def like_step_line(step, url):
+    """The thread's one line for a reader who must take ``step`` first (sign in, join)
+    to like its comments: a link to ``url``, where that step is taken."""
+    return LIKE_STEP_LINE.format(url=escape(url), text=escape(LIKE_STEP_TEXTS[step]))
 
 
 def _liked_by(c):

@@ -23,7 +23,7 @@ from accounts.avatars import initials_of
 from accounts.models import User
 from accounts.names import shown_name
 from blog.likes import button_label, liked_by, likers_html, step_url
-from blog.models import JOIN, SIGN_IN, Role
+from blog.models import Role
 from comments import markup
 from comments.models import (
     THREAD_AUTHOR_FIELDS,
@@ -199,9 +199,13 @@ class Thread:
         }
 
     @property
-    def like_step_label(self):
-        """The one label of the thread's Likes that lead to a step (comments.markup)."""
-        return mark_safe(markup.like_step_label(self.like_step))  # noqa: S308 - escaped there
+    def like_step_line(self):
+        """For a reader who must sign in or join to like: one line that leads there
+        (back to the thread), when a comment could be liked; else ""."""
+        if not self.like_step or not any(c.is_approved for c in self.items):
+            return ""
+        url = step_url(self.like_step, f"{self.post.get_absolute_url()}#comments")
+        return mark_safe(markup.like_step_line(self.like_step, url))  # noqa: S308 - escaped there
 
     @property
     def html(self):
@@ -272,7 +276,6 @@ class Thread:
             action: url_maker(f"comments:comment_{action}")
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
-        like_step_url = self._like_step_urls(urls["like"])
         viewer = self.viewer
         labels = {}  # (like count, liked by viewer): (button label, "Liked by ...")
         for c in self.items:
@@ -314,8 +317,6 @@ class Thread:
                 words = button_label(c.like_count, c.liked_by_viewer), liked_by(c.like_count)
                 labels[(c.like_count, c.liked_by_viewer)] = words
             c.like_label, c.liked_by = words
-            c.like_step = self.like_step
-            c.like_step_url = like_step_url(c.id) if like_step_url and c.is_approved else ""
             c.liker_items = None if self.likers is None else self.likers.items_of(c.id)
             like = own = liked = None
             if self.skeleton is not None:
@@ -353,18 +354,6 @@ class Thread:
             spec = ("comment_own", c.id, c.author_id, c.status, html.encode())
             own = self.skeleton.hole(spec, current)
         return like, own, liked
-
-    def _like_step_urls(self, like_url):
-        """comment id -> where its Like leads a reader who may not like yet (or None):
-        to sign in, the comment's own Like URL, whose GET sends them on to sign in and
-        back to the comment (``comments.views.comment_like``): a third of the bytes of
-        a signed-out reader's card went to the sign-in URL with its way back."""
-        if self.like_step == SIGN_IN:
-            return like_url
-        if self.like_step == JOIN:
-            join = step_url(JOIN, "")
-            return lambda pk: join
-        return None
 
     def _card_class(self, c):
         """The card's modifiers (the card itself is ``.comment > article``)."""
@@ -462,7 +451,7 @@ def own_likes(filling, holes):
 
 LABEL_MARKER = "\x00label\x00"  # where a liked button's name goes in its hole's spec
 LABEL_MARKER_BYTES = LABEL_MARKER.encode()
-LIKE_COUNTS_FORMAT = "likes1:"  # a new prefix when LikeCounts' layout changes
+LIKE_COUNTS_FORMAT = "likes2:"  # a new prefix when LikeCounts' layout or its markup changes
 
 
 # What LikeCounts' parts take in memory beyond their bytes (a dict slot, an int, a

@@ -10,14 +10,19 @@ middleware that would otherwise check it (CommonMiddleware).
 
 import hashlib
 
+# The prefixes also change when the markup that static/js/comments.js reads changes, so
+# that no copy drawn by the release before is served beside the new script (page3,
+# anon2, member4 and comments' likes2: the thread's Like and "Liked by" markup of
+# issue 34, docs/decisions.md).
+
 # An anonymous reader's copy: a new prefix when skeleton.to_cache's layout changes.
-PAGE_FORMAT = "page2:"
+PAGE_FORMAT = "page3:"
 # An anonymous reader's copy with its shared holes open (skeleton.to_anonymous_skeleton):
 # a new prefix when that layout changes.
-ANONYMOUS_SKELETON_FORMAT = "anon1:"
+ANONYMOUS_SKELETON_FORMAT = "anon2:"
 # A signed-in reader's copy (a skeleton): a new prefix when skeleton.to_skeleton's
 # layout changes, so that a new release never reads an old copy.
-SKELETON_FORMAT = "member3:"
+SKELETON_FORMAT = "member4:"
 
 
 def page_key(request, versions):

@@ -240,14 +240,59 @@ def to_skeleton(request, response, specs):
     return (head, parts, specs)
 
 
+# A page from a skeleton is handed to the server in pieces of about this many bytes,
+# joined as the server asks for each: joined whole, a member's P500 (350-480 KB) was a
+# block that malloc took from mmap, above the workers' fixed threshold (128 KB,
+# deploy/gunicorn.conf.py), and gave back on every hit, its fresh pages faulting in one
+# by one. Pieces made one at a time reuse the last one's memory; all made at once, or
+# of 64 KB, were freed onto the heap's top past its trim threshold (also 128 KB) and
+# given back (brk) on every hit, the same faults (counted with strace; in process,
+# bench/member_hits.py has no such threshold unless set: docs/decisions.md).
+PIECE_BYTES = 32 * 1024
+
+
+def pieces(parts):
+    """``parts`` (bytes) joined into pieces of about PIECE_BYTES each, by counts of parts
+    (a skeleton's are a few hundred bytes each: a loop that weighed each part cost more
+    than it saved), one at a time."""
+    total = sum(map(len, parts))
+    step = max(1, len(parts) * PIECE_BYTES // max(total, 1))
+    for n in range(0, len(parts), step):
+        yield b"".join(parts[n : n + step])
+
+
+class Pieces:
+    """A response's content as its parts, joined into ``pieces`` each time it is read:
+    the server (gunicorn writes each item it is given) gets them one by one, and
+    ``response.content`` still joins them whole."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def __iter__(self):
+        return pieces(self.parts)
+
+
+class PiecesResponse(HttpResponse):
+    """An HttpResponse whose content is ``Pieces`` (not a list of bytes): written as
+    it is read; its Content-Length is set here, so no middleware joins it."""
+
+    def __init__(self, parts, **kwargs):
+        super().__init__(**kwargs)
+        self._container = Pieces(parts)
+        self["Content-Length"] = str(sum(map(len, parts)))
+
+
 def from_skeleton(request, stored, values, like=None):
-    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number)."""
+    """The page: the skeleton's parts joined with ``values`` (bytes, by hole number),
+    handed to the server in pieces (``PiecesResponse``), never joined whole."""
     (content_type, kept), parts, _specs = stored
     tokens = request_values(request, parts)
     joined = parts[:]
     joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
-    body = b"".join(joined)
-    response = HttpResponse(body, content_type=content_type)
+    response = PiecesResponse(joined, content_type=content_type)
     for name, value in kept:
         response[name] = value
     if like is not None:

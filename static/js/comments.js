@@ -8,22 +8,27 @@
   }
 
   // --- Likes: toggle in place ---
+  // A Like is a button.like-button: a post's has its text in [data-like-text] beside its
+  // icon; a comment's is its text alone (its heart is the stylesheet's). Its "Liked by"
+  // line is the .liked-by in the same [data-likes] box: a <details> with a <summary>
+  // and a <ul> of who liked for members, else a <p> (blog/likes.py, comments/markup.py).
   function updateLikes(button, data) {
     var box = button.closest("[data-likes]");
+    button.name = "liked";  // an unpressed Like is drawn without it (a like by default)
     button.value = data.liked ? "0" : "1";
     button.setAttribute("aria-label", data.label);
     button.classList.toggle("is-liked", data.liked);
-    var text = button.querySelector("[data-like-text]");
-    if (text) text.textContent = data.liked ? "Liked" : "Like";
-    var line = box && box.querySelector("[data-liked-by]");
+    var text = button.querySelector("[data-like-text]") || button;
+    text.textContent = data.liked ? "Liked" : "Like";
+    var line = box && box.querySelector(".liked-by");
     if (!line) {
       if (!box || !data.count) return;
       line = likedByLine(button, data);
     }
     line.hidden = !data.count;
-    var summary = line.querySelector("[data-liked-by-text]");
-    if (summary) summary.textContent = data.liked_by;
-    var list = line.querySelector(".likers__list");
+    var summary = line.tagName === "DETAILS" ? line.querySelector(":scope > summary") : line;
+    summary.textContent = data.liked_by;
+    var list = line.querySelector(":scope > ul");
     // The server sends the list's items ready-made (blog.likes.likers_html, escaped there).
     if (list && data.likers_html !== null && data.likers_html !== undefined) {
       list.innerHTML = data.likers_html;
@@ -34,31 +39,20 @@
   // first like makes it after the button, as the server draws it, with the list of
   // who liked for members (the answer then carries likers_html).
   function likedByLine(button, data) {
-    var line = document.createElement("div");
-    line.className = "liked-by";
-    line.setAttribute("data-liked-by", "");
-    var text;
+    var line;
     if (data.likers_html !== null && data.likers_html !== undefined) {
-      var details = document.createElement("details");
-      details.className = "likers";
-      details.setAttribute("data-likers", "");
-      text = document.createElement("summary");
-      text.className = "likers__summary";
-      var list = document.createElement("ul");
-      list.className = "likers__list";
-      details.append(text, list);
-      line.append(details);
+      line = document.createElement("details");
+      line.append(document.createElement("summary"), document.createElement("ul"));
     } else {
-      text = document.createElement("span");
-      line.append(text);
+      line = document.createElement("p");
     }
-    text.setAttribute("data-liked-by-text", "");
+    line.className = "liked-by";
     button.insertAdjacentElement("afterend", line);
     return line;
   }
 
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-like-button]");
+    var button = event.target.closest("button.like-button");
     if (!button || !window.fetch) return;
     event.preventDefault();
     if (button.getAttribute("aria-busy") === "true") return;
@@ -83,13 +77,13 @@
   // --- Who liked: a disclosure. Click (or Enter) toggles it; hovering changes nothing,
   // so a click never closes what a hover opened. A click elsewhere or Escape closes it.
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("[data-likers][open]").forEach(function (details) {
+    document.querySelectorAll("details.liked-by[open]").forEach(function (details) {
       if (!details.contains(event.target)) details.open = false;
     });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    document.querySelectorAll("[data-likers][open]").forEach(function (details) {
+    document.querySelectorAll("details.liked-by[open]").forEach(function (details) {
       details.open = false;
       details.querySelector("summary").focus();
     });

@@ -1,5 +1,6 @@
 """Readers who may not like or comment as themselves yet are shown how to (issue 17,
-items 8 and 9): a Like for everyone, and why a comment is held."""
+items 8 and 9): a Like on the post and one line on the thread for everyone (issue 34),
+and why a comment is held."""
 
 import re
 from urllib.parse import quote
@@ -16,39 +17,45 @@ def page(client, post):
 
 
 def like_links(html):
-    """(href, accessible name) of each Like link: its aria-label, or the text of the
-    element its aria-labelledby names (a thread's one hidden label)."""
-    labels = dict(re.findall(r'<span id="([^"]*)" hidden[^>]*>([^<]*)</span>', html))
-    links = re.findall(
-        r'<a class="like-button[^"]*" href="([^"]*)" aria-(label|labelledby)="([^"]*)"', html
+    """(href, accessible name) of each Like link (the post's)."""
+    return re.findall(r'<a class="like-button[^"]*" href="([^"]*)" aria-label="([^"]*)"', html)
+
+
+def like_steps(html):
+    """(href, text) of the thread's line for readers who must sign in or join to like."""
+    return re.findall(
+        r'<p class="like-step" data-archive="omit"><a href="([^"]*)">([^<]*)</a>', html
     )
-    return [(href, text if how == "label" else labels[text]) for href, how, text in links]
 
 
-def test_an_anonymous_reader_gets_a_like_that_leads_to_sign_in_and_back(client, post):
+def test_an_anonymous_reader_is_led_to_sign_in_and_back(client, post):
     comment = CommentFactory(post=post)
     html = page(client, post)
     login = reverse("account_login")
     back = quote(post.get_absolute_url())
-    like = reverse("comments:comment_like", args=[comment.pk])
     assert like_links(html) == [
         (f"{login}?next={back}%23post-likes", "Like: sign in to like this post"),
-        (like, "Like: sign in to like this comment"),  # short: one on every comment
     ]
-    assert "data-like-button" not in html  # no button that would POST and get a 403
-    response = client.get(like)  # the comment's Like, followed: on to sign in, and back
+    # the thread's one line, back to the thread
+    assert like_steps(html) == [(f"{login}?next={back}%23comments", "Sign in to like comments")]
+    thread = html.split('class="comment-list"')[1].split('id="comment-actions"')[0]
+    assert "<button" not in thread  # no button that would POST and get a 403
+    like = reverse("comments:comment_like", args=[comment.pk])
+    response = client.get(like)  # a comment's Like URL, followed: on to sign in, and back
     assert response.status_code == 302
     assert response["Location"] == f"{login}?next={back}%23comment-{comment.pk}"
 
 
-def test_a_threads_likes_to_sign_in_share_one_hidden_label(client, post):
-    """Each comment's Like keeps its name, "Like: sign in to like this comment", from
-    the thread's one hidden label instead of an aria-label on every card."""
-    CommentFactory.create_batch(3, post=post)
+def test_a_thread_leads_to_sign_in_once_not_on_every_card(client, post):
+    """One line at the top of the thread instead of a Like on each card that leads to
+    sign in (500 links of one name: 500 tab stops, a sixth of a long thread's bytes)."""
+    comments = CommentFactory.create_batch(3, post=post)
     html = page(client, post)
-    assert html.count('aria-labelledby="like-step"') == 3
-    assert html.count('id="like-step"') == 1
-    assert html.count("sign in to like this comment") == 1
+    assert len(like_steps(html)) == 1
+    assert html.count('class="like-button"') == 1  # the post's
+    for comment in comments:
+        assert reverse("comments:comment_like", args=[comment.pk]) not in html
+    assert html.index('class="like-step"') < html.index('class="comment-list"')
 
 
 def test_following_a_comments_like_changes_nothing(client, post, outsider, classmate):
@@ -66,10 +73,8 @@ def test_a_signed_in_non_member_is_told_how_to_join(client, post, outsider):
     client.force_login(outsider)
     html = page(client, post)
     join = reverse("blog:course_join")
-    assert like_links(html) == [
-        (join, "Like: join this course to like its posts"),
-        (join, "Like: join this course to like its comments"),
-    ]
+    assert like_links(html) == [(join, "Like: join this course to like its posts")]
+    assert like_steps(html) == [(join, "Join this course to like its comments")]
     assert "ask an instructor for the course's join code" in html
     assert f'<a href="{join}">Join a course</a>' in html
 
@@ -78,14 +83,15 @@ def test_members_get_the_real_like_buttons_and_no_prompt(client, post, classmate
     CommentFactory(post=post)
     client.force_login(classmate)
     html = page(client, post)
-    assert like_links(html) == []
-    assert html.count("data-like-button") == 2
+    assert like_links(html) == [] and like_steps(html) == []
+    assert len(re.findall(r'<button[^>]* class="like-button"', html)) == 2
 
 
 def test_no_like_prompt_on_held_comments_or_drafts(client, post, course, student):
     CommentFactory(post=post, status="pending", author=None, guest_name="G")
     html = page(client, post)
     assert [label for _, label in like_links(html)] == ["Like: sign in to like this post"]
+    assert like_steps(html) == []  # nothing on the thread to like
     from tests.factories import PostFactory
 
     draft = PostFactory(course=course, author=student, status="draft")

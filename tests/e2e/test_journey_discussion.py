@@ -70,10 +70,10 @@ def test_classmate_likes_comments_and_replies_with_and_without_javascript(new_pa
     assert page.evaluate("window.__stayed === true")
     # The list of who liked it was refilled in place, faces included.
     page.locator("#post-likes summary").click()
-    likers = page.locator("#post-likes .likers__list li")
+    likers = page.locator("#post-likes .liked-by li")
     expect(likers).to_have_count(1)
     expect(likers).to_contain_text(discussion["classmate"].name)
-    expect(likers.locator(".avatar")).to_be_visible()
+    expect(likers.locator("span[aria-hidden=true]")).to_be_visible()  # the face: initials
 
     # A top-level comment.
     page.get_by_role("textbox", name=re.compile(r"^Comment")).fill(
