@@ -336,11 +336,14 @@ def wrk(path, cookie, connections=None, script=None, master=None):
     if workers is None:
         return rps, latency(out, "50%"), latency(out, "99%"), errors
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    spent = (
-        int(re.search(r"(\d+) requests in", out).group(1)),
-        workers_cpu(master) - workers,
-        after.ru_utime + after.ru_stime - client.ru_utime - client.ru_stime,
-    )
+    now = workers_cpu(master)
+    spent = None  # a worker replaced during the run took its CPU time with it
+    if now[1] == workers[1]:
+        spent = (
+            int(re.search(r"(\d+) requests in", out).group(1)),
+            now[0] - workers[0],
+            after.ru_utime + after.ru_stime - client.ru_utime - client.ru_stime,
+        )
     return rps, latency(out, "50%"), latency(out, "99%"), errors, spent
 
 
@@ -353,7 +356,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def workers_cpu(master):
-    """Seconds of CPU (user and system) spent so far by gunicorn's workers."""
+    """Seconds of CPU (user and system) spent so far by gunicorn's workers, and the
+    set of their pids."""
     pids = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(master.pid)], capture_output=True, text=True
     ).stdout.split()
@@ -365,7 +369,7 @@ def workers_cpu(master):
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / TICKS
+    return total / TICKS, frozenset(pids)
 
 
 def cpu_shares(results):
@@ -374,11 +378,17 @@ def cpu_shares(results):
     the two fill would give the page."""
     rows = {}
     for name, runs in results.items():
-        per = [(w / n * 1e6, c / n * 1e6) for n, w, c in (r[4] for r in runs)]
-        rows[name] = (statistics.median(w for w, _ in per), statistics.median(c for _, c in per))
-    bare = sum(rows["bare"])
+        # Rounds during which a worker was replaced (max_requests) don't count.
+        per = [(w / n * 1e6, c / n * 1e6) for n, w, c in (r[4] for r in runs if r[4])]
+        if per:
+            rows[name] = tuple(statistics.median(side) for side in zip(*per, strict=True))
+    bare = sum(rows.get("bare", (0, 0)))
     print(f"{'CPU a request, µs':<20}{'workers':>9}{'wrk':>9}{'total':>9}{'of bare':>9}")
-    for name, (server, client) in rows.items():
+    for name in results:
+        if name not in rows or not bare:
+            print(f"{name:<20}{'(a worker was replaced in every round)':>36}")
+            continue
+        server, client = rows[name]
         total = server + client
         print(f"{name:<20}{server:>9.0f}{client:>9.0f}{total:>9.0f}{bare / total * 100:>8.1f}%")
 
