@@ -15,7 +15,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("commonplace.cache")
 
@@ -56,11 +56,31 @@ breakers = {}
 DEFAULT_BREAKER = {"failures": 3, "seconds": 10}
 
 
+class OneClientPerPool(RedisCacheClient):
+    """Django's client wraps its connection pool in a new ``redis.Redis`` on every call,
+    and redis-py builds each one's table of about 165 reply handlers: two thirds of the
+    CPU of a cache get, which every signed-in hit makes for its session (issue 34,
+    bench/README.md). A ``redis.Redis`` holds nothing of one call (its connections are
+    the pool's, which redis-py renews after a fork), so one per pool serves them all."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     _last_logged = 0.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = OneClientPerPool
         options = {**DEFAULT_BREAKER, **params.get("BREAKER", {})}
         key = (server, options["failures"], options["seconds"])
         self._breaker = breakers.get(key) or breakers.setdefault(key, Breaker(**options))
