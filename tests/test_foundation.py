@@ -320,22 +320,19 @@ def test_a_worker_serving_pages_signed_out_and_in_loads_no_markdown_nor_unittest
     imported (each is, where it is used: tests of rendering and of the archive)."""
     env = {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}"}
     env["REDIS_URL"] = ""  # the local-memory cache and database sessions
-    seeded = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + _SEED_PAGES],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    served = subprocess.run(
-        [sys.executable, "-c", _SERVE_PAGES % SERVING_NEVER_LOADS, *seeded.stdout.split()[-3:]],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert served.returncode == 0, served.stderr
+
+    def python(code, *args):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    seeded = python("import django; django.setup()\n" + _SEED_PAGES)
+    served = python(_SERVE_PAGES % SERVING_NEVER_LOADS, *seeded.stdout.split()[-3:])
     assert served.stdout.strip() == "[]"
