@@ -1,4 +1,5 @@
 import unicodedata
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -392,22 +393,14 @@ class ThreadRules:
         return self.answers[self.kind_of(comment)]
 
 
-class Answers:
+class Answers(NamedTuple):
     """What the Comment predicates say one reader may do with one comment (delete
-    follows edit: ``Comment.can_delete``)."""
+    follows edit: ``Comment.can_delete``). A tuple, so two compare by their answers."""
 
-    __slots__ = ("view", "edit", "like", "reply")
-
-    def __init__(self, *, view, edit, like, reply):
-        self.view, self.edit, self.like, self.reply = view, edit, like, reply
-
-    def __eq__(self, other):
-        return isinstance(other, Answers) and all(
-            getattr(self, name) == getattr(other, name) for name in self.__slots__
-        )
-
-    def __repr__(self):
-        return "Answers(" + ", ".join(f"{n}={getattr(self, n)}" for n in self.__slots__) + ")"
+    view: bool
+    edit: bool
+    like: bool
+    reply: bool
 
 
 class CommentLike(models.Model):
