@@ -3,7 +3,10 @@
 Every signed-in request reads its session; building that ORM query cost more than
 PostgreSQL took to answer it (docs/decisions.md, Member hits skip the middleware
 stack). This store is Django's database store, with the
-row read by a query compiled once per connection (config.db.PreparedQuery).
+row read by a query compiled once per connection (config.db.PreparedQuery), and able
+to take the row as another query read it (``read_from``: the page cache reads a
+member's session and user in one query, pagecache.readers.signed_in_session).
+``config.cached_db`` is the same over Django's cached_db store (with Redis).
 """
 
 from django.contrib.sessions.backends import db
@@ -12,7 +15,9 @@ from django.utils import timezone
 from config.db import PreparedQuery
 
 
-class SessionStore(db.SessionStore):
+class CompiledRow:
+    """What the two stores (this module's and config.cached_db's) add to Django's."""
+
     def _get_session_from_db(self):
         # As Django's: an unknown or expired key reads as no session (and gets a new key
         # when saved). Expiry is compared here, so the compiled query has one parameter.
@@ -24,13 +29,18 @@ class SessionStore(db.SessionStore):
 
     def read_from(self, session_data, expire_date):
         """Take the row's two columns as another query read them (None: no such row),
-        as ``load`` would have read them: an unknown or expired session is empty and
-        gets a new key when saved (pagecache.readers.signed_in_session)."""
+        as ``load`` would have read them from the database: an unknown or expired
+        session is empty and gets a new key when saved
+        (pagecache.readers.signed_in_session)."""
         if session_data is None or expire_date <= timezone.now():
             self._session_key = None
             self._session_cache = {}
         else:
             self._session_cache = self.decode(session_data)
+
+
+class SessionStore(CompiledRow, db.SessionStore):
+    pass
 
 
 SESSION_ROW = PreparedQuery(

@@ -194,7 +194,7 @@ if REDIS_URL:
         }
     }
     # The database stays the truth; a session read from another server hits the cache.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "config.cached_db"  # Django's cached_db, reading a row as config.sessions
 else:
     CACHES = {
         "default": {

@@ -51,15 +51,18 @@ def signed_in_session(request):
     """(session, user row or None): the session of the request's cookie, as
     ``load_session`` gives it, and the row of the user it names if it was read with it.
 
-    With the database's sessions (a store with ``read_from``: ``config.sessions``, the
-    one used without Redis) a process remembers whose each
-    session key was when it last read it (``_session_users``); the next time it reads
-    that session's row and that user's row (``USER_ROW``'s, with the reader loaders) in
-    one query, a round trip less on every member hit. The remembered user id is only a
-    guess of which row to join: both rows are as the database has them now, and
+    With a store that takes a row read elsewhere (``read_from``: ``config.sessions``,
+    the database's, and ``config.cached_db``, Redis's copy over the database) a process
+    remembers whose each session key was when it last read it (``_session_users``); the
+    next time it reads that session's row and that user's row (``USER_ROW``'s, with the
+    reader loaders) in one query, a round trip less on every member hit. The remembered
+    user id is only a guess of which row to join: both rows are as the database has them
+    now, and
     ``signed_in_user`` takes the joined row only if the session still names that user,
     else it asks the backend as usual. So a password change, a deactivation or a
-    sign-out shows at once, as without it."""
+    sign-out shows at once, as without it. With cached_db the row is read from the
+    database, the truth the cache holds a copy of (it writes there first and deletes
+    from both): a Redis round trip less, not a different answer."""
     session = load_session(request)
     user_id = _session_users.get(session.session_key)
     if user_id is None or not _joinable(session):
@@ -74,15 +77,16 @@ def signed_in_session(request):
 
 
 def _joinable(session):
-    """A database session not read yet, whose store takes a row read elsewhere
-    (``read_from``: config.sessions)."""
+    """A session not read yet, whose store takes a row read elsewhere (``read_from``:
+    config.sessions, config.cached_db)."""
     return hasattr(session, "read_from") and not hasattr(session, "_session_cache")
 
 
 def remember_session_user(session, user):
     """After a member's hit: whose session this is, for ``signed_in_session``'s next
     read of it in this process (a bounded map; forgetting costs a query, not a wrong
-    answer). Nothing is remembered for a store that can't be joined (Redis's)."""
+    answer). Nothing is remembered for a store that can't be joined (without
+    ``read_from``)."""
     if not hasattr(session, "read_from"):
         return
     if len(_session_users) >= SESSION_USERS_KEPT:

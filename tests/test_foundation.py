@@ -93,7 +93,7 @@ def test_redis_url_switches_cache_to_redis():
     )
     assert result.stdout.split() == [
         "config.cache.ResilientRedisCache",
-        "django.contrib.sessions.backends.cached_db",
+        "config.cached_db",  # Django's cached_db store, reading a row as config.sessions
     ]
 
 
