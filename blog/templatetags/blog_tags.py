@@ -271,11 +271,6 @@ def per_viewer(parser, token):
 def fill_block(filling, spec):
     """A ``{% per_viewer %}`` block's hole, for this reader: the block rendered again."""
     _, origin, key, name = spec
-    compiled = get_template(origin).template
-    node = _per_viewer_nodes.get((origin, key))
-    if node is None:  # compiled before this registry was (another worker's copy, say)
-        node = next(n for n in compiled.nodelist.get_nodes_by_type(PerViewerNode) if n.key == key)
-        _per_viewer_nodes[(origin, key)] = node
     request = filling.request
     viewer = hooks.VIEWER_CONTEXTS.get(name)
     kept = viewer.kept_by(request, filling.obj) if viewer and viewer.kept_by else None
@@ -287,6 +282,7 @@ def fill_block(filling, spec):
             if NONCE_MARKER in html:
                 html = html.replace(NONCE_MARKER, str(request.csp_nonce).encode())
             return html.replace(TOKEN_MARKER, reader_token(request).encode())
+    compiled, node = _block_node(origin, key)  # not asked for a kept block's copy
     extra = viewer.context(request, filling.obj) if viewer and viewer.context else {}
     context = Context(
         {**_processed(filling, compiled.engine), **extra}, autoescape=compiled.engine.autoescape
@@ -305,6 +301,16 @@ def fill_block(filling, spec):
             kept_html = kept_html.replace(str(nonce).encode(), NONCE_MARKER)
         recent_pages.put(kept_key, kept_html)
     return html
+
+
+def _block_node(origin, key):
+    """(compiled template, its ``{% per_viewer %}`` node) for a block's hole."""
+    compiled = get_template(origin).template
+    node = _per_viewer_nodes.get((origin, key))
+    if node is None:  # compiled before this registry was (another worker's copy, say)
+        node = next(n for n in compiled.nodelist.get_nodes_by_type(PerViewerNode) if n.key == key)
+        _per_viewer_nodes[(origin, key)] = node
+    return compiled, node
 
 
 def _processed(filling, engine):
