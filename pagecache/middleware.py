@@ -44,8 +44,8 @@ class PageCacheMiddleware:
 
     An anonymous reader's hit costs the URL match, the versions query and one cache
     get. A signed-in reader's hit costs the session, the user (``signed_in_user``:
-    only one that Django's ``get_user`` would accept as it is; with the database's
-    sessions, read in one query once the process has seen the session:
+    only one that Django's ``get_user`` would accept as it is; both read in one query
+    from the database once the process has seen the session, with Redis too:
     ``signed_in_session``), the page's lookup and
     the fillers' queries; only a session that holds nothing but the sign-in
     (``readers.sign_in_session_keys``) is served here, so whatever else a session may

@@ -57,9 +57,8 @@ def signed_in_session(request):
     next time it reads that session's row and that user's row (``USER_ROW``'s, with the
     reader loaders) in one query, a round trip less on every member hit. The remembered
     user id is only a guess of which row to join: both rows are as the database has them
-    now, and
-    ``signed_in_user`` takes the joined row only if the session still names that user,
-    else it asks the backend as usual. So a password change, a deactivation or a
+    now, and ``signed_in_user`` takes the joined row only if the session still names
+    that user, else it asks the backend as usual. So a password change, a deactivation or a
     sign-out shows at once, as without it. With cached_db the row is read from the
     database, the truth the cache holds a copy of (it writes there first and deletes
     from both): a Redis round trip less, not a different answer."""
