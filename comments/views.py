@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -77,7 +79,10 @@ def blank_fields_html(form):
     or None: crispy drew its seven fields on every drawn post page, a tenth of a drawn
     P500, yet they are the same for every reader of that form (its CSRF token is the
     enclosing form's). Drawn once per process, language and set of fields (guest or
-    member, post or course page), as assignments' blank feedback form is."""
+    member, post or course page), as assignments' blank feedback form is. Its runs of
+    blank lines and indentation (crispy's templates', half of its 5 KB) are drawn as one
+    line break: whitespace all the same to the page (the fields hold no <pre>, and the
+    empty <textarea>'s one line break stays), 2.5 KB less on every post page."""
     if form.is_bound or any(form.initial.values()):
         return None
     key = (get_language(), tuple(form.fields))
@@ -85,11 +90,13 @@ def blank_fields_html(form):
     if html is None:
         guest = "guest_name" in form.fields
         context = {"comment_form": form, "comment_form_is_guest": guest}
-        html = BLANK_FIELDS[key] = render_to_string("comments/_comment_fields.html", context)
+        drawn = render_to_string("comments/_comment_fields.html", context)
+        html = BLANK_FIELDS[key] = mark_safe(BLANK_LINES.sub("\n", drawn))  # noqa: S308 - drawn safe
     return html
 
 
 BLANK_FIELDS = {}  # (language, field names): the blank fields' HTML (a few per process)
+BLANK_LINES = re.compile(r"\s*\n\s*")
 
 
 def remember_guest(request, response, form, comment):

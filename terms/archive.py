@@ -65,8 +65,9 @@ REMOVED_TAGS = ("script", "form", "button", "input", "select", "textarea", "temp
 # Parts that only make sense to a reader of the live site (the step to take before
 # commenting or liking), found by their class; a template may also mark such a part
 # with data-archive="omit" (assignments' box: the archive holds no assignment page).
+# A comment's Reply link has no class: it goes as a link to the comments' actions.
 REMOVED_CLASSES = (
-    "discussion__closed", "likes__hint", "reply", "comment__action", "respond",
+    "discussion__closed", "likes__hint", "comment__action", "respond",
 )  # fmt: skip
 URL_ATTRIBUTES = ("href", "src", "poster")
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")

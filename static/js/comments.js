@@ -110,7 +110,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest(".comment .reply");
+    var link = event.target.closest('.comment > article > footer > a[href$="/reply/"]');
     if (!link) return;
     event.preventDefault();
     var item = link.closest(".comment");  // <li id="comment-<id>">

@@ -131,6 +131,10 @@ def test_the_blank_reply_fields_are_drawn_once_but_never_for_a_remembered_guest(
     first, second = client.get(post.get_absolute_url()), client.get(post.get_absolute_url())
     assert (drawn(first), drawn(second)) == (1, 0)
     assert 'name="guest_name"' in second.content.decode()
+    # Without crispy's blank lines and indentation; the empty textarea as drawn.
+    (blank,) = BLANK_FIELDS.values()
+    assert "\n\n" not in blank and "\n " not in blank
+    assert 'id="id_body">\n</textarea>' in blank
     client.post(create_url(post), {**guest_data, "remember": "on"})
     remembered = client.get(post.get_absolute_url())
     assert drawn(remembered) == 1

@@ -92,7 +92,7 @@ def test_readers_outside_the_course_see_only_the_count(client, post, student):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Liked by 1 person" in html
     assert f"{student.name}</li>" not in html
-    assert '<p class="liked-by">Liked by 1 person</p>' in html
+    assert "<p>Liked by 1 person</p>" in html  # static: styled by where it stands
     assert not re.search(r'<button[^>]* class="like-button', html)  # no Like button
 
 

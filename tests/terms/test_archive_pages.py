@@ -69,4 +69,4 @@ def test_a_pages_comments_are_in_the_archive_like_a_posts_without_forms(small_co
     html = unzip(build_archive(small_course))[file_of(f"/c/{small_course.slug}/pages/syllabus/")]
     assert "A question." in html and "An answer." in html and "Held." not in html
     assert 'id="comments"' in html
-    assert "<form" not in html and "comment__reply" not in html and 'id="respond"' not in html
+    assert "<form" not in html and "Reply to" not in html and 'id="respond"' not in html
