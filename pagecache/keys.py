@@ -11,18 +11,18 @@ middleware that would otherwise check it (CommonMiddleware).
 import hashlib
 
 # The prefixes also change when the markup that static/js/comments.js reads changes, so
-# that no copy drawn by the release before is served beside the new script (page3,
-# anon2, member4 and comments' likes2: the thread's Like and "Liked by" markup of
-# issue 34, docs/decisions.md).
+# that no copy drawn by the release before is served beside the new script (page4,
+# anon3, member5 and kept parts' part3: the cards' Like, "Liked by" and Reply markup of
+# issue 34, docs/decisions.md; comments' likes2 holds no markup that changed).
 
 # An anonymous reader's copy: a new prefix when skeleton.to_cache's layout changes.
-PAGE_FORMAT = "page3:"
+PAGE_FORMAT = "page4:"
 # An anonymous reader's copy with its shared holes open (skeleton.to_anonymous_skeleton):
 # a new prefix when that layout changes.
-ANONYMOUS_SKELETON_FORMAT = "anon2:"
+ANONYMOUS_SKELETON_FORMAT = "anon3:"
 # A signed-in reader's copy (a skeleton): a new prefix when skeleton.to_skeleton's
 # layout changes, so that a new release never reads an old copy.
-SKELETON_FORMAT = "member4:"
+SKELETON_FORMAT = "member5:"
 
 
 def page_key(request, versions):

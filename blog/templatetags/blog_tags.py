@@ -211,7 +211,7 @@ def _request_values_put_back(html, request):
 
 
 KEPT_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-KEPT_PART_FORMAT = "part2:"  # a new prefix when a kept part's layout changes
+KEPT_PART_FORMAT = "part3:"  # a new prefix when a kept part's layout changes
 
 
 def kept_part_key(slot, template_name, request, obj):
