@@ -430,6 +430,35 @@ def test_a_reader_s_next_hits_read_their_session_and_row_in_one_query(
         assert "Clara Test</a>" in get(classmate, url, "hit")
 
 
+@override_settings(SESSION_ENGINE="config.cached_db")
+def test_with_cached_sessions_a_served_session_is_read_from_its_row_not_the_cache(
+    scene, monkeypatch, django_assert_max_num_queries
+):
+    """Production's store with Redis (config.cached_db, Django's cached_db): once a
+    process has served a session, its next hit reads the session's row with the user's
+    in one query, and asks the cache nothing about the session (a round trip to Redis
+    a hit, before)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    url = scene["post"].get_absolute_url()
+    get(signed_in(scene["quiet"]), url, "miss")
+    classmate = signed_in(scene["classmate"])
+    get(classmate, url, "hit")
+    sessions_cache = caches[settings.SESSION_CACHE_ALIAS]
+    asked = []
+    real_get = sessions_cache.get
+    monkeypatch.setattr(
+        sessions_cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key, *a, **k)
+    )
+    with django_assert_max_num_queries(2):  # session with user, post
+        assert "Clara Test</a>" in get(classmate, url, "hit")
+    assert not [key for key in asked if "session" in key]
+    scene["classmate"].set_password("a new and different passphrase")
+    scene["classmate"].save()
+    assert ">Sign in</a>" in get(classmate, url)  # the row is the truth: it shows at once
+
+
 @pytest.fixture
 def served(scene):
     """A classmate whose session this process has served from the cache already (the

@@ -8,8 +8,10 @@ import pytest
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+from django.test import override_settings
 from django.utils import timezone
 
+from config import sessions
 from config.sessions import SessionStore
 from pagecache.readers import backend_user
 from tests import factories
@@ -79,3 +81,43 @@ def test_a_process_remembers_a_bounded_number_of_sessions(monkeypatch):
     }
     readers.remember_session_user(DjangoStore(), SimpleNamespace(pk=9))  # no read_from
     assert len(readers._session_users) == 2
+
+
+def test_a_session_s_data_is_decoded_once_a_process_and_handed_out_as_a_copy(monkeypatch):
+    monkeypatch.setattr(sessions, "_decoded", {})
+    saved = SessionStore()
+    saved["note"] = {"kept": [1, 2]}
+    saved["_auth_user_id"] = "7"
+    saved.create()
+    data = saved.get_model_class().objects.get(session_key=saved.session_key).session_data
+    decoded = []
+    real_decode = SessionStore.decode
+    monkeypatch.setattr(
+        SessionStore, "decode", lambda self, d: decoded.append(d) or real_decode(self, d)
+    )
+    first = SessionStore(saved.session_key)
+    first.read_from(data, timezone.now() + timedelta(days=1))
+    first["note"]["kept"].append(3)  # a view changing what it read
+    second = SessionStore(saved.session_key)
+    second.read_from(data, timezone.now() + timedelta(days=1))
+    assert second["note"] == {"kept": [1, 2]} and second["_auth_user_id"] == "7"
+    assert decoded == [data]  # decoded for the first reader only
+
+
+def test_bad_session_data_is_not_kept_and_a_new_secret_key_forgets_what_was(monkeypatch):
+    monkeypatch.setattr(sessions, "_decoded", {})
+    saved = SessionStore()
+    saved["_auth_user_id"] = "7"
+    saved.create()
+    data = saved.get_model_class().objects.get(session_key=saved.session_key).session_data
+    later = timezone.now() + timedelta(days=1)
+    tampered = SessionStore(saved.session_key)
+    tampered.read_from(data[:-2] + "xx", later)
+    assert dict(tampered.items()) == {} and sessions._decoded == {}
+    SessionStore(saved.session_key).read_from(data, later)
+    assert len(sessions._decoded) == 1
+    with override_settings(SECRET_KEY="another-secret-key-entirely-0123456789-abcdefghijkl"):
+        assert sessions._decoded == {}
+        other = SessionStore(saved.session_key)
+        other.read_from(data, later)  # signed under the old key: no longer valid
+        assert dict(other.items()) == {}
