@@ -497,10 +497,10 @@ class LikeCounts:
     alive, hundreds of KB each, until the budget's pages pushed them out, which on a
     signed-in class was never: 79 -> 100+ MiB a worker (bench/README.md)."""
 
-    def __init__(self, counts, likers):
+    def __init__(self, counts, likers, people=None):
         self.counts = counts  # {comment id: count}, only liked ones
-        self.likers = {pk: [person.pk for person in people] for pk, people in likers.items()}
-        people = {person.pk: person for group in likers.values() for person in group}
+        self.likers = likers  # {comment id: its likers' ids, in the order they liked}
+        people = people or {}  # {id: User}, each liker
         self.items = {pk: str(likers_html([person])) for pk, person in people.items()}
         self.memo, self.memo_bytes = {}, 0
 
@@ -594,19 +594,30 @@ def like_counts_for(filling):
     return counts
 
 
-def load_like_counts(post):
-    """The post's LikeCounts from the database: one query, its rows read as values (a
-    P500's thousand likes as model instances cost 15 ms) and one person made per liker."""
-    rows = (
-        CommentLike.objects.filter(**{f"comment__{target_field(post)}": post})
+def _like_rows(field, target_id):
+    return (
+        CommentLike.objects.filter(**{f"comment__{field}_id": target_id})
         .order_by("created", "pk")
         .values_list("comment_id", "user_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
     )
+
+
+# Who liked which of a target's comments, compiled once per process for posts and course
+# pages: building and compiling it cost what running it costs (a drawn P500). Its rows
+# are read as the database gives them: ids and text columns, which no converter changes.
+LIKE_ROWS = {
+    field: PreparedQuery(partial(_like_rows, field), target_id=-730_113_704)
+    for field in ("post", "page")
+}
+
+
+def load_like_counts(post):
+    """The post's LikeCounts from the database: one query, its rows read as values (a
+    P500's thousand likes as model instances cost 15 ms) and one person made per liker."""
     people, likers = {}, defaultdict(list)
-    for comment_id, user_id, *fields in rows:
-        person = people.get(user_id)
-        if person is None:
+    for comment_id, user_id, *fields in LIKE_ROWS[target_field(post)].rows(target_id=post.pk):
+        if user_id not in people:
             named = dict(zip(THREAD_AUTHOR_FIELDS, fields, strict=True))
-            person = people[user_id] = User(pk=user_id, **named)
-        likers[comment_id].append(person)
-    return LikeCounts({pk: len(group) for pk, group in likers.items()}, likers)
+            people[user_id] = User(pk=user_id, **named)
+        likers[comment_id].append(user_id)
+    return LikeCounts({pk: len(ids) for pk, ids in likers.items()}, dict(likers), people)
