@@ -542,7 +542,7 @@ class LikeCounts:
 
     def items_of(self, comment_id):
         """The "Liked by" list's items of a comment: each liker's face and name."""
-        return "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
+        return "".join(map(self.items.__getitem__, self.likers.get(comment_id, ())))
 
     def liked_button(self, comment_id, template, language=None):
         """A pressed Like's bytes (``template``: its spec's "on" variant), named with
