@@ -116,7 +116,7 @@ def card(c, *, urls, is_moderator, like=None, own=None, liked_by=None):
         like = like_html(c.like_url, c.liked_by_viewer, c.like_label) if c.shows_like else ""
     if liked_by is None:
         liked_by = _liked_by(c) if c.liked_by or c.shows_like else ""
-    card_class = CARD_CLASSES[c.is_instructor, c.is_approved]
+    card_class = CARD_CLASSES[c.is_instructor, not c.is_held]
     labels = (INSTRUCTOR if c.is_instructor else "") + (AUTHOR if c.is_post_author else "")
     edited = EDITED if c.edited else ""
     notice = NOTICE.format(escape(c.notice)) if c.notice else ""

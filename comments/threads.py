@@ -163,7 +163,8 @@ class Thread:
         self.viewer_id = viewer.pk if viewer.is_authenticated else None
         self.max_depth = course.thread_depth
         self.is_moderator = course.can_moderate(viewer)
-        self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        approved = Comment.Status.APPROVED  # asked once: a lookup through the enum
+        self.approved_count = sum(c.status == approved for c in comments)
         # The Comment predicates' answers, asked once for each kind of comment (the
         # model's ThreadRules), each comment's kept as ``c.may``.
         self.rules = Comment.rules_for(post, viewer, guest_comment_ids=guest_comment_ids)
@@ -325,7 +326,8 @@ class Thread:
             if day is None:
                 day = days[iso[:10]] = escape(f"{when.day} {months[when.month]} {when.year} at ")
             c.date_html = day + iso[11:16]  # the time, as isoformat writes it: HH:MM
-            c.notice = "" if c.status == approved else self._notice(c)
+            c.is_held = c.status != approved  # not is_approved: a lookup through the enum
+            c.notice = self._notice(c) if c.is_held else ""
             may = c.may
             c.shows_reply = may.reply and self._takes_replies(c)
             c.shows_like = may.like
