@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import LazyObject, empty
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 
 from accounts.avatars import initials_of
@@ -254,7 +254,7 @@ class Thread:
             following = items[n + 1].depth if n + 1 < len(items) else 0
             c.opening = OPEN_REPLIES if n and c.depth > items[n - 1].depth else ""
             closing = CLOSE_ITEM + CLOSE_REPLIES * (c.depth - following)
-            c.closing = SafeString(closing) if following <= c.depth else ""
+            c.closing = closing if following <= c.depth else ""
         return items
 
     def _hang_under(self, c):
@@ -296,7 +296,7 @@ class Thread:
         for c in self.items:
             c.dom_id = f"comment-{c.id}"
             if not c.is_visible:
-                c.html = SafeString(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))
+                c.html = markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED))
                 continue
             if c.author_id:
                 who = people.get((c.author_id, c.guest_website))
@@ -346,10 +346,10 @@ class Thread:
             if likes is not None:
                 like, own, liked = self._holes(c, urls, likes, escaped_label)
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
-            c.html = SafeString(
-                markup.card(
-                    c, urls=urls, is_moderator=self.is_moderator, like=like, own=own, liked_by=liked
-                )
+            # Plain str, as each part of a card: ``html`` marks the whole list safe (a
+            # SafeString costs a call each time it is formatted).
+            c.html = markup.card(
+                c, urls=urls, is_moderator=self.is_moderator, like=like, own=own, liked_by=liked
             )
 
     @staticmethod
@@ -378,8 +378,8 @@ class Thread:
             current = on.replace(LABEL_MARKER, escaped_label) if c.liked_by_viewer else off
             # Kept as bytes: a hit joins them into the page as they are.
             spec = ("comment_like", c.id, off.encode(), on.encode())
-            like = skeleton.hole(spec, current)
-        liked = skeleton.hole(
+            like = skeleton.marker(spec, current)
+        liked = skeleton.marker(
             ("comment_liked_by", c.id, c.shows_like, c.liker_items is not None),
             markup._liked_by(c) if c.liked_by or c.shows_like else "",
         )
@@ -388,7 +388,7 @@ class Thread:
             html = markup._own(c, urls)
             current = html if c.shows_own else ""
             spec = ("comment_own", c.id, c.author_id, c.status, html.encode())
-            own = skeleton.hole(spec, current)
+            own = skeleton.marker(spec, current)
         return like, own, liked
 
     def _notice(self, c):
