@@ -386,7 +386,9 @@ class ThreadRules:
             whose = "own"
         else:
             whose = "member"
-        return comment.status, whose, comment.pk in self.guest_comment_ids
+        # Most readers hold no comments of a guest's: no pk asked (a Model property).
+        held = comment.pk in self.guest_comment_ids if self.guest_comment_ids else False
+        return comment.status, whose, held
 
     def of(self, comment):
         """The predicates' answers (``Answers``) for this reader about `comment`."""

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import LazyObject, empty
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 
 from accounts.avatars import initials_of
@@ -140,9 +140,12 @@ class AskedOnce:
         return self._ask("can_comment", user)
 
 
-def url_maker(name):
-    """pk -> URL of a per-comment route, reversing once instead of once per comment."""
+def url_maker(name, *, escaped=False):
+    """pk -> URL of a per-comment route, reversing once instead of once per comment;
+    ``escaped``: as ``escape`` would give it (the rest escaped once: an id needs none)."""
     prefix, suffix = reverse(name, kwargs={"pk": 0}).rsplit("/0/", 1)
+    if escaped:
+        prefix, suffix = escape(prefix), escape(suffix)
     return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
@@ -160,7 +163,8 @@ class Thread:
         self.viewer_id = viewer.pk if viewer.is_authenticated else None
         self.max_depth = course.thread_depth
         self.is_moderator = course.can_moderate(viewer)
-        self.approved_count = sum(c.status == Comment.Status.APPROVED for c in comments)
+        approved = Comment.Status.APPROVED  # asked once: a lookup through the enum
+        self.approved_count = sum(c.status == approved for c in comments)
         # The Comment predicates' answers, asked once for each kind of comment (the
         # model's ThreadRules), each comment's kept as ``c.may``.
         self.rules = Comment.rules_for(post, viewer, guest_comment_ids=guest_comment_ids)
@@ -250,7 +254,7 @@ class Thread:
             following = items[n + 1].depth if n + 1 < len(items) else 0
             c.opening = OPEN_REPLIES if n and c.depth > items[n - 1].depth else ""
             closing = CLOSE_ITEM + CLOSE_REPLIES * (c.depth - following)
-            c.closing = SafeString(closing) if following <= c.depth else ""
+            c.closing = closing if following <= c.depth else ""
         return items
 
     def _hang_under(self, c):
@@ -268,82 +272,114 @@ class Thread:
     # --- What each comment shows ---
 
     def _decorate_all(self):
-        people = {}  # author id: (name, profile URL, avatar URL, initials)
-        guests = {}  # a guest's name: its initials
+        """Each comment's card (comments.markup), with what many comments share worked
+        out once a draw, escaped: each person's name, link and face (a guest's by name
+        and website), a day's date, a count's words, the Like buttons around their URL
+        (an id needs no escaping). Escaping each comment's values again, five a
+        comment, was a tenth of drawing a member's P500."""
         months = {n: str(name) for n, name in MONTHS.items()}
         zone = timezone.get_current_timezone()
         urls = {
             action: url_maker(f"comments:comment_{action}")
             for action in ("reply", "like", "edit", "delete", "moderate")
         }
-        viewer = self.viewer
+        like_url = url_maker("comments:comment_like", escaped=True)
+        viewer, course, post_author_id = self.viewer, self.post.course, self.post.author_id
+        people = {}  # (author id, website): markup.author_parts
+        guests = {}  # (a guest's name, website): markup.author_parts
+        days = {}  # a day as isoformat writes it: its text up to the time, escaped
         labels = {}  # (like count, liked by viewer): (button label, "Liked by ...")
+        likers = self.likers
+        approved = Comment.Status.APPROVED
+        instructor = Role.INSTRUCTOR
+        likes = None if self.skeleton is None else self._like_variants()
         for c in self.items:
             c.dom_id = f"comment-{c.id}"
-            c.display_name = c.name
             if not c.is_visible:
-                c.html = SafeString(markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED)))
+                c.html = markup.placeholder(PLACEHOLDERS.get(c.status, REMOVED))
                 continue
             if c.author_id:
-                if c.author_id not in people:
+                who = people.get((c.author_id, c.guest_website))
+                if who is None:
                     # the name this reader sees: a student's public name outside the course
-                    who = shown_name(c.author, self.post.course, viewer)
-                    people[c.author_id] = (
-                        who.text,
-                        c.author.get_absolute_url() if who.links else "",
-                        who.avatar.url if who.avatar else "",
-                        who.initials,
+                    shown = shown_name(c.author, course, viewer)
+                    who = people[c.author_id, c.guest_website] = markup.author_parts(
+                        shown.text,
+                        profile_url=c.author.get_absolute_url() if shown.links else "",
+                        website=c.guest_website,
+                        avatar_url=shown.avatar.url if shown.avatar else "",
+                        initials=shown.initials,
                     )
-                c.display_name, c.profile_url, c.avatar_url, c.initials = people[c.author_id]
             else:
-                c.profile_url = c.avatar_url = ""
-                if c.display_name not in guests:  # a guest's name, worked out once
-                    guests[c.display_name] = initials_of(c.display_name)
-                c.initials = guests[c.display_name]
-            c.is_instructor = c.author_role == Role.INSTRUCTOR
-            c.is_post_author = c.author_id is not None and c.author_id == self.post.author_id
-            c.card_class = self._card_class(c)
+                who = guests.get((c.guest_name, c.guest_website))
+                if who is None:
+                    name = c.name
+                    who = guests[c.guest_name, c.guest_website] = markup.author_parts(
+                        name, website=c.guest_website, initials=initials_of(name)
+                    )
+            c.who = who
+            c.is_instructor = c.author_role == instructor
+            c.is_post_author = c.author_id is not None and c.author_id == post_author_id
             when = c.created.astimezone(zone)
-            c.iso_date = when.isoformat(timespec="seconds")
-            hour = f"{when.hour:02}:{when.minute:02}"
-            c.date_text = f"{when.day} {months[when.month]} {when.year} at {hour}"
-            c.notice = self._notice(c)
+            c.iso_date = iso = when.isoformat(timespec="seconds")
+            day = days.get(iso[:10])
+            if day is None:
+                day = days[iso[:10]] = escape(f"{when.day} {months[when.month]} {when.year} at ")
+            c.date_html = day + iso[11:16]  # the time, as isoformat writes it: HH:MM
+            c.is_held = c.status != approved  # not is_approved: a lookup through the enum
+            c.notice = self._notice(c) if c.is_held else ""
             may = c.may
             c.shows_reply = may.reply and self._takes_replies(c)
             c.shows_like = may.like
             c.shows_own = may.edit
             words = labels.get((c.like_count, c.liked_by_viewer))
             if words is None:  # a thread has a few distinct counts: word each once
-                words = button_label(c.like_count, c.liked_by_viewer), liked_by(c.like_count)
+                label = button_label(c.like_count, c.liked_by_viewer)
+                words = label, liked_by(c.like_count), escape(label)
                 labels[(c.like_count, c.liked_by_viewer)] = words
-            c.like_label, c.liked_by = words
-            c.liker_items = None if self.likers is None else self.likers.items_of(c.id)
+            c.like_label, c.liked_by, escaped_label = words
+            # A comment nobody liked has no "Liked by" line (markup.liked_by_line).
+            items = (likers.items_of(c.id) if c.like_count else "") if likers else None
+            c.liker_items = items
+            c.like_url = like_url(c.id)
             like = own = liked = None
-            if self.skeleton is not None:
-                like, own, liked = self._holes(c, urls)
+            if likes is not None:
+                like, own, liked = self._holes(c, urls, likes, escaped_label)
             # Escaped piece by piece in comments.markup; body_html was sanitised on save.
-            c.html = SafeString(
-                markup.card(
-                    c, urls=urls, is_moderator=self.is_moderator, like=like, own=own, liked_by=liked
-                )
+            # Plain str, as each part of a card: ``html`` marks the whole list safe (a
+            # SafeString costs a call each time it is formatted).
+            c.html = markup.card(
+                c, urls=urls, is_moderator=self.is_moderator, like=like, own=own, liked_by=liked
             )
 
-    def _holes(self, c, urls):
+    @staticmethod
+    def _like_variants():
+        """The two looks a Like hole keeps, each around its URL: (not pressed, pressed
+        with LABEL_MARKER for its name)."""
+        return (
+            markup.like_around_url(False, button_label(0, False)),
+            markup.like_around_url(True, LABEL_MARKER),
+        )
+
+    def _holes(self, c, urls, likes, escaped_label):
         """(Like, Edit and Delete, "Liked by") of card c as holes of a page drawn for the
         viewer's standing (the pagecache package): each hole keeps every way it can
         look, and the fillers below pick one for each reader: the Like as liked or not;
         Edit and Delete when ``Comment.can_edit`` says so for that reader. The count
         (in "Liked by" and in a liked button's name) is filled in from the post's
-        LikeCounts, so a like redraws no copy."""
+        LikeCounts, so a like redraws no copy. ``likes``: ``_like_variants``;
+        ``escaped_label``: the Like's name for this reader, escaped."""
+        skeleton = self.skeleton
         like = None
         if c.shows_like:  # can_like: the comment's status and the reader's role
-            off = markup._like(c, urls, liked=False, label=button_label(c.like_count, False))
-            on = markup._like(c, urls, liked=True, label=LABEL_MARKER)
-            current = on.replace(LABEL_MARKER, escape(c.like_label)) if c.liked_by_viewer else off
+            (off_before, off_after), (on_before, on_after) = likes
+            off = f"{off_before}{c.like_url}{off_after}"
+            on = f"{on_before}{c.like_url}{on_after}"
+            current = on.replace(LABEL_MARKER, escaped_label) if c.liked_by_viewer else off
             # Kept as bytes: a hit joins them into the page as they are.
             spec = ("comment_like", c.id, off.encode(), on.encode())
-            like = self.skeleton.hole(spec, current)
-        liked = self.skeleton.hole(
+            like = skeleton.marker(spec, current)
+        liked = skeleton.marker(
             ("comment_liked_by", c.id, c.shows_like, c.liker_items is not None),
             markup._liked_by(c) if c.liked_by or c.shows_like else "",
         )
@@ -352,17 +388,8 @@ class Thread:
             html = markup._own(c, urls)
             current = html if c.shows_own else ""
             spec = ("comment_own", c.id, c.author_id, c.status, html.encode())
-            own = self.skeleton.hole(spec, current)
+            own = skeleton.marker(spec, current)
         return like, own, liked
-
-    def _card_class(self, c):
-        """The card's modifiers (the card itself is ``.comment > article``)."""
-        classes = []
-        if c.is_instructor:
-            classes.append("comment__card--instructor")
-        if not c.is_approved:
-            classes.append("comment__card--held")
-        return " ".join(classes)
 
     def _notice(self, c):
         if c.status == Comment.Status.SPAM:
@@ -472,10 +499,10 @@ class LikeCounts:
     alive, hundreds of KB each, until the budget's pages pushed them out, which on a
     signed-in class was never: 79 -> 100+ MiB a worker (bench/README.md)."""
 
-    def __init__(self, counts, likers):
+    def __init__(self, counts, likers, people=None):
         self.counts = counts  # {comment id: count}, only liked ones
-        self.likers = {pk: [person.pk for person in people] for pk, people in likers.items()}
-        people = {person.pk: person for group in likers.values() for person in group}
+        self.likers = likers  # {comment id: its likers' ids, in the order they liked}
+        people = people or {}  # {id: User}, each liker
         self.items = {pk: str(likers_html([person])) for pk, person in people.items()}
         self.memo, self.memo_bytes = {}, 0
 
@@ -517,7 +544,7 @@ class LikeCounts:
 
     def items_of(self, comment_id):
         """The "Liked by" list's items of a comment: each liker's face and name."""
-        return "".join(self.items[pk] for pk in self.likers.get(comment_id, ()))
+        return "".join(map(self.items.__getitem__, self.likers.get(comment_id, ())))
 
     def liked_button(self, comment_id, template, language=None):
         """A pressed Like's bytes (``template``: its spec's "on" variant), named with
@@ -569,19 +596,30 @@ def like_counts_for(filling):
     return counts
 
 
-def load_like_counts(post):
-    """The post's LikeCounts from the database: one query, its rows read as values (a
-    P500's thousand likes as model instances cost 15 ms) and one person made per liker."""
-    rows = (
-        CommentLike.objects.filter(**{f"comment__{target_field(post)}": post})
+def _like_rows(field, target_id):
+    return (
+        CommentLike.objects.filter(**{f"comment__{field}_id": target_id})
         .order_by("created", "pk")
         .values_list("comment_id", "user_id", *(f"user__{f}" for f in THREAD_AUTHOR_FIELDS))
     )
+
+
+# Who liked which of a target's comments, compiled once per process for posts and course
+# pages: building and compiling it cost what running it costs (a drawn P500). Its rows
+# are read as the database gives them: ids and text columns, which no converter changes.
+LIKE_ROWS = {
+    field: PreparedQuery(partial(_like_rows, field), target_id=-730_113_704)
+    for field in ("post", "page")
+}
+
+
+def load_like_counts(post):
+    """The post's LikeCounts from the database: one query, its rows read as values (a
+    P500's thousand likes as model instances cost 15 ms) and one person made per liker."""
     people, likers = {}, defaultdict(list)
-    for comment_id, user_id, *fields in rows:
-        person = people.get(user_id)
-        if person is None:
+    for comment_id, user_id, *fields in LIKE_ROWS[target_field(post)].rows(target_id=post.pk):
+        if user_id not in people:
             named = dict(zip(THREAD_AUTHOR_FIELDS, fields, strict=True))
-            person = people[user_id] = User(pk=user_id, **named)
-        likers[comment_id].append(person)
-    return LikeCounts({pk: len(group) for pk, group in likers.items()}, likers)
+            people[user_id] = User(pk=user_id, **named)
+        likers[comment_id].append(user_id)
+    return LikeCounts({pk: len(ids) for pk, ids in likers.items()}, dict(likers), people)

@@ -159,7 +159,7 @@ class PreparedQuery:
         """Every model instance it finds, as ``list(queryset)`` would."""
         compiler, makers, rows = self._execute(using, values, lambda cursor: cursor.fetchall())
         make = makers.get(using) or self._maker(compiler, makers, using)
-        return [make([row]) for row in rows]
+        return make(rows)
 
     def get(self, using="default", **values):
         compiler, makers, rows = self._execute(using, values, lambda cursor: cursor.fetchmany(2))
@@ -168,15 +168,16 @@ class PreparedQuery:
                 raise compiler.query.model.MultipleObjectsReturned
             return None
         make = makers.get(using) or self._maker(compiler, makers, using)
-        return make(rows)
+        return make(rows)[0]
 
     @staticmethod
     def _maker(compiler, makers, using):
-        """``make(rows)``: the model instance of a one-row result, as ModelIterable makes
-        it with a compiler that has run: the model's columns, the select_related rows,
-        the annotations, each value through its field's converters. What it needs of
-        the compiler (the converters, the related populators) is worked out once per
-        compiled query: doing it for every row cost more than reading the row."""
+        """``make(rows)``: the model instances of the rows, as ModelIterable makes them
+        with a compiler that has run: the model's columns, the select_related rows, the
+        annotations, each value through its field's converters (all the rows in one
+        pass of them, not a pass a row). What it needs of the compiler (the converters,
+        the related populators) is worked out once per compiled query: doing it for
+        every row cost more than reading the row."""
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
@@ -193,17 +194,18 @@ class PreparedQuery:
 
         def make(rows):
             if converters is None:
-                row = next(iter(compiler.results_iter(results=[rows])))
+                rows = compiler.results_iter(results=[rows])
             elif converters:
-                row = next(compiler.apply_converters(rows, converters))
-            else:
-                row = rows[0]
-            obj = instance(row[start:end])
-            for populator in populators:
-                populator.populate(row, obj)
-            for name, position in annotations:
-                setattr(obj, name, row[position])
-            return obj
+                rows = compiler.apply_converters(rows, converters)
+            made = []
+            for row in rows:
+                obj = instance(row[start:end])
+                for populator in populators:
+                    populator.populate(row, obj)
+                for name, position in annotations:
+                    setattr(obj, name, row[position])
+                made.append(obj)
+            return made
 
         makers[using] = make
         return make
