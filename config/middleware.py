@@ -1,10 +1,12 @@
-"""Site-wide middleware: request ids and the request log line; a friendly 503 for an
-unreachable database instead of a stack trace; the Content-Security-Policy header built
-once; who may keep a response (Cache-Control)."""
+"""Site-wide middleware: request ids and the request log line; static files (whitenoise,
+its table built when first needed); a friendly 503 for an unreachable database instead
+of a stack trace; the Content-Security-Policy header built once; who may keep a
+response (Cache-Control)."""
 
 import functools
 import logging
 import re
+import threading
 import time
 import uuid
 
@@ -14,6 +16,8 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
+from whitenoise.middleware import WhiteNoiseMiddleware
+from whitenoise.string_utils import ensure_leading_trailing_slash
 
 from config.logging import request_id_var
 from config.views import database_unavailable
@@ -60,6 +64,42 @@ class RequestIdMiddleware:
             },
         )
         return response
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise's middleware, its table of STATIC_ROOT's files (about 900, most of
+    them the admin's: a StaticFile and its headers each, 1.2 MiB) built on the first
+    request for a static address instead of at start. In production nginx serves
+    /static/ from disk (docs/deploy.md), so an app server never builds it: built at
+    start, in gunicorn's master, it was mapped into every worker's memory. A process
+    that does serve static files (no nginx in front) builds it once, on the first such
+    request (tens of milliseconds). With autorefresh (DEBUG) whitenoise keeps no table
+    and looks each address up on disk: nothing to put off."""
+
+    def __init__(self, get_response=None, settings=settings):
+        self._pending = []  # (address prefix, the addition to the table not made yet)
+        self._lock = threading.Lock()
+        super().__init__(get_response, settings)
+        # Only an address under one of these can be in the table.
+        self._prefixes = tuple(prefix for prefix, _ in self._pending)
+
+    def add_files(self, root, prefix=None):
+        if self.autorefresh:
+            super().add_files(root, prefix)
+        else:
+            addition = functools.partial(super().add_files, root, prefix)
+            self._pending.append((ensure_leading_trailing_slash(prefix), addition))
+
+    def add_files_from_finders(self):
+        self._pending.append((self.static_prefix, super().add_files_from_finders))
+
+    def __call__(self, request):
+        if self._pending and request.path_info.startswith(self._prefixes):
+            with self._lock:  # a threaded server: one thread builds, the others wait
+                for _, addition in self._pending:
+                    addition()
+                self._pending = []
+        return super().__call__(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -91,7 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.StaticFilesMiddleware",  # whitenoise's, its table built when needed
     "config.middleware.DatabaseUnavailableMiddleware",
     # Headers for every response, cached pages included:
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -94,3 +94,35 @@ def test_fonts_one_page_of_latin_text_downloads_are_at_most_150_kb():
     faces = list((STATIC / "fonts").glob("*-latin-[46]00-*.woff2"))
     faces += list((STATIC / "fonts").glob("source-serif-4-cyrillic-400-*.woff2"))
     assert sum(path.stat().st_size for path in faces) <= 150 * 1024
+
+
+def test_the_table_of_static_files_is_built_on_the_first_request_for_one(collected, rf):
+    # Built at start, in gunicorn's master, it is 1.2 MiB in every worker, which behind
+    # nginx (it serves /static/) never serves a static file.
+    from config.middleware import StaticFilesMiddleware
+
+    assert "config.middleware.StaticFilesMiddleware" in settings.MIDDLEWARE
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" not in settings.MIDDLEWARE
+    root, names = collected
+    production = {"STATIC_ROOT": root, "STORAGES": PRODUCTION_STORAGES, "DEBUG": False}
+    with override_settings(**production, WHITENOISE_AUTOREFRESH=False):
+        middleware = StaticFilesMiddleware(lambda request: "from the app")
+        assert middleware.files == {}
+        assert middleware(rf.get("/c/some-course/")) == "from the app"
+        assert middleware.files == {}
+
+        response = middleware(rf.get("/static/" + names["css/main.css"]))
+        assert response.status_code == 200
+        assert "immutable" in response["Cache-Control"]
+        assert "/static/" + names["css/base.css"] in middleware.files
+        assert middleware(rf.get("/static/no-such-file.css")) == "from the app"
+
+
+def test_with_autorefresh_static_files_are_looked_up_on_disk_as_before(collected, rf):
+    from config.middleware import StaticFilesMiddleware
+
+    root, names = collected
+    with override_settings(STATIC_ROOT=root, DEBUG=True, WHITENOISE_AUTOREFRESH=True):
+        middleware = StaticFilesMiddleware(lambda request: "from the app")
+        assert middleware(rf.get("/static/" + names["css/main.css"])).status_code == 200
+        assert middleware(rf.get("/c/some-course/")) == "from the app"
