@@ -137,14 +137,19 @@ class PreparedQuery:
         compiled = self._compiled[connection] = (compiler, sql, list(params), slots, {})
         return compiled
 
-    def _execute(self, using, values, fetch):
-        connection = connections[using]
-        compiled = self._compiled.get(connection) or self._compile(connection)
-        compiler, sql, params, slots, makers = compiled
-        params = [
+    def _values(self, compiled, values):
+        """The compiled query's parameters with ``values`` in their slots."""
+        _compiler, _sql, params, slots, _makers = compiled
+        return [
             p if slot is None else values[slot[0]] if slot[1] is None else slot[1](values[slot[0]])
             for slot, p in zip(slots, params, strict=True)
         ]
+
+    def _execute(self, using, values, fetch):
+        connection = connections[using]
+        compiled = self._compiled.get(connection) or self._compile(connection)
+        compiler, sql, _params, _slots, makers = compiled
+        params = self._values(compiled, values)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = fetch(cursor)
@@ -209,6 +214,25 @@ class PreparedQuery:
 
         makers[using] = make
         return make
+
+
+class DirectQuery(PreparedQuery):
+    """A PreparedQuery whose ``rows`` the database backend may read without a cursor
+    (``config.postgresql``'s ``direct_rows``: straight through libpq, prepared once per
+    connection), for the one query of every anonymous cache hit. Its parameters are
+    passed as text of no stated type, for PostgreSQL to infer: each must stand where
+    its type is plain (``column = %s``), and be text or an integer (anything else, and
+    a query someone is watching, goes through a cursor as usual)."""
+
+    def rows(self, using="default", **values):
+        connection = connections[using]
+        direct = getattr(connection, "direct_rows", None)
+        if direct is not None:
+            compiled = self._compiled.get(connection) or self._compile(connection)
+            rows = direct(self, compiled[1], self._values(compiled, values))
+            if rows is not None:
+                return rows
+        return super().rows(using, **values)
 
 
 def _instance_maker(model, init_list, using):

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.urls import Resolver404, resolve
 
-from config.db import PreparedQuery
+from config.db import DirectQuery
 from pagecache.request import state_of
 
 
@@ -92,7 +92,7 @@ class CachedPage:
         compiled = self.__dict__.setdefault("_compiled", {})
         if names not in compiled:
             placeholders = {name: f"\x00{name}\x00" for name in names}
-            compiled[names] = PreparedQuery(
+            compiled[names] = DirectQuery(
                 lambda **values: (
                     self.versions_query(**values)
                     .order_by()
