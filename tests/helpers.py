@@ -1,6 +1,6 @@
 """Helpers that tests in more than one module use: pictures, the post editor's form,
-an image published through it, a stand-in social sign-in, a Redis cache setting, and
-forgetting what a process keeps between requests.
+an image published through it, a stand-in social sign-in, a Redis cache setting,
+forgetting what a process keeps between requests, and the psycopg cursors a call opens.
 
 A test module never imports another test module (each one runs alone, and in any
 order); what several modules share lives here, and shared fixtures in a conftest.py.
@@ -152,3 +152,27 @@ def normalised(html):
     for pattern, replacement in TOKENS:
         html = pattern.sub(replacement, html)
     return html
+
+
+# --- Database ---
+
+
+def cursors_opened(run):
+    """run()'s answer, and how many psycopg cursors it opened on the default connection
+    (counted at psycopg's connection: what bypasses Django's cursor wrappers, a health
+    check or ``direct_rows``, opens none there either)."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    original, opened = raw.cursor, []
+
+    def cursor(*args, **kwargs):
+        opened.append(1)
+        return original(*args, **kwargs)
+
+    raw.cursor = cursor
+    try:
+        return run(), len(opened)
+    finally:
+        del raw.cursor

@@ -12,26 +12,9 @@ from blog.models import Post
 from blog.pages import COURSE, POST
 from config.db import DirectQuery
 from config.postgresql.base import as_text, numbered
+from tests.helpers import cursors_opened
 
 postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
-
-
-def cursors_opened(run):
-    """run()'s answer, and how many psycopg cursors it opened (counted at psycopg's
-    connection: the direct path has no cursor of Django's or psycopg's)."""
-    connection.ensure_connection()
-    raw = connection.connection
-    original, opened = raw.cursor, []
-
-    def cursor(*args, **kwargs):
-        opened.append(1)
-        return original(*args, **kwargs)
-
-    raw.cursor = cursor
-    try:
-        return run(), len(opened)
-    finally:
-        del raw.cursor
 
 
 def post_versions(post):

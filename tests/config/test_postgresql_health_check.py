@@ -7,27 +7,12 @@ import time
 import pytest
 from django.db import connection, connections
 
+from tests.helpers import cursors_opened
+
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def cursors_opened(check):
-    """check()'s answer, and how many psycopg cursors it opened (is_usable bypasses
-    Django's cursor wrappers, so count at psycopg's connection)."""
-    raw = connection.connection
-    original, opened = raw.cursor, []
-
-    def cursor(*args, **kwargs):
-        opened.append(1)
-        return original(*args, **kwargs)
-
-    raw.cursor = cursor
-    try:
-        return check(), len(opened)
-    finally:
-        del raw.cursor
 
 
 def test_a_quiet_connection_is_usable_without_a_round_trip():
