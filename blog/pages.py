@@ -26,7 +26,7 @@ from blog import robots, services
 from blog.extensions import with_post_page_loaders
 from blog.models import Course, Post
 from blog.shortcuts import readable_course_or_404
-from config.db import PreparedQuery
+from config.db import DirectQuery, PreparedQuery
 from pagecache.pages import CachedPage
 
 
@@ -44,7 +44,7 @@ def _signed_in_home_queryset(user_id):
 
 
 # Every signed-in hit of home runs it: compiled once (config.db).
-HOME_QUERY = PreparedQuery(_signed_in_home_queryset, user_id=-730_113_561)
+HOME_QUERY = DirectQuery(_signed_in_home_queryset, user_id=-730_113_561)
 
 
 def own_restricted(request, course):
@@ -126,7 +126,7 @@ def _signed_in_post_page_queryset(user_id, course_slug, slug):
 
 
 # Placeholders that appear nowhere else in the query's parameters (config.db).
-POST_PAGE_QUERY = PreparedQuery(
+POST_PAGE_QUERY = DirectQuery(
     _signed_in_post_page_queryset,
     user_id=-730_113_571,
     course_slug="\x00course slug\x00",

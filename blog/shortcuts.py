@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from blog import robots
 from blog.models import Course, Post
-from config.db import PreparedQuery
+from config.db import DirectQuery
 
 POSTS_PER_PAGE = 10
 
@@ -26,7 +26,7 @@ def _signed_in_course_queryset(user_id, course_slug):
 # hit looks the course up before its copy): its two subqueries (the role, the reader's
 # instructors-only posts) are compiled once per process (config.db). The placeholders
 # appear nowhere else in its parameters.
-SIGNED_IN_COURSE_QUERY = PreparedQuery(
+SIGNED_IN_COURSE_QUERY = DirectQuery(
     _signed_in_course_queryset, user_id=-730_113_572, course_slug="\x00course slug\x00"
 )
 

@@ -217,22 +217,25 @@ class PreparedQuery:
 
 
 class DirectQuery(PreparedQuery):
-    """A PreparedQuery whose ``rows`` the database backend may read without a cursor
+    """A PreparedQuery that the database backend may run without a cursor
     (``config.postgresql``'s ``direct_rows``: straight through libpq, prepared once per
-    connection), for the one query of every anonymous cache hit. Its parameters are
-    passed as text of no stated type, for PostgreSQL to infer: each must stand where
-    its type is plain (``column = %s``), and be text or an integer (anything else, and
-    a query someone is watching, goes through a cursor as usual)."""
+    connection), for the queries of every cache hit: an anonymous reader's versions, a
+    member's session and user row and the page's lookup. Its parameters are passed as
+    text (``config.postgresql.as_text``): text and plain integers of no stated type,
+    for PostgreSQL to infer, so each must stand where its type is plain (``column =
+    %s``), as psycopg's strings must; psycopg's typed integers and booleans with their
+    type. Anything else, and a query someone is watching, goes through a cursor as
+    usual."""
 
-    def rows(self, using="default", **values):
+    def _execute(self, using, values, fetch):
         connection = connections[using]
         direct = getattr(connection, "direct_rows", None)
         if direct is not None:
             compiled = self._compiled.get(connection) or self._compile(connection)
             rows = direct(self, compiled[1], self._values(compiled, values))
             if rows is not None:
-                return rows
-        return super().rows(using, **values)
+                return compiled[0], compiled[4], rows
+        return super()._execute(using, values, fetch)
 
 
 def _instance_maker(model, init_list, using):

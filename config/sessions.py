@@ -15,7 +15,7 @@ from django.contrib.sessions.backends import db
 from django.core.signals import setting_changed
 from django.utils import timezone
 
-from config.db import PreparedQuery
+from config.db import DirectQuery
 
 
 class CompiledRow:
@@ -76,7 +76,7 @@ class SessionStore(CompiledRow, db.SessionStore):
     pass
 
 
-SESSION_ROW = PreparedQuery(
+SESSION_ROW = DirectQuery(
     lambda session_key: SessionStore.get_model_class().objects.filter(session_key=session_key),
     session_key="\x00session key\x00",
 )

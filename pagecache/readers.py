@@ -19,7 +19,7 @@ from django.db.models import Subquery
 from django.utils.crypto import constant_time_compare
 from django.utils.module_loading import import_string
 
-from config.db import PreparedQuery
+from config.db import DirectQuery
 
 # What a session holds once Django signed someone in.
 DJANGO_SIGN_IN_KEYS = frozenset(
@@ -154,7 +154,7 @@ def _user_row(user_id):
     return _reader_queryset(settings.PAGE_CACHE_READER_QUERYSET)(users)
 
 
-USER_ROW = PreparedQuery(_user_row, user_id=-730_113_601)
+USER_ROW = DirectQuery(_user_row, user_id=-730_113_601)
 
 
 def _session_and_user_row(user_id, session_key):
@@ -166,6 +166,6 @@ def _session_and_user_row(user_id, session_key):
     )
 
 
-SESSION_AND_USER_ROW = PreparedQuery(
+SESSION_AND_USER_ROW = DirectQuery(
     _session_and_user_row, user_id=-730_113_602, session_key="\x00joined session key\x00"
 )

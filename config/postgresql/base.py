@@ -22,6 +22,7 @@ from functools import lru_cache
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 from psycopg import adapt, adapters, errors, pq
 from psycopg.postgres import types
+from psycopg.types import numeric
 
 UTC = datetime.UTC
 
@@ -81,26 +82,55 @@ def numbered(sql):
         return None
 
 
+# psycopg's wrappers of an int that say its PostgreSQL type (Django's ``Value(1)``
+# compiles to an Int4): sent with that type, as psycopg sends them, since where PostgreSQL
+# has nothing to infer a type from (a select list) an untyped value would be text.
+TYPED_INTS = {
+    numeric.Int2: types["int2"].oid,
+    numeric.Int4: types["int4"].oid,
+    numeric.Int8: types["int8"].oid,
+}
+BOOL = types["bool"].oid
+TIMESTAMPTZ = types["timestamptz"].oid
+
+
 def as_text(params):
-    """The parameters as libpq takes them in text format with no stated type (PostgreSQL
-    infers it, as it does for psycopg's strings), or None for a value this doesn't
-    write: only text (without NUL, which a C string would cut short) and integers."""
-    values = []
+    """(values, types): the parameters as libpq takes them in text format, each with the
+    type it is sent as (0: none stated, for PostgreSQL to infer, as it does for psycopg's
+    strings); or None for a value this doesn't write. Text (without NUL, which a C string
+    would cut short, and a ``str`` subclass as its text: Django's choices), integers,
+    psycopg's typed integers, booleans, and aware datetimes (as timestamptz, as psycopg
+    sends them)."""
+    values, kinds = [], []
     for value in params:
         kind = value.__class__
-        if kind is str and "\x00" not in value:
-            values.append(value.encode())
-        elif kind is int:
+        if kind is int:
             values.append(b"%d" % value)
+            kinds.append(0)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return None
+            values.append(value.encode())
+            kinds.append(0)
+        elif kind in TYPED_INTS:
+            values.append(b"%d" % value)
+            kinds.append(TYPED_INTS[kind])
+        elif kind is bool:
+            values.append(b"true" if value else b"false")
+            kinds.append(BOOL)
+        elif kind is datetime.datetime and value.utcoffset() is not None:
+            values.append(value.isoformat().encode())
+            kinds.append(TIMESTAMPTZ)
         else:
             return None
-    return values
+    return values, tuple(kinds)
 
 
 class DatabaseWrapper(PostgreSQLWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.direct_statements = {}  # a compiled query -> (libpq connection, name, sql)
+        # (a compiled query, its parameters' types) -> (libpq connection, name, sql)
+        self.direct_statements = {}
 
     def get_connection_params(self):
         params = super().get_connection_params()
@@ -141,8 +171,8 @@ class DatabaseWrapper(PostgreSQLWrapper):
         Errors are Django's, as from a cursor."""
         if self.execute_wrappers or self.queries_logged:
             return None
-        values = as_text(params)
-        if values is None:
+        text = as_text(params)
+        if text is None:
             return None
         self.close_if_health_check_failed()
         self.ensure_connection()
@@ -156,38 +186,39 @@ class DatabaseWrapper(PostgreSQLWrapper):
                 and pgconn.transaction_status == pq.TransactionStatus.IDLE
             ):
                 return None
-            result = self._run_prepared(pgconn, query, sql, values)
+            result = self._run_prepared(pgconn, (query, text[1]), sql, *text)
             if result is None:
                 return None
             loader = adapt.Transformer(connection)
             loader.set_pgresult(result)
             return loader.load_rows(0, result.ntuples, tuple)
 
-    def _run_prepared(self, pgconn, query, sql, values, again=True):
-        """``query``'s statement run with ``values``: prepared first on a connection
-        that doesn't hold it; with no prepared statements (PREPARE_THRESHOLD 0, behind
-        a pooler that can't keep them) one ``PQexecParams``. None: not libpq's to run."""
-        statement = self.direct_statements.get(query)
+    def _run_prepared(self, pgconn, key, sql, values, kinds, again=True):
+        """A compiled query's statement run with ``values`` (of types ``kinds``): prepared
+        first on a connection that doesn't hold it (``key``: the query and those types);
+        with no prepared statements (PREPARE_THRESHOLD 0, behind a pooler that can't keep
+        them) one ``PQexecParams``. None: not libpq's to run."""
+        statement = self.direct_statements.get(key)
         if statement is None or statement[0] is not pgconn:
             text = numbered(sql)
             if text is None:
                 return None
             statement = (pgconn, next(STATEMENT_NAMES), text.encode())
             if self.settings_dict["OPTIONS"].get("prepare_threshold"):
-                self._check(pgconn.prepare(statement[1], statement[2]))
+                self._check(pgconn.prepare(statement[1], statement[2], kinds))
             else:
                 statement = (pgconn, None, statement[2])
-            self.direct_statements[query] = statement
+            self.direct_statements[key] = statement
         if statement[1] is None:
-            return self._check(pgconn.exec_params(statement[2], values))
+            return self._check(pgconn.exec_params(statement[2], values, kinds))
         result = pgconn.exec_prepared(statement[1], values)
         if (
             again
             and result.status == pq.ExecStatus.FATAL_ERROR
             and result.error_field(pq.DiagnosticField.SQLSTATE) == NO_SUCH_STATEMENT
         ):
-            del self.direct_statements[query]  # the server forgot it: prepare it again
-            return self._run_prepared(pgconn, query, sql, values, again=False)
+            del self.direct_statements[key]  # the server forgot it: prepare it again
+            return self._run_prepared(pgconn, key, sql, values, kinds, again=False)
         return self._check(result)
 
     def _check(self, result):
