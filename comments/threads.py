@@ -470,7 +470,10 @@ def own_likes(filling, holes):
     for comment_id in liked:
         for hole, spec in holes.get(comment_id, ()):
             if counts is None:
-                counts, language = like_counts_for(filling), get_language()
+                counts = like_counts_for(filling)
+                language = filling.memo.get("language")
+                if language is None:
+                    language = filling.memo["language"] = get_language()
             yield hole, counts.liked_button(comment_id, spec[3], language)
 
 

@@ -37,7 +37,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        given = request.headers.get("X-Request-ID", "")
+        # From META, as request.headers would give it (which builds a map of every header)
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = given if VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
         # Not reset on the way out: Django logs 4xx/5xx responses after the
         # middleware chain, and those lines must carry the id too.

@@ -39,6 +39,7 @@ from pagecache.skeleton import (
     draw_skeleton,
     fill,
     from_cache,
+    from_prefilled,
     from_skeleton,
     join_holes,
     request_values,
@@ -244,7 +245,7 @@ def member_hit(request, obj, versions, standing, hole_versions=()):
             return None
         prefilled = with_shared_holes(request, obj, stored)
         recent_pages.put(prefilled_key, prefilled)
-    response = from_skeleton(request, prefilled.stored, prefilled.fill(request, obj))
+    response = from_prefilled(request, obj, prefilled)
     response[HEADER] = "hit"
     return response
 

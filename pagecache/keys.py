@@ -33,9 +33,17 @@ def page_key(request, versions):
 def page_address(request):
     """An anonymous reader's copy without its versions: where the copy drawn last is
     remembered (``store.claim``)."""
-    return f"{PAGE_FORMAT}{request.scheme}://{request.get_host()}{request.path}:" + (
+    return f"{PAGE_FORMAT}{request.scheme}://{request_host(request)}{request.path}:" + (
         request.GET.get("page", "")
     )
+
+
+def request_host(request):
+    """``request.get_host()``: as the middleware validated it (``PageCacheState.host``),
+    or validated here (a view without the middleware)."""
+    state = getattr(request, "page_cache", None)
+    host = None if state is None else state.host
+    return request.get_host() if host is None else host
 
 
 def anonymous_skeleton_key(request, versions):

@@ -65,7 +65,8 @@ class PageCacheMiddleware:
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
         found = kind and page_at(request.path_info, urlconf)
         if found:
-            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware would check it
+            # ALLOWED_HOSTS, as CommonMiddleware would check it; the keys take it
+            state_of(request).host = request.get_host()
             page, url_kwargs = found
             if kind == ANONYMOUS:
                 key, stored = anonymous_lookup(request, page, url_kwargs)

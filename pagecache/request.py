@@ -40,6 +40,8 @@ class PageCacheState:
     - ``lock``: the lock this request holds while it draws an anonymous reader's copy
       (``store.claim``), released once it is stored (or by the middleware).
     - ``token``: the reader's CSRF token for this response (``skeleton.reader_token``).
+    - ``host``: ``request.get_host()`` as the middleware validated it (``keys.page_address``
+      takes it: asked once a request, not once per key).
     """
 
     key: str | None = None
@@ -51,6 +53,7 @@ class PageCacheState:
     skeleton: Any = None
     lock: str | None = None
     token: str | None = None
+    host: str | None = None
 
 
 def state_of(request):

@@ -14,6 +14,7 @@ copy of a rule. A filler raises ``Bypass`` for a reader the skeleton can't serve
 """
 
 import re
+from array import array
 
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -59,7 +60,11 @@ def request_values(request, parts):
     """This reader's value of each per-request marker among a stored page's odd
     parts, as bytes: their CSRF token (Django's CSRF middleware sets the cookie that
     goes with it) and the request's CSP nonce."""
-    names = parts[1::2]
+    return token_values(request, parts[1::2])
+
+
+def token_values(request, names):
+    """``request_values`` for the marker names ``names``."""
     values = {}
     if "csrf" in names:
         values["csrf"] = reader_token(request).encode()
@@ -169,35 +174,78 @@ class Prefilled:
     """A skeleton as ``with_shared_holes`` filled it: ``stored`` (its shared holes
     joined into the bytes around them), ``values`` (each defaulted hole's default, None
     elsewhere), ``own`` (``[(filler.own, {key: [(hole, spec), ...]}), ...]``) and
-    ``rest`` (the numbers of the holes filled for each reader as usual)."""
+    ``rest`` (the numbers of the holes filled for each reader as usual).
 
-    __slots__ = ("stored", "values", "own", "rest")
+    It also keeps the page as most readers get it (``template``: ``stored``'s parts
+    with each defaulted hole's default in its place, and its length), where each hole
+    is (``positions``, by hole number) and the per-request markers (``tokens``), so that
+    a hit (``parts_for``) copies that list and puts in only the reader's own values,
+    not one pick per hole of a page with a thousand of them (a member's P500)."""
+
+    __slots__ = ("stored", "values", "own", "rest", "template", "positions", "tokens", "length")
 
     def __init__(self, stored, values, own, rest):
         self.stored, self.values, self.own, self.rest = stored, values, own, rest
+        parts = stored[1]
+        template = parts[:]
+        positions = array("q", bytes(8 * len(values)))
+        tokens = []
+        for n in range(1, len(parts), 2):
+            hole = parts[n]
+            if hole.__class__ is int:
+                positions[hole] = n
+                template[n] = values[hole] or b""
+            else:
+                tokens.append((n, hole))
+                template[n] = b""
+        self.template, self.positions, self.tokens = template, positions, tuple(tokens)
+        self.length = sum(map(len, template))
 
     def stored_bytes(self):
         """About how many bytes it holds (``store.RecentPages``): its joined parts and
-        its specs' text (the defaults are the specs' own bytes)."""
+        its specs' text (the defaults are the specs' own bytes), and the template's
+        list and positions."""
         parts = sum(len(part) for part in self.stored[1] if part.__class__ is bytes)
         specs = sum(len(x) for spec in self.stored[2] for x in spec if isinstance(x, bytes | str))
-        return parts + specs
+        return parts + specs + 8 * len(self.template) + 8 * len(self.positions)
 
     def fill(self, request, obj):
         """This reader's value of each hole left in ``stored``, as bytes."""
-        filling = Filling(request, obj)
         values = self.values[:]
+        for hole, value in self.own_values(Filling(request, obj)):
+            values[hole] = value
+        return values
+
+    def own_values(self, filling):
+        """(hole number, bytes) for each hole whose value is this reader's own: those
+        ``own`` finds them differing in, and the ``rest``."""
         for own, holes in self.own:
             for hole, value in own(filling, holes):
-                values[hole] = value if value.__class__ is bytes else str(value).encode()
+                yield hole, value if value.__class__ is bytes else str(value).encode()
         if self.rest:
             specs = self.stored[2]
             fillers = {filler.kind: filler.fill for filler in HOLE_FILLERS}
             for hole in self.rest:
                 spec = specs[hole]
                 value = fillers[spec[0]](filling, spec)
-                values[hole] = value if value.__class__ is bytes else str(value).encode()
-        return values
+                yield hole, value if value.__class__ is bytes else str(value).encode()
+
+    def parts_for(self, request, obj):
+        """(parts, length): the page's bytes for this reader, as ``from_skeleton``
+        joins ``stored`` with ``fill``'s values, and their length."""
+        joined = self.template[:]
+        length = self.length
+        positions = self.positions
+        for hole, value in self.own_values(Filling(request, obj)):
+            n = positions[hole]
+            length += len(value) - len(joined[n])
+            joined[n] = value
+        if self.tokens:
+            tokens = token_values(request, [name for _, name in self.tokens])
+            for n, name in self.tokens:
+                joined[n] = value = tokens[name]
+                length += len(value)
+        return joined, length
 
 
 def with_shared_holes(request, obj, stored):
@@ -286,20 +334,35 @@ class PiecesResponse(HttpResponse):
     """An HttpResponse whose content is ``Pieces`` (not a list of bytes): written as
     it is read; its Content-Length is set here, so no middleware joins it."""
 
-    def __init__(self, parts, **kwargs):
+    def __init__(self, parts, length=None, **kwargs):
         super().__init__(**kwargs)
         self._container = Pieces(parts)
-        self["Content-Length"] = str(sum(map(len, parts)))
+        self["Content-Length"] = str(sum(map(len, parts)) if length is None else length)
 
 
 def from_skeleton(request, stored, values, like=None):
     """The page: the skeleton's parts joined with ``values`` (bytes, by hole number),
     handed to the server in pieces (``PiecesResponse``), never joined whole."""
-    (content_type, kept), parts, _specs = stored
+    head, parts, _specs = stored
     tokens = request_values(request, parts)
     joined = parts[:]
     joined[1::2] = [values[h] if h.__class__ is int else tokens[h] for h in parts[1::2]]
-    response = PiecesResponse(joined, content_type=content_type)
+    return skeleton_response(head, joined, like=like)
+
+
+def from_prefilled(request, obj, prefilled):
+    """``from_skeleton`` of a prefilled skeleton and this reader's values
+    (``Prefilled.parts_for``): the same page."""
+    joined, length = prefilled.parts_for(request, obj)
+    return skeleton_response(prefilled.stored[0], joined, length)
+
+
+def skeleton_response(head, joined, length=None, like=None):
+    """A ``PiecesResponse`` of a skeleton's joined parts (``length``: their length, if
+    known), with the headers every copy carries and, from ``like`` (a drawn
+    response), the others."""
+    content_type, kept = head
+    response = PiecesResponse(joined, length, content_type=content_type)
     for name, value in kept:
         response[name] = value
     if like is not None:

@@ -273,10 +273,9 @@ def fill_block(filling, spec):
     _, origin, key, name = spec
     request = filling.request
     viewer = hooks.VIEWER_CONTEXTS.get(name)
-    kept = viewer.kept_by(request, filling.obj) if viewer and viewer.kept_by else None
-    if kept is not None:
-        digest = hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
-        kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{get_language()}:{digest}"
+    digest = _kept_digest(filling, viewer.kept_by) if viewer and viewer.kept_by else None
+    if digest is not None:
+        kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{_language(filling)}:{digest}"
         html = recent_pages.get(kept_key)
         if html is not None:
             if NONCE_MARKER in html:
@@ -288,7 +287,7 @@ def fill_block(filling, spec):
         {**_processed(filling, compiled.engine), **extra}, autoescape=compiled.engine.autoescape
     )
     context.request = request
-    if kept is None:
+    if digest is None:
         with context.bind_template(compiled):
             return node.nodelist.render(context)
     queries = []
@@ -301,6 +300,28 @@ def fill_block(filling, spec):
             kept_html = kept_html.replace(str(nonce).encode(), NONCE_MARKER)
         recent_pages.put(kept_key, kept_html)
     return html
+
+
+def _kept_digest(filling, kept_by):
+    """The digest of what ``kept_by`` says a block is drawn from, for this reader (None:
+    not kept), worked out once per reader for all the blocks it keeps (a page's header
+    and its bar are both kept by the reader's row)."""
+    digests = filling.memo.setdefault("kept_digests", {})
+    if kept_by not in digests:
+        kept = kept_by(filling.request, filling.obj)
+        digests[kept_by] = (
+            None if kept is None else hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
+        )
+    return digests[kept_by]
+
+
+def _language(filling):
+    """``get_language()``, asked once per reader for all their holes (comments' fillers
+    keep it under the same name)."""
+    language = filling.memo.get("language")
+    if language is None:
+        language = filling.memo["language"] = get_language()
+    return language
 
 
 def _block_node(origin, key):

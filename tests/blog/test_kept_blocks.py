@@ -47,3 +47,39 @@ def test_a_kept_header_carries_this_responses_token_and_follows_the_readers_row(
     token = logout_token(second.content.decode())
     answer = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
     assert answer.status_code == 302
+
+
+def test_a_hit_digests_what_its_kept_blocks_are_kept_by_once_and_asks_the_language_once(
+    course, student, monkeypatch
+):
+    """The header and its bar are both kept by the reader's row: one digest of it a hit,
+    and one ``get_language()`` for all the blocks."""
+    from blog.templatetags import blog_tags
+
+    cache.clear()
+    recent_pages.clear()
+    client = Client()
+    client.force_login(student)
+    url = course.get_absolute_url()
+    client.get(url)  # drawn
+    client.get(url)  # a hit: the blocks kept
+
+    digested, languages = [], []
+    sha256, get_language = blog_tags.hashlib.sha256, blog_tags.get_language
+
+    class CountingHashlib:
+        @staticmethod
+        def sha256(data):
+            digested.append(data)
+            return sha256(data)
+
+    def counting_get_language():
+        languages.append(1)
+        return get_language()
+
+    monkeypatch.setattr(blog_tags, "hashlib", CountingHashlib)
+    monkeypatch.setattr(blog_tags, "get_language", counting_get_language)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert digested and len(digested) == len(set(digested))
+    assert len(languages) == 1
