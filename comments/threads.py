@@ -430,10 +430,8 @@ def fill_liked_by(filling, spec):
     counts = filling.memo.get("like_counts") or like_counts_for(filling)
     line = counts.memo.get(spec)  # each of P500's 500 is asked on every hit: kept short
     if line is None:
-        language = filling.memo.get("language")
-        if language is None:  # asked once a page, not once a line (a tenth of a refill)
-            language = filling.memo["language"] = get_language()
-        line = counts.liked_by(*spec[1:], language=language)
+        # the language asked once a page, not once a line (a tenth of a refill)
+        line = counts.liked_by(*spec[1:], language=filling.language())
         counts.keep(spec, line)
     return line
 
@@ -470,10 +468,7 @@ def own_likes(filling, holes):
     for comment_id in liked:
         for hole, spec in holes.get(comment_id, ()):
             if counts is None:
-                counts = like_counts_for(filling)
-                language = filling.memo.get("language")
-                if language is None:
-                    language = filling.memo["language"] = get_language()
+                counts, language = like_counts_for(filling), filling.language()
             yield hole, counts.liked_button(comment_id, spec[3], language)
 
 

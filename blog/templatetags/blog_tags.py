@@ -13,7 +13,6 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from blog import extensions, icons, likes, media, palette
 from blog.rendering import plain_text
@@ -275,7 +274,7 @@ def fill_block(filling, spec):
     viewer = hooks.VIEWER_CONTEXTS.get(name)
     digest = _kept_digest(filling, viewer.kept_by) if viewer and viewer.kept_by else None
     if digest is not None:
-        kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{_language(filling)}:{digest}"
+        kept_key = f"{KEPT_BLOCK_FORMAT}{origin}:{key}:{filling.language()}:{digest}"
         html = recent_pages.get(kept_key)
         if html is not None:
             if NONCE_MARKER in html:
@@ -313,15 +312,6 @@ def _kept_digest(filling, kept_by):
             None if kept is None else hashlib.sha256(repr(kept).encode()).hexdigest()[:32]
         )
     return digests[kept_by]
-
-
-def _language(filling):
-    """``get_language()``, asked once per reader for all their holes (comments' fillers
-    keep it under the same name)."""
-    language = filling.memo.get("language")
-    if language is None:
-        language = filling.memo["language"] = get_language()
-    return language
 
 
 def _block_node(origin, key):
